@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { FigureSchema, PersonSchema } from './report.ts';
+
+/** The search commands the core answers. */
+export const SearchCommandSchema = z.enum(['district', 'topic', 'person', 'figures', 'search']);
+export type SearchCommand = z.infer<typeof SearchCommandSchema>;
+
+/** A [start, end) range of characters in `excerpt` to mark as matched. */
+export const HighlightSchema = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
+export type Highlight = z.infer<typeof HighlightSchema>;
+
+export const AnswerResultSchema = z.object({
+  /** Id of the section in data/report.json. */
+  sectionId: z.string(),
+  /** Higher is better; comparable only within one answer. */
+  score: z.number(),
+  speaker: PersonSchema.nullable(),
+  headline: z.string().nullable(),
+  /** The sentences that matched, joined; plain text (renderers escape it). */
+  excerpt: z.string(),
+  highlights: z.array(HighlightSchema),
+  figures: z.array(FigureSchema),
+});
+export type AnswerResult = z.infer<typeof AnswerResultSchema>;
+
+/**
+ * What the query resolved to: a district, topic or person, or nothing.
+ * `label` is what the user is shown (`潼南区`, `就业`, `刘明（市生态环境局水生态环境处）`).
+ */
+export const ResolvedSchema = z.object({
+  kind: z.enum(['district', 'township', 'landmark', 'topic', 'person', 'figure', 'text']),
+  id: z.string(),
+  label: z.string(),
+});
+export type Resolved = z.infer<typeof ResolvedSchema>;
+
+export const AnswerStatusSchema = z.enum([
+  'ok', // results found
+  'usage', // empty query: message says how to use the command
+  'no_match', // nothing matched
+  'no_coverage', // a real entity (district/topic) the report does not cover
+  'not_chongqing', // a place outside Chongqing
+  'ambiguous', // several candidates: suggestions list them
+]);
+export type AnswerStatus = z.infer<typeof AnswerStatusSchema>;
+
+/** Rendering-neutral answer to one command: renderers turn it into Telegram HTML, plain text or JSON. */
+export const AnswerSchema = z.object({
+  command: SearchCommandSchema,
+  /** The query after trimming (and truncating very long input). */
+  query: z.string(),
+  status: AnswerStatusSchema,
+  resolved: ResolvedSchema.nullable(),
+  /** A sentence for the user: what was understood, or why nothing came back and what to try. */
+  message: z.string(),
+  /** Things the user could type instead (district names, topics, example commands). */
+  suggestions: z.array(z.string()),
+  results: z.array(AnswerResultSchema),
+});
+export type Answer = z.infer<typeof AnswerSchema>;

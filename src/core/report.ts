@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+/** A number as written in the article, normalised to plain units (2.6万亿元 → 2600000000000, unit 元). */
+export const FigureSchema = z.object({
+  /** Exactly as written, e.g. `2.6万亿元`, `三分之一`, `3—5个`. */
+  text: z.string().min(1),
+  /** Plain-unit value; for a range, its lower end. Fractions stay fractions (三分之一 → 0.3333…). */
+  value: z.number().finite(),
+  /** Upper end of a range (`3—5个` → 5); absent otherwise. */
+  valueMax: z.number().finite().optional(),
+  /** `元`, `%`, `台`, `人次`, `个`, `名`, `分钟`, `公里`… or `` for a bare ratio. */
+  unit: z.string(),
+  /** How to read the value: exact, a lower bound (`2/3以上`), a rough amount (`数百名`), or a range. */
+  qualifier: z.enum(['exact', 'atLeast', 'approx', 'range']).default('exact'),
+  /** The whole sentence the figure stands in; a substring of one of the section's paragraphs. */
+  context: z.string().min(1),
+});
+export type Figure = z.infer<typeof FigureSchema>;
+
+export const PersonSchema = z.object({
+  name: z.string().min(1),
+  role: z.string(),
+  org: z.string(),
+});
+export type Person = z.infer<typeof PersonSchema>;
+
+export const PlaceSchema = z.object({
+  /** The place as named in the text (`满月镇`, `永川`, `磁器口`). */
+  name: z.string().min(1),
+  /** Canonical district/county it belongs to (`开州区`), or `重庆市`. */
+  district: z.string().min(1),
+});
+export type Place = z.infer<typeof PlaceSchema>;
+
+export const SectionKindSchema = z.enum(['lead', 'speaker', 'continuation']);
+export type SectionKind = z.infer<typeof SectionKindSchema>;
+
+export const SectionSchema = z.object({
+  /** Stable slug, unique in the report, e.g. `a1-s03-liu-hong-guang`. */
+  id: z.string().regex(/^[a-z0-9-]+$/, 'must be a lower-case slug'),
+  /** Which article (of `articles`) the section comes from. */
+  articleId: z.string().min(1),
+  kind: SectionKindSchema,
+  /** The full heading line `机构职务姓名：标题`, or null for lead/continuation sections. */
+  heading: z.string().nullable(),
+  /** The text after the heading's colon, or null. */
+  headline: z.string().nullable(),
+  /** Who speaks in this section, or null (continuation fragments). */
+  speaker: PersonSchema.nullable(),
+  /** Other people named in the section (quoted officials etc.), without the speaker. */
+  people: z.array(PersonSchema).default([]),
+  /** Canonical district names (`潼南区`, `巫溪县`, `重庆市`), the section's subject first. */
+  districts: z.array(z.string().min(1)),
+  places: z.array(PlaceSchema),
+  /** Topic ids from data/topics.json, strongest first. */
+  topics: z.array(z.string().min(1)),
+  /** Repaired text: page breaks stitched, repeated characters removed. */
+  paragraphs: z.array(z.string().min(1)).min(1),
+  figures: z.array(FigureSchema),
+});
+export type Section = z.infer<typeof SectionSchema>;
+
+export const ArticleSchema = z.object({
+  id: z.string().min(1),
+  /** File name under data/raw/. */
+  source: z.string().min(1),
+  title: z.string().min(1),
+  subtitle: z.string().nullable(),
+  reporters: z.array(z.string().min(1)),
+});
+export type Article = z.infer<typeof ArticleSchema>;
+
+export const TopicSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string().min(1),
+  synonyms: z.array(z.string().min(1)),
+});
+export type Topic = z.infer<typeof TopicSchema>;
+
+export const ReportSchema = z
+  .object({
+    /** Title/subtitle/reporters of the first article: the report's face. */
+    title: z.string().min(1),
+    subtitle: z.string().nullable(),
+    reporters: z.array(z.string().min(1)),
+    articles: z.array(ArticleSchema).min(1),
+    /** The taxonomy the sections were tagged with, so the bot needs no second file. */
+    topics: z.array(TopicSchema),
+    sections: z.array(SectionSchema).min(1),
+  })
+  .superRefine((report, ctx) => {
+    const ids = new Set<string>();
+    const topicIds = new Set(report.topics.map((t) => t.id));
+    report.sections.forEach((section, i) => {
+      if (ids.has(section.id)) {
+        ctx.addIssue({ code: 'custom', path: ['sections', i, 'id'], message: `duplicate section id "${section.id}"` });
+      }
+      ids.add(section.id);
+      section.topics.forEach((t, j) => {
+        if (!topicIds.has(t)) ctx.addIssue({ code: 'custom', path: ['sections', i, 'topics', j], message: `unknown topic "${t}"` });
+      });
+      section.figures.forEach((f, j) => {
+        if (!section.paragraphs.some((p) => p.includes(f.context))) {
+          ctx.addIssue({ code: 'custom', path: ['sections', i, 'figures', j, 'context'], message: 'context is not a substring of any paragraph' });
+        }
+      });
+    });
+  });
+export type Report = z.infer<typeof ReportSchema>;
+
+/** Thrown when a report does not match the schema; the message names each bad field's path. */
+export class ReportValidationError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid report:\n  ${issues.join('\n  ')}`);
+    this.name = 'ReportValidationError';
+  }
+}
+
+/** `['sections', 3, 'figures', 0, 'value']` → `sections[3].figures[0].value`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(root)';
+}
+
+/** Validate parsed JSON as a report; throws ReportValidationError naming every bad field. */
+export function parseReport(data: unknown): Report {
+  const result = ReportSchema.safeParse(data);
+  if (result.success) return result.data;
+  throw new ReportValidationError(result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`));
+}
