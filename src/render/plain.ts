@@ -1,0 +1,36 @@
+import type { Answer, AnswerResult } from '../core/answer.ts';
+import { cleanText, figureLine, personLabel, segments } from './text.ts';
+
+export interface PlainOptions {
+  /** Wrap matched text in 【】 (default true); turn off for machine-compared output. */
+  highlight?: boolean;
+}
+
+/** One result as indented lines: who, headline, excerpt with matches marked, figures. */
+export function renderPlainResult(result: AnswerResult, index: number, command: Answer['command'], options: PlainOptions = {}): string {
+  const mark = options.highlight ?? true;
+  const lines: string[] = [];
+  const who = result.speaker ? personLabel(result.speaker) : '报道';
+  lines.push(`${index}. ${who}`);
+  if (result.headline) lines.push(`   ${result.headline}`);
+  if (result.excerpt) {
+    const excerpt = segments(result.excerpt, result.highlights)
+      .map((s) => (s.hit && mark ? `【${s.text}】` : s.text))
+      .join('');
+    lines.push(`   ${excerpt}`);
+  }
+  if (command === 'figures') {
+    for (const f of result.figures) lines.push(`   · ${figureLine(f)}`);
+  } else if (result.figures.length > 0) {
+    lines.push(`   数字：${result.figures.map((f) => f.text).join('、')}`);
+  }
+  return cleanText(lines.join('\n'));
+}
+
+/** Render an answer as terminal text (the `npm run ask` and terminal-chat output). */
+export function renderPlain(answer: Answer, options: PlainOptions = {}): string {
+  const parts: string[] = [cleanText(answer.message)];
+  answer.results.forEach((r, i) => parts.push(renderPlainResult(r, i + 1, answer.command, options)));
+  if (answer.suggestions.length > 0) parts.push(cleanText(`可以试试：${answer.suggestions.join('、')}`));
+  return parts.join('\n\n');
+}

@@ -1,0 +1,72 @@
+import type { Highlight, SearchCommand } from '../core/answer.ts';
+import type { Figure, Person } from '../core/report.ts';
+
+/** Chinese name of each search command, for headings and help. */
+export const COMMAND_LABELS: Readonly<Record<SearchCommand, string>> = Object.freeze({
+  district: '地区',
+  topic: '主题',
+  person: '人物',
+  figures: '数字',
+  search: '全文',
+});
+
+// C0/C1 controls (except \n and \t) and lone surrogates: Telegram rejects or mangles them.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Remove control characters and repair lone surrogates so any text is safe to send. */
+export function cleanText(text: string): string {
+  return text.replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** Cut `text` to at most `max` UTF-16 units without splitting a surrogate pair; adds `…` when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, Math.max(0, end))}…`;
+}
+
+/** `{name:'吴超', role:'党委书记', org:'磁器口古镇'}` → `吴超（磁器口古镇党委书记）`. */
+export function personLabel(person: Person): string {
+  const title = `${person.org}${person.role}`.trim();
+  return title ? `${person.name}（${title}）` : person.name;
+}
+
+/** A figure as one line: the number as written, then the sentence it stands in. */
+export function figureLine(figure: Figure): string {
+  return `${figure.text}：${figure.context}`;
+}
+
+export interface Segment {
+  text: string;
+  hit: boolean;
+}
+
+/**
+ * Split an excerpt into plain and highlighted runs.
+ * Highlights are clamped to the text, sorted and merged, so bad ranges from the core never throw.
+ */
+export function segments(excerpt: string, highlights: readonly Highlight[]): Segment[] {
+  const ranges = highlights
+    .map(([s, e]) => [Math.max(0, Math.min(s, excerpt.length)), Math.max(0, Math.min(e, excerpt.length))] as const)
+    .filter(([s, e]) => e > s)
+    .sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const [s, e] of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  const out: Segment[] = [];
+  let pos = 0;
+  for (const [s, e] of merged) {
+    if (s > pos) out.push({ text: excerpt.slice(pos, s), hit: false });
+    out.push({ text: excerpt.slice(s, e), hit: true });
+    pos = e;
+  }
+  if (pos < excerpt.length) out.push({ text: excerpt.slice(pos), hit: false });
+  return out;
+}
