@@ -1,0 +1,17 @@
+/** A command line split into its parts; `command` is lower-cased and `search` when none was typed. */
+export interface CommandLine {
+  command: string;
+  botName: string | null;
+  query: string;
+}
+
+// `/cmd`, `/cmd@BotName`, then the rest; commands are Latin letters, digits and underscores as Telegram allows.
+const COMMAND_RE = /^[/／]([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s+|$)/u;
+
+/** Parse `/district 潼南`, `/district@SomeBot 潼南`, `潼南` (no command → search) into a command and query; unknown commands are reported, not thrown. */
+export function parseCommandLine(text: string): CommandLine {
+  const trimmed = text.trim();
+  const m = COMMAND_RE.exec(trimmed);
+  if (!m) return { command: 'search', botName: null, query: trimmed };
+  return { command: (m[1] ?? '').toLowerCase(), botName: m[2] ?? null, query: trimmed.slice(m[0].length).trim() };
+}
