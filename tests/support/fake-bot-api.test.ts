@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Telegram, TelegramError } from 'telegraf';
+import { FakeBotApi } from './fake-bot-api.ts';
+
+let api: FakeBotApi;
+
+async function setup(): Promise<{ api: FakeBotApi; telegram: Telegram }> {
+  api = await FakeBotApi.start();
+  return { api, telegram: new Telegram(api.token, { apiRoot: api.apiRoot }) };
+}
+
+afterEach(async () => api?.close());
+
+async function errorOf(p: Promise<unknown>): Promise<TelegramError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof TelegramError) return err;
+    throw err;
+  }
+  throw new Error('expected a TelegramError');
+}
+
+describe('the fake Bot API', () => {
+  it('answers telegraf calls and records the messages it delivered', async () => {
+    const { api, telegram } = await setup();
+    expect((await telegram.getMe()).username).toBe('report_test_bot');
+    const msg = await telegram.sendMessage(-1001234567890123, '<b>hi</b>', { parse_mode: 'HTML' });
+    expect(msg.chat.type).toBe('supergroup');
+    expect(api.sentTexts(-1001234567890123)).toEqual(['<b>hi</b>']);
+    expect(api.callsTo('sendMessage')[0]?.params['parse_mode']).toBe('HTML');
+  });
+
+  it('fails a chosen chat with retry_after the chosen number of times, then delivers', async () => {
+    const { api, telegram } = await setup();
+    api.fail({ method: 'sendMessage', chatId: 5, times: 1 }, { kind: 'retry_after', seconds: 3 });
+    const err = await errorOf(telegram.sendMessage(5, 'x'));
+    expect(err.code).toBe(429);
+    expect(err.parameters?.retry_after).toBe(3);
+    await telegram.sendMessage(6, 'other chat is unaffected');
+    await telegram.sendMessage(5, 'second try');
+    expect(api.sentTexts(5)).toEqual(['second try']);
+  });
+
+  it('reports blocked users, missing chats and migrated groups like Telegram does', async () => {
+    const { api, telegram } = await setup();
+    api.fail({ chatId: 1 }, { kind: 'blocked' });
+    api.fail({ chatId: -2 }, { kind: 'chat_not_found' });
+    api.fail({ chatId: -3 }, { kind: 'migrate', toChatId: -1009999 });
+    expect((await errorOf(telegram.sendMessage(1, 'x'))).description).toMatch(/blocked by the user/);
+    expect((await errorOf(telegram.sendMessage(-2, 'x'))).description).toMatch(/chat not found/);
+    expect((await errorOf(telegram.sendMessage(-3, 'x'))).parameters?.migrate_to_chat_id).toBe(-1009999);
+    expect(api.sent()).toHaveLength(0);
+  });
+
+  it('drops the connection on a network fault so the client sees a transport error', async () => {
+    const { api, telegram } = await setup();
+    api.fail({ method: 'sendMessage', times: 1 }, { kind: 'network' });
+    await expect(telegram.sendMessage(1, 'x')).rejects.toThrow();
+    await telegram.sendMessage(1, 'y');
+    expect(api.sentTexts(1)).toEqual(['y']);
+  });
+
+  it('answers getChatMember with the status a test set', async () => {
+    const { api, telegram } = await setup();
+    api.setMember(-100, 9, 'administrator');
+    expect((await telegram.getChatMember(-100, 9)).status).toBe('administrator');
+    expect((await telegram.getChatMember(-100, 10)).status).toBe('member');
+  });
+
+  it('hands out queued updates to a long poll and forgets confirmed ones', async () => {
+    const { api, telegram } = await setup();
+    const pending = telegram.getUpdates(30, 100, 0, undefined);
+    const id = api.pushUpdate({ message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '/start' } });
+    expect((await pending).map((u) => u.update_id)).toEqual([id]);
+    expect(await telegram.getUpdates(0, 100, id + 1, undefined)).toEqual([]);
+  });
+});

@@ -1,0 +1,395 @@
+/**
+ * A small fake Telegram Bot API server for tests and benchmarks.
+ *
+ * Speaks `POST /bot<token>/<method>` on a free 127.0.0.1 port, so telegraf can use it through
+ * `new Telegraf(token, { telegram: { apiRoot: api.apiRoot } })`. It accepts JSON, urlencoded and
+ * multipart bodies, records every call, and injects faults per chat and per method.
+ *
+ * @example
+ *   const api = await FakeBotApi.start();
+ *   api.fail({ method: 'sendMessage', chatId: 42, times: 1 }, { kind: 'retry_after', seconds: 1 });
+ *   // … run the code under test against api.apiRoot …
+ *   expect(api.sent(42)).toHaveLength(1);
+ *   await api.close();
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** A fault the server can answer with instead of the normal result. */
+export type Fault =
+  | { kind: 'retry_after'; seconds: number } // 429 Too Many Requests
+  | { kind: 'server_error'; code?: number } // 500 (or another 5xx)
+  | { kind: 'blocked' } // 403 bot was blocked by the user
+  | { kind: 'kicked' } // 403 bot was kicked from the group chat
+  | { kind: 'chat_not_found' } // 400 chat not found
+  | { kind: 'migrate'; toChatId: number } // 400 group chat was upgraded to a supergroup chat
+  | { kind: 'bad_request'; description: string } // any other 400
+  | { kind: 'network' } // the connection is destroyed without an answer
+  | { kind: 'delay'; ms: number }; // answer normally, but late
+
+/** Which calls a fault applies to; omitted fields match everything. */
+export interface FaultMatch {
+  method?: string;
+  chatId?: number | string;
+  /** How many matching calls fail before the rule is used up (default: forever). */
+  times?: number;
+}
+
+/** One recorded call. `chatId` is the call's `chat_id` parameter, normalised to a string. */
+export interface RecordedCall {
+  seq: number;
+  method: string;
+  token: string;
+  params: Record<string, unknown>;
+  chatId: string | null;
+  /** `Date.now()` when the request arrived. */
+  at: number;
+  /** `performance.now()` when the request arrived: for rate measurements. */
+  atHr: number;
+  /** HTTP status answered, or 0 for a dropped connection. */
+  status: number;
+  /** Whether the call succeeded (a message was "delivered" for sendMessage). */
+  ok: boolean;
+}
+
+export type ChatMemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
+
+export interface FakeBotApiOptions {
+  /** Token the server accepts; calls with another token get 401 (default `123:TEST`). */
+  token?: string;
+  /** Username returned by getMe (default `report_test_bot`). */
+  username?: string;
+  /** Cap on getUpdates long-poll waits, so tests never hang for the client's 50 s (default 500 ms). */
+  maxPollMs?: number;
+  /** Don't keep params of sendMessage calls (memory for 10,000+ message benchmarks). */
+  lean?: boolean;
+}
+
+interface FaultRule extends FaultMatch {
+  fault: Fault;
+  remaining: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+}
+
+const BOT_ID = 7000000001;
+
+/** A fake Bot API; create with `FakeBotApi.start()`, stop with `close()`. */
+export class FakeBotApi {
+  readonly token: string;
+  readonly username: string;
+  /** Every call, in arrival order. */
+  readonly calls: RecordedCall[] = [];
+  /** Pass to telegraf as `telegram.apiRoot`. */
+  apiRoot = '';
+  port = 0;
+
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly rules: FaultRule[] = [];
+  private readonly members = new Map<string, ChatMemberStatus>();
+  private readonly updates: Record<string, unknown>[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private readonly listeners = new Set<(call: RecordedCall) => void>();
+  private readonly maxPollMs: number;
+  private readonly lean: boolean;
+  private nextUpdateId = 1;
+  private nextMessageId = 1;
+  private seq = 0;
+  private closed = false;
+
+  private constructor(options: FakeBotApiOptions) {
+    this.token = options.token ?? '123:TEST';
+    this.username = options.username ?? 'report_test_bot';
+    this.maxPollMs = options.maxPollMs ?? 500;
+    this.lean = options.lean ?? false;
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 30_000;
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Start a server on a free port of 127.0.0.1. */
+  static async start(options: FakeBotApiOptions = {}): Promise<FakeBotApi> {
+    const api = new FakeBotApi(options);
+    await new Promise<void>((resolve, reject) => {
+      api.server.once('error', reject);
+      api.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    api.port = (api.server.address() as AddressInfo).port;
+    api.apiRoot = `http://127.0.0.1:${api.port}`;
+    return api;
+  }
+
+  /** Make matching calls fail with `fault` (rules are checked in the order they were added). */
+  fail(match: FaultMatch, fault: Fault): void {
+    this.rules.push({ ...match, fault, remaining: match.times ?? Infinity });
+  }
+
+  /** Remove every fault rule. */
+  clearFaults(): void {
+    this.rules.length = 0;
+  }
+
+  /** Set what getChatMember answers for this user in this chat (default `member`). */
+  setMember(chatId: number | string, userId: number | string, status: ChatMemberStatus): void {
+    this.members.set(`${chatId}:${userId}`, status);
+  }
+
+  /** Queue an update for getUpdates; `update_id` is filled in when missing. Returns the update id. */
+  pushUpdate(update: Record<string, unknown>): number {
+    const id = typeof update['update_id'] === 'number' ? update['update_id'] : this.nextUpdateId;
+    this.nextUpdateId = Math.max(this.nextUpdateId, id + 1);
+    this.updates.push({ ...update, update_id: id });
+    for (const w of this.waiters) w.resolve();
+    return id;
+  }
+
+  /** Calls a listener for every recorded call (e.g. to kill a process after the n-th message). */
+  onCall(listener: (call: RecordedCall) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Recorded calls of one method, optionally for one chat. */
+  callsTo(method: string, chatId?: number | string): RecordedCall[] {
+    const chat = chatId === undefined ? undefined : String(chatId);
+    return this.calls.filter((c) => c.method === method && (chat === undefined || c.chatId === chat));
+  }
+
+  /** Successfully delivered sendMessage calls, optionally for one chat. */
+  sent(chatId?: number | string): RecordedCall[] {
+    return this.callsTo('sendMessage', chatId).filter((c) => c.ok);
+  }
+
+  /** Texts of delivered messages, optionally for one chat. */
+  sentTexts(chatId?: number | string): string[] {
+    return this.sent(chatId).map((c) => String(c.params['text'] ?? ''));
+  }
+
+  /** Forget recorded calls (fault rules and queued updates stay). */
+  reset(): void {
+    this.calls.length = 0;
+  }
+
+  /** Stop the server, ending pending long polls and open connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.waiters) w.resolve();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const s of this.sockets) s.destroy();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
+    const atHr = performance.now();
+    const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec((req.url ?? '').split('?')[0] ?? '');
+    let params: Record<string, unknown> = {};
+    try {
+      params = await readParams(req);
+    } catch {
+      return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: cannot parse body' });
+    }
+    if (!match) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const [, token = '', method = ''] = match;
+    const rawChat = params['chat_id'];
+    const call: RecordedCall = {
+      seq: this.seq++,
+      method,
+      token,
+      params: this.lean && method === 'sendMessage' ? { chat_id: rawChat } : params,
+      chatId: rawChat === undefined || rawChat === null ? null : String(rawChat),
+      at,
+      atHr,
+      status: 200,
+      ok: true,
+    };
+    this.calls.push(call);
+    const finish = (status: number, body: unknown): void => {
+      call.status = status;
+      call.ok = status === 200;
+      for (const l of this.listeners) l(call);
+      reply(res, status, body);
+    };
+
+    if (token !== this.token) return finish(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+
+    const fault = this.takeFault(method, call.chatId);
+    if (fault) {
+      switch (fault.kind) {
+        case 'delay':
+          await sleep(fault.ms);
+          break;
+        case 'network':
+          call.status = 0;
+          call.ok = false;
+          for (const l of this.listeners) l(call);
+          req.socket.destroy();
+          return;
+        case 'retry_after':
+          return finish(429, {
+            ok: false,
+            error_code: 429,
+            description: `Too Many Requests: retry after ${fault.seconds}`,
+            parameters: { retry_after: fault.seconds },
+          });
+        case 'server_error':
+          return finish(fault.code ?? 500, { ok: false, error_code: fault.code ?? 500, description: 'Internal Server Error' });
+        case 'blocked':
+          return finish(403, { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+        case 'kicked':
+          return finish(403, { ok: false, error_code: 403, description: 'Forbidden: bot was kicked from the group chat' });
+        case 'chat_not_found':
+          return finish(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
+        case 'migrate':
+          return finish(400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: group chat was upgraded to a supergroup chat',
+            parameters: { migrate_to_chat_id: fault.toChatId },
+          });
+        case 'bad_request':
+          return finish(400, { ok: false, error_code: 400, description: `Bad Request: ${fault.description}` });
+      }
+    }
+
+    const result = await this.result(method, params);
+    if (result === undefined) return finish(404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
+    finish(200, { ok: true, result });
+  }
+
+  private takeFault(method: string, chatId: string | null): Fault | null {
+    for (const rule of this.rules) {
+      if (rule.remaining <= 0) continue;
+      if (rule.method !== undefined && rule.method !== method) continue;
+      if (rule.chatId !== undefined && String(rule.chatId) !== chatId) continue;
+      rule.remaining--;
+      return rule.fault;
+    }
+    return null;
+  }
+
+  private async result(method: string, params: Record<string, unknown>): Promise<unknown> {
+    const now = Math.floor(Date.now() / 1000);
+    switch (method) {
+      case 'getMe':
+        return { id: BOT_ID, is_bot: true, first_name: 'Report Bot', username: this.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+      case 'sendMessage':
+        return { message_id: this.nextMessageId++, date: now, chat: chatOf(params['chat_id']), text: String(params['text'] ?? '') };
+      case 'editMessageText':
+        return params['inline_message_id'] !== undefined
+          ? true
+          : { message_id: Number(params['message_id'] ?? 0), date: now, edit_date: now, chat: chatOf(params['chat_id']), text: String(params['text'] ?? '') };
+      case 'getChatMember': {
+        const userId = Number(params['user_id']);
+        const status = this.members.get(`${String(params['chat_id'])}:${String(params['user_id'])}`) ?? 'member';
+        return { status, user: { id: userId, is_bot: false, first_name: `user${userId}` } };
+      }
+      case 'getChat':
+        return chatOf(params['chat_id']);
+      case 'getUpdates':
+        return this.getUpdates(params);
+      case 'setMyCommands':
+      case 'deleteMyCommands':
+      case 'answerCallbackQuery':
+      case 'deleteWebhook':
+      case 'setWebhook':
+      case 'deleteMessage':
+      case 'sendChatAction':
+      case 'close':
+      case 'logOut':
+        return true;
+      case 'getMyCommands':
+        return [];
+      case 'getWebhookInfo':
+        return { url: '', has_custom_certificate: false, pending_update_count: this.updates.length };
+      default:
+        return undefined;
+    }
+  }
+
+  private async getUpdates(params: Record<string, unknown>): Promise<unknown[]> {
+    const offset = Number(params['offset'] ?? 0);
+    // A positive offset confirms every earlier update, as in the real API.
+    if (offset > 0) {
+      while (this.updates.length > 0 && Number(this.updates[0]?.['update_id']) < offset) this.updates.shift();
+    }
+    const limit = Number(params['limit'] ?? 100) || 100;
+    const timeoutMs = Math.min(Number(params['timeout'] ?? 0) * 1000, this.maxPollMs);
+    if (this.updates.length === 0 && timeoutMs > 0 && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const waiter: Waiter = { resolve: () => { clearTimeout(timer); this.waiters.delete(waiter); resolve(); } };
+        const timer = setTimeout(() => waiter.resolve(), timeoutMs);
+        this.waiters.add(waiter);
+      });
+    }
+    return this.updates.slice(0, limit);
+  }
+}
+
+/** A chat object whose type follows Telegram's id ranges (positive: private, -100…: supergroup). */
+function chatOf(raw: unknown): Record<string, unknown> {
+  const id = Number(raw);
+  if (id > 0) return { id, type: 'private', first_name: `user${id}` };
+  if (id <= -1_000_000_000_000) return { id, type: 'supergroup', title: `supergroup ${id}` };
+  return { id, type: 'group', title: `group ${id}` };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).toString('utf8');
+  const type = req.headers['content-type'] ?? '';
+  const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+  const params: Record<string, unknown> = Object.fromEntries(query);
+  if (body.length === 0) return params;
+  if (type.includes('application/json')) return { ...params, ...(JSON.parse(body) as Record<string, unknown>) };
+  if (type.includes('application/x-www-form-urlencoded')) {
+    for (const [k, v] of new URLSearchParams(body)) params[k] = parseScalar(v);
+    return params;
+  }
+  if (type.includes('multipart/form-data')) {
+    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
+    const b = boundary?.[1] ?? boundary?.[2];
+    if (!b) throw new Error('multipart without boundary');
+    for (const part of body.split(`--${b}`)) {
+      const name = /name="([^"]+)"/.exec(part)?.[1];
+      const sep = part.indexOf('\r\n\r\n');
+      if (!name || sep < 0) continue;
+      params[name] = parseScalar(part.slice(sep + 4).replace(/\r\n$/, ''));
+    }
+    return params;
+  }
+  return { ...params, ...(JSON.parse(body) as Record<string, unknown>) };
+}
+
+/** Form values arrive as strings; JSON-looking ones (numbers, objects) are decoded like the real API does. */
+function parseScalar(v: string): unknown {
+  if (/^-?\d+$/.test(v)) return Number(v);
+  if (/^[[{]/.test(v)) {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return v;
+    }
+  }
+  return v;
+}
