@@ -1,0 +1,294 @@
+import { z } from 'zod';
+import type { Figure, Person, Report, Section } from './report.ts';
+
+/** What a subscription narrows its digest to: a district (`潼南区`) or a topic id (`employment`). */
+export const DigestFilterSchema = z.object({
+  kind: z.enum(['district', 'topic']),
+  id: z.string().min(1),
+  label: z.string().min(1),
+});
+export type DigestFilter = z.infer<typeof DigestFilterSchema>;
+
+/** `YYYY-MM-DD`, a calendar date in the subscription's time zone. */
+export const LocalDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export type LocalDate = z.infer<typeof LocalDateSchema>;
+
+/** A rendering-neutral digest: `src/render/digest.ts` turns it into Telegram HTML. */
+export const DigestSchema = z.object({
+  date: LocalDateSchema,
+  sectionId: z.string(),
+  headline: z.string().nullable(),
+  speaker: z.object({ name: z.string(), role: z.string(), org: z.string() }).nullable(),
+  /** The section's most informative sentences, in reading order; plain text. */
+  sentences: z.array(z.string()),
+  /** Numbers as written in the section (`2.6万亿元`), deduplicated. */
+  figures: z.array(z.string()),
+  /** The "今日数字": one figure of the report chosen by date, with a short context. */
+  number: z.object({ text: z.string(), context: z.string() }).nullable(),
+  filter: DigestFilterSchema.nullable(),
+  /** Where the section sits in this chat's rotation: 1-based position and length. */
+  position: z.number().int().positive(),
+  total: z.number().int().positive(),
+  /** Commands offered at the foot of the message. */
+  commands: z.array(z.object({ command: z.string(), label: z.string() })),
+});
+export type Digest = z.infer<typeof DigestSchema>;
+
+export interface ComposeInput {
+  chatId: number;
+  date: LocalDate;
+  filter: DigestFilter | null;
+  /** Section ids already sent to this chat before `date`, oldest first. */
+  history: readonly string[];
+  /** Pin the section (e.g. the one recorded in today's ledger row) instead of picking it. */
+  sectionId?: string;
+}
+
+export const DIGEST_COMMANDS: ReadonlyArray<{ command: string; label: string }> = Object.freeze([
+  { command: '/digest', label: '今日摘要' },
+  { command: '/subscription', label: '订阅设置' },
+  { command: '/unsubscribe', label: '退订' },
+]);
+
+/** Most sentences a digest quotes, and the character budget they share. */
+const MAX_SENTENCES = 3;
+const SENTENCE_BUDGET = 700;
+const MAX_FIGURES = 6;
+
+/** FNV-1a: a stable, dependency-free hash so rotations are identical on every machine and run. */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Whether a section belongs under a filter (no filter: every section). */
+export function matchesFilter(section: Section, filter: DigestFilter | null): boolean {
+  if (!filter) return true;
+  return filter.kind === 'district' ? section.districts.includes(filter.id) : section.topics.includes(filter.id);
+}
+
+/**
+ * The sections a chat rotates through, in that chat's own order.
+ * Continuation fragments are left out when the filter leaves anything else, since they have no speaker or headline.
+ */
+export function rotation(report: Report, chatId: number, filter: DigestFilter | null): Section[] {
+  const matching = report.sections.filter((s) => matchesFilter(s, filter));
+  const whole = matching.filter((s) => s.kind !== 'continuation');
+  const pool = whole.length > 0 ? whole : matching;
+  // A per-chat shuffle: chats subscribed on the same day do not all read the same section.
+  return pool
+    .map((s) => ({ s, key: hash32(`${chatId}:${s.id}`) }))
+    .sort((a, b) => a.key - b.key || (a.s.id < b.s.id ? -1 : 1))
+    .map((x) => x.s);
+}
+
+/**
+ * The next section for a chat: the first in its rotation not sent in the current cycle.
+ * A cycle ends when every section of the rotation has been sent; then it starts over.
+ */
+export function pickSection(report: Report, chatId: number, filter: DigestFilter | null, history: readonly string[]): { section: Section; position: number; total: number } | null {
+  const order = rotation(report, chatId, filter);
+  if (order.length === 0) return null;
+  const ids = new Set(order.map((s) => s.id));
+  let seen = new Set<string>();
+  for (const id of history) {
+    if (!ids.has(id)) continue; // sent under another filter or from an older report
+    seen.add(id);
+    if (seen.size === ids.size) seen = new Set();
+  }
+  const index = order.findIndex((s) => !seen.has(s.id));
+  const section = order[index] ?? order[0]!;
+  return { section, position: seen.size + 1, total: order.length };
+}
+
+/** Split text into sentences after 。！？ (keeping closing quotes), dropping empty pieces. */
+export function sentencesOf(paragraph: string): string[] {
+  return (paragraph.match(/[^。！？!?]+(?:[。！？!?]+[”’」』）)]*|$)/g) ?? []).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/**
+ * How much a sentence tells a reader in a glance: numbers, mentions of the filter, a readable length.
+ * Exported for tests; weights are deliberately simple.
+ */
+export function informativeness(sentence: string, figures: readonly Figure[], terms: readonly string[]): number {
+  let score = 0;
+  for (const f of figures) if (sentence.includes(f.text)) score += 3;
+  for (const t of terms) if (t && sentence.includes(t)) score += 2;
+  const len = [...sentence].length;
+  if (len < 12) score -= 3;
+  else if (len <= 120) score += 1;
+  else if (len > 200) score -= 2;
+  // Quoted first-person statements carry the speaker's point.
+  if (/[“"]/.test(sentence)) score += 1;
+  return score;
+}
+
+function filterTerms(report: Report, filter: DigestFilter | null): string[] {
+  if (!filter) return [];
+  if (filter.kind === 'district') return [filter.id, filter.id.replace(/(区|县|市)$/, '')];
+  const topic = report.topics.find((t) => t.id === filter.id);
+  return topic ? [topic.name, ...topic.synonyms] : [filter.label];
+}
+
+/** The top sentences of a section, returned in reading order, within a shared character budget. */
+export function bestSentences(section: Section, terms: readonly string[], max = MAX_SENTENCES, budget = SENTENCE_BUDGET): string[] {
+  const all = section.paragraphs.flatMap(sentencesOf).map((text, index) => ({ text, index, score: informativeness(text, section.figures, terms) }));
+  const ranked = [...all].sort((a, b) => b.score - a.score || a.index - b.index);
+  const chosen: typeof all = [];
+  let used = 0;
+  for (const s of ranked) {
+    if (chosen.length >= max) break;
+    const len = [...s.text].length;
+    if (chosen.length > 0 && used + len > budget) continue;
+    chosen.push(s);
+    used += len;
+  }
+  return chosen.sort((a, b) => a.index - b.index).map((s) => s.text);
+}
+
+/** The report's "今日数字" for a date: every chat sees the same number that day, a different one the next. */
+export function numberOfTheDay(report: Report, date: LocalDate, avoid: readonly string[] = []): { text: string; context: string } | null {
+  const all = report.sections.flatMap((s) => s.figures);
+  if (all.length === 0) return null;
+  const fresh = all.filter((f) => !avoid.includes(f.text));
+  const pool = fresh.length > 0 ? fresh : all;
+  const figure = pool[hash32(date) % pool.length]!;
+  return { text: figure.text, context: figure.context };
+}
+
+/**
+ * Compose a chat's digest for a date: same chat, date, filter and history → same digest.
+ * Returns null when the filter leaves no section (the caller explains that to the user).
+ */
+export function composeDigest(report: Report, input: ComposeInput): Digest | null {
+  const picked = pickSection(report, input.chatId, input.filter, input.history);
+  if (!picked) return null;
+  let { section, position } = picked;
+  if (input.sectionId !== undefined) {
+    const pinned = report.sections.find((s) => s.id === input.sectionId);
+    // A pinned id missing from a re-ingested report falls back to the rotation rather than failing the send.
+    if (pinned) {
+      section = pinned;
+      const at = rotation(report, input.chatId, input.filter).findIndex((s) => s.id === pinned.id);
+      position = at >= 0 ? at + 1 : position;
+    }
+  }
+  const figures = [...new Set(section.figures.map((f) => f.text))].slice(0, MAX_FIGURES);
+  return {
+    date: input.date,
+    sectionId: section.id,
+    headline: section.headline,
+    speaker: section.speaker ? { ...(section.speaker satisfies Person) } : null,
+    sentences: bestSentences(section, filterTerms(report, input.filter)),
+    figures,
+    number: numberOfTheDay(report, input.date, figures),
+    filter: input.filter,
+    position,
+    total: picked.total,
+    commands: DIGEST_COMMANDS.map((c) => ({ ...c })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Times of day and time zones
+
+/** Minutes after midnight, 0..1439. */
+export type Minutes = number;
+
+const CN_DIGITS: Readonly<Record<string, number>> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** `七` → 7, `十二` → 12, `二十三` → 23, `05` → 5; null for anything else. */
+function parseSmallNumber(text: string): number | null {
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const m = /^([一二两三四五六七八九])?(十)?([零〇一二三四五六七八九])?$/.exec(text);
+  if (!m || text.length === 0) return null;
+  const [, tens, ten, ones] = m;
+  if (!ten) return tens === undefined && ones !== undefined ? CN_DIGITS[ones]! : tens !== undefined && ones === undefined ? CN_DIGITS[tens]! : null;
+  return (tens ? CN_DIGITS[tens]! : 1) * 10 + (ones ? CN_DIGITS[ones]! : 0);
+}
+
+/**
+ * Parse a time of day as users type it: `07:30`, `7:30`, `7：30`, `7点`, `7点半`, `七点半`, `下午3点15分`.
+ * Returns minutes after midnight, or null when it is not a valid time (`25:00`, `abc`).
+ */
+export function parseTimeOfDay(input: string): Minutes | null {
+  const text = input.trim().replace(/\s+/g, '');
+  const colon = /^(\d{1,2})[:：](\d{2})$/.exec(text);
+  if (colon) return toMinutes(Number(colon[1]), Number(colon[2]));
+  const cn = /^(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上)?([0-9一二两三四五六七八九十〇零]{1,3})[点點时時](半|一刻|三刻|([0-9一二三四五六七八九十〇零]{1,3})分?)?$/.exec(text);
+  if (!cn) return null;
+  const [, period, hourText = '', rest, minuteText] = cn;
+  let hour = parseSmallNumber(hourText);
+  if (hour === null) return null;
+  let minute = 0;
+  if (rest === '半') minute = 30;
+  else if (rest === '一刻') minute = 15;
+  else if (rest === '三刻') minute = 45;
+  else if (minuteText !== undefined) {
+    const m = parseSmallNumber(minuteText);
+    if (m === null) return null;
+    minute = m;
+  }
+  // 下午3点 is 15:00; 下午15点 stays 15:00; 中午12点 stays noon.
+  if ((period === '下午' || period === '傍晚' || period === '晚上') && hour < 12) hour += 12;
+  if (period === '中午' && hour < 11) hour += 12;
+  return toMinutes(hour, minute);
+}
+
+function toMinutes(hour: number, minute: number): Minutes | null {
+  if (!Number.isInteger(hour) || !Number.isInteger(minute) || hour < 0 || hour > 23 || minute < 0 || minute > 59) return null;
+  return hour * 60 + minute;
+}
+
+/** 450 → `07:30`. */
+export function formatTimeOfDay(minutes: Minutes): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether the runtime knows a time zone name (`Asia/Shanghai`). */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An instant as a wall-clock date and minute in a time zone. */
+export function localDateTime(instantMs: number, timeZone: string): { date: LocalDate; minutes: Minutes } {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(new Date(instantMs)).map((p) => [p.type, p.value]));
+  return { date: `${parts['year']}-${parts['month']}-${parts['day']}`, minutes: Number(parts['hour']) * 60 + Number(parts['minute']) };
+}
+
+/** The day after a local date (`2022-06-30` → `2022-07-01`). */
+export function nextDate(date: LocalDate): LocalDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whether a subscription at `minutes` is due at this local time (its time has come today). */
+export function isDue(subscriptionMinutes: Minutes, local: { minutes: Minutes }): boolean {
+  return local.minutes >= subscriptionMinutes;
+}
+
+/**
+ * When the next digest goes out, as a local date and time:
+ * today at the chosen time unless today's was already sent (or the time has passed and it was sent), else tomorrow.
+ */
+export function nextSend(subscriptionMinutes: Minutes, local: { date: LocalDate; minutes: Minutes }, sentToday: boolean): { date: LocalDate; time: string; today: boolean } {
+  const today = !sentToday;
+  return { date: today ? local.date : nextDate(local.date), time: formatTimeOfDay(subscriptionMinutes), today };
+}

@@ -1,0 +1,53 @@
+import type { Digest } from '../core/digest.ts';
+import { escapeHtml, MAX_MESSAGE_CHARS } from './html.ts';
+import { personLabel, truncate } from './text.ts';
+
+const NUMBER_CONTEXT_CHARS = 80;
+const HEADLINE_CHARS = 200;
+
+/**
+ * A digest as one Telegram HTML message (≤ 4,096 characters, valid HTML).
+ * When too long, sentences are dropped from the end, then the last one is cut; the header and footer always stay.
+ */
+export function renderDigestHtml(digest: Digest, maxChars = MAX_MESSAGE_CHARS): string {
+  const head: string[] = [];
+  head.push(`<b>📰 每日摘要 · ${escapeHtml(digest.date)}</b>`);
+  if (digest.headline) head.push(`<b>${escapeHtml(truncate(digest.headline, HEADLINE_CHARS))}</b>`);
+  if (digest.speaker) head.push(`<i>${escapeHtml(truncate(personLabel(digest.speaker), HEADLINE_CHARS))}</i>`);
+
+  const tail: string[] = [];
+  if (digest.figures.length > 0) tail.push(`<b>文中数字</b>：${digest.figures.map((f) => escapeHtml(truncate(f, 40))).join(' · ')}`);
+  if (digest.number) tail.push(`<b>今日数字</b>：<b>${escapeHtml(truncate(digest.number.text, 40))}</b> — ${escapeHtml(truncate(digest.number.context, NUMBER_CONTEXT_CHARS))}`);
+  const where = digest.filter ? `筛选：${escapeHtml(truncate(digest.filter.label, 40))} · ` : '';
+  tail.push(`<i>${where}第 ${digest.position}/${digest.total} 篇</i>`);
+  tail.push(digest.commands.map((c) => `${escapeHtml(c.command)} ${escapeHtml(c.label)}`).join(' · '));
+
+  const sentences = [...digest.sentences];
+  const build = (body: string[]): string => [head.join('\n'), body.map((s) => `• ${escapeHtml(s)}`).join('\n'), tail.join('\n')].filter((p) => p.length > 0).join('\n\n');
+  let html = build(sentences);
+  while (html.length > maxChars && sentences.length > 1) {
+    sentences.pop();
+    html = build(sentences);
+  }
+  if (html.length > maxChars && sentences.length === 1) {
+    // Escaping can grow text up to 6×, so cut the plain sentence until the escaped message fits.
+    let room = sentences[0]!.length;
+    while (html.length > maxChars && room > 0) {
+      room = Math.floor(room * 0.8);
+      html = build([truncate(digest.sentences[0]!, room)]);
+    }
+    if (html.length > maxChars) html = build([]);
+  }
+  return html;
+}
+
+/** Plain-text version for `npm run broadcast -- --dry-run` and logs. */
+export function renderDigestPlain(digest: Digest): string {
+  const lines: string[] = [`每日摘要 · ${digest.date} · ${digest.sectionId}`];
+  if (digest.headline) lines.push(digest.headline);
+  if (digest.speaker) lines.push(personLabel(digest.speaker));
+  for (const s of digest.sentences) lines.push(`• ${s}`);
+  if (digest.figures.length > 0) lines.push(`文中数字：${digest.figures.join(' · ')}`);
+  if (digest.number) lines.push(`今日数字：${digest.number.text} — ${truncate(digest.number.context, NUMBER_CONTEXT_CHARS)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { composeDigest, formatTimeOfDay, localDateTime, nextSend, parseTimeOfDay, pickSection, rotation, type DigestFilter } from '../../src/core/digest.ts';
+import { renderDigestHtml } from '../../src/render/digest.ts';
+import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
+import { parseReport } from '../../src/core/report.ts';
+import { fixtureReport } from '../digest/fixture.ts';
+
+const report = fixtureReport();
+const tongnan: DigestFilter = { kind: 'district', id: '潼南区', label: '潼南区' };
+const employment: DigestFilter = { kind: 'topic', id: 'employment', label: '就业' };
+
+describe('When a chat asks for its digest', () => {
+  it('the same chat, date and history always get the same digest', () => {
+    const a = composeDigest(report, { chatId: 42, date: '2022-06-03', filter: null, history: [] });
+    const b = composeDigest(report, { chatId: 42, date: '2022-06-03', filter: null, history: [] });
+    expect(a).toEqual(b);
+  });
+
+  it('each day brings a section the chat has not had in this cycle, and the cycle restarts when exhausted', () => {
+    const total = rotation(report, 7, null).length;
+    expect(total).toBe(4); // the continuation fragment is left out
+    const history: string[] = [];
+    for (let day = 0; day < total; day++) history.push(pickSection(report, 7, null, history)!.section.id);
+    expect(new Set(history).size).toBe(total);
+    // The fifth day starts the rotation over with the first section again.
+    expect(pickSection(report, 7, null, history)!.section.id).toBe(history[0]);
+    expect(pickSection(report, 7, null, history)!.position).toBe(1);
+  });
+
+  it('different chats get different orders, but every chat sees every section', () => {
+    const orders = [1, 2, 3, 4, 5, 6].map((id) => rotation(report, id, null).map((s) => s.id).join(','));
+    expect(new Set(orders).size).toBeGreaterThan(1);
+    for (const o of orders) expect(o.split(',').sort()).toEqual(rotation(report, 1, null).map((s) => s.id).sort());
+  });
+
+  it('a district filter only ever picks sections about that district', () => {
+    const history: string[] = [];
+    for (let day = 0; day < 5; day++) {
+      const d = composeDigest(report, { chatId: 9, date: '2022-06-03', filter: tongnan, history })!;
+      expect(['a1-s01-wang', 'a1-s03-zhang']).toContain(d.sectionId);
+      history.push(d.sectionId);
+    }
+  });
+
+  it('a topic filter with nothing to offer yields no digest rather than an unrelated one', () => {
+    const none: DigestFilter = { kind: 'topic', id: 'no-such-topic', label: '无' };
+    expect(composeDigest(report, { chatId: 1, date: '2022-06-03', filter: none, history: [] })).toBeNull();
+  });
+
+  it('quotes the sentences with numbers first and keeps them in reading order', () => {
+    const d = composeDigest(report, { chatId: 1, date: '2022-06-03', filter: employment, history: [], sectionId: 'a1-s01-wang' })!;
+    expect(d.sentences.length).toBeGreaterThanOrEqual(2);
+    expect(d.sentences.length).toBeLessThanOrEqual(3);
+    expect(d.sentences[0]).toContain('1.2万个');
+    expect(d.sentences).not.toContain('好。');
+    expect(d.figures).toEqual(['1.2万个', '15%', '30场']);
+    expect(d.speaker?.name).toBe('王一');
+  });
+
+  it('the 今日数字 is the same for every chat on a date and comes from the report', () => {
+    const a = composeDigest(report, { chatId: 1, date: '2022-06-03', filter: null, history: [] })!;
+    const b = composeDigest(report, { chatId: 2, date: '2022-06-03', filter: null, history: [] })!;
+    const all = report.sections.flatMap((s) => s.figures.map((f) => f.text));
+    expect(all).toContain(a.number?.text);
+    if (a.figures.length === 0 && b.figures.length === 0) expect(a.number).toEqual(b.number);
+  });
+
+  it('a pinned section (today\'s ledger row) wins over the rotation', () => {
+    const d = composeDigest(report, { chatId: 1, date: '2022-06-03', filter: null, history: [], sectionId: 'a1-s02-li' })!;
+    expect(d.sectionId).toBe('a1-s02-li');
+  });
+});
+
+describe('When a digest is rendered for Telegram', () => {
+  it('shows headline, speaker, 今日数字 and the footer commands as valid HTML', () => {
+    const d = composeDigest(report, { chatId: 1, date: '2022-06-03', filter: tongnan, history: [], sectionId: 'a1-s01-wang' })!;
+    const html = renderDigestHtml(d);
+    expect(validateTelegramHtml(html)).toEqual([]);
+    expect(html).toContain('稳岗就业');
+    expect(html).toContain('王一');
+    expect(html).toContain('今日数字');
+    expect(html).toContain('/unsubscribe');
+    expect(html).toContain('筛选：潼南区');
+  });
+
+  it('never exceeds 4,096 characters and stays valid for any text, however long or hostile', () => {
+    const text = fc.string({ unit: fc.constantFrom('<', '>', '&', '"', '测', '试', '。', 'a', '😀', '1'), minLength: 1, maxLength: 3000 });
+    fc.assert(
+      fc.property(text, fc.array(text, { minLength: 1, maxLength: 4 }), (headline, paragraphs) => {
+        const r = parseReport({
+          ...report,
+          sections: [{ ...report.sections[1]!, headline, paragraphs: paragraphs.map((p) => `${p}。`), figures: [] }],
+        });
+        const d = composeDigest(r, { chatId: 1, date: '2022-06-03', filter: null, history: [] })!;
+        const html = renderDigestHtml(d);
+        expect(html.length).toBeLessThanOrEqual(4096);
+        expect(validateTelegramHtml(html)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('When a user types a time', () => {
+  it.each([
+    ['07:30', 450], ['7:30', 450], ['7：05', 425], ['0:00', 0], ['23:59', 1439],
+    ['7点', 420], ['7点半', 450], ['七点半', 450], ['7点15分', 435], ['下午3点', 900], ['晚上十一点', 1380], ['十二点', 720],
+  ])('%s is %i minutes after midnight', (text, minutes) => {
+    expect(parseTimeOfDay(text)).toBe(minutes);
+  });
+
+  it.each(['25:00', '7:60', 'abc', '', '7', '24点', '潼南'])('%s is not a time', (text) => {
+    expect(parseTimeOfDay(text)).toBeNull();
+  });
+
+  it('formats minutes back as HH:MM', () => {
+    expect(formatTimeOfDay(450)).toBe('07:30');
+    expect(formatTimeOfDay(1439)).toBe('23:59');
+  });
+});
+
+describe('When the clock is near midnight in Asia/Shanghai', () => {
+  it('16:01 UTC is already 00:01 of the next day there', () => {
+    expect(localDateTime(Date.parse('2022-06-03T16:01:00Z'), 'Asia/Shanghai')).toEqual({ date: '2022-06-04', minutes: 1 });
+    expect(localDateTime(Date.parse('2022-06-03T15:59:00Z'), 'Asia/Shanghai')).toEqual({ date: '2022-06-03', minutes: 1439 });
+  });
+
+  it('the next send is tomorrow once today\'s digest went out', () => {
+    expect(nextSend(480, { date: '2022-06-30', minutes: 600 }, true)).toEqual({ date: '2022-07-01', time: '08:00', today: false });
+    expect(nextSend(480, { date: '2022-06-30', minutes: 300 }, false)).toEqual({ date: '2022-06-30', time: '08:00', today: true });
+  });
+});
