@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { formatPath } from './core/report.ts';
+
+// `.env` files often hold `KEY=` for "unset": treat blank values as absent.
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const EnvSchema = z
+  .object({
+    /** From @BotFather; without it the bot runs as a terminal chat. */
+    TELEGRAM_BOT_TOKEN: optional(z.string().trim().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF… (copy it from @BotFather, without quotes or spaces)')),
+    /** A self-hosted Bot API server or an emulator, e.g. `http://127.0.0.1:8081`. */
+    TELEGRAM_API_ROOT: optional(httpUrl),
+    /** Public https URL Telegram posts updates to; set it to switch from long polling to a webhook. */
+    WEBHOOK_URL: optional(z.url({ protocol: /^https?$/, error: 'must be a URL such as https://bot.example.org/telegram' })),
+    /** Checked on every webhook request (Telegram sends it as X-Telegram-Bot-Api-Secret-Token). */
+    WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -')),
+    /** Port of the webhook server (and /healthz). */
+    PORT: optional(z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535)).default(8080),
+    /** Interface the webhook server binds. */
+    HOST: optional(z.string()).default('0.0.0.0'),
+    LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+    /** Writable directory for state (subscriptions database). */
+    DATA_DIR: optional(z.string()).default('./var/'),
+    /** The report the bot answers from (built by `npm run ingest`). */
+    REPORT_PATH: optional(z.string()).default('data/report.json'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'is required when WEBHOOK_URL is set' });
+    }
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set (e.g. `openssl rand -hex 32`)' });
+    }
+  });
+
+export type Env = z.output<typeof EnvSchema>;
+
+/** The parsed configuration, frozen; main.ts reads the environment once and passes this down. */
+export interface Config {
+  readonly token: string | null;
+  readonly apiRoot: string | null;
+  readonly webhook: { readonly url: string; readonly secret: string; readonly path: string } | null;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly dataDir: string;
+  readonly reportPath: string;
+}
+
+/** Thrown for a bad environment; the message names every bad variable and how to fix it. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}\nSee .env.example for every variable.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse environment variables (e.g. `process.env`) into a frozen Config; throws ConfigError naming each bad variable. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    // Never echo the values: a mistyped token is still a secret.
+    throw new ConfigError(result.error.issues.map((i) => `${formatPath(i.path)} ${i.message}`));
+  }
+  const e = result.data;
+  const webhook = e.WEBHOOK_URL && e.WEBHOOK_SECRET
+    ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, path: new URL(e.WEBHOOK_URL).pathname || '/' }
+    : null;
+  return Object.freeze({
+    token: e.TELEGRAM_BOT_TOKEN ?? null,
+    apiRoot: e.TELEGRAM_API_ROOT?.replace(/\/+$/, '') ?? null,
+    webhook: webhook && Object.freeze(webhook),
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    reportPath: e.REPORT_PATH,
+  });
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config.ts';
+
+const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+
+function problems(env: Record<string, string>): string {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('runs as a terminal chat with defaults when nothing is set', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ token: null, apiRoot: null, webhook: null, port: 8080, logLevel: 'info', dataDir: './var/', reportPath: 'data/report.json' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('treats blank values from a copied .env.example as unset', () => {
+    expect(parseConfig({ TELEGRAM_BOT_TOKEN: '', WEBHOOK_URL: '  ', PORT: '' })).toMatchObject({ token: null, webhook: null, port: 8080 });
+  });
+
+  it('reads the token, a self-hosted API root without its trailing slash, and the paths', () => {
+    const config = parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/', DATA_DIR: '/srv/bot', REPORT_PATH: 'x/r.json', LOG_LEVEL: 'debug' });
+    expect(config).toMatchObject({ token: TOKEN, apiRoot: 'http://127.0.0.1:8081', dataDir: '/srv/bot', reportPath: 'x/r.json', logLevel: 'debug' });
+  });
+
+  it('names a malformed token without echoing it', () => {
+    const message = problems({ TELEGRAM_BOT_TOKEN: '"123:abc def"' });
+    expect(message).toContain('TELEGRAM_BOT_TOKEN');
+    expect(message).not.toContain('abc def');
+  });
+
+  it('names each bad variable: API root, port, log level', () => {
+    const message = problems({ TELEGRAM_API_ROOT: 'not a url', PORT: 'eighty', LOG_LEVEL: 'loud' });
+    expect(message).toContain('TELEGRAM_API_ROOT');
+    expect(message).toContain('PORT');
+    expect(message).toContain('LOG_LEVEL');
+  });
+
+  it('switches to a webhook when WEBHOOK_URL is set, serving at the URL path', () => {
+    const config = parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/tg/hook', WEBHOOK_SECRET: 'a'.repeat(32), PORT: '3000' });
+    expect(config.webhook).toEqual({ url: 'https://bot.example.org/tg/hook', secret: 'a'.repeat(32), path: '/tg/hook' });
+    expect(config.port).toBe(3000);
+  });
+
+  it('refuses a webhook without a secret or without a token', () => {
+    expect(problems({ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/' })).toContain('WEBHOOK_SECRET is required when WEBHOOK_URL is set');
+    expect(problems({ WEBHOOK_URL: 'https://bot.example.org/', WEBHOOK_SECRET: 'b'.repeat(20) })).toContain('TELEGRAM_BOT_TOKEN is required');
+    expect(problems({ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/', WEBHOOK_SECRET: 'short' })).toContain('WEBHOOK_SECRET');
+  });
+});
