@@ -57,6 +57,10 @@ export const SectionSchema = z.object({
   /** Repaired text: page breaks stitched, repeated characters removed. */
   paragraphs: z.array(z.string().min(1)).min(1),
   figures: z.array(FigureSchema),
+  /** Continuation fragments: the page the story started on (`1版`). */
+  continuesFrom: z.string().optional(),
+  /** Paragraphs that are inline sub-headings rather than running text. */
+  subheadings: z.array(z.string()).optional(),
 });
 export type Section = z.infer<typeof SectionSchema>;
 

@@ -1,0 +1,106 @@
+import { pinyin } from 'pinyin-pro';
+import { parseReport, type Article, type Person, type Report, type Section, type Topic } from '../core/report.ts';
+import type { Gazetteer, PlaceAlias } from '../core/gazetteer.ts';
+import { extractFigures } from './figures.ts';
+import { findPeople } from './people.ts';
+import { CITY, districtsOf, PlaceFinder } from './places.ts';
+import { segmentArticle, type RawSection } from './segment.ts';
+import { tagTopics } from './topics.ts';
+
+/** Everything ingest needs besides the articles: the gazetteer, landmark aliases, the topic taxonomy. */
+export interface ReferenceData {
+  gazetteer: Gazetteer;
+  aliases: PlaceAlias[];
+  topics: Topic[];
+}
+
+/** One raw article: its file name under data/raw/ and its text. */
+export interface RawArticle {
+  source: string;
+  text: string;
+}
+
+// An organisation named for the whole city (`市经信委`, `重庆市…`, `重庆铁路…`) makes a section city-wide.
+const CITY_ORG = /^(?:市|重庆)/u;
+
+/** Build a validated report from raw articles, in the order given. Pure: same input, same report. */
+export function buildReport(articles: RawArticle[], refs: ReferenceData): Report {
+  if (articles.length === 0) throw new Error('no articles to ingest: put .txt files in data/raw/');
+  const finder = new PlaceFinder(refs.gazetteer, refs.aliases);
+  const built = articles.map((a, i) => buildArticle(a, `a${i + 1}`, finder, refs.topics));
+  const first = built[0]!.article;
+  return parseReport({
+    title: first.title,
+    subtitle: first.subtitle,
+    reporters: first.reporters,
+    articles: built.map((b) => b.article),
+    topics: refs.topics,
+    sections: built.flatMap((b) => b.sections),
+  });
+}
+
+function buildArticle(raw: RawArticle, articleId: string, finder: PlaceFinder, topics: Topic[]): { article: Article; sections: Section[] } {
+  const seg = segmentArticle(raw.text);
+  if (seg.sections.length === 0) throw new Error(`${raw.source}: no sections found`);
+  const article: Article = { id: articleId, source: raw.source, title: seg.title, subtitle: seg.subtitle, reporters: seg.reporters };
+  let speakerCount = 0;
+  let continuationCount = 0;
+  const sections = seg.sections.map((s): Section => {
+    const text = s.paragraphs.join('\n');
+    const found = findPeople(text);
+    // A lead introduces its speaker inline (`…古镇党委书记某某提前…`): the first person named is the speaker.
+    const speaker: Person | null = s.speaker ?? (s.kind === 'lead' ? (found[0] ?? null) : null);
+    const people = found.filter((p) => p.name !== speaker?.name);
+    const places = finder.find([s.heading ?? '', text].join('\n'));
+    const districts = orderDistricts(districtsOf(places), speaker);
+    const runningText = s.paragraphs.filter((p) => !s.subheadings.includes(p));
+    const id =
+      s.kind === 'continuation'
+        ? `${articleId}-c${++continuationCount}`
+        : `${articleId}-s${String(s.kind === 'lead' ? 0 : ++speakerCount).padStart(2, '0')}${speaker ? `-${slug(speaker.name)}` : ''}`;
+    return {
+      id,
+      articleId,
+      kind: s.kind,
+      heading: s.heading,
+      headline: s.headline,
+      speaker,
+      people,
+      districts,
+      places,
+      topics: tagTopics(topics, s.headline, s.paragraphs),
+      paragraphs: s.paragraphs,
+      figures: runningText.flatMap(extractFigures),
+      ...extras(s),
+    };
+  });
+  return { article, sections };
+}
+
+/** Fields beyond the contract that help renderers. */
+function extras(s: RawSection): { continuesFrom?: string; subheadings?: string[] } {
+  return {
+    ...(s.continuesFrom ? { continuesFrom: s.continuesFrom } : {}),
+    ...(s.subheadings.length ? { subheadings: s.subheadings } : {}),
+  };
+}
+
+/**
+ * The section's subject first: the district in the speaker's organisation, else the city for a municipal body,
+ * then the other districts in order of mention. A section that names no district is about the city.
+ */
+function orderDistricts(mentioned: string[], speaker: Person | null): string[] {
+  const org = speaker?.org ?? '';
+  const own = mentioned.filter((d) => org.includes(d) || org.includes(d.slice(0, 2)));
+  const rest = mentioned.filter((d) => !own.includes(d));
+  const city = own.length === 0 && (CITY_ORG.test(org) || mentioned.length === 0) ? [CITY] : [];
+  return [...own, ...city, ...rest];
+}
+
+/** `刘红光` → `liu-hong-guang`. */
+function slug(name: string): string {
+  return pinyin(name, { toneType: 'none', type: 'array', v: true })
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '');
+}
