@@ -40,7 +40,7 @@ export function segmentArticle(raw: string): SegmentedArticle {
   const article: SegmentedArticle = { title: '', subtitle: null, reporters: [], sections: [] };
   let current: RawSection | null = null;
   // The paragraph just before this line, if it broke off mid-sentence (page break inside a section).
-  let adjacentOpen: Open | null = null;
+  let adjacentOpen = null as Open | null;
   // Continuation fragments whose last paragraph broke off: their rest may come later, out of order.
   const openFragments: Open[] = [];
 
@@ -88,12 +88,12 @@ export function segmentArticle(raw: string): SegmentedArticle {
     const candidates = [...(adjacentOpen ? [adjacentOpen] : []), ...openFragments.filter((o) => o !== adjacentOpen)];
     if (candidates.length > 0) {
       const target = chooseContinuation(candidates, line, adjacentOpen);
-      const adjacent = target === adjacentOpen;
+      const adjacent: boolean = target === adjacentOpen;
       const previous = target.section.paragraphs[target.index]!;
       const overlap = overlapLength(previous, line);
       // Displaced pieces repeat the broken-off characters (even one); an adjacent piece must repeat two or more.
-      const drop = overlap >= (adjacent ? MIN_ADJACENT_OVERLAP : 1) ? overlap : 0;
-      const joined = previous + line.slice(drop);
+      const drop: number = overlap >= (adjacent ? MIN_ADJACENT_OVERLAP : 1) ? overlap : 0;
+      const joined: string = previous + line.slice(drop);
       target.section.paragraphs[target.index] = joined;
       removeOpen(openFragments, target);
       adjacentOpen = endsSentence(joined) ? null : target;
