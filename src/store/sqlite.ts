@@ -1,0 +1,252 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { DigestFilterSchema } from '../core/digest.ts';
+import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, type ChatId, type Delivery, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
+
+/** File name of the store inside DATA_DIR. */
+export const STORE_FILE = 'report-bot.sqlite';
+
+/**
+ * Schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records the last.
+ * Append new steps, never edit old ones: databases in the field have already run them.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Object.freeze([
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE subscriptions (
+        chat_id INTEGER PRIMARY KEY,
+        chat_type TEXT NOT NULL,
+        minutes INTEGER NOT NULL CHECK (minutes BETWEEN 0 AND 1439),
+        timezone TEXT NOT NULL,
+        filter_kind TEXT,
+        filter_id TEXT,
+        filter_label TEXT,
+        active INTEGER NOT NULL,
+        inactive_reason TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX subscriptions_active ON subscriptions (active, minutes, chat_id);
+      CREATE TABLE deliveries (
+        chat_id INTEGER NOT NULL,
+        date TEXT NOT NULL,
+        section_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'dropped')),
+        attempts INTEGER NOT NULL,
+        message_id INTEGER,
+        error TEXT,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (chat_id, date)
+      ) STRICT;
+    `,
+  },
+]);
+
+/** Open options: `path` wins over `dataDir`; `:memory:` works for tests of the SQL itself. */
+export interface SqliteStoreOptions {
+  dataDir?: string;
+  path?: string;
+}
+
+interface SubRow {
+  chat_id: bigint;
+  chat_type: string;
+  minutes: bigint;
+  timezone: string;
+  filter_kind: string | null;
+  filter_id: string | null;
+  filter_label: string | null;
+  active: bigint;
+  inactive_reason: string | null;
+  created_at: bigint;
+  updated_at: bigint;
+}
+
+interface DeliveryRow {
+  chat_id: bigint;
+  date: string;
+  section_id: string;
+  status: string;
+  attempts: bigint;
+  message_id: bigint | null;
+  error: string | null;
+  updated_at: bigint;
+}
+
+/** Integers are read as bigint so a corrupt or foreign 64-bit value fails loudly instead of losing digits. */
+function num(v: bigint): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`stored integer ${v} is outside the safe range`);
+  return n;
+}
+
+function toSubscription(r: SubRow): Subscription {
+  const filter = r.filter_kind && r.filter_id && r.filter_label ? DigestFilterSchema.parse({ kind: r.filter_kind, id: r.filter_id, label: r.filter_label }) : null;
+  return {
+    chatId: num(r.chat_id),
+    chatType: ChatTypeSchema.parse(r.chat_type),
+    minutes: num(r.minutes),
+    timezone: r.timezone,
+    filter,
+    active: r.active !== 0n,
+    inactiveReason: r.inactive_reason,
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+function toDelivery(r: DeliveryRow): Delivery {
+  return {
+    chatId: num(r.chat_id),
+    date: r.date,
+    sectionId: r.section_id,
+    status: DeliveryStatusSchema.parse(r.status),
+    attempts: num(r.attempts),
+    messageId: r.message_id === null ? null : num(r.message_id),
+    error: r.error,
+    updatedAt: num(r.updated_at),
+  };
+}
+
+/** Subscriptions and delivery ledger in one SQLite file (WAL), created and migrated on open. */
+export class SqliteSubscriptionStore implements SubscriptionStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(options: SqliteStoreOptions = {}) {
+    this.path = options.path ?? join(options.dataDir ?? './var/', STORE_FILE);
+    if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+    this.db = new Database(this.path);
+    // WAL: the bot's reads never wait for the sender's writes. NORMAL sync: every commit survives a killed
+    // process (kill -9); only a power cut can lose the last commits.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    const db = this.db;
+    this.stmts = {
+      upsert: db.prepare(`
+        INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, active, inactive_reason, created_at, updated_at)
+        VALUES (@chatId, @chatType, @minutes, @timezone, @filterKind, @filterId, @filterLabel, 1, NULL, @at, @at)
+        ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type, minutes = excluded.minutes, timezone = excluded.timezone,
+          filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label,
+          active = 1, inactive_reason = NULL, updated_at = excluded.updated_at`),
+      deactivate: db.prepare('UPDATE subscriptions SET active = 0, inactive_reason = ?, updated_at = ? WHERE chat_id = ? AND active = 1'),
+      get: db.prepare('SELECT * FROM subscriptions WHERE chat_id = ?').safeIntegers(true),
+      active: db.prepare('SELECT * FROM subscriptions WHERE active = 1 ORDER BY minutes, chat_id').safeIntegers(true),
+      deleteSub: db.prepare('DELETE FROM subscriptions WHERE chat_id = ?'),
+      moveSub: db.prepare(`UPDATE subscriptions SET chat_id = ?, chat_type = 'supergroup', updated_at = ? WHERE chat_id = ?`),
+      moveLedger: db.prepare('UPDATE OR IGNORE deliveries SET chat_id = ?, updated_at = ? WHERE chat_id = ?'),
+      deleteLedger: db.prepare('DELETE FROM deliveries WHERE chat_id = ?'),
+      delivery: db.prepare('SELECT * FROM deliveries WHERE chat_id = ? AND date = ?').safeIntegers(true),
+      history: db.prepare(`SELECT section_id FROM deliveries WHERE chat_id = ? AND status = 'sent' AND date < ? ORDER BY date`),
+      begin: db.prepare(`
+        INSERT INTO deliveries (chat_id, date, section_id, status, attempts, message_id, error, updated_at)
+        VALUES (?, ?, ?, 'pending', 1, NULL, NULL, ?)
+        ON CONFLICT (chat_id, date) DO UPDATE SET section_id = excluded.section_id, status = 'pending', attempts = attempts + 1,
+          message_id = NULL, updated_at = excluded.updated_at`),
+      complete: db.prepare(`UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL, updated_at = ? WHERE chat_id = ? AND date = ?`),
+      fail: db.prepare('UPDATE deliveries SET status = ?, error = ?, updated_at = ? WHERE chat_id = ? AND date = ?'),
+    };
+  }
+
+  subscribe(input: SubscribeInput, at: number): Subscription {
+    const chatId = assertChatId(input.chatId);
+    this.stmts.upsert.run({
+      chatId,
+      chatType: input.chatType,
+      minutes: input.minutes,
+      timezone: input.timezone,
+      filterKind: input.filter?.kind ?? null,
+      filterId: input.filter?.id ?? null,
+      filterLabel: input.filter?.label ?? null,
+      at,
+    });
+    return this.get(chatId)!;
+  }
+
+  deactivate(chatId: ChatId, reason: string, at: number): boolean {
+    return this.stmts.deactivate.run(reason, at, assertChatId(chatId)).changes > 0;
+  }
+
+  get(chatId: ChatId): Subscription | null {
+    const row = this.stmts.get.get(assertChatId(chatId)) as SubRow | undefined;
+    return row ? toSubscription(row) : null;
+  }
+
+  active(): Subscription[] {
+    return (this.stmts.active.all() as SubRow[]).map(toSubscription);
+  }
+
+  migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Subscription | null {
+    assertChatId(fromChatId);
+    assertChatId(toChatId);
+    this.db.transaction(() => {
+      const existing = this.get(toChatId);
+      if (this.get(fromChatId)) {
+        if (existing?.active) this.deactivate(fromChatId, `migrated to ${toChatId}`, at);
+        else {
+          if (existing) this.stmts.deleteSub.run(toChatId);
+          this.stmts.moveSub.run(toChatId, at, fromChatId);
+        }
+      }
+      // Rows the new chat already has win; the rest of the history follows the group.
+      this.stmts.moveLedger.run(toChatId, at, fromChatId);
+      this.stmts.deleteLedger.run(fromChatId);
+    })();
+    return this.get(toChatId);
+  }
+
+  delivery(chatId: ChatId, date: string): Delivery | null {
+    const row = this.stmts.delivery.get(assertChatId(chatId), date) as DeliveryRow | undefined;
+    return row ? toDelivery(row) : null;
+  }
+
+  history(chatId: ChatId, beforeDate: string): string[] {
+    return (this.stmts.history.all(assertChatId(chatId), beforeDate) as { section_id: string }[]).map((r) => r.section_id);
+  }
+
+  begin(chatId: ChatId, date: string, sectionId: string, at: number): Delivery {
+    this.stmts.begin.run(assertChatId(chatId), date, sectionId, at);
+    return this.delivery(chatId, date)!;
+  }
+
+  complete(chatId: ChatId, date: string, messageId: number, at: number): void {
+    this.stmts.complete.run(messageId, at, assertChatId(chatId), date);
+  }
+
+  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number): void {
+    this.stmts.fail.run(permanent ? 'dropped' : 'failed', error, at, assertChatId(chatId), date);
+  }
+
+  /** The schema version the file is at (for tests and operators). */
+  schemaVersion(): number {
+    return Number(this.db.pragma('user_version', { simple: true }));
+  }
+
+  /** Whether the file is in WAL mode (for tests and operators). */
+  journalMode(): string {
+    return String(this.db.pragma('journal_mode', { simple: true }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Bring a database to the latest schema version; each step is atomic. */
+export function migrate(db: Database.Database): number {
+  let version = Number(db.pragma('user_version', { simple: true }));
+  for (const step of MIGRATIONS) {
+    if (step.version <= version) continue;
+    db.transaction(() => {
+      db.exec(step.sql);
+      db.pragma(`user_version = ${step.version}`);
+    })();
+    version = step.version;
+  }
+  return version;
+}

@@ -1,0 +1,146 @@
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { MemorySubscriptionStore } from '../../src/store/memory.ts';
+import { migrate, SqliteSubscriptionStore, STORE_FILE } from '../../src/store/sqlite.ts';
+import type { SubscribeInput, SubscriptionStore } from '../../src/store/types.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'digest-store-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const BIG_SUPERGROUP = -1002147483648123; // beyond 32 bits, within 2^53
+function input(overrides: Partial<SubscribeInput> = {}): SubscribeInput {
+  return { chatId: 42, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null, ...overrides };
+}
+
+const implementations: Array<[string, () => SubscriptionStore]> = [
+  ['memory', () => new MemorySubscriptionStore()],
+  ['sqlite', () => new SqliteSubscriptionStore({ dataDir: tempDir() })],
+];
+
+describe.each(implementations)('The %s subscription store', (_name, make) => {
+  it('keeps a subscription with its time and filter, and lists it as active', () => {
+    const store = make();
+    store.subscribe(input({ minutes: 450, filter: { kind: 'topic', id: 'employment', label: '就业' } }), 1000);
+    expect(store.get(42)).toMatchObject({ minutes: 450, filter: { id: 'employment' }, active: true, createdAt: 1000 });
+    expect(store.active().map((s) => s.chatId)).toEqual([42]);
+  });
+
+  it('re-subscribing changes the settings but keeps the creation time', () => {
+    const store = make();
+    store.subscribe(input(), 1000);
+    store.subscribe(input({ minutes: 600 }), 2000);
+    expect(store.get(42)).toMatchObject({ minutes: 600, createdAt: 1000, updatedAt: 2000 });
+  });
+
+  it('deactivating keeps the row and the reason, and re-subscribing revives it', () => {
+    const store = make();
+    store.subscribe(input(), 1000);
+    expect(store.deactivate(42, 'blocked: bot was blocked by the user', 2000)).toBe(true);
+    expect(store.deactivate(42, 'again', 3000)).toBe(false);
+    expect(store.get(42)).toMatchObject({ active: false, inactiveReason: 'blocked: bot was blocked by the user' });
+    expect(store.active()).toEqual([]);
+    store.subscribe(input(), 4000);
+    expect(store.get(42)).toMatchObject({ active: true, inactiveReason: null });
+  });
+
+  it('stores 64-bit supergroup ids exactly', () => {
+    const store = make();
+    store.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup' }), 1);
+    store.begin(BIG_SUPERGROUP, '2022-06-03', 's1', 2);
+    expect(store.get(BIG_SUPERGROUP)?.chatId).toBe(BIG_SUPERGROUP);
+    expect(store.delivery(BIG_SUPERGROUP, '2022-06-03')?.chatId).toBe(BIG_SUPERGROUP);
+    expect(store.get(BIG_SUPERGROUP + 1)).toBeNull();
+  });
+
+  it('refuses chat ids that would lose digits', () => {
+    const store = make();
+    expect(() => store.subscribe(input({ chatId: 2 ** 53 + 2 }), 1)).toThrow(/chat id/);
+    expect(() => store.subscribe(input({ chatId: 1.5 }), 1)).toThrow(/chat id/);
+  });
+
+  it('walks a delivery from pending to sent and counts attempts', () => {
+    const store = make();
+    expect(store.begin(42, '2022-06-03', 's1', 1)).toMatchObject({ status: 'pending', attempts: 1 });
+    store.fail(42, '2022-06-03', '500 Internal Server Error', false, 2);
+    expect(store.delivery(42, '2022-06-03')).toMatchObject({ status: 'failed', error: '500 Internal Server Error' });
+    expect(store.begin(42, '2022-06-03', 's1', 3)).toMatchObject({ status: 'pending', attempts: 2 });
+    store.complete(42, '2022-06-03', 777, 4);
+    expect(store.delivery(42, '2022-06-03')).toMatchObject({ status: 'sent', messageId: 777, error: null });
+  });
+
+  it('history lists only delivered sections from earlier days, oldest first', () => {
+    const store = make();
+    store.begin(42, '2022-06-02', 'b', 1);
+    store.complete(42, '2022-06-02', 1, 1);
+    store.begin(42, '2022-06-01', 'a', 1);
+    store.complete(42, '2022-06-01', 2, 1);
+    store.begin(42, '2022-06-03', 'c', 1);
+    store.complete(42, '2022-06-03', 3, 1);
+    store.begin(42, '2022-06-02', 'x', 1); // a different chat's rows never leak in
+    store.begin(43, '2022-05-01', 'z', 1);
+    store.complete(43, '2022-05-01', 4, 1);
+    store.complete(42, '2022-06-02', 5, 1);
+    expect(store.history(42, '2022-06-03')).toEqual(['a', 'x']);
+    store.fail(42, '2022-06-01', 'gone', true, 2);
+    expect(store.history(42, '2022-06-03')).toEqual(['x']);
+  });
+
+  it('moves a migrated group\'s subscription and ledger to the supergroup id', () => {
+    const store = make();
+    store.subscribe(input({ chatId: -123, chatType: 'group', minutes: 420 }), 1);
+    store.begin(-123, '2022-06-02', 'a', 1);
+    store.complete(-123, '2022-06-02', 1, 1);
+    const moved = store.migrate(-123, BIG_SUPERGROUP, 5);
+    expect(moved).toMatchObject({ chatId: BIG_SUPERGROUP, chatType: 'supergroup', minutes: 420, active: true });
+    expect(store.get(-123)).toBeNull();
+    expect(store.history(BIG_SUPERGROUP, '2022-06-03')).toEqual(['a']);
+  });
+
+  it('keeps the supergroup\'s own subscription when it already had one', () => {
+    const store = make();
+    store.subscribe(input({ chatId: -123, chatType: 'group', minutes: 420 }), 1);
+    store.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup', minutes: 600 }), 1);
+    expect(store.migrate(-123, BIG_SUPERGROUP, 5)?.minutes).toBe(600);
+    expect(store.get(-123)).toMatchObject({ active: false, inactiveReason: `migrated to ${BIG_SUPERGROUP}` });
+  });
+});
+
+describe('The SQLite store on disk', () => {
+  it('creates its file in DATA_DIR on first start, in WAL mode, at the latest schema version', () => {
+    const dir = join(tempDir(), 'nested', 'var');
+    const store = new SqliteSubscriptionStore({ dataDir: dir });
+    expect(existsSync(join(dir, STORE_FILE))).toBe(true);
+    expect(store.journalMode()).toBe('wal');
+    expect(store.schemaVersion()).toBe(1);
+    store.close();
+  });
+
+  it('keeps subscriptions and ledger across a reopen (nothing lives only in memory)', () => {
+    const dir = tempDir();
+    const a = new SqliteSubscriptionStore({ dataDir: dir });
+    a.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup', filter: { kind: 'district', id: '潼南区', label: '潼南区' } }), 1);
+    a.begin(BIG_SUPERGROUP, '2022-06-03', 's1', 2);
+    a.close();
+    const b = new SqliteSubscriptionStore({ dataDir: dir });
+    expect(b.get(BIG_SUPERGROUP)).toMatchObject({ filter: { kind: 'district', id: '潼南区' }, active: true });
+    expect(b.delivery(BIG_SUPERGROUP, '2022-06-03')?.status).toBe('pending');
+    b.close();
+  });
+
+  it('migrating twice is a no-op', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db)).toBe(1);
+    expect(migrate(db)).toBe(1);
+    db.close();
+  });
+});
