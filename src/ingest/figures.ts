@@ -58,12 +58,12 @@ const PATTERNS: { re: RegExp; parse: (m: RegExpExecArray) => Omit<Figure, 'conte
     re: new RegExp(`数([十百千万])(${CN_COUNT_UNITS.join('|')})`, 'gu'),
     parse: (m) => ({ text: m[0], value: CN_UNITS[m[1]!] ?? 10000, unit: m[2]!, qualifier: 'approx' }),
   },
-  // 三名, 六项 (never 一: it is an article, `一名代表`)
+  // 三名, 六项, 十余名 (never 一: it is an article, `一名代表`)
   {
-    re: new RegExp(`(${CN_NUM})(${CN_COUNT_UNITS.join('|')})`, 'gu'),
+    re: new RegExp(`(${CN_NUM})(余|多)?(${CN_COUNT_UNITS.join('|')})`, 'gu'),
     parse: (m) => {
       const value = parseChinese(m[1]!);
-      return value !== null && value > 1 ? { text: m[0], value, unit: m[2]!, qualifier: 'exact' } : null;
+      return value !== null && value > 1 ? { text: m[0], value, unit: m[3]!, qualifier: m[2] ? 'atLeast' : 'exact' } : null;
     },
   },
 ];

@@ -13,6 +13,8 @@ interface Pattern {
   ambiguous: boolean;
 }
 
+// What may follow a short county name that ends a word: a list separator, a full stop, `境内` (`永川境内`).
+const RIGHT_BOUNDARY = /^(?:$|[\s，。、；：！？”）)]|境内|籍)/u;
 // Characters after which a place name starts a new word: punctuation and common one-character function words.
 const LEFT_BOUNDARY = /[\s，。、；：！？“”‘’《》（）()—…·在于自从到是和与及对向为将把让由往赴至了的]/u;
 
@@ -66,8 +68,9 @@ export class PlaceFinder {
     const kept = hits.filter((h) => {
       if (h.pattern.ambiguous) return text.slice(Math.max(0, h.at - 8), h.at).includes(h.place.district.slice(0, 2));
       if (!h.pattern.needsBoundary) return true;
-      const before = h.at === 0 ? '' : text[h.at - 1]!;
-      return before === '' || LEFT_BOUNDARY.test(before) || confirmed.has(h.place.district);
+      const before = text[h.at - 1] ?? '';
+      const after = text.slice(h.at + h.pattern.name.length, h.at + h.pattern.name.length + 2);
+      return before === '' || LEFT_BOUNDARY.test(before) || RIGHT_BOUNDARY.test(after) || confirmed.has(h.place.district);
     });
     kept.sort((a, b) => a.at - b.at);
     const seen = new Set<string>();

@@ -169,11 +169,9 @@ function parseHeading(line: string): { speaker: { name: string; role: string; or
 function splitSubheading(line: string): { subheading: string; body: string } | null {
   const parts = line.split(/[ \u3000]+/u);
   if (parts.length < 2) return null;
-  const body = parts[parts.length - 1]!;
   const head = parts.slice(0, -1).join(' ');
-  if (/[，。！？；]/u.test(head) || head.length > 60 || !/[。！？]/u.test(body + (body.length ? '' : ''))) {
-    // A body without a full stop can still be a broken paragraph; only the head's form matters.
-    if (/[，。！？；]/u.test(head) || head.length > 60) return null;
-  }
+  const body = parts[parts.length - 1]!;
+  // A heading has no sentence punctuation and is short; the body is running text.
+  if (/[，。！？；]/u.test(head) || head.length > 60 || !/[\u4e00-\u9fff]/u.test(head) || body.length < 8) return null;
   return { subheading: head, body };
 }

@@ -1,0 +1,41 @@
+/** File access for ingest: the raw articles and the reference data in a data directory. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { GazetteerSchema, PlaceAliasesSchema } from '../core/gazetteer.ts';
+import { TopicSchema } from '../core/report.ts';
+import { buildReport, type RawArticle, type ReferenceData } from './build.ts';
+
+const TopicsFileSchema = z.object({ about: z.string().optional(), topics: z.array(TopicSchema).min(1) });
+
+/** Read the reference data files in `dataDir`, validated. */
+export function readReferenceData(dataDir: string): ReferenceData {
+  const read = (name: string) => JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as unknown;
+  return {
+    gazetteer: GazetteerSchema.parse(read('chongqing-divisions.json')),
+    aliases: PlaceAliasesSchema.parse(read('place-aliases.json')).aliases,
+    topics: TopicsFileSchema.parse(read('topics.json')).topics,
+  };
+}
+
+/** The raw articles in `dataDir/raw`, sorted by file name (so ids are stable as articles are added by date). */
+export function readRawArticles(dataDir: string): RawArticle[] {
+  const dir = join(dataDir, 'raw');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw new Error(`no article folder ${dir}: put raw article .txt files there`);
+  }
+  return names
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((source) => ({ source, text: readFileSync(join(dir, source), 'utf8') }));
+}
+
+/** The exact bytes ingest writes for the given data directory. */
+export function renderReportFile(dataDir: string): string {
+  const report = buildReport(readRawArticles(dataDir), readReferenceData(dataDir));
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
