@@ -1,6 +1,12 @@
-import type { Answer, SearchCommand } from './answer.ts';
+import Fuse from 'fuse.js';
+import type { Answer, AnswerResult, AnswerStatus, Highlight, Resolved, SearchCommand } from './answer.ts';
+import { DistrictResolver, type PlaceCandidate } from './district-resolver.ts';
+import { parseFigureQuery, valueDistance } from './figures.ts';
 import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
-import type { Report } from './report.ts';
+import { nameKey, normalize } from './normalize.ts';
+import { latinKey, pinyinKeys, syllables } from './pinyin.ts';
+import type { Figure, Person, Report, Section } from './report.ts';
+import { highlightExact, highlightTerms, TextIndex } from './text-index.ts';
 
 /** Tunables of the search engine; defaults in DEFAULT_ENGINE_OPTIONS. */
 export interface EngineOptions {
@@ -10,6 +16,8 @@ export interface EngineOptions {
   maxResults: number;
   /** Most sentences joined into one result's excerpt. */
   maxExcerptSentences: number;
+  /** Smallest share of a query's weighted bigrams a sentence must contain to be a full-text hit. */
+  minCoverage: number;
   /** Landmark aliases (data/place-aliases.json), mapped to districts. */
   placeAliases: readonly PlaceAlias[];
 }
@@ -18,6 +26,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   maxQueryLength: 200,
   maxResults: 20,
   maxExcerptSentences: 3,
+  minCoverage: 0.5,
   placeAliases: [],
 });
 
@@ -34,17 +43,507 @@ export interface Engine {
   resolveFilter(query: string): ResolvedFilter | null;
 }
 
+/** Trim, drop control characters and cut to `max` characters (by code point, so emoji are never split). */
+export function cleanQuery(query: string, max: number): string {
+  const cleaned = query.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/gu, ' ').trim();
+  const chars = [...cleaned];
+  return chars.length > max ? chars.slice(0, max).join('').trim() : cleaned;
+}
+
+function personLabel(p: Person): string {
+  const where = [p.org, p.role].filter(Boolean).join(' ');
+  return where ? `${p.name}（${where}）` : p.name;
+}
+
+interface PersonEntry {
+  person: Person;
+  label: string;
+  key: string;
+  full: string;
+  initials: string;
+  syl: string;
+  /** Sections the person appears in, their own section (as speaker) first. */
+  sections: number[];
+}
+
+interface TopicEntry {
+  id: string;
+  name: string;
+  keys: string[];
+  full: string;
+  initials: string;
+  synonymFull: string[];
+  /** Folded synonyms, used to pick and mark excerpt sentences. */
+  terms: string[];
+}
+
 /** Build the search indexes over a report once; the returned engine answers commands synchronously. */
 export function createEngine(report: Report, gazetteer: Gazetteer, options?: Partial<EngineOptions>): Engine {
   const opts: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options };
-  void report;
-  void gazetteer;
+  const sections = report.sections;
+  const resolver = new DistrictResolver(gazetteer, opts.placeAliases);
+  const index = new TextIndex(sections.map((s) => s.paragraphs));
+
+  // --- districts: which sections are about or mention each unit, subject first ---
+  const districtSections = new Map<string, { section: number; subject: boolean }[]>();
+  sections.forEach((s, i) => {
+    const named = new Set<string>([...s.districts, ...s.places.map((p) => p.district)]);
+    for (const d of named) {
+      const short = resolver.shortName(d);
+      const subject =
+        s.districts[0] === d ||
+        (s.heading?.includes(short) ?? false) ||
+        (s.speaker?.org.includes(short) ?? false);
+      const list = districtSections.get(d) ?? [];
+      list.push({ section: i, subject });
+      districtSections.set(d, list);
+    }
+  });
+  // Subjects first (speaker sections before lead/continuation), then document order.
+  const kindRank = (s: Section | undefined): number => (s?.kind === 'speaker' ? 0 : s?.kind === 'lead' ? 1 : 2);
+  for (const list of districtSections.values()) {
+    list.sort((a, b) => Number(b.subject) - Number(a.subject) || kindRank(sections[a.section]) - kindRank(sections[b.section]) || a.section - b.section);
+  }
+  const coveredDistricts = resolver.districts.filter((d) => districtSections.has(d));
+
+  // --- topics: the taxonomy with folded and pinyin keys ---
+  const topics: TopicEntry[] = report.topics.map((t) => {
+    const pk = pinyinKeys(t.name);
+    return {
+      id: t.id,
+      name: t.name,
+      keys: [nameKey(t.name), ...t.synonyms.map(nameKey)],
+      full: pk.full,
+      initials: pk.initials,
+      synonymFull: t.synonyms.map((s) => pinyinKeys(s).full),
+      terms: [...new Set([t.name, ...t.synonyms].map(normalize))],
+    };
+  });
+  const topicSections = new Map<string, number[]>();
+  sections.forEach((s, i) => {
+    s.topics.forEach((t) => {
+      const list = topicSections.get(t) ?? [];
+      list.push(i);
+      topicSections.set(t, list);
+    });
+  });
+  // How strongly a section is about a topic: sentences naming the topic or a synonym (phrase lookups in the index).
+  const topicStrength = new Map<string, Map<number, number>>();
+  for (const t of topics) {
+    const counts = new Map<number, number>();
+    const seen = new Set<number>();
+    for (const term of t.terms) {
+      for (const sentence of index.sentencesWith(term)) {
+        if (seen.has(sentence)) continue;
+        seen.add(sentence);
+        const sec = index.sectionOf(sentence);
+        counts.set(sec, (counts.get(sec) ?? 0) + 1);
+      }
+    }
+    topicStrength.set(t.id, counts);
+  }
+  for (const [id, list] of topicSections) {
+    const strength = topicStrength.get(id);
+    const hits = (i: number): number => strength?.get(i) ?? 0;
+    const rank = (i: number): number => sections[i]?.topics.indexOf(id) ?? 99;
+    list.sort((a, b) => hits(b) - hits(a) || rank(a) - rank(b) || kindRank(sections[a]) - kindRank(sections[b]) || a - b);
+  }
+  const topicFuse = new Fuse(
+    topics.map((t) => ({ id: t.id, name: t.name, full: t.full, synonyms: t.synonymFull })),
+    { keys: ['full', 'synonyms'], threshold: 0.3, ignoreLocation: true },
+  );
+
+  // --- people: speakers and other named people, one entry per (name, org) ---
+  const people: PersonEntry[] = [];
+  const personByKey = new Map<string, PersonEntry>();
+  sections.forEach((s, i) => {
+    const add = (p: Person, own: boolean): void => {
+      const k = `${p.name}\u0000${p.org}`;
+      let e = personByKey.get(k);
+      if (!e) {
+        const pk = pinyinKeys(p.name);
+        e = { person: p, label: personLabel(p), key: nameKey(p.name), full: pk.full, initials: pk.initials, syl: pk.full, sections: [] };
+        personByKey.set(k, e);
+        people.push(e);
+      }
+      if (own) e.sections.unshift(i);
+      else e.sections.push(i);
+    };
+    if (s.speaker) add(s.speaker, true);
+    for (const p of s.people) add(p, false);
+  });
+  const peopleFuse = new Fuse(people, { keys: ['full'], threshold: 0.25, ignoreLocation: true, includeScore: true });
+
+  // --- figures: flat list with folded text and context for word matching ---
+  const figures = sections.flatMap((s, i) =>
+    s.figures.map((f) => ({ section: i, figure: f, text: nameKey(f.text), context: normalize(f.context) })),
+  );
+
+  // --- building results ---
+  const sectionPlain = (i: number): Section => sections[i] as Section;
+
+  interface ResultOptions {
+    /** `exact`: mark verbatim occurrences (names, synonyms, figures); `bigram`: mark any run of query bigrams. */
+    mark: 'exact' | 'bigram';
+    figures?: Figure[];
+    speaker?: Person | null;
+  }
+
+  /** A result for section i showing the given sentences (best first in, document order out), with `terms` marked. */
+  function makeResult(i: number, score: number, sentenceIds: number[], terms: readonly string[], o: ResultOptions): AnswerResult {
+    const shownFigures = o.figures;
+    const speaker = o.speaker;
+    const mark = o.mark === 'exact' ? highlightExact : highlightTerms;
+    const s = sectionPlain(i);
+    const [from] = index.sentencesOf(i);
+    let ids = [...new Set(sentenceIds)].slice(0, opts.maxExcerptSentences).sort((a, b) => a - b);
+    if (ids.length === 0) ids = [from];
+    let excerpt = '';
+    const highlights: Highlight[] = [];
+    let prev = -2;
+    for (const id of ids) {
+      if (excerpt) excerpt += id === prev + 1 ? '' : ' … ';
+      const text = index.sentenceText(id);
+      for (const [a, b] of mark(text, terms)) highlights.push([excerpt.length + a, excerpt.length + b]);
+      excerpt += text;
+      prev = id;
+    }
+    const figs =
+      shownFigures ??
+      s.figures.filter((f) => ids.some((id) => {
+        const t = index.sentenceText(id);
+        return t.includes(f.context) || f.context.includes(t);
+      }));
+    return { sectionId: s.id, score, speaker: speaker === undefined ? s.speaker : speaker, headline: s.headline, excerpt, highlights, figures: figs };
+  }
+
+  /** Sentences of section i containing any of `terms`, most terms first. */
+  function sentencesMentioning(i: number, terms: readonly string[]): number[] {
+    const [from, to] = index.sentencesOf(i);
+    const scored: { id: number; n: number }[] = [];
+    for (let id = from; id < to; id++) {
+      const t = normalize(index.sentenceText(id));
+      let n = 0;
+      for (const term of terms) if (term && t.includes(term)) n++;
+      if (n > 0) scored.push({ id, n });
+    }
+    scored.sort((a, b) => b.n - a.n || a.id - b.id);
+    return scored.map((x) => x.id);
+  }
+
+  // Usage examples come from the report itself, so they always lead somewhere.
+  const exampleDistrict = resolver.shortName(coveredDistricts[0] ?? resolver.districts[0] ?? '');
+  const examplePerson = sections.find((s) => s.speaker)?.speaker?.name ?? '';
+  const exampleFigure = figures[0]?.figure.text ?? '';
+  const exampleTopic = topics.find((t) => topicSections.has(t.id))?.name ?? topics[0]?.name ?? '';
+  const exampleWords = figures[0] ? nameKey(figures[0].figure.context).slice(0, 4) : exampleTopic;
+  const USAGE: Readonly<Record<SearchCommand, string>> = Object.freeze({
+    district: `用法：/district 区县名，例如 /district ${exampleDistrict}（也可以输入镇街、地标或拼音）`,
+    topic: `用法：/topic 话题，例如 /topic ${exampleTopic}`,
+    person: `用法：/person 姓名，例如 /person ${examplePerson}`,
+    figures: `用法：/figures 数字或关键词，例如 /figures ${exampleFigure}`,
+    search: `用法：/search 关键词，例如 /search ${exampleWords}`,
+  });
+
+  function base(command: SearchCommand, query: string, status: AnswerStatus, message: string, extra: Partial<Answer> = {}): Answer {
+    return { command, query, status, resolved: null, message, suggestions: [], results: [], ...extra };
+  }
+
+  const districtSuggestions = (): string[] => coveredDistricts.map((d) => resolver.shortName(d));
+
+  // --- /district ---
+  function placeLabel(p: PlaceCandidate): string {
+    return p.kind === 'district' ? p.name : `${p.name}（${p.district}）`;
+  }
+
+  function answerDistrict(q: string): Answer {
+    const m = resolver.resolve(q);
+    if (m.status === 'not_chongqing') {
+      return base('district', q, 'not_chongqing', `“${q}”不是重庆的区县。报道涉及的区县有：${coveredDistricts.join('、')}。`, { suggestions: districtSuggestions() });
+    }
+    if (m.status === 'ambiguous') {
+      // Suggest forms that resolve unambiguously: the district name in front of the place.
+      const suggestions = m.candidates.map((c) => (c.kind === 'district' ? c.name : `${c.district}${c.name}`));
+      return base('district', q, 'ambiguous', `“${q}”有 ${m.candidates.length} 处：${m.candidates.map(placeLabel).join('、')}。请说明是哪一个。`, { suggestions });
+    }
+    if (m.status === 'unknown') {
+      return base('district', q, 'no_match', `没有找到叫“${q}”的重庆区县、镇街或地标。可以试试：${districtSuggestions().slice(0, 8).join('、')}。`, { suggestions: districtSuggestions() });
+    }
+    const place = m.place;
+    const resolved: Resolved = { kind: place.kind, id: place.kind === 'district' ? place.district : place.name, label: placeLabel(place) };
+    const note = m.how === 'homophone' || m.how === 'typo' || m.how === 'pinyin' || m.how === 'former' ? `（按“${placeLabel(place)}”查找）` : '';
+    const list = districtSections.get(place.district) ?? [];
+    if (list.length === 0) {
+      const msg = `报道没有涉及${placeLabel(place)}${note}。报道涉及的区县有：${coveredDistricts.join('、')}。`;
+      return base('district', q, 'no_coverage', msg, { resolved, suggestions: districtSuggestions() });
+    }
+    const short = resolver.shortName(place.district);
+    const landmarkNames = opts.placeAliases.filter((a) => a.district === place.district).map((a) => normalize(a.name));
+    const specific = place.kind === 'district' ? null : normalize(place.name);
+    const scored = list.map(({ section, subject }, rank) => {
+      const s = sectionPlain(section);
+      const terms = [normalize(short), ...s.places.filter((p) => p.district === place.district).map((p) => normalize(p.name)), ...landmarkNames];
+      if (specific) terms.unshift(specific);
+      const hits = sentencesMentioning(section, terms);
+      const texts = hits.map((id) => normalize(index.sentenceText(id)));
+      const mentionsSpecific = specific !== null && texts.some((t) => t.includes(specific));
+      // Naming the district outright counts more than naming a landmark in it.
+      const named = texts.filter((t) => t.includes(normalize(short))).length;
+      const score = (mentionsSpecific ? 200 : 0) + (subject ? 100 : 0) + 5 * Math.min(named, 10) + Math.min(hits.length, 20) - rank * 0.01;
+      return { section, score, hits, terms };
+    });
+    scored.sort((a, b) => b.score - a.score);
+    const results = scored.slice(0, opts.maxResults).map((x) => makeResult(x.section, x.score, x.hits, x.terms, { mark: 'exact' }));
+    const more = list.length > results.length ? `（显示前 ${results.length} 段）` : '';
+    return base('district', q, 'ok', `${placeLabel(place)}${note}：报道中有 ${list.length} 段相关内容${more}。`, { resolved, results });
+  }
+
+  // --- /topic ---
+  function resolveTopic(q: string): TopicEntry | null {
+    const key = nameKey(q);
+    if (!key) return null;
+    // Exact name first, then a synonym (the topic where it is listed earliest wins), then containment.
+    const byName = topics.find((t) => t.keys[0] === key);
+    if (byName) return byName;
+    let best: TopicEntry | null = null;
+    let bestPos = Infinity;
+    for (const t of topics) {
+      const pos = t.keys.indexOf(key);
+      if (pos > 0 && pos < bestPos) {
+        best = t;
+        bestPos = pos;
+      }
+    }
+    if (best) return best;
+    if ([...key].length >= 2) {
+      const contains = topics.find((t) => t.keys.some((k) => k.length >= 2 && (key.includes(k) || k.includes(key))));
+      if (contains) return contains;
+    }
+    const latin = latinKey(q);
+    if (latin) {
+      const exact = topics.find((t) => t.full === latin || t.initials === latin || t.synonymFull.includes(latin));
+      if (exact) return exact;
+      if (latin.length >= 4) {
+        const hit = topicFuse.search(latin)[0];
+        if (hit) return topics.find((t) => t.id === hit.item.id) ?? null;
+      }
+      return null;
+    }
+    // A homophone of a topic name (`旧业` for 就业).
+    const syl = syllables(key).join('');
+    return topics.find((t) => t.full === syl) ?? null;
+  }
+
+  function answerTopic(q: string): Answer {
+    const topic = resolveTopic(q);
+    if (!topic) {
+      const text = answerSearch(q, 'topic');
+      if (text.status === 'ok') {
+        return { ...text, message: `“${q}”不在话题分类中，以下是全文搜索结果。${text.message}`, suggestions: topics.map((t) => t.name) };
+      }
+      return base('topic', q, 'no_match', `报道没有涉及“${q}”。可以试试这些话题：${topics.map((t) => t.name).join('、')}。`, { suggestions: topics.map((t) => t.name) });
+    }
+    const resolved: Resolved = { kind: 'topic', id: topic.id, label: topic.name };
+    const list = topicSections.get(topic.id) ?? [];
+    if (list.length === 0) {
+      return base('topic', q, 'no_coverage', `报道没有涉及“${topic.name}”这个话题。`, { resolved, suggestions: topics.filter((t) => topicSections.has(t.id)).map((t) => t.name) });
+    }
+    const results = list.slice(0, opts.maxResults).map((i, rank) => {
+      const hits = sentencesMentioning(i, topic.terms);
+      return makeResult(i, list.length - rank, hits, topic.terms, { mark: 'exact' });
+    });
+    return base('topic', q, 'ok', `话题“${topic.name}”：报道中有 ${list.length} 段相关内容。`, { resolved, results });
+  }
+
+  // --- /person ---
+  function answerPerson(q: string): Answer {
+    const key = nameKey(q);
+    const latin = latinKey(q);
+    const qSyl = latin ? null : syllables(key).join('');
+    const matches: { e: PersonEntry; score: number }[] = [];
+    for (const e of people) {
+      let score = 0;
+      if (e.key === key) score = 1;
+      else if (key.includes(e.key)) score = 0.9; // extra role words: 刘红光主任
+      else if (latin && (latin === e.full || latin === e.initials)) score = 0.95;
+      else if (qSyl && qSyl === e.syl && key.length === e.key.length) score = 0.85; // homophone name
+      else if (e.key.includes(key) && key.length >= 1) score = key.length >= 2 ? 0.7 : 0.5;
+      else if (latin && latin.length >= 2 && e.full.startsWith(latin)) score = 0.6;
+      if (score > 0) matches.push({ e, score });
+    }
+    if (matches.length === 0 && latin && latin.length >= 4) {
+      for (const r of peopleFuse.search(latin).slice(0, 3)) matches.push({ e: r.item, score: 0.5 * (1 - (r.score ?? 0)) });
+    }
+    if (matches.length === 0 && key.length >= 2) {
+      // No name matched: look for the words in people's org and role (`校长`, `纪委`).
+      for (const e of people) if (normalize(`${e.person.org}${e.person.role}`).includes(key)) matches.push({ e, score: 0.3 });
+    }
+    if (matches.length === 0) {
+      const names = [...new Set(people.map((p) => p.person.name))];
+      return base('person', q, 'no_match', `报道中没有找到“${q}”。报道中的人物有：${names.join('、')}。`, { suggestions: names });
+    }
+    matches.sort((a, b) => b.score - a.score || people.indexOf(a.e) - people.indexOf(b.e));
+    const top = matches[0] as { e: PersonEntry; score: number };
+    const sameName = matches.filter((m) => m.score === top.score);
+    const results: AnswerResult[] = [];
+    for (const { e, score } of matches) {
+      for (const [k, i] of e.sections.entries()) {
+        if (results.length >= opts.maxResults) break;
+        const hits = sentencesMentioning(i, [normalize(e.person.name)]);
+        results.push(makeResult(i, score * 100 - k, hits, [e.person.name], { mark: 'exact', speaker: sectionPlain(i).speaker ?? e.person }));
+      }
+    }
+    const resolved: Resolved = { kind: 'person', id: top.e.person.name, label: top.e.label };
+    const message =
+      sameName.length > 1
+        ? `找到 ${sameName.length} 位：${sameName.map((m) => m.e.label).join('；')}。`
+        : `${top.e.label}：报道中有 ${top.e.sections.length} 段相关内容。`;
+    const names = [...new Set(matches.map((m) => m.e.person.name))];
+    return base('person', q, 'ok', message, { resolved, results, suggestions: names.length > 1 ? names : [] });
+  }
+
+  // --- /figures ---
+  function answerFigures(q: string): Answer {
+    const fq = parseFigureQuery(q);
+    const key = nameKey(q);
+    const words = normalize(q).split(/\s+/u).map(nameKey).filter(Boolean);
+    type Hit = { n: number; score: number };
+    const hits: Hit[] = [];
+    let nearest = Infinity;
+    figures.forEach((f, n) => {
+      let score = 0;
+      if (fq) {
+        const d = valueDistance(fq, f.figure);
+        if (d === 0) score = 3 + (fq.unit && f.figure.unit === fq.unit ? 0.1 : 0);
+        else if (d <= 0.05) {
+          score = 2 - d * 10;
+          nearest = Math.min(nearest, d);
+        }
+      }
+      // Text and context words only for non-numbers: `42` inside `42.1%` or `2021` is not what `42%` asked for.
+      if (!fq && key && f.text.includes(key)) score = 2.5;
+      else if (!fq && words.length > 0 && words.every((w) => f.context.includes(w))) score = 1;
+      if (score > 0) hits.push({ n, score });
+    });
+    const exact = hits.some((h) => h.score >= 2.5);
+    // Without an exact value, only the nearest figures: `42%` → 42.1%, not every percentage within 5%.
+    const kept = exact ? hits.filter((h) => h.score >= 2.5 || h.score === 1) : hits.filter((h) => h.score === 1 || (h.score < 2.5 && h.score > 1 && Math.abs(2 - h.score - nearest * 10) < 1e-9));
+    if (kept.length === 0) {
+      const examples = figures.slice(0, 6).map((f) => f.figure.text);
+      return base('figures', q, 'no_match', `报道中没有与“${q}”相符的数字。可以试试：${examples.join('、')}。`, { suggestions: examples });
+    }
+    kept.sort((a, b) => b.score - a.score || a.n - b.n);
+    const bySection = new Map<number, { score: number; figs: Figure[] }>();
+    for (const h of kept) {
+      const f = figures[h.n];
+      if (!f) continue;
+      const entry = bySection.get(f.section) ?? { score: h.score, figs: [] };
+      entry.figs.push(f.figure);
+      bySection.set(f.section, entry);
+    }
+    const ordered = [...bySection.entries()].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]).slice(0, opts.maxResults);
+    const results = ordered.map(([i, { score, figs }]) => {
+      const [from, to] = index.sentencesOf(i);
+      const ids: number[] = [];
+      for (const f of figs) {
+        for (let id = from; id < to; id++) {
+          const t = index.sentenceText(id);
+          if (t.includes(f.context) || f.context.includes(t) || t.includes(f.text)) {
+            ids.push(id);
+            break;
+          }
+        }
+      }
+      const terms = [...figs.map((f) => f.text), ...(fq ? [] : words)];
+      return makeResult(i, score, ids, terms, { mark: 'exact', figures: figs });
+    });
+    const first = ordered[0]?.[1].figs[0];
+    const isNear = !exact && fq !== null && first !== undefined && (ordered[0]?.[1].score ?? 0) > 1;
+    const message = isNear
+      ? `没有正好等于“${q}”的数字，最接近的是 ${first.text}。`
+      : `“${q}”：找到 ${kept.length} 个数字。`;
+    const resolved: Resolved = { kind: fq ? 'figure' : 'text', id: fq ? String(fq.value) : key, label: q };
+    return base('figures', q, 'ok', message, { resolved, results });
+  }
+
+  // --- /search ---
+  function answerSearch(q: string, command: SearchCommand = 'search'): Answer {
+    const terms = normalize(q).split(/\s+/u).filter((t) => /[\p{L}\p{N}]/u.test(t));
+    if (terms.length === 0) {
+      return base(command, q, 'no_match', `“${q}”里没有可以搜索的文字。${USAGE.search}`, { suggestions: topics.map((t) => t.name) });
+    }
+    let hits = index.search(terms.join(' '), opts.minCoverage, Number.MAX_SAFE_INTEGER);
+    // Nothing close enough: accept looser matches (`侧面碰撞` → 侧碰…碰撞), and say so.
+    const loose = hits.length === 0;
+    if (loose) {
+      // Short queries: share of their characters present (`侧面碰撞` → 侧碰壁障…碰撞); long ones: fewer bigrams.
+      const chars = [...terms.join('')].filter((c) => /[\p{L}\p{N}]/u.test(c));
+      hits =
+        chars.length <= 12
+          ? index.search([...new Set(chars)].join(' '), 0.7, Number.MAX_SAFE_INTEGER)
+          : index.search(terms.join(' '), opts.minCoverage * 0.6, Number.MAX_SAFE_INTEGER);
+    }
+    if (hits.length === 0) {
+      return base(command, q, 'no_match', `报道中没有找到“${q}”。可以换个说法，或试试 /topic、/district、/person。`, { suggestions: topics.map((t) => t.name) });
+    }
+    // Re-rank the best sentences: whole terms found verbatim beat scattered bigrams.
+    const shortlist = hits.slice(0, 200);
+    const keyTerms = terms.map(nameKey).filter(Boolean);
+    const queryChars = [...new Set([...keyTerms.join('')])];
+    const perSection = new Map<number, { score: number; ids: { id: number; score: number }[] }>();
+    for (const h of shortlist) {
+      const text = nameKey(index.sentenceText(h.sentence));
+      const phrase = keyTerms.filter((t) => text.includes(t)).length / keyTerms.length;
+      const chars = queryChars.filter((c) => text.includes(c)).length / Math.max(1, queryChars.length);
+      const score = h.coverage + 0.5 * phrase + 0.2 * chars;
+      const sec = index.sectionOf(h.sentence);
+      const entry = perSection.get(sec) ?? { score: 0, ids: [] };
+      entry.ids.push({ id: h.sentence, score });
+      entry.score = Math.max(entry.score, score);
+      perSection.set(sec, entry);
+    }
+    const ranked = [...perSection.entries()]
+      .map(([sec, e]) => ({ sec, score: e.score + 0.02 * Math.min(3, e.ids.length - 1), ids: e.ids.sort((a, b) => b.score - a.score).map((x) => x.id) }))
+      .sort((a, b) => b.score - a.score || a.sec - b.sec);
+    const results = ranked.slice(0, opts.maxResults).map((r) => makeResult(r.sec, r.score, r.ids, terms, { mark: 'bigram' }));
+    const total = new Set(hits.map((h) => index.sectionOf(h.sentence))).size;
+    const prefix = loose ? `没有完全相符的内容，以下是相近的结果。` : '';
+    return base(command, q, 'ok', `${prefix}“${q}”：报道中有 ${total} 段相关内容。`, { resolved: { kind: 'text', id: terms.join(' '), label: q }, results });
+  }
+
+  function answerUnsafe(command: SearchCommand, raw: string): Answer {
+    const q = cleanQuery(raw, opts.maxQueryLength);
+    if (!q) return base(command, q, 'usage', USAGE[command]);
+    switch (command) {
+      case 'district':
+        return answerDistrict(q);
+      case 'topic':
+        return answerTopic(q);
+      case 'person':
+        return answerPerson(q);
+      case 'figures':
+        return answerFigures(q);
+      case 'search':
+        return answerSearch(q);
+    }
+  }
+
   return {
     answer(command, query) {
-      const q = query.trim().slice(0, opts.maxQueryLength);
-      return { command, query: q, status: 'no_match', resolved: null, message: '搜索功能正在建设中。', suggestions: [], results: [] };
+      try {
+        return answerUnsafe(command, query);
+      } catch (err) {
+        // A bug must not take the bot down; the user gets a sentence, the bug shows in tests (message below).
+        return base(command, cleanQuery(String(query), opts.maxQueryLength), 'no_match', `内部错误，请换个说法再试。（${(err as Error).message}）`);
+      }
     },
-    resolveFilter() {
+    resolveFilter(query) {
+      const q = cleanQuery(query, opts.maxQueryLength);
+      if (!q) return null;
+      const m = resolver.resolve(q);
+      if (m.status === 'found' && districtSections.has(m.place.district)) return { kind: 'district', id: m.place.district, label: m.place.district };
+      const t = resolveTopic(q);
+      if (t && topicSections.has(t.id)) return { kind: 'topic', id: t.id, label: t.name };
       return null;
     },
   };

@@ -1,0 +1,71 @@
+// `npm run ask -- '/district 潼南'`: answer commands from the terminal, as plain text or (--json) one JSON line each.
+// Without a command argument, reads one command per line from standard input.
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { SearchCommandSchema, type Answer } from '../core/answer.ts';
+import { parseCommandLine } from '../core/command.ts';
+import type { Engine } from '../core/engine.ts';
+import { loadEngine } from '../load-engine.ts';
+import { renderPlain } from '../render/plain.ts';
+
+interface AskArgs {
+  json: boolean;
+  dataDir: string;
+  commands: string[];
+}
+
+/** Parse `ask` arguments: `--json`, `--data <dir>`, then command lines. */
+export function parseAskArgs(argv: readonly string[]): AskArgs {
+  const args: AskArgs = { json: false, dataDir: 'data', commands: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--json') args.json = true;
+    else if (a === '--data') args.dataDir = argv[++i] ?? args.dataDir;
+    else if (a.startsWith('--data=')) args.dataDir = a.slice('--data='.length);
+    else args.commands.push(a);
+  }
+  return args;
+}
+
+/** Answer one command line; an unknown command gets a usage answer, never a throw. */
+export function ask(engine: Engine, line: string): Answer {
+  const parsed = parseCommandLine(line);
+  const command = SearchCommandSchema.safeParse(parsed.command);
+  if (!command.success) {
+    return {
+      command: 'search',
+      query: parsed.query,
+      status: 'usage',
+      resolved: null,
+      message: `不认识的命令 /${parsed.command}。可用命令：${SearchCommandSchema.options.map((c) => `/${c}`).join(' ')}`,
+      suggestions: SearchCommandSchema.options.map((c) => `/${c}`),
+      results: [],
+    };
+  }
+  return engine.answer(command.data, parsed.query);
+}
+
+function print(answer: Answer, json: boolean): void {
+  process.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${renderPlain(answer)}\n\n`);
+}
+
+async function main(): Promise<void> {
+  const args = parseAskArgs(process.argv.slice(2));
+  const { engine } = loadEngine(args.dataDir);
+  if (args.commands.length > 0) {
+    for (const c of args.commands) print(ask(engine, c), args.json);
+    return;
+  }
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line.trim()) print(ask(engine, line), args.json);
+  }
+}
+
+// Run only as a script, so tests can import `ask` and `parseAskArgs`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`ask: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

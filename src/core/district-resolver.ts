@@ -1,0 +1,234 @@
+import Fuse from 'fuse.js';
+import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
+import { nameKey } from './normalize.ts';
+import { latinKey, pinyinKeys, syllables } from './pinyin.ts';
+
+/** A place the query named: a district/county unit, a township in one, or a landmark in one. */
+export interface PlaceCandidate {
+  kind: 'district' | 'township' | 'landmark';
+  /** As the gazetteer or alias list writes it: `潼南区`, `满月镇`, `仙女山`. */
+  name: string;
+  /** Full name of the district/county unit it lies in (itself for a district), or `重庆市` for the city. */
+  district: string;
+}
+
+/** What a place query resolved to; `how` says which rule matched, for the user message and tests. */
+export type PlaceMatch =
+  | { status: 'found'; place: PlaceCandidate; how: 'exact' | 'former' | 'contains' | 'pinyin' | 'homophone' | 'typo' }
+  | { status: 'ambiguous'; candidates: PlaceCandidate[] }
+  | { status: 'not_chongqing'; name: string }
+  | { status: 'unknown' };
+
+/**
+ * Former names of Chongqing's district/county units that a suffix swap (`大足县` → `大足区`) cannot derive:
+ * renamed units and merged districts. Gazetteer knowledge, not article knowledge.
+ */
+const FORMER_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  开县: '开州区',
+  万县: '万州区',
+  万县市: '万州区',
+  涪陵市: '涪陵区',
+  黔江土家族苗族自治县: '黔江区',
+  双桥区: '大足区',
+  双桥: '大足区',
+  万盛区: '綦江区',
+  万盛: '綦江区',
+  万盛经济技术开发区: '綦江区',
+  石柱县: '石柱土家族自治县',
+  秀山县: '秀山土家族苗族自治县',
+  酉阳县: '酉阳土家族苗族自治县',
+  彭水县: '彭水苗族土家族自治县',
+});
+
+/**
+ * Provincial-level divisions and major cities outside Chongqing, so that `北京` is told "not a Chongqing district"
+ * instead of being fuzzily matched to `北碚`. Checked only after every Chongqing rule failed exactly.
+ */
+const OUTSIDE_CHONGQING: readonly string[] = [
+  '北京', '天津', '上海', '河北', '山西', '内蒙古', '辽宁', '吉林', '黑龙江', '江苏', '浙江', '安徽', '福建', '江西',
+  '山东', '河南', '湖北', '湖南', '广东', '广西', '海南', '四川', '贵州', '云南', '西藏', '陕西', '甘肃', '青海',
+  '宁夏', '新疆', '香港', '澳门', '台湾', '石家庄', '太原', '呼和浩特', '沈阳', '长春', '哈尔滨', '南京', '杭州',
+  '合肥', '福州', '南昌', '济南', '郑州', '武汉', '长沙', '广州', '南宁', '海口', '成都', '贵阳', '昆明', '拉萨',
+  '西安', '兰州', '西宁', '银川', '乌鲁木齐', '深圳', '苏州', '青岛', '大连', '宁波', '厦门', '遂宁', '绵阳',
+  '德阳', '乐山', '宜宾', '泸州', '南充', '达州', '广安', '内江', '自贡', '眉山', '资阳', '雅安', '遵义',
+];
+
+// Suffixes people add or drop: the longest first so `自治县` wins over `县`.
+const COUNTY_SUFFIXES = ['土家族苗族自治县', '苗族土家族自治县', '土家族自治县', '自治县', '区', '县', '市'];
+const TOWNSHIP_SUFFIXES = ['民族乡', '街道办事处', '街道', '镇', '乡'];
+
+function stripSuffix(key: string, suffixes: readonly string[]): string {
+  for (const s of suffixes) if (key.length > s.length + 1 && key.endsWith(s)) return key.slice(0, -s.length);
+  return key;
+}
+
+function sameCandidate(a: PlaceCandidate, b: PlaceCandidate): boolean {
+  return a.kind === b.kind && a.name === b.name && a.district === b.district;
+}
+
+/** Resolves what people type for a place (`潼南`, `tong nan`, `開州`, `潼楠`, `开县`, `满月镇`, `仙女山`) to a Chongqing unit. */
+export class DistrictResolver {
+  /** Full names of the 38 district/county units, gazetteer order. */
+  readonly districts: readonly string[];
+  private readonly exact = new Map<string, PlaceCandidate[]>();
+  private readonly latin = new Map<string, PlaceCandidate[]>();
+  private readonly counties: { short: string; name: string; syl: string[] }[] = [];
+  private readonly shortOf = new Map<string, string>();
+  private readonly outside = new Set(OUTSIDE_CHONGQING);
+  private readonly fuse: Fuse<{ name: string; full: string; initials: string }>;
+
+  constructor(gazetteer: Gazetteer, aliases: readonly PlaceAlias[] = []) {
+    const byCode = new Map(gazetteer.divisions.map((d) => [d.code, d]));
+    const countyRows = gazetteer.divisions.filter((d) => d.level === 'county');
+    this.districts = countyRows.map((d) => d.name);
+    const city = gazetteer.divisions.find((d) => d.level === 'province');
+    if (city) {
+      const c: PlaceCandidate = { kind: 'district', name: city.name, district: city.name };
+      this.add(city.name, c);
+      if (city.short) this.add(city.short, c);
+      this.addLatin(pinyinKeys(city.short ?? city.name).full, c);
+    }
+    const fuseRows: { name: string; full: string; initials: string }[] = [];
+    for (const d of countyRows) {
+      const c: PlaceCandidate = { kind: 'district', name: d.name, district: d.name };
+      const short = d.short ?? stripSuffix(d.name, COUNTY_SUFFIXES);
+      this.shortOf.set(d.name, short);
+      this.add(d.name, c);
+      this.add(short, c);
+      // Units renamed from 县 or county-level 市 to 区 are still typed the old way (`大足县`, `永川市`).
+      for (const s of ['区', '县', '市']) this.add(short + s, c);
+      const keys = d.pinyin ? { full: d.pinyin.replace(/\s+/g, ''), initials: d.pinyin.split(/\s+/).map((s) => s[0] ?? '').join('') } : pinyinKeys(short);
+      this.addLatin(keys.full, c);
+      this.addLatin(keys.full + (d.type === '区' ? 'qu' : 'xian'), c);
+      this.counties.push({ short: nameKey(short), name: d.name, syl: d.pinyin ? d.pinyin.split(/\s+/) : syllables(short) });
+      fuseRows.push({ name: d.name, full: keys.full, initials: keys.initials });
+    }
+    for (const [former, current] of Object.entries(FORMER_NAMES)) {
+      if (this.districts.includes(current)) this.add(former, { kind: 'district', name: current, district: current });
+    }
+    for (const d of gazetteer.divisions) {
+      if (d.level !== 'township') continue;
+      const parent = d.parent ? byCode.get(d.parent) : undefined;
+      if (!parent) continue;
+      const c: PlaceCandidate = { kind: 'township', name: d.name, district: parent.name };
+      this.add(d.name, c);
+      if (d.short && d.short.length >= 2) this.add(d.short, c);
+      for (const alt of d.alt ?? []) {
+        this.add(alt, c);
+        const altShort = stripSuffix(alt, TOWNSHIP_SUFFIXES);
+        if (altShort.length >= 2) this.add(altShort, c);
+      }
+      // Township pinyin only for names of three or more characters: two-syllable pinyin collides too often.
+      const short = d.short ?? d.name;
+      if (short.length >= 3) this.addLatin(pinyinKeys(short).full, c);
+    }
+    for (const a of aliases) {
+      const district = this.resolveAliasDistrict(a.district);
+      const c: PlaceCandidate = { kind: 'landmark', name: a.name, district };
+      this.add(a.name, c);
+      if (a.name.length >= 3) this.addLatin(pinyinKeys(a.name).full, c);
+    }
+    this.fuse = new Fuse(fuseRows, { keys: ['full', 'initials'], threshold: 0.25, ignoreLocation: true, includeScore: true });
+  }
+
+  /** The short form of a district's full name (`潼南区` → `潼南`, `石柱土家族自治县` → `石柱`). */
+  shortName(district: string): string {
+    return this.shortOf.get(district) ?? stripSuffix(district, COUNTY_SUFFIXES);
+  }
+
+  private resolveAliasDistrict(name: string): string {
+    const hits = this.exact.get(nameKey(name))?.filter((c) => c.kind === 'district');
+    return hits?.[0]?.district ?? name;
+  }
+
+  private add(name: string, c: PlaceCandidate): void {
+    const key = nameKey(name);
+    if (!key) return;
+    const list = this.exact.get(key);
+    if (!list) this.exact.set(key, [c]);
+    else if (!list.some((x) => sameCandidate(x, c))) list.push(c);
+  }
+
+  private addLatin(key: string, c: PlaceCandidate): void {
+    if (!key) return;
+    const list = this.latin.get(key);
+    if (!list) this.latin.set(key, [c]);
+    else if (!list.some((x) => sameCandidate(x, c))) list.push(c);
+  }
+
+  /** Pick among candidates for one key: one place, the same district, or the district itself when a township shares its name. */
+  private decide(cands: PlaceCandidate[], how: 'exact' | 'pinyin' | 'former'): PlaceMatch {
+    const first = cands[0];
+    if (!first) return { status: 'unknown' };
+    if (cands.length === 1) return { status: 'found', place: first, how };
+    // Someone typing `江北` or `云阳` means the district, not the 街道/镇 of the same name.
+    const districts = cands.filter((c) => c.kind === 'district');
+    if (districts.length === 1 && districts[0]) return { status: 'found', place: districts[0], how };
+    const landmarks = cands.filter((c) => c.kind === 'landmark');
+    if (landmarks.length === 1 && landmarks[0]) return { status: 'found', place: landmarks[0], how };
+    // Two townships in the same district (`南坪街道`/`南坪镇`) answer the same /district question.
+    if (cands.every((c) => c.district === first.district)) return { status: 'found', place: first, how };
+    return { status: 'ambiguous', candidates: cands };
+  }
+
+  /** Resolve a place query; never throws. */
+  resolve(query: string): PlaceMatch {
+    const key = nameKey(query);
+    if (!key) return { status: 'unknown' };
+    const exact = this.exact.get(key);
+    if (exact) return this.decide(exact, FORMER_NAMES[key] ? 'former' : 'exact');
+    for (const suffixes of [COUNTY_SUFFIXES, TOWNSHIP_SUFFIXES]) {
+      const stripped = stripSuffix(key, suffixes);
+      const hit = stripped !== key ? this.exact.get(stripped) : undefined;
+      if (hit) return this.decide(hit, 'exact');
+    }
+    const latin = latinKey(query);
+    if (latin) {
+      const hit = this.latin.get(latin);
+      if (hit) return this.decide(hit, 'pinyin');
+      if (latin.length >= 5) {
+        const best = this.fuse.search(latin)[0];
+        const place = best ? { kind: 'district' as const, name: best.item.name, district: best.item.name } : null;
+        if (place) return { status: 'found', place, how: 'pinyin' };
+      }
+      return { status: 'unknown' };
+    }
+    const bare = stripSuffix(stripSuffix(key, COUNTY_SUFFIXES), ['省']);
+    if (this.outside.has(bare) || this.outside.has(key)) return { status: 'not_chongqing', name: bare };
+    // A longer phrase naming a unit (`潼南区发展改革委`): the longest unit name inside it.
+    let contained: PlaceCandidate | null = null;
+    let containedLen = 0;
+    for (const c of this.counties) {
+      if (c.short.length > containedLen && c.short.length >= 2 && key.includes(c.short)) {
+        contained = { kind: 'district', name: c.name, district: c.name };
+        containedLen = c.short.length;
+      }
+    }
+    if (contained) return { status: 'found', place: contained, how: 'contains' };
+    return this.fuzzy(bare);
+  }
+
+  /** One wrong character: a homophone (`潼楠`, `武龙`) on any name, any character on names of three or more. */
+  private fuzzy(key: string): PlaceMatch {
+    const chars = [...key];
+    if (chars.length < 2 || chars.length > 8) return { status: 'unknown' };
+    const qSyl = syllables(key);
+    const homophones: PlaceCandidate[] = [];
+    const typos: PlaceCandidate[] = [];
+    for (const c of this.counties) {
+      const cChars = [...c.short];
+      if (cChars.length !== chars.length) continue;
+      let diff = 0;
+      for (let i = 0; i < cChars.length; i++) if (cChars[i] !== chars[i]) diff++;
+      const sameSound = c.syl.length === qSyl.length && c.syl.every((s, i) => s === qSyl[i]);
+      const place: PlaceCandidate = { kind: 'district', name: c.name, district: c.name };
+      if (sameSound && diff <= chars.length - 1) homophones.push(place);
+      else if (diff === 1 && chars.length >= 3) typos.push(place);
+    }
+    if (homophones.length === 1 && homophones[0]) return { status: 'found', place: homophones[0], how: 'homophone' };
+    if (homophones.length > 1) return { status: 'ambiguous', candidates: homophones };
+    if (typos.length === 1 && typos[0]) return { status: 'found', place: typos[0], how: 'typo' };
+    if (typos.length > 1) return { status: 'ambiguous', candidates: typos };
+    return { status: 'unknown' };
+  }
+}

@@ -1,0 +1,57 @@
+import * as OpenCC from 'opencc-js';
+
+// One converter for the whole process: building it reads OpenCC's dictionaries (~20 ms).
+let t2s: ((s: string) => string) | null = null;
+const charCache = new Map<string, string>();
+
+/** Fold one character the way every text and query is folded: NFKC, traditional→simplified, lower-case. */
+export function foldChar(ch: string): string {
+  const hit = charCache.get(ch);
+  if (hit !== undefined) return hit;
+  const convert = (t2s ??= OpenCC.Converter({ from: 't', to: 'cn' }));
+  // Character by character, so that every folded character maps back to one original offset.
+  let out = convert(ch.normalize('NFKC')).toLowerCase();
+  // Control and format characters (and zero-width joiners) never carry meaning in a query.
+  out = out.replace(/[\p{Cc}\p{Cf}]/gu, '');
+  charCache.set(ch, out);
+  return out;
+}
+
+/** Normalised text plus, for each of its UTF-16 units, the offset of the original character it came from. */
+export interface Folded {
+  text: string;
+  /** `origin[i]` is the offset in the original string of folded unit i; `origin[text.length]` is the original length. */
+  origin: Int32Array;
+}
+
+/** Fold a whole string (NFKC, traditional→simplified, lower-case) and keep the offset map for highlighting. */
+export function foldWithMap(text: string): Folded {
+  let out = '';
+  const origin: number[] = [];
+  let i = 0;
+  for (const ch of text) {
+    const f = foldChar(ch);
+    for (let k = 0; k < f.length; k++) origin.push(i);
+    out += f;
+    i += ch.length;
+  }
+  origin.push(i);
+  return { text: out, origin: Int32Array.from(origin) };
+}
+
+/** Fold a string the way the index folds text: NFKC, traditional→simplified, lower-case. */
+export function normalize(text: string): string {
+  let out = '';
+  for (const ch of text) out += foldChar(ch);
+  return out;
+}
+
+/** Normalise and drop whitespace and punctuation: the key used to compare names (`沙坪 壩` → `沙坪坝`). */
+export function nameKey(text: string): string {
+  return normalize(text).replace(/[\s\p{P}\p{S}]+/gu, '');
+}
+
+/** True for characters of Han script. */
+export function isHan(ch: string): boolean {
+  return /\p{Script=Han}/u.test(ch);
+}

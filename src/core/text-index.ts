@@ -1,0 +1,340 @@
+import { foldChar, foldWithMap } from './normalize.ts';
+
+/** A sentence of the report: where it sits, so its text is sliced from the paragraph only when shown. */
+export interface SentenceLocation {
+  section: number;
+  /** Index into the section's paragraphs. */
+  paragraph: number;
+  start: number;
+  end: number;
+}
+
+/** A scored sentence returned by `TextIndex.search`. */
+export interface SentenceHit {
+  sentence: number;
+  /** Share of the query's weighted bigrams the sentence contains, 0..1. */
+  coverage: number;
+}
+
+// Sentence ends: Chinese and Latin stops, plus any closing quotes/brackets right after them.
+const SENTENCE_END = /[。！？；!?;…]+[”’」』）)]*/gu;
+// Only letters and digits make bigrams; punctuation and spaces are skipped, so `7,316` and `7316` index alike.
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+const isWordCache = new Map<string, boolean>();
+function isWord(ch: string): boolean {
+  let v = isWordCache.get(ch);
+  if (v === undefined) {
+    v = WORD_CHAR.test(ch);
+    isWordCache.set(ch, v);
+  }
+  return v;
+}
+
+/** Split a paragraph into [start, end) sentence ranges. */
+export function splitSentences(paragraph: string): [number, number][] {
+  const out: [number, number][] = [];
+  let start = 0;
+  for (const m of paragraph.matchAll(SENTENCE_END)) {
+    const end = m.index + m[0].length;
+    if (end > start) out.push([start, end]);
+    start = end;
+  }
+  if (start < paragraph.length) out.push([start, paragraph.length]);
+  // Leading spaces belong to no sentence; trimming keeps excerpts tidy.
+  return out
+    .map(([s, e]): [number, number] => {
+      while (s < e && /\s/.test(paragraph[s] ?? '')) s++;
+      while (e > s && /\s/.test(paragraph[e - 1] ?? '')) e--;
+      return [s, e];
+    })
+    .filter(([s, e]) => e > s);
+}
+
+/** The folded word characters of a text as UTF-16 codes (one code per folded unit). */
+function foldedUnits(text: string, out: number[]): void {
+  out.length = 0;
+  for (const ch of text) {
+    const f = foldChar(ch);
+    for (const u of f) if (isWord(u)) for (let k = 0; k < u.length; k++) out.push(u.charCodeAt(k));
+  }
+}
+
+/**
+ * Character-bigram inverted index over sentences (the CJK approach of Lucene's CJKAnalyzer):
+ * every pair of adjacent folded letters/digits points to the sentences containing it.
+ * Postings are stored compactly (CSR in Int32Arrays) so that a thousand reports fit in memory.
+ */
+export class TextIndex {
+  readonly sentenceCount: number;
+  private readonly secOf: Int32Array;
+  private readonly parOf: Int32Array;
+  private readonly startOf: Int32Array;
+  private readonly endOf: Int32Array;
+  /** bigram key (hi << 16 | lo) → dense id */
+  private readonly ids = new Map<number, number>();
+  private readonly offsets: Int32Array;
+  private readonly postings: Int32Array;
+  private readonly idf: Float64Array;
+  /** folded character → bigram ids containing it, for one-character queries */
+  private readonly byChar = new Map<number, number[]>();
+  private readonly firstSentence: Int32Array;
+  // Scratch buffers reused by every search (the engine is single-threaded).
+  private readonly acc: Float64Array;
+  private readonly stamp: Int32Array;
+  private searchNo = 0;
+
+  constructor(private readonly paragraphs: readonly (readonly string[])[]) {
+    const sec: number[] = [];
+    const par: number[] = [];
+    const st: number[] = [];
+    const en: number[] = [];
+    const firstSentence: number[] = [];
+    paragraphs.forEach((ps, s) => {
+      firstSentence.push(sec.length);
+      ps.forEach((p, j) => {
+        for (const [a, b] of splitSentences(p)) {
+          sec.push(s);
+          par.push(j);
+          st.push(a);
+          en.push(b);
+        }
+      });
+    });
+    firstSentence.push(sec.length);
+    this.sentenceCount = sec.length;
+    this.secOf = Int32Array.from(sec);
+    this.parOf = Int32Array.from(par);
+    this.startOf = Int32Array.from(st);
+    this.endOf = Int32Array.from(en);
+    this.firstSentence = Int32Array.from(firstSentence);
+
+    // Two passes over the text (count, then fill) instead of keeping every sentence's bigrams: half the peak memory.
+    const df: number[] = [];
+    let lastSeen: number[] = [];
+    const units: number[] = [];
+    const forEachBigram = (i: number, fn: (id: number) => void): void => {
+      foldedUnits(this.sentenceText(i), units);
+      for (let k = 0; k + 1 < units.length; k++) {
+        const key = ((units[k] ?? 0) << 16) | (units[k + 1] ?? 0);
+        let id = this.ids.get(key);
+        if (id === undefined) {
+          id = this.ids.size;
+          this.ids.set(key, id);
+          df.push(0);
+          lastSeen.push(-1);
+        }
+        if (lastSeen[id] !== i) {
+          lastSeen[id] = i;
+          fn(id);
+        }
+      }
+    };
+    for (let i = 0; i < this.sentenceCount; i++) forEachBigram(i, (id) => (df[id] = (df[id] ?? 0) + 1));
+    const n = this.ids.size;
+    this.offsets = new Int32Array(n + 1);
+    for (let id = 0; id < n; id++) this.offsets[id + 1] = (this.offsets[id] ?? 0) + (df[id] ?? 0);
+    this.postings = new Int32Array(this.offsets[n] ?? 0);
+    const fill = Int32Array.from(this.offsets.subarray(0, n));
+    lastSeen = new Array<number>(n).fill(-1);
+    for (let i = 0; i < this.sentenceCount; i++) {
+      forEachBigram(i, (id) => {
+        this.postings[fill[id] ?? 0] = i;
+        fill[id] = (fill[id] ?? 0) + 1;
+      });
+    }
+    this.idf = new Float64Array(n);
+    for (let id = 0; id < n; id++) this.idf[id] = Math.log(1 + this.sentenceCount / Math.max(1, df[id] ?? 1));
+    for (const [key, id] of this.ids) {
+      for (const c of [key >>> 16, key & 0xffff]) {
+        const list = this.byChar.get(c);
+        if (!list) this.byChar.set(c, [id]);
+        else if (list[list.length - 1] !== id) list.push(id);
+      }
+    }
+    this.acc = new Float64Array(this.sentenceCount);
+    this.stamp = new Int32Array(this.sentenceCount);
+  }
+
+  /** Where sentence i sits. */
+  location(i: number): SentenceLocation {
+    return { section: this.secOf[i] ?? 0, paragraph: this.parOf[i] ?? 0, start: this.startOf[i] ?? 0, end: this.endOf[i] ?? 0 };
+  }
+
+  /** The original (unfolded) text of sentence i. */
+  sentenceText(i: number): string {
+    const p = this.paragraphs[this.secOf[i] ?? 0]?.[this.parOf[i] ?? 0] ?? '';
+    return p.slice(this.startOf[i] ?? 0, this.endOf[i] ?? 0);
+  }
+
+  /** Sentence ids [from, to) of section s. */
+  sentencesOf(s: number): [number, number] {
+    return [this.firstSentence[s] ?? 0, this.firstSentence[s + 1] ?? 0];
+  }
+
+  /** The section sentence i belongs to. */
+  sectionOf(i: number): number {
+    return this.secOf[i] ?? 0;
+  }
+
+  /** Dense bigram ids of a query term (unknown bigrams get -1, so they still count against coverage). */
+  termBigrams(term: string): number[] {
+    const units: number[] = [];
+    foldedUnits(term, units);
+    const out: number[] = [];
+    for (let k = 0; k + 1 < units.length; k++) out.push(this.ids.get(((units[k] ?? 0) << 16) | (units[k + 1] ?? 0)) ?? -1);
+    return out;
+  }
+
+  /** Sentences containing every bigram of `term` (a cheap, near-exact phrase filter for names). */
+  sentencesWith(term: string): number[] {
+    const units: number[] = [];
+    foldedUnits(term, units);
+    if (units.length === 0) return [];
+    if (units.length === 1) return this.search(term, 1, Number.MAX_SAFE_INTEGER).map((h) => h.sentence);
+    const bigrams = [...new Set(this.termBigrams(term))];
+    if (bigrams.some((b) => b < 0)) return [];
+    bigrams.sort((a, b) => this.df(a) - this.df(b));
+    let current = this.postingList(bigrams[0] ?? 0);
+    for (const b of bigrams.slice(1)) {
+      const other = this.postingList(b);
+      const next: number[] = [];
+      let j = 0;
+      for (const x of current) {
+        while (j < other.length && (other[j] ?? 0) < x) j++;
+        if (other[j] === x) next.push(x);
+      }
+      current = Int32Array.from(next);
+    }
+    return Array.from(current);
+  }
+
+  private df(id: number): number {
+    return (this.offsets[id + 1] ?? 0) - (this.offsets[id] ?? 0);
+  }
+
+  private postingList(id: number): Int32Array {
+    return this.postings.subarray(this.offsets[id] ?? 0, this.offsets[id + 1] ?? 0);
+  }
+
+  /**
+   * Rank sentences by the idf-weighted share of the query's bigrams they contain (each whitespace-separated term
+   * contributes its bigrams; a one-character term matches any bigram containing that character).
+   * Returns at most `limit` hits with coverage ≥ `minCoverage`, best first, ties in document order.
+   */
+  search(query: string, minCoverage: number, limit: number): SentenceHit[] {
+    const terms = query.split(/\s+/u).filter(Boolean);
+    // Each entry is a group of alternative bigram ids worth one weight: a bigram, or all bigrams of a lone character.
+    const groups: { ids: number[]; weight: number }[] = [];
+    const seen = new Set<number>();
+    for (const term of terms) {
+      const units: number[] = [];
+      foldedUnits(term, units);
+      if (units.length === 1) {
+        const ids = this.byChar.get(units[0] ?? 0) ?? [];
+        groups.push({ ids, weight: 1 });
+        continue;
+      }
+      for (const id of this.termBigrams(term)) {
+        if (id >= 0 && seen.has(id)) continue;
+        if (id >= 0) seen.add(id);
+        // A bigram the text never contains weighs like a rare one, so misses lower coverage.
+        groups.push({ ids: id >= 0 ? [id] : [], weight: id >= 0 ? (this.idf[id] ?? 1) : Math.log(1 + this.sentenceCount) });
+      }
+    }
+    const total = groups.reduce((a, g) => a + g.weight, 0);
+    if (total === 0) return [];
+    const run = ++this.searchNo;
+    const touched: number[] = [];
+    for (const g of groups) {
+      // Within a group a sentence counts once, even if it holds several of its alternatives.
+      const groupRun = -run;
+      for (const id of g.ids) {
+        const list = this.postingList(id);
+        for (let k = 0; k < list.length; k++) {
+          const s = list[k] ?? 0;
+          const mark = this.stamp[s] ?? 0;
+          if (mark !== run && mark !== groupRun) {
+            this.acc[s] = 0;
+            touched.push(s);
+          } else if (mark === groupRun) continue;
+          this.acc[s] = (this.acc[s] ?? 0) + g.weight;
+          this.stamp[s] = g.ids.length > 1 ? groupRun : run;
+        }
+      }
+      // Close the group: its sentences become ordinary "seen in this run" again.
+      if (g.ids.length > 1) for (const s of touched) if (this.stamp[s] === groupRun) this.stamp[s] = run;
+    }
+    const hits: SentenceHit[] = [];
+    for (const s of touched) {
+      const coverage = (this.acc[s] ?? 0) / total;
+      if (coverage >= minCoverage) hits.push({ sentence: s, coverage });
+    }
+    hits.sort((a, b) => b.coverage - a.coverage || a.sentence - b.sentence);
+    return hits.length > limit ? hits.slice(0, limit) : hits;
+  }
+}
+
+/**
+ * Character ranges of `text` covered by the query terms: runs where each adjacent pair of folded letters/digits is
+ * one of the terms' bigrams (or, for a one-character term, that character). Offsets are into the original text.
+ */
+export function highlightTerms(text: string, terms: readonly string[]): [number, number][] {
+  const folded = foldWithMap(text);
+  const pairs = new Set<string>();
+  const singles = new Set<string>();
+  for (const term of terms) {
+    const units = [...foldWithMap(term).text].filter((c) => isWord(c));
+    if (units.length === 1 && units[0]) singles.add(units[0]);
+    for (let k = 0; k + 1 < units.length; k++) pairs.add(`${units[k]}${units[k + 1]}`);
+  }
+  // Word characters of the folded text with their folded offsets.
+  const pos: number[] = [];
+  const chars: string[] = [];
+  let off = 0;
+  for (const c of folded.text) {
+    if (isWord(c)) {
+      pos.push(off);
+      chars.push(c);
+    }
+    off += c.length;
+  }
+  // Mark in original offsets; a matched pair also covers what was skipped between its characters (`2.6` in `2.6万`).
+  const ranges: [number, number][] = [];
+  const orig = (k: number): [number, number] => {
+    const a = folded.origin[pos[k] ?? 0] ?? 0;
+    return [a, Math.max(a + 1, folded.origin[(pos[k] ?? 0) + (chars[k]?.length ?? 1)] ?? a + 1)];
+  };
+  for (let k = 0; k < chars.length; k++) {
+    if (singles.has(chars[k] ?? '')) ranges.push(orig(k));
+    if (k + 1 < chars.length && pairs.has(`${chars[k]}${chars[k + 1]}`)) ranges.push([orig(k)[0], orig(k + 1)[1]]);
+  }
+  const out = mergeRanges(ranges);
+  return out;
+}
+
+/** Sort and merge overlapping or touching ranges. */
+export function mergeRanges(ranges: [number, number][]): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: [number, number][] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[1] >= r[0]) last[1] = Math.max(last[1], r[1]);
+    else out.push([r[0], r[1]]);
+  }
+  return out;
+}
+
+/** Character ranges of `text` where one of `terms` occurs verbatim after folding (names, synonyms, figure texts). */
+export function highlightExact(text: string, terms: readonly string[]): [number, number][] {
+  const folded = foldWithMap(text);
+  const ranges: [number, number][] = [];
+  for (const term of terms) {
+    const t = foldWithMap(term).text;
+    if (!t) continue;
+    for (let at = folded.text.indexOf(t); at >= 0; at = folded.text.indexOf(t, at + t.length)) {
+      ranges.push([folded.origin[at] ?? 0, folded.origin[at + t.length] ?? text.length]);
+    }
+  }
+  return mergeRanges(ranges);
+}
