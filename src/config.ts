@@ -70,7 +70,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     : null;
   return Object.freeze({
     token: e.TELEGRAM_BOT_TOKEN ?? null,
-    apiRoot: e.TELEGRAM_API_ROOT?.replace(/\/+$/, '') ?? null,
+    // telegraf resolves `./bot<token>/<method>` against the root, so a path prefix needs its trailing slash.
+    apiRoot: e.TELEGRAM_API_ROOT ? `${e.TELEGRAM_API_ROOT.replace(/\/+$/, '')}/` : null,
     webhook: webhook && Object.freeze(webhook),
     port: e.PORT,
     host: e.HOST,

@@ -24,9 +24,10 @@ describe('parseConfig', () => {
     expect(parseConfig({ TELEGRAM_BOT_TOKEN: '', WEBHOOK_URL: '  ', PORT: '' })).toMatchObject({ token: null, webhook: null, port: 8080 });
   });
 
-  it('reads the token, a self-hosted API root without its trailing slash, and the paths', () => {
-    const config = parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/', DATA_DIR: '/srv/bot', REPORT_PATH: 'x/r.json', LOG_LEVEL: 'debug' });
-    expect(config).toMatchObject({ token: TOKEN, apiRoot: 'http://127.0.0.1:8081', dataDir: '/srv/bot', reportPath: 'x/r.json', logLevel: 'debug' });
+  it('reads the token, a self-hosted API root (keeping its path prefix) and the paths', () => {
+    const config = parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/tg', DATA_DIR: '/srv/bot', REPORT_PATH: 'x/r.json', LOG_LEVEL: 'debug' });
+    expect(config).toMatchObject({ token: TOKEN, dataDir: '/srv/bot', reportPath: 'x/r.json', logLevel: 'debug' });
+    expect(new URL(`./bot${TOKEN}/getMe`, config.apiRoot!).href).toBe(`http://127.0.0.1:8081/tg/bot${TOKEN}/getMe`);
   });
 
   it('names a malformed token without echoing it', () => {

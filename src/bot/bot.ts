@@ -1,0 +1,109 @@
+/** The telegraf instance and the middleware every update passes: error boundary with one log line, gate, flood control, then the features. */
+import { Telegraf, type Context, type Middleware, type MiddlewareFn } from 'telegraf';
+import type { Logger } from '../logger.ts';
+import { ERROR_REPLY, FLOOD_NOTICE } from '../render/replies.ts';
+import { addressed, updateLog } from './context.ts';
+import { FloodGuard } from './flood.ts';
+import { gate } from './gate.ts';
+import { isUnreachable } from './send.ts';
+
+export interface BotOptions {
+  token: string;
+  /** Self-hosted Bot API server or emulator; Telegram's when null. */
+  apiRoot: string | null;
+  logger: Logger;
+  /** One middleware (usually a Composer) per feature, in the order they get a chance to answer. */
+  features: ReadonlyArray<Middleware<Context>>;
+  flood?: FloodGuard;
+  /** Milliseconds a handler may take before telegraf gives up on it (default 30 s). */
+  handlerTimeoutMs?: number;
+}
+
+/** Telegram's name for the update's kind: `message`, `callback_query`… */
+function updateType(ctx: Context): string {
+  return Object.keys(ctx.update).find((k) => k !== 'update_id') ?? 'unknown';
+}
+
+/** Catches anything a handler throws: logs it with the update id, tells the user `出错了，请稍后再试`, keeps the bot running. Also writes the per-update log line. */
+export function errorBoundary(logger: Logger): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const started = performance.now();
+    let failed = false;
+    try {
+      await next();
+    } catch (err) {
+      failed = true;
+      const unreachable = isUnreachable(err);
+      logger[unreachable ? 'warn' : 'error']({ update_id: ctx.update.update_id, err }, unreachable ? 'chat unreachable' : 'handler failed');
+      if (!unreachable) await tellUserSomethingWentWrong(ctx, logger);
+    } finally {
+      const log = updateLog(ctx);
+      logger.info(
+        {
+          update_id: ctx.update.update_id,
+          type: updateType(ctx),
+          chat_type: ctx.chat?.type,
+          ...log,
+          failed: failed || undefined,
+          ms: Math.round(performance.now() - started),
+        },
+        'update',
+      );
+    }
+  };
+}
+
+async function tellUserSomethingWentWrong(ctx: Context, logger: Logger): Promise<void> {
+  try {
+    if (ctx.callbackQuery) await ctx.answerCbQuery(ERROR_REPLY);
+    else if (ctx.chat) {
+      const inGroup = ctx.chat.type !== 'private';
+      await ctx.reply(ERROR_REPLY, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
+    }
+  } catch (err) {
+    logger.warn({ update_id: ctx.update.update_id, err }, 'could not send the error reply');
+  }
+}
+
+/** Per-user flood control for messages addressed to the bot: one notice past the limit, then silence. */
+export function floodControl(guard: FloodGuard): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const user = ctx.from?.id;
+    if (!addressed(ctx) || user === undefined) return next();
+    const verdict = guard.hit(user);
+    if (verdict === 'allow') return next();
+    updateLog(ctx).ignored = 'flood';
+    if (verdict === 'warn') {
+      const inGroup = ctx.chat?.type !== 'private';
+      await ctx.reply(FLOOD_NOTICE, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
+    }
+  };
+}
+
+/** Build the bot with its middleware chain; does not start it. */
+export function createBot(options: BotOptions): Telegraf<Context> {
+  const bot = new Telegraf<Context>(options.token, {
+    // Replies go out as their own requests, so failures are visible and retried.
+    telegram: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), webhookReply: false },
+    handlerTimeout: options.handlerTimeoutMs ?? 30_000,
+  });
+  const flood = options.flood ?? new FloodGuard();
+  // Keeps the flood table small on a long-running bot.
+  const sweeper = setInterval(() => flood.sweep(), 60_000);
+  sweeper.unref();
+
+  bot.use(errorBoundary(options.logger));
+  bot.use(gate());
+  bot.use(floodControl(flood));
+  for (const feature of options.features) bot.use(feature);
+  // Every callback query gets an answer, even one no feature knows (old buttons, forged data).
+  bot.on('callback_query', async (ctx) => {
+    updateLog(ctx).ignored = 'unknown button';
+    await ctx.answerCbQuery('这个按钮已失效。');
+  });
+  // Last resort (errors thrown outside the boundary, e.g. by telegraf itself): log, never crash the polling loop.
+  bot.catch((err, ctx) => {
+    options.logger.error({ update_id: ctx.update.update_id, err }, 'unhandled error');
+  });
+  return bot;
+}

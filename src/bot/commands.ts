@@ -1,0 +1,41 @@
+/**
+ * The one list of bot commands. It feeds /help, the /start examples and `setMyCommands`
+ * (default English descriptions and `zh`). A feature adds its commands here.
+ */
+
+export interface CommandSpec {
+  /** Without the slash; Telegram allows a-z, 0-9 and _. */
+  command: string;
+  /** For `setMyCommands` in the default language. */
+  description: string;
+  /** For `setMyCommands` with `language_code: 'zh'`, and /help. */
+  zh: string;
+  /** A full example line, shown in /help. */
+  usage: string;
+  /** Which part of the bot answers it: `search` and `info` are answered by src/bot/search.ts. */
+  feature: 'info' | 'search' | 'digest';
+}
+
+export const COMMANDS: readonly CommandSpec[] = Object.freeze([
+  { command: 'district', description: 'Find what the report says about a district', zh: '按区县查找报道内容', usage: '/district 潼南', feature: 'search' },
+  { command: 'topic', description: 'Find sections on a topic', zh: '按主题查找', usage: '/topic 就业', feature: 'search' },
+  { command: 'person', description: 'Find a speaker by name or post', zh: '按人物或职务查找', usage: '/person 书记', feature: 'search' },
+  { command: 'figures', description: 'Numbers quoted in the report', zh: '查看报道中的数字', usage: '/figures 投资', feature: 'search' },
+  { command: 'search', description: 'Full-text search', zh: '全文搜索', usage: '/search 乡村振兴', feature: 'search' },
+  { command: 'about', description: 'About the report', zh: '关于这篇报道', usage: '/about', feature: 'info' },
+  { command: 'help', description: 'All commands', zh: '查看全部命令', usage: '/help', feature: 'info' },
+  { command: 'start', description: 'Welcome and examples', zh: '开始使用', usage: '/start', feature: 'info' },
+] satisfies CommandSpec[]);
+
+/** The spec of `command` (lower-case, no slash), or undefined. */
+export function findCommand(command: string, commands: readonly CommandSpec[] = COMMANDS): CommandSpec | undefined {
+  return commands.find((c) => c.command === command);
+}
+
+/** Payloads for `setMyCommands`: the default list and the Chinese one. */
+export function botCommandLists(commands: readonly CommandSpec[] = COMMANDS): { default: Array<{ command: string; description: string }>; zh: Array<{ command: string; description: string }> } {
+  return {
+    default: commands.map((c) => ({ command: c.command, description: c.description })),
+    zh: commands.map((c) => ({ command: c.command, description: c.zh })),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Decides whether a message is for this bot. Private chats: always. Groups: `/cmd`, `/cmd@ThisBot`,
+ * `@ThisBot …` and replies to the bot's messages; `/cmd@OtherBot` and ordinary chatter are ignored.
+ */
+import type { Context, MiddlewareFn } from 'telegraf';
+import type { Message } from 'telegraf/types';
+import { setAddressed, updateLog, type Addressed } from './context.ts';
+
+export interface Me {
+  id: number;
+  username: string;
+}
+
+const COMMAND_SUFFIX = /^\s*[/／][A-Za-z0-9_]+@([A-Za-z0-9_]+)/;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The text meant for `me` in `message`, or null when the message is not for this bot. */
+export function addressedText(message: Message.TextMessage, me: Me): Addressed | null {
+  const text = message.text;
+  const isPrivate = message.chat.type === 'private';
+  const suffix = COMMAND_SUFFIX.exec(text)?.[1];
+  if (suffix !== undefined) {
+    return suffix.toLowerCase() === me.username.toLowerCase() ? { text, explicit: true } : null;
+  }
+  const mention = new RegExp(`(^|[^A-Za-z0-9_])@${escapeRegExp(me.username)}(?![A-Za-z0-9_])`, 'i');
+  if (mention.test(text)) {
+    const stripped = text.replace(new RegExp(mention.source, 'gi'), '$1').replace(/\s{2,}/g, ' ').trim();
+    return { text: stripped, explicit: true };
+  }
+  if (isPrivate) return { text, explicit: true };
+  if (message.reply_to_message?.from?.id === me.id) return { text, explicit: true };
+  if (/^\s*[/／]/.test(text)) return { text, explicit: false };
+  return null;
+}
+
+/** Middleware: lets through messages meant for the bot (storing their text) and non-message updates; drops the rest. */
+export function gate(): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const message = ctx.message;
+    if (!message) return next();
+    if (!('text' in message)) {
+      updateLog(ctx).ignored = 'not text';
+      return;
+    }
+    const me = ctx.botInfo;
+    const result = addressedText(message, { id: me.id, username: me.username });
+    if (!result) {
+      updateLog(ctx).ignored = 'not for this bot';
+      return;
+    }
+    setAddressed(ctx, result);
+    return next();
+  };
+}

@@ -1,0 +1,126 @@
+/** The search feature: /start, /help, /about, the five search commands, plain-text search and page buttons. */
+import { Composer, TelegramError, type Context } from 'telegraf';
+import type { InlineKeyboardMarkup } from 'telegraf/types';
+import type { Engine } from '../core/engine.ts';
+import type { Report } from '../core/report.ts';
+import { NOOP_CALLBACK, PageCallbackSchema, pageKeyboard } from '../render/html.ts';
+import { validateTelegramHtml } from '../render/telegram-html.ts';
+import { htmlToPlain } from '../render/replies.ts';
+import type { Logger } from '../logger.ts';
+import { COMMANDS, type CommandSpec } from './commands.ts';
+import { addressed, updateLog } from './context.ts';
+import { dispatch, replyPages } from './dispatch.ts';
+import type { PageCache } from './pages.ts';
+import { withRetry, type RetryOptions } from './send.ts';
+
+export interface SearchDeps {
+  engine: Engine;
+  report: Report;
+  pages: PageCache;
+  logger: Logger;
+  commands?: readonly CommandSpec[];
+  retry?: Partial<RetryOptions>;
+}
+
+/** Toasts for page buttons. */
+export const TOAST = Object.freeze({
+  expired: '这条结果已过期，请重新搜索。',
+  invalid: '这个按钮无法识别，请重新搜索。',
+});
+
+/** Send options shared by replies: HTML, no link previews, and in groups a reply to the asking message that survives its deletion. */
+function replyExtra(ctx: Context, keyboard: InlineKeyboardMarkup | undefined) {
+  const message = ctx.message;
+  const inGroup = ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
+  return {
+    parse_mode: 'HTML' as const,
+    link_preview_options: { is_disabled: true },
+    ...(inGroup && message ? { reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true } } : {}),
+    ...(keyboard ? { reply_markup: keyboard } : {}),
+  };
+}
+
+/** A page that fails the HTML check is sent as plain text rather than risk a 400 from Telegram. */
+function safePage(html: string, logger: Logger, updateId: number): { text: string; html: boolean } {
+  const problems = validateTelegramHtml(html);
+  if (problems.length === 0) return { text: html, html: true };
+  logger.warn({ update_id: updateId, problems: problems.slice(0, 5) }, 'rendered page is not valid Telegram HTML; sending plain text');
+  return { text: htmlToPlain(html).slice(0, 4096) || '…', html: false };
+}
+
+function isNotModified(err: unknown): boolean {
+  return err instanceof TelegramError && /message is not modified/i.test(err.description ?? '');
+}
+
+/** The search feature as a Composer; mount it after the gate and flood control. */
+export function searchComposer(deps: SearchDeps): Composer<Context> {
+  const commands = deps.commands ?? COMMANDS;
+  const composer = new Composer<Context>();
+
+  composer.on('message', async (ctx, next) => {
+    const input = addressed(ctx);
+    if (!input) return next();
+    const reply = dispatch(input.text, deps.engine, commands);
+    const log = updateLog(ctx);
+    if (reply.kind === 'elsewhere') return next();
+    if (reply.kind === 'unknown' && !input.explicit) {
+      // `/foo` in a group may be for another bot.
+      log.ignored = 'unknown command in group';
+      return;
+    }
+    log.command = reply.kind === 'answer' ? reply.answer.command : reply.kind;
+    const pages = replyPages(reply, deps.report, commands);
+    if (reply.kind === 'answer') log.results = reply.answer.results.length;
+    log.pages = pages.length;
+    const first = safePage(pages[0] ?? '…', deps.logger, ctx.update.update_id);
+    const keyboard = pages.length > 1 ? pageKeyboard(deps.pages.put(pages), 0, pages.length) : undefined;
+    const extra = replyExtra(ctx, keyboard);
+    await withRetry(
+      () => ctx.reply(first.text, first.html ? extra : { ...extra, parse_mode: undefined }),
+      deps.retry,
+      (err, delayMs, attempt) => deps.logger.warn({ update_id: ctx.update.update_id, err, delayMs, attempt }, 'reply failed; retrying'),
+    );
+  });
+
+  composer.on('callback_query', async (ctx, next) => {
+    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+    if (data === undefined) return next();
+    const log = updateLog(ctx);
+    if (data === NOOP_CALLBACK) {
+      log.command = 'page';
+      await ctx.answerCbQuery();
+      return;
+    }
+    if (!data.startsWith('pg:')) return next();
+    log.command = 'page';
+    const parsed = PageCallbackSchema.safeParse(data);
+    if (!parsed.success) {
+      await ctx.answerCbQuery(TOAST.invalid);
+      return;
+    }
+    const pages = deps.pages.get(parsed.data.key);
+    const page = pages?.[parsed.data.page];
+    if (!pages || page === undefined) {
+      await ctx.answerCbQuery(TOAST.expired);
+      return;
+    }
+    const safe = safePage(page, deps.logger, ctx.update.update_id);
+    try {
+      await withRetry(
+        () => ctx.editMessageText(safe.text, {
+          ...(safe.html ? { parse_mode: 'HTML' as const } : {}),
+          link_preview_options: { is_disabled: true },
+          reply_markup: pageKeyboard(parsed.data.key, parsed.data.page, pages.length),
+        }),
+        deps.retry,
+      );
+    } catch (err) {
+      // A double tap asks for the page already shown.
+      if (!isNotModified(err)) throw err;
+    }
+    log.pages = parsed.data.page + 1;
+    await ctx.answerCbQuery();
+  });
+
+  return composer;
+}

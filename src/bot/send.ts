@@ -1,0 +1,59 @@
+/** Retrying Bot API calls the way Telegram asks: wait `retry_after` on 429, back off on 5xx and network errors, give up on 4xx. */
+import { TelegramError } from 'telegraf';
+
+export interface RetryOptions {
+  /** Total tries, including the first (default 3). */
+  attempts: number;
+  /** Longest `retry_after` worth waiting for in an interactive reply (default 10 s); longer ones give up. */
+  maxRetryAfterMs: number;
+  /** First back-off after a 5xx or network error, doubled each time (default 500 ms). */
+  backoffMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetryOptions = Object.freeze({
+  attempts: 3,
+  maxRetryAfterMs: 10_000,
+  backoffMs: 500,
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+});
+
+/** HTTP-ish status of a failed call: the Bot API error code, 0 for network errors, -1 for anything else (a bug: never retried). */
+export function errorCode(err: unknown): number {
+  if (err instanceof TelegramError) return typeof err.code === 'number' ? err.code : 500;
+  // telegraf uses node-fetch, whose transport failures are FetchErrors.
+  if (err instanceof Error && (err.name === 'FetchError' || 'errno' in err)) return 0;
+  return -1;
+}
+
+/** True when the user or chat can no longer be written to (blocked, kicked, chat gone): no point in retrying or replying. */
+export function isUnreachable(err: unknown): boolean {
+  if (!(err instanceof TelegramError)) return false;
+  return err.code === 403 || (err.code === 400 && /chat not found/i.test(err.description ?? ''));
+}
+
+/** How long to wait before retrying `err`, or null to give up. */
+export function retryDelay(err: unknown, attempt: number, opts: RetryOptions): number | null {
+  const code = errorCode(err);
+  if (code === 429) {
+    const after = err instanceof TelegramError ? Number(err.parameters?.retry_after ?? 1) * 1000 : 1000;
+    return after <= opts.maxRetryAfterMs ? after : null;
+  }
+  if (code === 0 || code >= 500) return opts.backoffMs * 2 ** (attempt - 1);
+  return null;
+}
+
+/** Run `call`, retrying per RetryOptions; rethrows the last error. `onRetry` hears about each wait (for logs). */
+export async function withRetry<T>(call: () => Promise<T>, options: Partial<RetryOptions> = {}, onRetry?: (err: unknown, delayMs: number, attempt: number) => void): Promise<T> {
+  const opts = { ...DEFAULT_RETRY, ...options };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const delay = attempt < opts.attempts ? retryDelay(err, attempt, opts) : null;
+      if (delay === null) throw err;
+      onRetry?.(err, delay, attempt);
+      await opts.sleep(delay);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/** The bot's fixed replies (/start, /help, /about, unknown command) as Telegram HTML, and as plain text for the terminal. */
+import type { Report } from '../core/report.ts';
+import { code, escapeHtml } from './html.ts';
+import { truncate } from './text.ts';
+
+/** What /help needs to know about a command (a subset of the bot's command registry). */
+export interface HelpEntry {
+  command: string;
+  zh: string;
+  usage: string;
+}
+
+/** Counts and coverage of a report, for /about and /start. */
+export interface ReportFacts {
+  sections: number;
+  speakers: number;
+  figures: number;
+  /** Districts by number of sections mentioning them, most first (without the city itself). */
+  districts: string[];
+  /** Topic names by number of sections, most first. */
+  topics: string[];
+  /** Speaker names in report order. */
+  speakerNames: string[];
+}
+
+const CITY = '重庆市';
+
+function byCount(items: Iterable<string>): string[] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+}
+
+/** Count sections, distinct speakers and figures, and list the districts and topics covered. */
+export function reportFacts(report: Report): ReportFacts {
+  const speakerNames = [...new Set(report.sections.flatMap((s) => (s.speaker ? [s.speaker.name] : [])))];
+  const topicName = new Map(report.topics.map((t) => [t.id, t.name]));
+  return {
+    sections: report.sections.length,
+    speakers: speakerNames.length,
+    figures: report.sections.reduce((n, s) => n + s.figures.length, 0),
+    districts: byCount(report.sections.flatMap((s) => s.districts.filter((d) => d !== CITY))),
+    topics: byCount(report.sections.flatMap((s) => s.topics.map((t) => topicName.get(t) ?? t))),
+    speakerNames,
+  };
+}
+
+/** Three example commands that are sure to find something in this report. */
+export function exampleCommands(report: Report): string[] {
+  const facts = reportFacts(report);
+  const examples: string[] = [];
+  if (facts.districts[0]) examples.push(`/district ${facts.districts[0]}`);
+  if (facts.topics[0]) examples.push(`/topic ${facts.topics[0]}`);
+  if (facts.speakerNames[0]) examples.push(`/person ${facts.speakerNames[0]}`);
+  return examples;
+}
+
+/** /start: a greeting, the report's title, three tappable example commands. */
+export function startHtml(report: Report): string {
+  const lines = [
+    '<b>你好！我可以回答关于这篇报道的问题。</b>',
+    `《${escapeHtml(truncate(report.title, 200))}》`,
+    '',
+    '试试这些命令（点击即可复制）：',
+    ...exampleCommands(report).map((e) => code(e)),
+    '',
+    '也可以直接发送关键词进行全文搜索。发送 /help 查看全部命令。',
+  ];
+  return lines.join('\n');
+}
+
+/** /help, generated from the command registry. */
+export function helpHtml(entries: readonly HelpEntry[]): string {
+  const lines = ['<b>全部命令</b>', ''];
+  for (const e of entries) {
+    lines.push(`/${escapeHtml(e.command)} — ${escapeHtml(e.zh)}`);
+    if (e.usage !== `/${e.command}`) lines.push(`  例：${code(e.usage)}`);
+  }
+  lines.push('', '私聊时直接发送文字即为全文搜索；在群组中请使用命令、@我，或回复我的消息。');
+  return lines.join('\n');
+}
+
+/** /about: title, source, counts and districts covered. */
+export function aboutHtml(report: Report): string {
+  const facts = reportFacts(report);
+  const sources = report.articles.map((a) => a.source).join('、');
+  const lines = [`<b>${escapeHtml(truncate(report.title, 300))}</b>`];
+  if (report.subtitle) lines.push(escapeHtml(truncate(report.subtitle, 300)));
+  lines.push('');
+  lines.push(`来源：${escapeHtml(truncate(sources, 500))}`);
+  if (report.reporters.length > 0) lines.push(`记者：${escapeHtml(truncate(report.reporters.join('、'), 300))}`);
+  lines.push(`共 ${facts.sections} 个段落、${facts.speakers} 位发言人、${facts.figures} 个数字。`);
+  if (facts.districts.length > 0) {
+    lines.push(`涉及区县（${facts.districts.length} 个）：${escapeHtml(truncate(facts.districts.join('、'), 1500))}`);
+  }
+  if (facts.topics.length > 0) lines.push(`主题：${escapeHtml(truncate(facts.topics.join('、'), 800))}`);
+  return lines.join('\n');
+}
+
+/** Reply to a slash command nobody knows. */
+export function unknownHtml(command: string): string {
+  return `不认识的命令 ${code(`/${truncate(command, 40)}`)}。发送 /help 查看全部命令。`;
+}
+
+/** Reply to a command that only works in Telegram (in the terminal chat). */
+export function elsewhereHtml(command: string): string {
+  return `${code(`/${command}`)} 只能在 Telegram 中使用。`;
+}
+
+/** Reply when a user sends commands too fast. */
+export const FLOOD_NOTICE = '操作太频繁了，请稍等几秒再试。';
+/** Reply when a handler fails. */
+export const ERROR_REPLY = '出错了，请稍后再试';
+
+/** Telegram HTML → terminal text: tags dropped, the four entities decoded. */
+export function htmlToPlain(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
