@@ -25,9 +25,9 @@ function parseWith<T>(schema: { safeParse(d: unknown): { success: true; data: T 
   throw new Error(`invalid ${path}:\n  ${r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('\n  ')}`);
 }
 
-/** Read data/report.json, the gazetteer and the place aliases (optional), validate them and build the engine once. */
-export function loadEngine(dataDir = 'data', options: Partial<EngineOptions> = {}): { report: Report; engine: Engine } {
-  const report = loadReportFile(join(dataDir, 'report.json'));
+/** Read data/report.json, the gazetteer and the place aliases (optional), validate them and build the engine once. `reportPath` overrides where the report is read from (the bot's REPORT_PATH). */
+export function loadEngine(dataDir = 'data', options: Partial<EngineOptions> = {}, reportPath = join(dataDir, 'report.json')): { report: Report; engine: Engine } {
+  const report = loadReportFile(reportPath);
   const gazetteer = parseWith(GazetteerSchema, readJson(join(dataDir, 'chongqing-divisions.json')), join(dataDir, 'chongqing-divisions.json'));
   const aliasPath = join(dataDir, 'place-aliases.json');
   let placeAliases: PlaceAlias[] = [];
