@@ -43,9 +43,10 @@ function buildArticle(raw: RawArticle, articleId: string, finder: PlaceFinder, t
   const seg = segmentArticle(raw.text);
   if (seg.sections.length === 0) throw new Error(`${raw.source}: no sections found`);
   const article: Article = { id: articleId, source: raw.source, title: seg.title, subtitle: seg.subtitle, reporters: seg.reporters };
+  const topicsBySection = tagTopics(topics, seg.sections);
   let speakerCount = 0;
   let continuationCount = 0;
-  const sections = seg.sections.map((s): Section => {
+  const sections = seg.sections.map((s, i): Section => {
     const text = s.paragraphs.join('\n');
     const found = findPeople(text);
     // A lead introduces its speaker inline (`…古镇党委书记某某提前…`): the first person named is the speaker.
@@ -68,7 +69,7 @@ function buildArticle(raw: RawArticle, articleId: string, finder: PlaceFinder, t
       people,
       districts,
       places,
-      topics: tagTopics(topics, s.headline, s.paragraphs),
+      topics: topicsBySection[i]!,
       paragraphs: s.paragraphs,
       figures: runningText.flatMap(extractFigures),
       ...extras(s),
