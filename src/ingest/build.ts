@@ -98,7 +98,7 @@ function orderDistricts(mentioned: string[], speaker: Person | null): string[] {
   return [...own, ...city, ...rest];
 }
 
-/** `刘红光` → `liu-hong-guang`. */
+/** `王建国` → `wang-jian-guo`. */
 function slug(name: string): string {
   return pinyin(name, { toneType: 'none', type: 'array', v: true })
     .join('-')

@@ -15,8 +15,8 @@ const INLINE = new RegExp(`${BOUNDARY}([^，。；：！？“”‘’（）\\s
 const BARE = new RegExp(`${BOUNDARY}([\\u4e00-\\u9fff]{2,3})(?=${SPEECH})`, 'gu');
 
 /**
- * People named in a section's text. A name counts when the text uses it again (so `吴超提` is cut back to the
- * `吴超` that recurs) or a speech verb follows it.
+ * People named in a section's text. A name counts when the text uses it again (so `张三提` is cut back to the
+ * `张三` that recurs) or a speech verb follows it.
  */
 export function findPeople(text: string): Person[] {
   const people = new Map<string, Person>();
