@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/** Telegram's documented broadcast limits; `Infinity` turns a limit off (benchmarks). */
+// zod's number() refuses Infinity, which is how a limit is switched off.
+const Rate = z.union([z.number().positive(), z.custom<number>((v) => v === Infinity)]);
+
+export const RateLimitsSchema = z.object({
+  globalPerSecond: Rate,
+  perChatPerSecond: Rate,
+  perGroupPerMinute: Rate,
+  /** Extra room added to every window, so network jitter cannot push two sends into one window at Telegram's end. */
+  marginMs: z.number().nonnegative(),
+});
+export type RateLimits = z.infer<typeof RateLimitsSchema>;
+
+export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({
+  globalPerSecond: 30,
+  perChatPerSecond: 1,
+  perGroupPerMinute: 20,
+  marginMs: 25,
+});
+
+export const UNCAPPED: Readonly<RateLimits> = Object.freeze({
+  globalPerSecond: Infinity,
+  perChatPerSecond: Infinity,
+  perGroupPerMinute: Infinity,
+  marginMs: 0,
+});
+
+/**
+ * A sliding-window log: at most `limit` events in any `windowMs` interval.
+ * Sliding (not fixed) windows, because Telegram counts any second, not calendar seconds.
+ */
+export class SlidingWindow {
+  private readonly times: number[] = [];
+  private head = 0;
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Earliest time at or after `now` when one more event fits. */
+  readyAt(now: number): number {
+    if (!Number.isFinite(this.limit)) return now;
+    this.evict(now);
+    const count = this.times.length - this.head;
+    if (count < this.limit) return now;
+    return Math.max(now, this.times[this.times.length - this.limit]! + this.windowMs);
+  }
+
+  record(at: number): void {
+    if (!Number.isFinite(this.limit)) return;
+    this.times.push(at);
+    this.evict(at);
+  }
+
+  /** Whether the window holds nothing that still counts (so its owner can be forgotten). */
+  idle(now: number): boolean {
+    this.evict(now);
+    return this.times.length === this.head;
+  }
+
+  private evict(now: number): void {
+    while (this.head < this.times.length && this.times[this.head]! <= now - this.windowMs) this.head++;
+    // Compact now and then so the log never grows without bound.
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/** `per second: 30` → 30 events per 1,000 ms; rates below one become one event per longer window. */
+function windowFor(rate: number, periodMs: number, marginMs: number): SlidingWindow {
+  if (!Number.isFinite(rate)) return new SlidingWindow(Infinity, periodMs);
+  if (rate >= 1) return new SlidingWindow(Math.floor(rate), periodMs + marginMs);
+  return new SlidingWindow(1, periodMs / rate + marginMs);
+}
+
+/** Global, per-chat and per-group send limits; groups are chats with negative ids. */
+export class RateLimiter {
+  private readonly global: SlidingWindow;
+  private readonly chats = new Map<number, SlidingWindow>();
+  private readonly groups = new Map<number, SlidingWindow>();
+  private records = 0;
+
+  constructor(readonly limits: RateLimits = DEFAULT_RATE_LIMITS) {
+    RateLimitsSchema.parse(limits);
+    this.global = windowFor(limits.globalPerSecond, 1000, limits.marginMs);
+  }
+
+  /** Earliest time this chat may receive a message, ignoring the global limit. */
+  chatReadyAt(chatId: number, now: number): number {
+    const chat = this.chats.get(chatId)?.readyAt(now) ?? now;
+    const group = chatId < 0 ? (this.groups.get(chatId)?.readyAt(now) ?? now) : now;
+    return Math.max(chat, group);
+  }
+
+  /** Earliest time any message may go out under the global limit. */
+  globalReadyAt(now: number): number {
+    return this.global.readyAt(now);
+  }
+
+  /** Earliest time a message to this chat may go out. */
+  readyAt(chatId: number, now: number): number {
+    return Math.max(this.chatReadyAt(chatId, now), this.globalReadyAt(now));
+  }
+
+  /** Count a message sent now. */
+  record(chatId: number, now: number): void {
+    this.global.record(now);
+    if (Number.isFinite(this.limits.perChatPerSecond)) this.windowOf(this.chats, chatId, this.limits.perChatPerSecond, 1000).record(now);
+    if (chatId < 0 && Number.isFinite(this.limits.perGroupPerMinute)) this.windowOf(this.groups, chatId, this.limits.perGroupPerMinute, 60_000).record(now);
+    if (++this.records % 10_000 === 0) this.forget(now);
+  }
+
+  private windowOf(map: Map<number, SlidingWindow>, chatId: number, rate: number, periodMs: number): SlidingWindow {
+    let w = map.get(chatId);
+    if (!w) {
+      w = windowFor(rate, periodMs, this.limits.marginMs);
+      map.set(chatId, w);
+    }
+    return w;
+  }
+
+  // Windows with nothing left in them carry no information; dropping them bounds memory on big broadcasts.
+  private forget(now: number): void {
+    for (const map of [this.chats, this.groups]) for (const [id, w] of map) if (w.idle(now)) map.delete(id);
+  }
+}

@@ -1,0 +1,329 @@
+import type { Subscription, SubscriptionStore } from '../store/types.ts';
+import type { Clock } from './clock.ts';
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limiter.ts';
+
+/** One digest to deliver: a chat and the local date it is for. */
+export interface DigestJob {
+  chatId: number;
+  date: string;
+}
+
+/** The one Bot API call the sender needs; `src/digest/telegram.ts` adapts telegraf to it. */
+export interface SendApi {
+  sendMessage(chatId: number, html: string): Promise<{ message_id: number }>;
+}
+
+/** Turns a subscription and date into the message; `pinnedSectionId` repeats a section already chosen for that date. */
+export type ComposeFn = (sub: Subscription, date: string, pinnedSectionId: string | null) => { sectionId: string; html: string } | null;
+
+/** What to do about a failed send. */
+export type Failure =
+  | { kind: 'retry_after'; ms: number; reason: string } // 429: wait as told
+  | { kind: 'transient'; reason: string } // 5xx, network: back off
+  | { kind: 'gone'; reason: string } // 403, chat not found: the chat cannot receive anything
+  | { kind: 'migrate'; toChatId: number; reason: string } // the group became a supergroup
+  | { kind: 'rejected'; reason: string } // another 400: this message will never be accepted
+  | { kind: 'fatal'; reason: string }; // 401/404: the token or API root is wrong; stop the run
+
+interface ApiErrorLike {
+  code?: unknown;
+  description?: unknown;
+  parameters?: { retry_after?: unknown; migrate_to_chat_id?: unknown };
+  response?: { error_code?: unknown; description?: unknown; parameters?: { retry_after?: unknown; migrate_to_chat_id?: unknown } };
+}
+
+/** Classify an error thrown by a Bot API call (telegraf's TelegramError or a transport error). */
+export function classifyError(err: unknown): Failure {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as ApiErrorLike;
+  const code = typeof e.response?.error_code === 'number' ? e.response.error_code : typeof e.code === 'number' ? e.code : null;
+  const description = String(e.response?.description ?? e.description ?? (err instanceof Error ? err.message : String(err)));
+  const params = e.response?.parameters ?? e.parameters ?? {};
+  const reason = code === null ? `network: ${description}` : `${code}: ${description}`;
+  if (code === null) return { kind: 'transient', reason };
+  if (typeof params.migrate_to_chat_id === 'number') return { kind: 'migrate', toChatId: params.migrate_to_chat_id, reason };
+  if (code === 429) return { kind: 'retry_after', ms: Math.max(1, Number(params.retry_after ?? 1)) * 1000, reason };
+  if (code >= 500) return { kind: 'transient', reason };
+  if (code === 403) return { kind: 'gone', reason };
+  if (code === 400 && /chat not found|user not found|PEER_ID_INVALID|chat was deleted|group chat was deactivated|user is deactivated/i.test(description)) return { kind: 'gone', reason };
+  if (code === 401 || code === 404) return { kind: 'fatal', reason };
+  return { kind: 'rejected', reason };
+}
+
+export interface SenderOptions {
+  store: SubscriptionStore;
+  api: SendApi;
+  compose: ComposeFn;
+  clock: Clock;
+  limits?: RateLimits;
+  /** Attempts per job within one run before it is left `failed` for the next run. */
+  maxAttempts?: number;
+  /** Attempts per (chat, date) over all runs before it is `dropped`. */
+  maxDailyAttempts?: number;
+  /** Exponential backoff for 5xx and network errors. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** A `retry_after` longer than this ends the job for this run (the next run retries). */
+  maxRetryAfterMs?: number;
+  /** Called for every outcome; the scheduler logs these, tests and the benchmark count them. */
+  onEvent?: (event: SendEvent) => void;
+}
+
+export type SendEvent =
+  | { type: 'sent'; chatId: number; date: string; sectionId: string; messageId: number; attempt: number }
+  | { type: 'retry'; chatId: number; date: string; reason: string; waitMs: number; attempt: number }
+  | { type: 'failed'; chatId: number; date: string; reason: string }
+  | { type: 'dropped'; chatId: number; date: string; reason: string }
+  | { type: 'deactivated'; chatId: number; reason: string }
+  | { type: 'migrated'; chatId: number; toChatId: number }
+  | { type: 'skipped'; chatId: number; date: string; reason: string }
+  | { type: 'fatal'; reason: string };
+
+/** Counts of one run, for logs and `npm run broadcast`. */
+export interface RunSummary {
+  sent: number;
+  failed: number;
+  dropped: number;
+  deactivated: number;
+  migrated: number;
+  skipped: number;
+  /** Jobs left untouched because the run was stopped (they stay due). */
+  left: number;
+  fatal: string | null;
+}
+
+interface Entry {
+  job: DigestJob;
+  notBefore: number;
+  seq: number;
+  attempts: number;
+}
+
+/** A binary min-heap on (notBefore, seq): the next job that may go out, in arrival order among equals. */
+class JobHeap {
+  private readonly items: Entry[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): Entry | undefined {
+    return this.items[0];
+  }
+  push(e: Entry): void {
+    const a = this.items;
+    a.push(e);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): Entry | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && before(a[l]!, a[m]!)) m = l;
+        if (r < a.length && before(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function before(a: Entry, b: Entry): boolean {
+  return a.notBefore < b.notBefore || (a.notBefore === b.notBefore && a.seq < b.seq);
+}
+
+/**
+ * The rate-limited, crash-safe digest sender.
+ *
+ * One message is in flight at a time, and its ledger row is `pending` (committed) before the request leaves
+ * and `sent` after Telegram answers. So a crash can leave at most one message whose fate is unknown, and a
+ * restart resends exactly that one: at most one duplicate, never a lost digest.
+ */
+export class DigestSender {
+  private readonly limiter: RateLimiter;
+  private readonly opts: Required<Omit<SenderOptions, 'onEvent' | 'limits'>> & Pick<SenderOptions, 'onEvent'>;
+  private stopping = false;
+  private wake = new AbortController();
+  private running: Promise<RunSummary> | null = null;
+  private seq = 0;
+
+  constructor(options: SenderOptions) {
+    this.limiter = new RateLimiter(options.limits ?? DEFAULT_RATE_LIMITS);
+    this.opts = {
+      maxAttempts: 5,
+      maxDailyAttempts: 20,
+      backoffBaseMs: 1000,
+      backoffMaxMs: 60_000,
+      maxRetryAfterMs: 10 * 60_000,
+      ...options,
+    };
+  }
+
+  /** Whether a run is in progress. */
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Send the jobs, rate-limited; resolves when all are done or the sender is stopped. Runs never overlap. */
+  run(jobs: readonly DigestJob[]): Promise<RunSummary> {
+    if (this.running) throw new Error('DigestSender.run: a run is already in progress; await it or stop() first');
+    this.stopping = false;
+    this.wake = new AbortController();
+    const p = this.loop(jobs).finally(() => {
+      this.running = null;
+    });
+    this.running = p;
+    return p;
+  }
+
+  /** Graceful stop: the message in flight finishes and is recorded; queued jobs stay due for the next run. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake.abort();
+    if (this.running) await this.running.catch(() => undefined);
+  }
+
+  private emit(event: SendEvent): void {
+    this.opts.onEvent?.(event);
+  }
+
+  private async loop(jobs: readonly DigestJob[]): Promise<RunSummary> {
+    const { clock } = this.opts;
+    const summary: RunSummary = { sent: 0, failed: 0, dropped: 0, deactivated: 0, migrated: 0, skipped: 0, left: 0, fatal: null };
+    const heap = new JobHeap();
+    const start = clock.now();
+    for (const job of jobs) heap.push({ job, notBefore: start, seq: this.seq++, attempts: 0 });
+
+    while (heap.size > 0 && !this.stopping) {
+      const top = heap.peek()!;
+      const now = clock.now();
+      if (top.notBefore > now) {
+        await clock.sleep(top.notBefore - now, this.wake.signal);
+        continue;
+      }
+      const chatReady = this.limiter.chatReadyAt(top.job.chatId, now);
+      if (chatReady > now) {
+        // Let other chats go first while this one cools down.
+        heap.pop();
+        heap.push({ ...top, notBefore: chatReady });
+        continue;
+      }
+      const globalReady = this.limiter.globalReadyAt(now);
+      if (globalReady > now) {
+        await clock.sleep(globalReady - now, this.wake.signal);
+        continue;
+      }
+      heap.pop();
+      const next = await this.attempt(top, summary);
+      if (next) heap.push(next);
+      if (summary.fatal) break;
+    }
+    summary.left = heap.size;
+    return summary;
+  }
+
+  /** One send attempt; returns the entry to retry later, if any. */
+  private async attempt(entry: Entry, summary: RunSummary): Promise<Entry | null> {
+    const { store, clock, api } = this.opts;
+    const { chatId, date } = entry.job;
+    const sub = store.get(chatId);
+    if (!sub || !sub.active) {
+      summary.skipped++;
+      this.emit({ type: 'skipped', chatId, date, reason: sub ? 'inactive' : 'not subscribed' });
+      return null;
+    }
+    const row = store.delivery(chatId, date);
+    if (row && (row.status === 'sent' || row.status === 'dropped')) {
+      summary.skipped++;
+      this.emit({ type: 'skipped', chatId, date, reason: `already ${row.status}` });
+      return null;
+    }
+    if (row && row.attempts >= this.opts.maxDailyAttempts) {
+      store.fail(chatId, date, `gave up after ${row.attempts} attempts: ${row.error ?? 'unknown error'}`, true, clock.now());
+      summary.dropped++;
+      this.emit({ type: 'dropped', chatId, date, reason: 'too many attempts' });
+      return null;
+    }
+    // A row left `pending` or `failed` keeps its section, so a resend repeats the same digest.
+    const composed = this.opts.compose(sub, date, row?.sectionId || null);
+    if (!composed) {
+      store.begin(chatId, date, '', clock.now());
+      store.fail(chatId, date, 'no section matches the filter', true, clock.now());
+      summary.dropped++;
+      this.emit({ type: 'dropped', chatId, date, reason: 'no section matches the filter' });
+      return null;
+    }
+
+    const attempt = entry.attempts + 1;
+    store.begin(chatId, date, composed.sectionId, clock.now());
+    this.limiter.record(chatId, clock.now());
+    let messageId: number;
+    try {
+      messageId = (await api.sendMessage(chatId, composed.html)).message_id;
+    } catch (err) {
+      return this.handleFailure(entry, attempt, classifyError(err), summary);
+    }
+    store.complete(chatId, date, messageId, clock.now());
+    summary.sent++;
+    this.emit({ type: 'sent', chatId, date, sectionId: composed.sectionId, messageId, attempt });
+    return null;
+  }
+
+  private handleFailure(entry: Entry, attempt: number, failure: Failure, summary: RunSummary): Entry | null {
+    const { store, clock } = this.opts;
+    const { chatId, date } = entry.job;
+    const now = clock.now();
+    switch (failure.kind) {
+      case 'gone':
+        store.fail(chatId, date, failure.reason, true, now);
+        store.deactivate(chatId, failure.reason, now);
+        summary.dropped++;
+        summary.deactivated++;
+        this.emit({ type: 'deactivated', chatId, reason: failure.reason });
+        return null;
+      case 'rejected':
+        store.fail(chatId, date, failure.reason, true, now);
+        summary.dropped++;
+        this.emit({ type: 'dropped', chatId, date, reason: failure.reason });
+        return null;
+      case 'fatal':
+        store.fail(chatId, date, failure.reason, false, now);
+        summary.fatal = failure.reason;
+        this.emit({ type: 'fatal', reason: failure.reason });
+        return null;
+      case 'migrate': {
+        // Nothing reached the old id, so the row is not `pending`; it moves with the subscription.
+        store.fail(chatId, date, failure.reason, false, now);
+        const moved = store.migrate(chatId, failure.toChatId, now);
+        summary.migrated++;
+        this.emit({ type: 'migrated', chatId, toChatId: failure.toChatId });
+        if (!moved || attempt >= this.opts.maxAttempts) return null;
+        return { job: { chatId: failure.toChatId, date }, notBefore: now, seq: this.seq++, attempts: attempt };
+      }
+      case 'retry_after':
+      case 'transient': {
+        store.fail(chatId, date, failure.reason, false, now);
+        const waitMs = failure.kind === 'retry_after' ? failure.ms : Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** (attempt - 1));
+        if (attempt >= this.opts.maxAttempts || waitMs > this.opts.maxRetryAfterMs) {
+          summary.failed++;
+          this.emit({ type: 'failed', chatId, date, reason: failure.reason });
+          return null;
+        }
+        this.emit({ type: 'retry', chatId, date, reason: failure.reason, waitMs, attempt });
+        return { job: entry.job, notBefore: now + waitMs, seq: this.seq++, attempts: attempt };
+      }
+    }
+  }
+}

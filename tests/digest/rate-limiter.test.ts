@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { RateLimiter, SlidingWindow, UNCAPPED } from '../../src/digest/rate-limiter.ts';
+
+/** Drive a limiter like the sender does: each message goes out at the earliest time it allows. */
+function schedule(limiter: RateLimiter, chats: readonly number[], start = 0): number[] {
+  let now = start;
+  return chats.map((chat) => {
+    now = limiter.readyAt(chat, now);
+    limiter.record(chat, now);
+    return now;
+  });
+}
+
+function maxInWindow(times: readonly number[], windowMs: number): number {
+  let max = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= windowMs) j++;
+    max = Math.max(max, i - j + 1);
+  }
+  return max;
+}
+
+describe('The rate limiter', () => {
+  it('a sliding window allows `limit` events, then the next one exactly a window after the oldest', () => {
+    const w = new SlidingWindow(3, 1000);
+    for (const t of [0, 10, 20]) w.record(t);
+    expect(w.readyAt(30)).toBe(1000);
+    w.record(1000);
+    expect(w.readyAt(1000)).toBe(1010);
+  });
+
+  it('for any mix of chats and groups, no second has over 30 messages, no chat over 1, no group over 20 a minute', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -5, max: 40 }).filter((c) => c !== 0), { minLength: 1, maxLength: 400 }), (chats) => {
+        const limiter = new RateLimiter({ globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 0 });
+        const times = schedule(limiter, chats);
+        expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(30);
+        for (const chat of new Set(chats)) {
+          const own = times.filter((_, i) => chats[i] === chat);
+          expect(maxInWindow(own, 1000)).toBeLessThanOrEqual(1);
+          if (chat < 0) expect(maxInWindow(own, 60_000)).toBeLessThanOrEqual(20);
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('keeps pace with the cap: 300 distinct chats take about ten seconds, not more', () => {
+    const times = schedule(new RateLimiter({ globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 25 }), Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(times.at(-1)!).toBeLessThan(9 * 1025 + 1);
+    expect(times.at(-1)!).toBeGreaterThanOrEqual(9 * 1000);
+  });
+
+  it('uncapped, it never makes anyone wait', () => {
+    expect(schedule(new RateLimiter(UNCAPPED), [1, 1, 1, -2, -2]).every((t) => t === 0)).toBe(true);
+  });
+
+  it('rates below one per period spread events out', () => {
+    const limiter = new RateLimiter({ globalPerSecond: 0.5, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 0 });
+    expect(schedule(limiter, [1, 2, 3])).toEqual([0, 2000, 4000]);
+  });
+});

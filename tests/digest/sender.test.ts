@@ -1,0 +1,236 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Telegram } from 'telegraf';
+import { FakeBotApi } from '../support/fake-bot-api.ts';
+import { MemorySubscriptionStore } from '../../src/store/memory.ts';
+import { DigestSender, type SenderOptions, type SendEvent } from '../../src/digest/sender.ts';
+import { DigestScheduler } from '../../src/digest/scheduler.ts';
+import { makeCompose } from '../../src/digest/compose.ts';
+import { telegramSendApi } from '../../src/digest/telegram.ts';
+import { systemClock } from '../../src/digest/clock.ts';
+import type { SubscribeInput } from '../../src/store/types.ts';
+import { virtualClock } from './clock.ts';
+import { fixtureReport } from './fixture.ts';
+
+const report = fixtureReport();
+let api: FakeBotApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+/** 2022-06-03 08:00 in Asia/Shanghai. */
+const EIGHT_AM = '2022-06-03T00:00:00Z';
+
+async function setup(options: { start?: string; sender?: Partial<SenderOptions> } = {}) {
+  api = await FakeBotApi.start();
+  const store = new MemorySubscriptionStore();
+  const clock = virtualClock(options.start ?? EIGHT_AM);
+  const events: Array<SendEvent & { at: number }> = [];
+  const sender = new DigestSender({
+    store,
+    api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })),
+    compose: makeCompose(report, store),
+    clock,
+    onEvent: (e) => events.push({ ...e, at: clock.now() }),
+    ...options.sender,
+  });
+  const scheduler = new DigestScheduler({ store, sender, clock });
+  const subscribe = (chatId: number, overrides: Partial<SubscribeInput> = {}) =>
+    store.subscribe({ chatId, chatType: chatId > 0 ? 'private' : 'group', minutes: 480, timezone: 'Asia/Shanghai', filter: null, ...overrides }, clock.now());
+  return { api, store, clock, events, sender, scheduler, subscribe };
+}
+
+describe('When the scheduler wakes up', () => {
+  it('a DM and a group get exactly one digest at their time, and nothing more that day', async () => {
+    const { api, scheduler, subscribe, clock } = await setup({ start: '2022-06-02T23:59:00Z' });
+    subscribe(1);
+    subscribe(-100);
+    expect(await scheduler.tick()).toBeNull(); // 07:59: not yet
+    expect(api.sent()).toHaveLength(0);
+    clock.set(EIGHT_AM);
+    expect((await scheduler.tick())?.sent).toBe(2);
+    for (const minutes of [1, 2, 60, 600]) {
+      clock.set(new Date(Date.parse(EIGHT_AM) + minutes * 60_000).toISOString());
+      await scheduler.tick();
+    }
+    expect(api.sent(1)).toHaveLength(1);
+    expect(api.sent(-100)).toHaveLength(1);
+    expect(api.callsTo('sendMessage')[0]?.params['parse_mode']).toBe('HTML');
+  });
+
+  it('the next day brings the next section of the rotation', async () => {
+    const { api, scheduler, subscribe, clock, store } = await setup();
+    subscribe(1);
+    await scheduler.tick();
+    clock.set('2022-06-04T00:00:00Z');
+    await scheduler.tick();
+    const [d1, d2] = [store.delivery(1, '2022-06-03'), store.delivery(1, '2022-06-04')];
+    expect(d1?.status).toBe('sent');
+    expect(d2?.status).toBe('sent');
+    expect(d1?.sectionId).not.toBe(d2?.sectionId);
+    expect(api.sentTexts(1)[0]).not.toBe(api.sentTexts(1)[1]);
+  });
+
+  it('a chat at 23:59 and a chat at 00:01 each get one digest per local day, dated in Asia/Shanghai', async () => {
+    const { api, scheduler, subscribe, clock, store } = await setup({ start: '2022-06-02T16:01:00Z' }); // 06-03 00:01
+    subscribe(2359, { minutes: 23 * 60 + 59 });
+    subscribe(1, { minutes: 1 });
+    await scheduler.tick();
+    expect(api.sent(1)).toHaveLength(1);
+    expect(store.delivery(1, '2022-06-03')?.status).toBe('sent');
+    clock.set('2022-06-03T15:58:00Z'); // 23:58
+    await scheduler.tick();
+    expect(api.sent(2359)).toHaveLength(0);
+    clock.set('2022-06-03T15:59:00Z'); // 23:59
+    await scheduler.tick();
+    expect(api.sent(2359)).toHaveLength(1);
+    expect(store.delivery(2359, '2022-06-03')?.status).toBe('sent');
+    clock.set('2022-06-03T16:00:00Z'); // 00:00 of 06-04: neither is due yet
+    await scheduler.tick();
+    expect(api.sent()).toHaveLength(2);
+    clock.set('2022-06-03T16:01:00Z'); // 00:01 of 06-04
+    await scheduler.tick();
+    expect(api.sent(1)).toHaveLength(2);
+    expect(store.delivery(1, '2022-06-04')?.status).toBe('sent');
+    expect(api.sent(2359)).toHaveLength(1);
+  });
+
+  it('after days of downtime each chat catches up once, with today\'s digest only', async () => {
+    const { api, scheduler, subscribe, clock, store } = await setup();
+    subscribe(1);
+    await scheduler.tick();
+    clock.set('2022-06-07T04:00:00Z'); // four days later, 12:00 local
+    await scheduler.tick();
+    await scheduler.tick();
+    expect(api.sent(1)).toHaveLength(2);
+    expect(store.delivery(1, '2022-06-04')).toBeNull();
+    expect(store.delivery(1, '2022-06-07')?.status).toBe('sent');
+  });
+
+  it('an unsubscribed chat gets nothing', async () => {
+    const { api, scheduler, subscribe, store, clock } = await setup();
+    subscribe(1);
+    subscribe(2);
+    store.deactivate(2, 'unsubscribed', clock.now());
+    await scheduler.tick();
+    expect(api.sent(2)).toHaveLength(0);
+    expect(api.sent(1)).toHaveLength(1);
+  });
+});
+
+describe('When Telegram pushes back', () => {
+  it('on 429 the chat waits retry_after and gets its digest once; other chats are not held up', async () => {
+    const { api, scheduler, subscribe, events } = await setup();
+    subscribe(1);
+    subscribe(2);
+    api.fail({ method: 'sendMessage', chatId: 1, times: 2 }, { kind: 'retry_after', seconds: 7 });
+    const summary = await scheduler.tick();
+    expect(summary?.sent).toBe(2);
+    expect(api.sent(1)).toHaveLength(1);
+    const retries = events.filter((e) => e.type === 'retry');
+    expect(retries.map((e) => e.type === 'retry' && e.waitMs)).toEqual([7000, 7000]);
+    const sent = events.filter((e) => e.type === 'sent');
+    expect(sent.map((e) => e.chatId)).toEqual([2, 1]);
+    expect(sent[1]!.at - sent[0]!.at).toBeGreaterThanOrEqual(14_000);
+  });
+
+  it('on 5xx and dropped connections it backs off exponentially and delivers once', async () => {
+    const { api, scheduler, subscribe, events } = await setup();
+    subscribe(1);
+    api.fail({ method: 'sendMessage', chatId: 1, times: 2 }, { kind: 'server_error' });
+    api.fail({ method: 'sendMessage', chatId: 1, times: 1 }, { kind: 'network' });
+    await scheduler.tick();
+    expect(api.sent(1)).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.waitMs)).toEqual([1000, 2000, 4000]);
+  });
+
+  it('gives up after bounded attempts, keeps the subscription and tries again on the next wake-up', async () => {
+    const { api, scheduler, subscribe, store, clock } = await setup({ sender: { maxAttempts: 3 } });
+    subscribe(1);
+    api.fail({ method: 'sendMessage', chatId: 1 }, { kind: 'server_error', code: 502 });
+    const first = await scheduler.tick();
+    expect(first?.failed).toBe(1);
+    expect(api.callsTo('sendMessage', 1)).toHaveLength(3);
+    expect(store.delivery(1, '2022-06-03')).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(store.get(1)?.active).toBe(true);
+    api.clearFaults();
+    clock.advance(60_000);
+    await scheduler.tick();
+    expect(api.sent(1)).toHaveLength(1);
+  });
+
+  it('a blocked user or a missing chat is deactivated with the reason kept, and the others still get theirs', async () => {
+    const { api, scheduler, subscribe, store, clock } = await setup();
+    subscribe(1);
+    subscribe(2);
+    subscribe(-3);
+    api.fail({ chatId: 1 }, { kind: 'blocked' });
+    api.fail({ chatId: -3 }, { kind: 'chat_not_found' });
+    const summary = await scheduler.tick();
+    expect(summary).toMatchObject({ sent: 1, deactivated: 2 });
+    expect(store.get(1)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/blocked by the user/) });
+    expect(store.get(-3)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/chat not found/) });
+    clock.advance(60_000);
+    await scheduler.tick();
+    expect(api.callsTo('sendMessage', 1)).toHaveLength(1); // never retried
+    expect(api.sent(2)).toHaveLength(1);
+  });
+
+  it('a group that became a supergroup has its subscription moved and gets the digest there', async () => {
+    const { api, scheduler, subscribe, store, clock } = await setup();
+    subscribe(-100, { minutes: 420 });
+    api.fail({ chatId: -100 }, { kind: 'migrate', toChatId: -1001234567890 });
+    const summary = await scheduler.tick();
+    expect(summary).toMatchObject({ sent: 1, migrated: 1 });
+    expect(api.sent(-1001234567890)).toHaveLength(1);
+    expect(store.get(-100)).toBeNull();
+    expect(store.get(-1001234567890)).toMatchObject({ active: true, minutes: 420, chatType: 'supergroup' });
+    clock.advance(60_000);
+    await scheduler.tick();
+    expect(api.sent()).toHaveLength(1);
+  });
+
+  it('a message Telegram rejects is dropped for the day without unsubscribing the chat', async () => {
+    const { api, scheduler, subscribe, store } = await setup();
+    subscribe(1);
+    api.fail({ chatId: 1 }, { kind: 'bad_request', description: "can't parse entities" });
+    await scheduler.tick();
+    expect(store.delivery(1, '2022-06-03')?.status).toBe('dropped');
+    expect(store.get(1)?.active).toBe(true);
+  });
+});
+
+describe('When many chats are due at once', () => {
+  it('never sends more than 30 messages in any one-second window', async () => {
+    const { scheduler, subscribe, events } = await setup();
+    for (let i = 1; i <= 200; i++) subscribe(i);
+    expect((await scheduler.tick())?.sent).toBe(200);
+    const times = events.filter((e) => e.type === 'sent').map((e) => e.at);
+    for (let i = 30; i < times.length; i++) expect(times[i]! - times[i - 30]!).toBeGreaterThanOrEqual(1000);
+    // …while still going at close to the cap.
+    expect(times.at(-1)! - times[0]!).toBeLessThan(7_000);
+  });
+
+  it('a graceful stop lets the message in flight finish and leaves the rest due, so nothing is lost or repeated', async () => {
+    api = await FakeBotApi.start();
+    const store = new MemorySubscriptionStore();
+    const make = () =>
+      new DigestSender({ store, api: telegramSendApi(new Telegram(api!.token, { apiRoot: api!.apiRoot })), compose: makeCompose(report, store), clock: systemClock, limits: { globalPerSecond: 1000, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 0 } });
+    const now = Date.parse(EIGHT_AM) + 3600_000;
+    for (let i = 1; i <= 20; i++) store.subscribe({ chatId: i, chatType: 'private', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, now);
+    api.fail({ chatId: 5, times: 1 }, { kind: 'delay', ms: 300 });
+    const sender = make();
+    const jobs = Array.from({ length: 20 }, (_, i) => ({ chatId: i + 1, date: '2022-06-03' }));
+    const run = sender.run(jobs);
+    // Calls are recorded on arrival: wait until chat 5's (slow) request is at the server, then stop.
+    while (!api.calls.some((c) => c.chatId === '5')) await new Promise((r) => setTimeout(r, 5));
+    const stopped = sender.stop();
+    const summary = await run;
+    await stopped;
+    expect(store.delivery(5, '2022-06-03')?.status).toBe('sent'); // the one in flight completed
+    expect(summary.left).toBeGreaterThan(0);
+    const rest = await make().run(jobs);
+    expect(rest.sent).toBe(summary.left);
+    for (let i = 1; i <= 20; i++) expect(api.sent(i)).toHaveLength(1);
+  });
+});
