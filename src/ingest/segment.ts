@@ -32,6 +32,7 @@ const MIN_ADJACENT_OVERLAP = 2;
 /** Cut an article into title, subtitle, reporters and sections, stitching paragraphs broken by page breaks. */
 export function segmentArticle(raw: string): SegmentedArticle {
   const lines = raw
+    .replace(/^\uFEFF/u, '')
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map((l) => l.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim())

@@ -54,3 +54,15 @@ describe('An invented article of the same genre, ingested', () => {
     expect(report.sections.flatMap((s) => s.figures).map((f) => f.text)).not.toContain('10日');
   });
 });
+
+describe('Raw text encodings', () => {
+  it('reads the same report from a copy saved with a byte-order mark, CRLF line ends and full-width indents', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { buildReport } = await import('../../src/ingest/build.ts');
+    const { readReferenceData } = await import('../../src/ingest/files.ts');
+    const source = '2030-01-15-invented-river-towns.txt';
+    const text = readFileSync(`tests/fixtures/raw/${source}`, 'utf8');
+    const windowsCopy = '\uFEFF' + text.split('\n').map((l) => (l ? `\u3000\u3000${l}` : l)).join('\r\n');
+    expect(buildReport([{ source, text: windowsCopy }], readReferenceData('data'))).toEqual(report);
+  });
+});
