@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatPath } from './core/report.ts';
+import { isValidTimeZone, parseTimeOfDay } from './core/digest.ts';
 
 // `.env` files often hold `KEY=` for "unset": treat blank values as absent.
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
@@ -25,6 +26,14 @@ export const EnvSchema = z
     DATA_DIR: optional(z.string()).default('./var/'),
     /** The report the bot answers from (built by `npm run ingest`). */
     REPORT_PATH: optional(z.string()).default('data/report.json'),
+    /** Digest time for `/subscribe` without a time, `HH:MM` in DIGEST_TIMEZONE. */
+    DIGEST_TIME: optional(z.string().refine((v) => parseTimeOfDay(v) !== null, 'must be a time such as 08:00')).default('08:00'),
+    /** Time zone subscription times are read in. */
+    DIGEST_TIMEZONE: optional(z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai')).default('Asia/Shanghai'),
+    /** Broadcast limits (Telegram's: 30 messages/s overall, 1/s per chat, 20/min per group). */
+    BROADCAST_PER_SECOND: optional(z.coerce.number({ error: 'must be a number' }).positive()).default(30),
+    BROADCAST_PER_CHAT_PER_SECOND: optional(z.coerce.number({ error: 'must be a number' }).positive()).default(1),
+    BROADCAST_PER_GROUP_PER_MINUTE: optional(z.coerce.number({ error: 'must be a number' }).positive()).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
@@ -47,6 +56,12 @@ export interface Config {
   readonly logLevel: Env['LOG_LEVEL'];
   readonly dataDir: string;
   readonly reportPath: string;
+  /** Daily digests: default time (minutes after midnight), time zone, broadcast rate limits. */
+  readonly digest: {
+    readonly defaultMinutes: number;
+    readonly timezone: string;
+    readonly limits: { readonly globalPerSecond: number; readonly perChatPerSecond: number; readonly perGroupPerMinute: number; readonly marginMs: number };
+  };
 }
 
 /** Thrown for a bad environment; the message names every bad variable and how to fix it. */
@@ -78,5 +93,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     reportPath: e.REPORT_PATH,
+    digest: Object.freeze({
+      defaultMinutes: parseTimeOfDay(e.DIGEST_TIME) ?? 480,
+      timezone: e.DIGEST_TIMEZONE,
+      // The margin keeps network jitter from squeezing 31 messages into one of Telegram's seconds.
+      limits: Object.freeze({ globalPerSecond: e.BROADCAST_PER_SECOND, perChatPerSecond: e.BROADCAST_PER_CHAT_PER_SECOND, perGroupPerMinute: e.BROADCAST_PER_GROUP_PER_MINUTE, marginMs: 25 }),
+    }),
   });
 }
