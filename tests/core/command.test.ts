@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../../src/core/command.ts';
+
+describe('parseCommandLine', () => {
+  it('splits a command from its query', () => {
+    expect(parseCommandLine('/district 潼南')).toEqual({ command: 'district', botName: null, query: '潼南' });
+  });
+
+  it('takes the bot name Telegram appends in groups', () => {
+    expect(parseCommandLine('/district@SomeBot 潼南')).toEqual({ command: 'district', botName: 'SomeBot', query: '潼南' });
+  });
+
+  it('treats text without a command as a search', () => {
+    expect(parseCommandLine('  潼南 柠檬 ')).toEqual({ command: 'search', botName: null, query: '潼南 柠檬' });
+  });
+
+  it('keeps an empty query empty', () => {
+    expect(parseCommandLine('/topic')).toEqual({ command: 'topic', botName: null, query: '' });
+  });
+
+  it('lower-cases the command and reports unknown ones instead of throwing', () => {
+    expect(parseCommandLine('/Figures 7316').command).toBe('figures');
+    expect(parseCommandLine('/nonsense x')).toEqual({ command: 'nonsense', botName: null, query: 'x' });
+  });
+
+  it('accepts a full-width slash', () => {
+    expect(parseCommandLine('／person 刘明').command).toBe('person');
+  });
+});

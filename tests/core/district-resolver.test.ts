@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DistrictResolver, type PlaceMatch } from '../../src/core/district-resolver.ts';
+import { GazetteerSchema, PlaceAliasesSchema } from '../../src/core/gazetteer.ts';
+
+const gazetteer = GazetteerSchema.parse(JSON.parse(readFileSync('data/chongqing-divisions.json', 'utf8')));
+const aliases = PlaceAliasesSchema.parse(JSON.parse(readFileSync('data/place-aliases.json', 'utf8'))).aliases;
+const resolver = new DistrictResolver(gazetteer, aliases);
+
+function districtOf(m: PlaceMatch): string | null {
+  return m.status === 'found' ? m.place.district : null;
+}
+
+describe('When a user names a district the way people type it', () => {
+  it.each([
+    ['潼南', '潼南区'],
+    ['潼南区', '潼南区'],
+    ['tongnan', '潼南区'],
+    ['Tongnan', '潼南区'],
+    ['tong nan', '潼南区'],
+    ['TongNanQu', '潼南区'],
+    ['九龍坡', '九龙坡区'],
+    ['開州', '开州区'],
+    ['沙坪壩', '沙坪坝区'],
+    ['潼楠', '潼南区'],
+    ['武龙', '武隆区'],
+    ['开县', '开州区'],
+    ['大足县', '大足区'],
+    ['永川市', '永川区'],
+    ['满月镇', '开州区'],
+    ['仙女山', '武隆区'],
+    ['磁器口', '沙坪坝区'],
+    ['西永', '沙坪坝区'],
+    ['九龙滩', '九龙坡区'],
+    ['石柱', '石柱土家族自治县'],
+    ['石柱县', '石柱土家族自治县'],
+    ['潼南区发展改革委', '潼南区'],
+  ])('%s resolves to %s', (query, district) => {
+    expect(districtOf(resolver.resolve(query))).toBe(district);
+  });
+
+  it('says which rule matched, so the reply can say what was understood', () => {
+    expect(resolver.resolve('潼楠')).toMatchObject({ how: 'homophone' });
+    expect(resolver.resolve('tongnan')).toMatchObject({ how: 'pinyin' });
+    expect(resolver.resolve('开县')).toMatchObject({ how: 'former' });
+  });
+
+  it('keeps townships and landmarks as what they are, inside their district', () => {
+    expect(resolver.resolve('满月镇')).toMatchObject({ status: 'found', place: { kind: 'township', name: '满月镇', district: '开州区' } });
+    expect(resolver.resolve('仙女山')).toMatchObject({ status: 'found', place: { kind: 'landmark', district: '武隆区' } });
+  });
+});
+
+describe('When the name is not one district', () => {
+  it('finds 城口 (a real county the report may not cover)', () => {
+    expect(districtOf(resolver.resolve('城口'))).toBe('城口县');
+  });
+
+  it('tells 北京 apart from Chongqing instead of guessing 北碚', () => {
+    expect(resolver.resolve('北京')).toEqual({ status: 'not_chongqing', name: '北京' });
+    expect(resolver.resolve('成都市').status).toBe('not_chongqing');
+  });
+
+  it('asks which 走马 was meant: three townships in three districts share the name', () => {
+    const m = resolver.resolve('走马');
+    expect(m.status).toBe('ambiguous');
+    if (m.status === 'ambiguous') expect(new Set(m.candidates.map((c) => c.district)).size).toBe(3);
+  });
+
+  it('takes the district when a township shares its short name (江北, 云阳)', () => {
+    expect(resolver.resolve('江北')).toMatchObject({ status: 'found', place: { kind: 'district', name: '江北区' } });
+    expect(resolver.resolve('云阳')).toMatchObject({ status: 'found', place: { kind: 'district', name: '云阳县' } });
+  });
+
+  it('resolves every ambiguous short name in the gazetteer either to a district or to a question', () => {
+    for (const name of Object.keys(gazetteer.meta.ambiguous_short_names)) {
+      const m = resolver.resolve(name);
+      expect(['found', 'ambiguous'], name).toContain(m.status);
+      if (m.status === 'found' && m.place.kind === 'township') {
+        // Only when every township of that name lies in one district.
+        expect(m.place.district, name).toBeTruthy();
+      }
+    }
+  });
+
+  it('does not guess on nonsense, markup or emoji', () => {
+    for (const q of ['hello', '<b>潼</b>x', '😀', '', '   ', '东京']) expect(resolver.resolve(q).status, q).toBe('unknown');
+  });
+
+  it('does not fuzzily match a two-character name that differs by a non-homophone', () => {
+    expect(resolver.resolve('潼北').status).toBe('unknown');
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { foldWithMap, nameKey, normalize } from '../../src/core/normalize.ts';
+import { latinKey, pinyinKeys } from '../../src/core/pinyin.ts';
+
+describe('normalize', () => {
+  it('turns traditional characters into simplified ones', () => {
+    expect(normalize('九龍坡 開州 沙坪壩')).toBe('九龙坡 开州 沙坪坝');
+  });
+
+  it('folds full-width letters and digits and lower-cases Latin', () => {
+    expect(normalize('ＡＢＣ１２３ Tong')).toBe('abc123 tong');
+  });
+
+  it('drops control and zero-width characters', () => {
+    expect(normalize('潼\u0000南\u200b区')).toBe('潼南区');
+  });
+});
+
+describe('foldWithMap', () => {
+  it('maps every folded character back to its original offset, even when folding changes length', () => {
+    const folded = foldWithMap('Ⅱ類水質');
+    expect(folded.text).toBe('ii类水质');
+    expect(Array.from(folded.origin)).toEqual([0, 0, 1, 2, 3, 4]);
+  });
+});
+
+describe('nameKey', () => {
+  it('ignores spaces and punctuation when comparing names', () => {
+    expect(nameKey(' 沙坪 壩、')).toBe('沙坪坝');
+  });
+});
+
+describe('pinyin keys', () => {
+  it('give full toneless pinyin and initials', () => {
+    expect(pinyinKeys('潼南')).toEqual({ full: 'tongnan', initials: 'tn' });
+  });
+
+  it('read Latin queries in any case and spacing, with tone digits', () => {
+    expect(latinKey('Tong Nan')).toBe('tongnan');
+    expect(latinKey('TONG2NAN2')).toBe('tongnan');
+    expect(latinKey('潼南')).toBeNull();
+  });
+});
