@@ -1,0 +1,97 @@
+/** Starting and stopping the bot: command menu, long polling or webhook (with /healthz), graceful stop. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context, Telegraf } from 'telegraf';
+import type { Logger } from '../logger.ts';
+import { botCommandLists, COMMANDS, type CommandSpec } from './commands.ts';
+
+/** Updates the bot asks for; digest and search only need these. */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+
+/** Publish the command menu (default and `zh`); a failure is logged, never fatal: the bot works without a menu. */
+export async function registerCommands(bot: Telegraf<Context>, logger: Logger, commands: readonly CommandSpec[] = COMMANDS): Promise<boolean> {
+  const lists = botCommandLists(commands);
+  try {
+    await bot.telegram.setMyCommands(lists.default);
+    await bot.telegram.setMyCommands(lists.zh, { language_code: 'zh' });
+    return true;
+  } catch (err) {
+    logger.warn({ err }, 'setMyCommands failed; continuing without a command menu');
+    return false;
+  }
+}
+
+/** A running bot; `stop` stops taking updates, lets those in flight finish, then resolves. */
+export interface Running {
+  stop(reason: string): Promise<void>;
+  /** The webhook server's port (webhook mode only). */
+  port?: number;
+}
+
+/** Long polling: resolves once polling has started. */
+export async function startPolling(bot: Telegraf<Context>, logger: Logger): Promise<Running> {
+  let started!: () => void;
+  const ready = new Promise<void>((resolve) => { started = resolve; });
+  // launch() resolves only when polling ends, after the last batch of updates has been handled.
+  const done = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }, () => started());
+  done.catch((err: unknown) => {
+    logger.fatal({ err }, 'polling stopped with an error');
+    process.exitCode = 1;
+  });
+  await Promise.race([ready, done]);
+  logger.info({ username: bot.botInfo?.username, mode: 'polling' }, 'bot started');
+  return {
+    async stop(reason) {
+      bot.stop(reason);
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+export interface WebhookOptions {
+  url: string;
+  secret: string;
+  path: string;
+  port: number;
+  host: string;
+}
+
+/**
+ * Webhook mode: an HTTP server answering `GET /healthz` and Telegram's POSTs on the URL's path
+ * (only with the right X-Telegram-Bot-Api-Secret-Token), then `setWebhook`.
+ */
+export async function startWebhook(bot: Telegraf<Context>, options: WebhookOptions, logger: Logger): Promise<Running> {
+  bot.botInfo ??= await bot.telegram.getMe();
+  const callback = bot.webhookCallback(options.path, { secretToken: options.secret });
+  let stopping = false;
+  const server: Server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz') {
+      res.writeHead(stopping ? 503 : 200, { 'content-type': 'text/plain' }).end(stopping ? 'stopping' : 'ok');
+      return;
+    }
+    if (stopping) {
+      // Telegram retries later; the next process gets the update.
+      res.writeHead(503).end();
+      return;
+    }
+    void callback(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  await bot.telegram.setWebhook(options.url, { secret_token: options.secret, allowed_updates: [...ALLOWED_UPDATES] });
+  logger.info({ username: bot.botInfo.username, mode: 'webhook', port }, 'bot started');
+  return {
+    port,
+    async stop() {
+      stopping = true;
+      // close() waits for requests in flight (each one awaits its update's handling) to finish.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The terminal chat: `npm start` without a token. Reads one line at a time, answers with the same
+ * dispatch as the bot, rendered as plain text. Works on a TTY (prompt, greeting) and on a pipe
+ * (no prompt; answers each line and ends at EOF), so scripts and tests can drive it.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Engine } from '../core/engine.ts';
+import type { Report } from '../core/report.ts';
+import { COMMANDS, type CommandSpec } from '../bot/commands.ts';
+import { dispatch, replyPlain } from '../bot/dispatch.ts';
+
+export interface ConsoleChatOptions {
+  engine: Engine;
+  report: Report;
+  input: Readable;
+  output: Writable;
+  /** Show the greeting and a `> ` prompt (default: whether input is a TTY). */
+  interactive?: boolean;
+  commands?: readonly CommandSpec[];
+}
+
+const QUIT = /^\s*[/／]?(quit|exit|bye|退出)\s*$/i;
+
+/** Run the chat until EOF or `/quit`; resolves with the number of lines answered. */
+export async function runConsoleChat(options: ConsoleChatOptions): Promise<number> {
+  const { engine, report, output } = options;
+  const commands = options.commands ?? COMMANDS;
+  const interactive = options.interactive ?? Boolean((options.input as Readable & { isTTY?: boolean }).isTTY);
+  const rl = createInterface({ input: options.input, output: interactive ? output : undefined, terminal: interactive, crlfDelay: Infinity });
+  const write = (text: string) => output.write(`${text}\n\n`);
+  if (interactive) {
+    write(replyPlain({ kind: 'start' }, report, commands));
+    output.write('（未设置 TELEGRAM_BOT_TOKEN，正在终端中聊天。输入 /quit 或按 Ctrl+D 退出。）\n\n');
+    rl.setPrompt('> ');
+    rl.prompt();
+  }
+  let answered = 0;
+  for await (const line of rl) {
+    if (QUIT.test(line)) break;
+    if (line.trim() !== '') {
+      answered++;
+      try {
+        write(replyPlain(dispatch(line, engine, commands), report, commands));
+      } catch (err) {
+        // Same promise as the bot: a failure is reported, the chat goes on.
+        write(`出错了，请稍后再试（${(err as Error).message}）`);
+      }
+    }
+    if (interactive) rl.prompt();
+  }
+  rl.close();
+  return answered;
+}

@@ -1,0 +1,104 @@
+// report-bot's entry point (`npm start`). The only place adapters are wired together; each numbered step is one call.
+import { config as loadDotenv } from 'dotenv';
+import { createBot } from './bot/bot.ts';
+import { registerCommands, startPolling, startWebhook, type Running } from './bot/launch.ts';
+import { PageCache } from './bot/pages.ts';
+import { searchComposer } from './bot/search.ts';
+import { ConfigError, parseConfig, type Config } from './config.ts';
+import { runConsoleChat } from './console/chat.ts';
+import { loadEngine } from './load-engine.ts';
+import { createLogger } from './logger.ts';
+
+/** Print a start-up failure for a human and give the exit code. */
+function fail(message: string): number {
+  process.stderr.write(`report-bot: ${message}\n`);
+  return 1;
+}
+
+async function main(): Promise<number> {
+  // 1. Configuration: .env, then the environment, parsed once; a bad variable stops here, named.
+  loadDotenv({ quiet: true });
+  let config: Config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(err.message);
+    throw err;
+  }
+
+  // 2. Logger: JSON lines on stdout, never the token.
+  const logger = createLogger({ level: config.logLevel, token: config.token });
+
+  // 3. Report and search engine: refuse to start on a missing or invalid report.
+  let loaded: ReturnType<typeof loadEngine>;
+  try {
+    loaded = loadEngine('data', {}, config.reportPath);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const { report, engine } = loaded;
+
+  // 4. No token: chat in the terminal with the same commands, then exit.
+  if (!config.token) {
+    await runConsoleChat({ engine, report, input: process.stdin, output: process.stdout });
+    return 0;
+  }
+
+  // 5. (digest) Open the subscription store under config.dataDir here.
+
+  // 6. The bot: shared middleware (errors, gate, flood control), then one composer per feature.
+  const bot = createBot({
+    token: config.token,
+    apiRoot: config.apiRoot,
+    logger,
+    features: [
+      // (digest) digestComposer(...) goes here, before search, which answers unknown commands.
+      searchComposer({ engine, report, pages: new PageCache(), logger }),
+    ],
+  });
+
+  // 7. Command menu in English and Chinese; a failure is logged and the bot goes on.
+  await registerCommands(bot, logger);
+
+  // 8. Updates: a webhook when WEBHOOK_URL is set, long polling otherwise.
+  let running: Running;
+  try {
+    running = config.webhook
+      ? await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host }, logger)
+      : await startPolling(bot, logger);
+  } catch (err) {
+    logger.fatal({ err }, 'could not start the bot');
+    return fail(`could not start the bot: ${(err as Error).message}`);
+  }
+
+  // 9. (digest) Start the digest scheduler here.
+
+  // 10. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once.
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      running.stop(signal).then(
+        () => { logger.info('stopped'); resolve(0); },
+        (err: unknown) => { logger.error({ err }, 'error while stopping'); resolve(1); },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    process.on('SIGINT', () => stopping && process.exit(1));
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Lingering sockets (keep-alive agents) must not keep a stopped bot alive.
+    setTimeout(() => process.exit(code), 1000).unref();
+  },
+  (err: unknown) => {
+    process.stderr.write(`report-bot: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

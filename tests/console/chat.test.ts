@@ -1,0 +1,51 @@
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { SearchCommand } from '../../src/core/answer.ts';
+import { runConsoleChat } from '../../src/console/chat.ts';
+import { REPORT, scriptedEngine } from '../bot/support.ts';
+
+async function chat(lines: string[], interactive = false): Promise<{ out: string; answered: number; calls: unknown[] }> {
+  const calls: Array<[SearchCommand, string]> = [];
+  const output = new PassThrough();
+  let out = '';
+  output.on('data', (c) => { out += String(c); });
+  const answered = await runConsoleChat({ engine: scriptedEngine(calls), report: REPORT, input: Readable.from([lines.join('\n')]), output, interactive });
+  return { out, answered, calls };
+}
+
+describe('The terminal chat', () => {
+  it('answers each piped line as plain text and ends at EOF', async () => {
+    const { out, answered, calls } = await chat(['/district 潼南', '', '新能源']);
+    expect(answered).toBe(2);
+    expect(calls).toEqual([['district', '潼南'], ['search', '新能源']]);
+    expect(out).toContain('“潼南”：找到 1 条相关内容。');
+    expect(out).not.toMatch(/<\/?[a-z]+>/);
+    expect(out).not.toContain('> ');
+  });
+
+  it('answers /help, /about and unknown commands like the bot, without HTML', async () => {
+    const { out } = await chat(['/help', '/about', '/weather']);
+    expect(out).toContain('/district — 按区县查找报道内容');
+    expect(out).toContain('例：/district 潼南');
+    expect(out).toContain('共 2 个段落、2 位发言人、1 个数字');
+    expect(out).toContain('不认识的命令 /weather');
+  });
+
+  it('stops at /quit', async () => {
+    const { answered } = await chat(['/search a', '/quit', '/search b']);
+    expect(answered).toBe(1);
+  });
+
+  it('greets and prompts when interactive', async () => {
+    const { out } = await chat(['/search a'], true);
+    expect(out).toContain('试试这些命令');
+    expect(out).toContain('> ');
+  });
+
+  it('reports a failing answer and keeps going', async () => {
+    const { out, answered } = await chat(['/search boom', '/search ok']);
+    expect(out).toContain('出错了，请稍后再试');
+    expect(out).toContain('“ok”：找到 1 条相关内容。');
+    expect(answered).toBe(2);
+  });
+});
