@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AnswerSchema, SearchCommandSchema, type Answer } from '../../src/core/answer.ts';
+import { cleanQuery } from '../../src/core/engine.ts';
+import { realEngine } from './engine-setup.ts';
+
+const commands = SearchCommandSchema.options;
+
+/** Everything a renderer relies on: schema-valid, highlights inside the excerpt, ids from the report. */
+function expectWellFormed(answer: Answer, sectionIds: Set<string>): void {
+  expect(AnswerSchema.safeParse(answer).success).toBe(true);
+  expect(answer.message).not.toMatch(/内部错误/);
+  for (const r of answer.results) {
+    expect(sectionIds.has(r.sectionId)).toBe(true);
+    for (const [a, b] of r.highlights) {
+      expect(a).toBeLessThan(b);
+      expect(b).toBeLessThanOrEqual(r.excerpt.length);
+    }
+  }
+}
+
+describe('When the query is odd', () => {
+  const { report, engine } = realEngine();
+  const ids = new Set(report.sections.map((s) => s.id));
+
+  it.each(commands)('an empty /%s query gets a usage line with an example', (command) => {
+    const answer = engine.answer(command, '   ');
+    expect(answer.status).toBe('usage');
+    expect(answer.message).toMatch(/例如 \/\w+ \S/);
+  });
+
+  it.each(commands)('a query of 20,000 characters to /%s is cut to 200 and answered within 50 ms', (command) => {
+    const huge = '潼南柠檬产业发展'.repeat(2500);
+    const started = performance.now();
+    const answer = engine.answer(command, huge);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect([...answer.query].length).toBeLessThanOrEqual(200);
+    expectWellFormed(answer, ids);
+  });
+
+  it.each([
+    ['HTML', '<b>潼南</b><script>alert(1)</script>'],
+    ['emoji', '🍋潼南🍋'],
+    ['control characters', '潼\u0000南\u0007\u001b[31m'],
+    ['only punctuation', '，。！？…'],
+    ['a lone surrogate', '\ud800潼南'],
+    ['right-to-left marks', '\u202e潼南\u202c'],
+  ])('a query with %s is answered, never thrown', (_label, query) => {
+    for (const command of commands) expectWellFormed(engine.answer(command, query), ids);
+  });
+
+  it('control characters do not stop a district from resolving', () => {
+    expect(engine.answer('district', '潼\u0000南').resolved?.id).toBe('潼南区');
+  });
+
+  it('any string to any command gives a well-formed answer (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...commands), fc.string({ unit: 'binary', maxLength: 300 }), (command, query) => {
+        expectWellFormed(engine.answer(command, query), ids);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('any text built from the report itself gives a well-formed answer (property)', () => {
+    const chars = [...new Set(report.sections.flatMap((s) => [...s.paragraphs.join('')]))];
+    fc.assert(
+      fc.property(fc.constantFrom(...commands), fc.array(fc.constantFrom(...chars), { maxLength: 30 }), (command, cs) => {
+        expectWellFormed(engine.answer(command, cs.join('')), ids);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('cleanQuery', () => {
+  it('never splits an emoji when cutting', () => {
+    expect(cleanQuery('😀'.repeat(5), 3)).toBe('😀😀😀');
+  });
+
+  it('turns control characters into spaces and trims', () => {
+    expect(cleanQuery(' a\u0000b\n ', 10)).toBe('a b');
+  });
+});
+
+describe('A /district answer', () => {
+  const { report, engine } = realEngine();
+
+  it('marks the place name in the excerpt and shows the figures of those sentences', () => {
+    const answer = engine.answer('district', '潼南');
+    const top = answer.results[0]!;
+    const marked = top.highlights.map(([a, b]) => top.excerpt.slice(a, b));
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.every((m) => m.includes('潼南'))).toBe(true);
+    for (const f of top.figures) expect(top.excerpt).toContain(f.text);
+  });
+
+  it('puts the section whose subject is the district before others that mention it', () => {
+    const answer = engine.answer('district', '沙坪坝');
+    const subjects = report.sections.filter((s) => s.districts[0] === '沙坪坝区').map((s) => s.id);
+    expect(subjects).toContain(answer.results[0]?.sectionId);
+  });
+
+  it('carries the speaker and headline of each section', () => {
+    const top = engine.answer('district', '潼南').results[0]!;
+    expect(top.speaker?.name).toBeTruthy();
+    expect(top.headline).toBeTruthy();
+  });
+});
+
+describe('A /search answer', () => {
+  const { engine } = realEngine();
+
+  it('marks the matched words', () => {
+    const top = engine.answer('search', '归原小镇').results[0]!;
+    expect(top.highlights.map(([a, b]) => top.excerpt.slice(a, b))).toContain('归原小镇');
+  });
+
+  it('says when it had to loosen the match', () => {
+    expect(engine.answer('search', '侧面碰撞').message).toMatch(/相近/);
+    expect(engine.answer('search', '归原小镇').message).not.toMatch(/相近/);
+  });
+});
+
+describe('A /topic answer', () => {
+  const { engine } = realEngine();
+
+  it('falls back to full text for a phrase that is no topic, and says so', () => {
+    const answer = engine.answer('topic', '柠檬');
+    expect(answer.status).toBe('ok');
+    expect(answer.message).toMatch(/不在话题分类中/);
+  });
+});
+
+describe('resolveFilter (digest filters)', () => {
+  const { engine } = realEngine();
+
+  it.each([
+    ['潼南', 'district', '潼南区'],
+    ['tongnan', 'district', '潼南区'],
+    ['開州', 'district', '开州区'],
+    ['满月镇', 'district', '开州区'],
+    ['就业', 'topic', 'employment'],
+  ])('%s resolves to %s %s', (query, kind, id) => {
+    expect(engine.resolveFilter(query)).toMatchObject({ kind, id });
+  });
+
+  it.each(['城口', '北京', '疫情', '', '😀'])('%s is not a filter the report covers', (query) => {
+    expect(engine.resolveFilter(query)).toBeNull();
+  });
+});
