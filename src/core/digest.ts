@@ -292,3 +292,38 @@ export function nextSend(subscriptionMinutes: Minutes, local: { date: LocalDate;
   const today = !sentToday;
   return { date: today ? local.date : nextDate(local.date), time: formatTimeOfDay(subscriptionMinutes), today };
 }
+
+/** What `/subscribe` was given: a time and/or a filter query, or the token that looked like a time but is not one. */
+export type SubscribeArgs = { ok: true; minutes: Minutes | null; filterQuery: string | null } | { ok: false; badTime: string };
+
+// `25:00`, `7:60`, `0730`, `25点`: meant as a time, but invalid — worth a specific answer rather than a filter lookup.
+const TIME_LIKE = /^(\d{1,4}|\d{1,2}[:：]\d{1,2}|.{0,4}[0-9一二两三四五六七八九十]+[点點时時].*)$/;
+
+/** Parse `/subscribe` arguments: `07:30 就业`, `就业 7点半`, `潼南`, `` (defaults). */
+export function parseSubscribeArgs(query: string): SubscribeArgs {
+  const tokens = query.trim().split(/\s+/).filter((t) => t.length > 0);
+  let minutes: Minutes | null = null;
+  const rest: string[] = [];
+  for (const token of tokens) {
+    if (minutes === null) {
+      // `7点半就业`: a time glued to the filter; take the longest prefix that reads as a time.
+      const split = splitLeadingTime(token);
+      if (split) {
+        minutes = split.minutes;
+        if (split.rest) rest.push(split.rest);
+        continue;
+      }
+    }
+    if (minutes === null && rest.length === 0 && TIME_LIKE.test(token)) return { ok: false, badTime: token };
+    else rest.push(token);
+  }
+  return { ok: true, minutes, filterQuery: rest.length > 0 ? rest.join(' ') : null };
+}
+
+function splitLeadingTime(token: string): { minutes: Minutes; rest: string } | null {
+  for (let len = token.length; len >= 2; len--) {
+    const minutes = parseTimeOfDay(token.slice(0, len));
+    if (minutes !== null) return { minutes, rest: token.slice(len) };
+  }
+  return null;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { composeDigest, formatTimeOfDay, localDateTime, nextSend, parseTimeOfDay, pickSection, rotation, type DigestFilter } from '../../src/core/digest.ts';
+import { composeDigest, formatTimeOfDay, localDateTime, nextSend, parseSubscribeArgs, parseTimeOfDay, pickSection, rotation, type DigestFilter } from '../../src/core/digest.ts';
 import { renderDigestHtml } from '../../src/render/digest.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
 import { parseReport } from '../../src/core/report.ts';
@@ -129,5 +129,19 @@ describe('When the clock is near midnight in Asia/Shanghai', () => {
   it('the next send is tomorrow once today\'s digest went out', () => {
     expect(nextSend(480, { date: '2022-06-30', minutes: 600 }, true)).toEqual({ date: '2022-07-01', time: '08:00', today: false });
     expect(nextSend(480, { date: '2022-06-30', minutes: 300 }, false)).toEqual({ date: '2022-06-30', time: '08:00', today: true });
+  });
+});
+
+describe('When /subscribe gets arguments', () => {
+  it.each([
+    ['', { ok: true, minutes: null, filterQuery: null }],
+    ['07:30 就业', { ok: true, minutes: 450, filterQuery: '就业' }],
+    ['就业 7点半', { ok: true, minutes: 450, filterQuery: '就业' }],
+    ['7点半潼南', { ok: true, minutes: 450, filterQuery: '潼南' }],
+    ['潼南', { ok: true, minutes: null, filterQuery: '潼南' }],
+    ['25:00', { ok: false, badTime: '25:00' }],
+    ['abc', { ok: true, minutes: null, filterQuery: 'abc' }],
+  ])('%j is read as %j', (query, expected) => {
+    expect(parseSubscribeArgs(query)).toEqual(expected);
   });
 });

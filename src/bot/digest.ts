@@ -1,0 +1,211 @@
+/** The digest feature: /subscribe, /unsubscribe, /subscription and /digest, with an admin check in groups. */
+import { Composer, type Context } from 'telegraf';
+import { parseCommandLine } from '../core/command.ts';
+import { composeDigest, formatTimeOfDay, localDateTime, nextDate, parseSubscribeArgs, type DigestFilter } from '../core/digest.ts';
+import type { Report } from '../core/report.ts';
+import type { Logger } from '../logger.ts';
+import { renderDigestHtml } from '../render/digest.ts';
+import { code, escapeHtml } from '../render/html.ts';
+import type { ChatType, Subscription, SubscriptionStore } from '../store/types.ts';
+import { addressed, updateLog } from './context.ts';
+import { withRetry, type RetryOptions } from './send.ts';
+
+/** The account Telegram shows for anonymous group admins: its messages carry no real user to check. */
+export const GROUP_ANONYMOUS_BOT_ID = 1087968824;
+
+export interface DigestBotDeps {
+  store: SubscriptionStore;
+  report: Report;
+  /** The search core's filter resolution (`engine.resolveFilter`), so `/subscribe 潼南` is as fuzzy as `/district 潼南`. */
+  resolveFilter: (query: string) => DigestFilter | null;
+  /** Epoch milliseconds. */
+  now: () => number;
+  defaultMinutes: number;
+  timezone: string;
+  logger: Logger;
+  /** How long an admin check result is trusted (default 60 s). */
+  adminCacheMs?: number;
+  retry?: Partial<RetryOptions>;
+}
+
+export const DIGEST_TEXT = Object.freeze({
+  usage: `用法：${code('/subscribe')}（每天 08:00）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}。`,
+  adminsOnly: '只有群管理员可以更改本群的每日摘要订阅。',
+  anonymous: '你正以匿名管理员身份发言，我无法确认你的权限。请切换为以个人身份发言后再试，或私聊我为自己订阅。',
+  checkFailed: '暂时无法确认你的管理员身份（Telegram 接口出错），为安全起见没有做任何更改，请稍后再试。',
+  notSubscribed: `还没有订阅每日摘要。发送 ${code('/subscribe')} 即可订阅。`,
+  unsubscribed: `已退订每日摘要。想恢复时发送 ${code('/subscribe')}。`,
+  noDigest: '没有符合筛选条件的内容，换个主题或区县试试。',
+});
+
+function zoneLabel(timezone: string): string {
+  return timezone === 'Asia/Shanghai' ? '北京时间' : timezone;
+}
+
+/** A human line for a subscription: time, zone, filter. */
+function describe(sub: Subscription): string {
+  const filter = sub.filter ? `，只看“${escapeHtml(sub.filter.label)}”` : '';
+  return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}`;
+}
+
+/** When the next digest goes out, in words. */
+export function nextSendText(sub: Subscription, store: SubscriptionStore, now: number): string {
+  const local = localDateTime(now, sub.timezone);
+  const row = store.delivery(sub.chatId, local.date);
+  const doneToday = row?.status === 'sent' || row?.status === 'dropped';
+  if (!doneToday && local.minutes >= sub.minutes) return '今天的摘要将在一分钟内发出';
+  const day = doneToday ? `明天（${nextDate(local.date)}）` : `今天（${local.date}）`;
+  return `下一次：${day} ${formatTimeOfDay(sub.minutes)}`;
+}
+
+/** Cache of getChatMember verdicts; only successful checks are cached, so an API error is retried next time. */
+class AdminCache {
+  private readonly entries = new Map<string, { admin: boolean; until: number }>();
+  constructor(private readonly ttlMs: number) {}
+  get(key: string, now: number): boolean | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.until <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.admin;
+  }
+  set(key: string, admin: boolean, now: number): void {
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(key, { admin, until: now + this.ttlMs });
+  }
+}
+
+type AdminVerdict = 'ok' | 'not_admin' | 'anonymous' | 'check_failed';
+
+/** The digest commands as a Composer; mount it after the search composer (which passes these commands on). */
+export function digestComposer(deps: DigestBotDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  const admins = new AdminCache(deps.adminCacheMs ?? 60_000);
+
+  const reply = (ctx: Context, html: string) => {
+    const inGroup = ctx.chat?.type !== 'private';
+    const extra = {
+      parse_mode: 'HTML' as const,
+      link_preview_options: { is_disabled: true },
+      ...(ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {}),
+    };
+    return withRetry(() => ctx.reply(html, extra), deps.retry, (err, delayMs, attempt) => deps.logger.warn({ update_id: ctx.update.update_id, err, delayMs, attempt }, 'digest reply failed; retrying'));
+  };
+
+  // Fail closed: anything but a confirmed creator/administrator is refused.
+  async function checkAdmin(ctx: Context): Promise<AdminVerdict> {
+    const chat = ctx.chat;
+    if (!chat || chat.type === 'private') return 'ok';
+    const message = ctx.message;
+    if (ctx.from?.id === GROUP_ANONYMOUS_BOT_ID || (message && 'sender_chat' in message && message.sender_chat)) return 'anonymous';
+    const userId = ctx.from?.id;
+    if (userId === undefined) return 'check_failed';
+    const key = `${chat.id}:${userId}`;
+    const cached = admins.get(key, deps.now());
+    if (cached !== undefined) return cached ? 'ok' : 'not_admin';
+    try {
+      const member = await ctx.telegram.getChatMember(chat.id, userId);
+      const admin = member.status === 'creator' || member.status === 'administrator';
+      admins.set(key, admin, deps.now());
+      return admin ? 'ok' : 'not_admin';
+    } catch (err) {
+      deps.logger.warn({ update_id: ctx.update.update_id, chat_id: chat.id, err }, 'admin check failed; refusing');
+      return 'check_failed';
+    }
+  }
+
+  async function guard(ctx: Context): Promise<boolean> {
+    const verdict = await checkAdmin(ctx);
+    if (verdict === 'ok') return true;
+    updateLog(ctx).ignored = `admin check: ${verdict}`;
+    await reply(ctx, verdict === 'anonymous' ? DIGEST_TEXT.anonymous : verdict === 'not_admin' ? DIGEST_TEXT.adminsOnly : DIGEST_TEXT.checkFailed);
+    return false;
+  }
+
+  async function subscribe(ctx: Context, query: string): Promise<void> {
+    const chat = ctx.chat!;
+    const args = parseSubscribeArgs(query);
+    if (!args.ok) {
+      await reply(ctx, `“${escapeHtml(args.badTime)}”不是有效的时间（00:00–23:59）。\n${DIGEST_TEXT.usage}`);
+      return;
+    }
+    let filter: DigestFilter | null = null;
+    if (args.filterQuery) {
+      filter = deps.resolveFilter(args.filterQuery);
+      if (!filter) {
+        const topics = deps.report.topics.slice(0, 6).map((t) => t.name).join('、');
+        await reply(ctx, `没有找到与“${escapeHtml(args.filterQuery)}”对应的主题或区县，未做更改。可选主题如：${escapeHtml(topics)}。\n${DIGEST_TEXT.usage}`);
+        return;
+      }
+    }
+    if (!(await guard(ctx))) return;
+    const existing = deps.store.get(chat.id);
+    const sub = deps.store.subscribe(
+      {
+        chatId: chat.id,
+        chatType: chat.type as ChatType,
+        // `/subscribe 就业` keeps an existing time; a new subscription starts at the default.
+        minutes: args.minutes ?? (existing?.active ? existing.minutes : deps.defaultMinutes),
+        timezone: existing?.active ? existing.timezone : deps.timezone,
+        filter,
+      },
+      deps.now(),
+    );
+    deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, minutes: sub.minutes, filter: filter?.id ?? null }, 'subscribed');
+    await reply(ctx, `✅ 已订阅每日摘要：${describe(sub)}。\n${nextSendText(sub, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe`);
+  }
+
+  async function unsubscribe(ctx: Context): Promise<void> {
+    if (!(await guard(ctx))) return;
+    const done = deps.store.deactivate(ctx.chat!.id, 'unsubscribed', deps.now());
+    await reply(ctx, done ? DIGEST_TEXT.unsubscribed : DIGEST_TEXT.notSubscribed);
+  }
+
+  async function subscription(ctx: Context): Promise<void> {
+    const sub = deps.store.get(ctx.chat!.id);
+    if (!sub) return void (await reply(ctx, DIGEST_TEXT.notSubscribed));
+    if (!sub.active) {
+      const why = sub.inactiveReason === 'unsubscribed' ? '已退订' : `已停止（${escapeHtml(sub.inactiveReason ?? '原因未知')}）`;
+      await reply(ctx, `每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。`);
+      return;
+    }
+    await reply(ctx, `每日摘要：${describe(sub)}。\n${nextSendText(sub, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe`);
+  }
+
+  async function digest(ctx: Context): Promise<void> {
+    const chatId = ctx.chat!.id;
+    const sub = deps.store.get(chatId);
+    const active = sub?.active ? sub : null;
+    const date = localDateTime(deps.now(), active?.timezone ?? deps.timezone).date;
+    // Read-only: today's ledger row pins the section; nothing is written, so the rotation is untouched.
+    const row = deps.store.delivery(chatId, date);
+    const d = composeDigest(deps.report, {
+      chatId,
+      date,
+      filter: active?.filter ?? null,
+      history: deps.store.history(chatId, date),
+      ...(row?.sectionId ? { sectionId: row.sectionId } : {}),
+    });
+    await reply(ctx, d ? renderDigestHtml(d) : DIGEST_TEXT.noDigest);
+  }
+
+  composer.on('message', async (ctx, next) => {
+    const input = addressed(ctx);
+    if (!input) return next();
+    const line = parseCommandLine(input.text);
+    const handlers: Record<string, () => Promise<void>> = {
+      subscribe: () => subscribe(ctx, line.query),
+      unsubscribe: () => unsubscribe(ctx),
+      subscription: () => subscription(ctx),
+      digest: () => digest(ctx),
+    };
+    const handler = /^\s*[/／]/.test(input.text) ? handlers[line.command] : undefined;
+    if (!handler) return next();
+    updateLog(ctx).command = line.command;
+    await handler();
+  });
+
+  return composer;
+}

@@ -1,0 +1,191 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Telegram } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import { createBot } from '../../src/bot/bot.ts';
+import { digestComposer, GROUP_ANONYMOUS_BOT_ID } from '../../src/bot/digest.ts';
+import { FloodGuard } from '../../src/bot/flood.ts';
+import { PageCache } from '../../src/bot/pages.ts';
+import { searchComposer } from '../../src/bot/search.ts';
+import type { DigestFilter } from '../../src/core/digest.ts';
+import type { Engine } from '../../src/core/engine.ts';
+import { makeCompose } from '../../src/digest/compose.ts';
+import { DigestSender } from '../../src/digest/sender.ts';
+import { telegramSendApi } from '../../src/digest/telegram.ts';
+import { createLogger } from '../../src/logger.ts';
+import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
+import { MemorySubscriptionStore } from '../../src/store/memory.ts';
+import { FakeBotApi } from '../support/fake-bot-api.ts';
+import { virtualClock } from '../digest/clock.ts';
+import { fixtureReport } from '../digest/fixture.ts';
+
+const report = fixtureReport();
+const FILTERS: Record<string, DigestFilter> = {
+  就业: { kind: 'topic', id: 'employment', label: '就业' },
+  潼南: { kind: 'district', id: '潼南区', label: '潼南区' },
+};
+const engine: Engine = {
+  answer: (command, query) => ({ command, query, status: 'no_match', resolved: null, message: '没有找到。', suggestions: [], results: [] }),
+  resolveFilter: (q) => FILTERS[q.trim()] ?? null,
+};
+
+const USER = { id: 42, is_bot: false, first_name: '小王' };
+const ADMIN = { id: 43, is_bot: false, first_name: '管理员' };
+const GROUP = { id: -1001234567890, type: 'supergroup' as const, title: '测试群' };
+let api: FakeBotApi | undefined;
+let nextId = 1;
+
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+/** 2022-06-03 07:00 in Asia/Shanghai. */
+async function setup() {
+  api = await FakeBotApi.start();
+  const store = new MemorySubscriptionStore();
+  const clock = virtualClock('2022-06-02T23:00:00Z');
+  const logger = createLogger({ level: 'silent', token: api.token, destination: new Writable({ write: (_c, _e, done) => done() }) });
+  const bot = createBot({
+    token: api.token,
+    apiRoot: api.apiRoot,
+    logger,
+    flood: new FloodGuard({ limit: 1000 }),
+    features: [
+      searchComposer({ engine, report, pages: new PageCache(), logger, retry: { sleep: async () => {} } }),
+      digestComposer({ store, report, resolveFilter: engine.resolveFilter, now: clock.now, defaultMinutes: 480, timezone: 'Asia/Shanghai', logger, retry: { sleep: async () => {} } }),
+    ],
+  });
+  api.setMember(GROUP.id, ADMIN.id, 'administrator');
+  const send = async (chat: Record<string, unknown>, from: Record<string, unknown>, text: string, extra: Record<string, unknown> = {}) => {
+    await bot.handleUpdate({ update_id: nextId++, message: { message_id: nextId++, date: 1, chat, from, text, ...extra } } as unknown as Update);
+    return api!.sentTexts().at(-1) ?? '';
+  };
+  const dm = (text: string) => send({ id: USER.id, type: 'private', first_name: USER.first_name }, USER, text);
+  const group = (text: string, from: Record<string, unknown> = ADMIN, extra: Record<string, unknown> = {}) => send(GROUP, from, text, extra);
+  return { api, store, clock, bot, dm, group };
+}
+
+describe('In a private chat', () => {
+  it('/subscribe subscribes at 08:00 Beijing time and says when the first digest comes', async () => {
+    const { dm, store } = await setup();
+    const text = await dm('/subscribe');
+    expect(store.get(USER.id)).toMatchObject({ active: true, minutes: 480, timezone: 'Asia/Shanghai', filter: null, chatType: 'private' });
+    expect(text).toContain('08:00');
+    expect(text).toContain('北京时间');
+    expect(text).toContain('今天（2022-06-03） 08:00');
+    expect(validateTelegramHtml(text)).toEqual([]);
+  });
+
+  it('/subscribe 07:30 就业 sets both the time and the topic filter', async () => {
+    const { dm, store } = await setup();
+    const text = await dm('/subscribe 07:30 就业');
+    expect(store.get(USER.id)).toMatchObject({ minutes: 450, filter: { kind: 'topic', id: 'employment' } });
+    expect(text).toContain('只看“就业”');
+  });
+
+  it.each([['/subscribe 7点半', 450, null], ['/subscribe 潼南', 480, '潼南区'], ['/subscribe 7点半潼南', 450, '潼南区']])('%s is understood', async (command, minutes, district) => {
+    const { dm, store } = await setup();
+    await dm(command);
+    expect(store.get(USER.id)?.minutes).toBe(minutes);
+    expect(store.get(USER.id)?.filter?.id ?? null).toBe(district);
+  });
+
+  it.each(['/subscribe 25:00', '/subscribe abc', '/subscribe 7:61 就业'])('%s gets a usage answer and changes nothing', async (command) => {
+    const { dm, store } = await setup();
+    const text = await dm(command);
+    expect(text).toContain('用法');
+    expect(store.get(USER.id)).toBeNull();
+  });
+
+  it('/unsubscribe stops it, keeps the settings, and /subscription says so', async () => {
+    const { dm, store } = await setup();
+    await dm('/subscribe 09:15');
+    expect(await dm('/unsubscribe')).toContain('已退订');
+    expect(store.get(USER.id)).toMatchObject({ active: false, inactiveReason: 'unsubscribed', minutes: 555 });
+    expect(await dm('/subscription')).toContain('已退订');
+    expect(await dm('/unsubscribe')).toContain('还没有订阅');
+  });
+
+  it('/subscription shows the time, filter and next send, which moves to tomorrow once today\'s went out', async () => {
+    const { dm, store } = await setup();
+    expect(await dm('/subscription')).toContain('还没有订阅');
+    await dm('/subscribe 07:30 潼南');
+    let text = await dm('/subscription');
+    expect(text).toContain('07:30');
+    expect(text).toContain('只看“潼南区”');
+    expect(text).toContain('今天（2022-06-03） 07:30');
+    store.begin(USER.id, '2022-06-03', 'a1-s01-wang', 0);
+    store.complete(USER.id, '2022-06-03', 1, 0);
+    text = await dm('/subscription');
+    expect(text).toContain('明天（2022-06-04） 07:30');
+  });
+
+  it('/digest shows exactly the digest the scheduler will send today, and does not move the rotation', async () => {
+    const { dm, store, api, clock } = await setup();
+    await dm('/subscribe 08:00');
+    const shown = await dm('/digest');
+    expect(validateTelegramHtml(shown)).toEqual([]);
+    expect(shown).toContain('今日数字');
+    expect(await dm('/digest')).toBe(shown);
+    expect(store.delivery(USER.id, '2022-06-03')).toBeNull();
+    clock.set('2022-06-03T00:00:00Z');
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(report, store), clock });
+    await sender.run([{ chatId: USER.id, date: '2022-06-03' }]);
+    expect(api.sentTexts(USER.id).at(-1)).toBe(shown);
+  });
+
+  it('/digest works without a subscription too', async () => {
+    const { dm } = await setup();
+    expect(await dm('/digest')).toContain('每日摘要');
+  });
+});
+
+describe('In a group', () => {
+  it('an administrator can subscribe; the check is cached for a minute', async () => {
+    const { group, store, api, clock } = await setup();
+    await group('/subscribe@report_test_bot 07:00');
+    expect(store.get(GROUP.id)).toMatchObject({ active: true, minutes: 420, chatType: 'supergroup' });
+    await group('/subscribe 07:05');
+    expect(api.callsTo('getChatMember')).toHaveLength(1);
+    clock.advance(61_000);
+    await group('/unsubscribe');
+    expect(api.callsTo('getChatMember')).toHaveLength(2);
+    expect(store.get(GROUP.id)?.active).toBe(false);
+  });
+
+  it('a member who is not an administrator is refused and nothing changes', async () => {
+    const { group, store } = await setup();
+    expect(await group('/subscribe', USER)).toContain('只有群管理员');
+    expect(store.get(GROUP.id)).toBeNull();
+    await group('/subscribe');
+    expect(await group('/unsubscribe', USER)).toContain('只有群管理员');
+    expect(store.get(GROUP.id)?.active).toBe(true);
+  });
+
+  it('an anonymous admin (GroupAnonymousBot) is asked to use their own account or a DM', async () => {
+    const { group, store, api } = await setup();
+    const anon = { id: GROUP_ANONYMOUS_BOT_ID, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' };
+    const text = await group('/subscribe', anon, { sender_chat: GROUP });
+    expect(text).toContain('匿名管理员');
+    expect(store.get(GROUP.id)).toBeNull();
+    expect(api.callsTo('getChatMember')).toHaveLength(0);
+  });
+
+  it('if the admin check cannot be made, the bot refuses and says why (never fails open)', async () => {
+    const { group, store, api } = await setup();
+    api.fail({ method: 'getChatMember' }, { kind: 'server_error' });
+    expect(await group('/subscribe')).toContain('无法确认你的管理员身份');
+    expect(store.get(GROUP.id)).toBeNull();
+    api.clearFaults();
+    await group('/subscribe'); // an error is not cached: the next try checks again
+    expect(store.get(GROUP.id)?.active).toBe(true);
+  });
+
+  it('anyone may look at /subscription and /digest', async () => {
+    const { group } = await setup();
+    await group('/subscribe 潼南');
+    expect(await group('/subscription', USER)).toContain('只看“潼南区”');
+    expect(await group('/digest', USER)).toContain('筛选：潼南区');
+  });
+});
