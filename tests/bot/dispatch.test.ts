@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, botCommandLists, type CommandSpec } from '../../src/bot/commands.ts';
+import { dispatch, replyPages, replyPlain } from '../../src/bot/dispatch.ts';
+import { loadEngine } from '../../src/load-engine.ts';
+import { MAX_MESSAGE_CHARS } from '../../src/render/html.ts';
+import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
+import { REPORT, scriptedEngine } from './support.ts';
+
+describe('dispatch', () => {
+  const engine = scriptedEngine();
+
+  it('sends each search command to the engine with its query', () => {
+    const reply = dispatch('/figures  投资 ', engine);
+    expect(reply).toMatchObject({ kind: 'answer', answer: { command: 'figures', query: '投资' } });
+  });
+
+  it('treats /cmd@AnyBot like /cmd (the gate already dropped other bots)', () => {
+    expect(dispatch('/topic@report_test_bot 就业', engine)).toMatchObject({ kind: 'answer', answer: { command: 'topic', query: '就业' } });
+  });
+
+  it('treats upper-case commands and the full-width slash as commands', () => {
+    expect(dispatch('/DISTRICT 潼南', engine)).toMatchObject({ kind: 'answer', answer: { command: 'district' } });
+    expect(dispatch('／about', engine)).toEqual({ kind: 'about' });
+  });
+
+  it('greets on 你好, hello and an empty mention', () => {
+    for (const text of ['你好', '您好！', 'Hello', '']) expect(dispatch(text, engine)).toEqual({ kind: 'start' });
+  });
+
+  it('hands commands of other features (digest) to them', () => {
+    const commands: CommandSpec[] = [...COMMANDS, { command: 'subscribe', description: 'Daily digest', zh: '订阅每日摘要', usage: '/subscribe 潼南', feature: 'digest' }];
+    expect(dispatch('/subscribe 潼南', engine, commands)).toMatchObject({ kind: 'elsewhere', query: '潼南', spec: { command: 'subscribe' } });
+    expect(replyPlain(dispatch('/subscribe', engine, commands), REPORT, commands)).toContain('只能在 Telegram 中使用');
+  });
+
+  it('reports unknown commands', () => {
+    expect(dispatch('/weather 潼南', engine)).toEqual({ kind: 'unknown', command: 'weather' });
+  });
+});
+
+describe('the command registry', () => {
+  it('gives setMyCommands valid lists in English and Chinese', () => {
+    const lists = botCommandLists();
+    expect(lists.default.map((c) => c.command)).toEqual(lists.zh.map((c) => c.command));
+    for (const c of [...lists.default, ...lists.zh]) {
+      expect(c.command).toMatch(/^[a-z0-9_]{1,32}$/);
+      expect(c.description.length).toBeGreaterThanOrEqual(1);
+      expect(c.description.length).toBeLessThanOrEqual(256);
+    }
+    expect(new Set(COMMANDS.map((c) => c.command)).size).toBe(COMMANDS.length);
+  });
+
+  it('has a usage example starting with its own command', () => {
+    for (const c of COMMANDS) expect(c.usage.startsWith(`/${c.command}`)).toBe(true);
+  });
+});
+
+describe('Against the real report and engine', () => {
+  const { report, engine } = loadEngine('data');
+  const commandLine = fc.tuple(
+    fc.constantFrom('', '/district ', '/topic ', '/person ', '/figures ', '/search ', '/about', '/help', '/start ', '/nope ', '/district@x '),
+    fc.oneof(
+      fc.string({ maxLength: 50 }),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.constantFrom('潼南', '<b>&x</i>', '😀', '\u0000', '重庆'.repeat(4000), '2.6万亿元', '北京', 'tongnan', '開州'),
+    ),
+  ).map(([cmd, q]) => cmd + q);
+
+  it('every reply to any input is valid Telegram HTML within 4,096 characters', () => {
+    fc.assert(
+      fc.property(commandLine, (line) => {
+        for (const page of replyPages(dispatch(line, engine), report)) {
+          expect(page.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+          expect(validateTelegramHtml(page)).toEqual([]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from 'telegraf/types';
+import { addressedText } from '../../src/bot/gate.ts';
+
+const me = { id: 99, username: 'ReportBot' };
+
+function msg(text: string, chat: 'private' | 'group' | 'supergroup' = 'supergroup', extra: Partial<Message.TextMessage> = {}): Message.TextMessage {
+  return { message_id: 1, date: 1, chat: chat === 'private' ? { id: 5, type: 'private', first_name: 'a' } : { id: -5, type: chat, title: 'g' }, from: { id: 5, is_bot: false, first_name: 'a' }, text, ...extra } as Message.TextMessage;
+}
+
+describe('Which messages are for the bot', () => {
+  it('everything in a private chat', () => {
+    expect(addressedText(msg('潼南', 'private'), me)).toEqual({ text: '潼南', explicit: true });
+  });
+
+  it('in groups: /cmd (not explicit), /cmd@ThisBot in any case (explicit), not /cmd@OtherBot', () => {
+    expect(addressedText(msg('/district 潼南'), me)).toEqual({ text: '/district 潼南', explicit: false });
+    expect(addressedText(msg('/district@reportbot 潼南'), me)).toEqual({ text: '/district@reportbot 潼南', explicit: true });
+    expect(addressedText(msg('/district@OtherBot 潼南'), me)).toBeNull();
+    expect(addressedText(msg('/district@OtherBot 潼南', 'private'), me)).toBeNull();
+  });
+
+  it('in groups: ignores chatter, even chatter naming a longer username', () => {
+    expect(addressedText(msg('今天天气不错'), me)).toBeNull();
+    expect(addressedText(msg('@ReportBotFan 你好'), me)).toBeNull();
+  });
+
+  it('in groups: a mention anywhere, with the mention removed', () => {
+    expect(addressedText(msg('@ReportBot 潼南'), me)).toEqual({ text: '潼南', explicit: true });
+    expect(addressedText(msg('请问 @reportbot 潼南怎么样'), me)).toEqual({ text: '请问 潼南怎么样', explicit: true });
+    expect(addressedText(msg('@ReportBot /district 潼南'), me)).toEqual({ text: '/district 潼南', explicit: true });
+  });
+
+  it('in groups: a reply to one of its messages, not to someone else', () => {
+    const toBot = { reply_to_message: { message_id: 2, date: 1, chat: { id: -5, type: 'supergroup', title: 'g' }, from: { id: 99, is_bot: true, first_name: 'b' }, text: 'x' } } as Partial<Message.TextMessage>;
+    const toUser = { reply_to_message: { message_id: 2, date: 1, chat: { id: -5, type: 'supergroup', title: 'g' }, from: { id: 6, is_bot: false, first_name: 'c' }, text: 'x' } } as Partial<Message.TextMessage>;
+    expect(addressedText(msg('永川', 'group', toBot), me)).toEqual({ text: '永川', explicit: true });
+    expect(addressedText(msg('永川', 'group', toUser), me)).toBeNull();
+  });
+});
