@@ -1,0 +1,133 @@
+// `npm run broadcast`: send today's due digests now and exit (for cron-style deployments and operators).
+// `npm run broadcast -- --dry-run` prints who would get what, without sending or touching the ledger.
+import { config as loadDotenv } from 'dotenv';
+import { pathToFileURL } from 'node:url';
+import { Telegram } from 'telegraf';
+import { parseConfig, type Config } from '../config.ts';
+import { composeDigest, formatTimeOfDay, localDateTime } from '../core/digest.ts';
+import type { Report } from '../core/report.ts';
+import { systemClock, type Clock } from '../digest/clock.ts';
+import { makeCompose } from '../digest/compose.ts';
+import { dueJobs } from '../digest/scheduler.ts';
+import { DigestSender, type RunSummary, type SendEvent } from '../digest/sender.ts';
+import { telegramSendApi } from '../digest/telegram.ts';
+import { loadReportFile } from '../load-report.ts';
+import { renderDigestPlain } from '../render/digest.ts';
+import { SqliteSubscriptionStore } from '../store/sqlite.ts';
+import type { SubscriptionStore } from '../store/types.ts';
+
+export interface BroadcastArgs {
+  dryRun: boolean;
+  /** Print each digest in full in a dry run. */
+  full: boolean;
+  /** Pretend it is this instant (ISO 8601), e.g. to preview tomorrow's 08:00. */
+  at: number | null;
+  quiet: boolean;
+}
+
+export const BROADCAST_USAGE = 'usage: npm run broadcast -- [--dry-run [--full]] [--at 2022-06-03T08:00:00+08:00] [--quiet]';
+
+/** Parse `broadcast` arguments; throws with the usage line on anything unknown. */
+export function parseBroadcastArgs(argv: readonly string[]): BroadcastArgs {
+  const args: BroadcastArgs = { dryRun: false, full: false, at: null, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--dry-run' || a === '-n') args.dryRun = true;
+    else if (a === '--full') args.full = true;
+    else if (a === '--quiet' || a === '-q') args.quiet = true;
+    else if (a === '--at' || a.startsWith('--at=')) {
+      const value = a === '--at' ? argv[++i] : a.slice('--at='.length);
+      const t = Date.parse(value ?? '');
+      if (Number.isNaN(t)) throw new Error(`--at needs an ISO time such as 2022-06-03T08:00:00+08:00, got "${value ?? ''}"\n${BROADCAST_USAGE}`);
+      args.at = t;
+    } else throw new Error(`unknown argument "${a}"\n${BROADCAST_USAGE}`);
+  }
+  return args;
+}
+
+/** One line per due chat: who, when, which section; the whole digest with `full`. */
+export function dryRun(report: Report, store: SubscriptionStore, now: number, full: boolean): string[] {
+  const lines: string[] = [];
+  for (const job of dueJobs(store, now)) {
+    const sub = store.get(job.chatId)!;
+    const row = store.delivery(job.chatId, job.date);
+    const digest = composeDigest(report, {
+      chatId: job.chatId,
+      date: job.date,
+      filter: sub.filter,
+      history: store.history(job.chatId, job.date),
+      ...(row?.sectionId ? { sectionId: row.sectionId } : {}),
+    });
+    const who = `chat ${job.chatId} (${sub.chatType}, ${formatTimeOfDay(sub.minutes)} ${sub.timezone}${sub.filter ? `, ${sub.filter.label}` : ''})`;
+    const retry = row ? ` [retry: ${row.status}, ${row.attempts} attempt(s)]` : '';
+    if (!digest) {
+      lines.push(`${who} → ${job.date}: nothing matches the filter${retry}`);
+      continue;
+    }
+    const title = [digest.headline, digest.speaker?.name].filter(Boolean).join(' · ');
+    lines.push(`${who} → ${job.date} ${digest.sectionId}${title ? ` 「${title}」` : ''}${retry}`);
+    if (full) lines.push(renderDigestPlain(digest), '');
+  }
+  return lines;
+}
+
+export interface BroadcastDeps {
+  config: Config;
+  report: Report;
+  store: SubscriptionStore;
+  clock: Clock;
+  args: BroadcastArgs;
+  out: (line: string) => void;
+  /** Lets the caller stop the run gracefully (SIGTERM/SIGINT). */
+  onSender?: (sender: DigestSender) => void;
+}
+
+/** Run one broadcast (or dry run); resolves to the run's summary (null for a dry run). */
+export async function broadcast(deps: BroadcastDeps): Promise<RunSummary | null> {
+  const { config, report, store, clock, args, out } = deps;
+  const now = args.at ?? clock.now();
+  if (args.dryRun) {
+    const lines = dryRun(report, store, now, args.full);
+    for (const l of lines) out(l);
+    out(`dry run: ${lines.filter((l) => l.startsWith('chat ')).length} digest(s) due at ${new Date(now).toISOString()} (${localDateTime(now, config.digest.timezone).date} in ${config.digest.timezone}); nothing sent`);
+    return null;
+  }
+  if (!config.token) throw new Error('TELEGRAM_BOT_TOKEN must be set to send digests (use --dry-run to preview without it).');
+  const telegram = new Telegram(config.token, config.apiRoot ? { apiRoot: config.apiRoot } : {});
+  const log = (e: SendEvent): void => {
+    if (args.quiet && e.type === 'sent') return;
+    out(JSON.stringify(e));
+  };
+  const sender = new DigestSender({ store, api: telegramSendApi(telegram), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log });
+  deps.onSender?.(sender);
+  const jobs = dueJobs(store, now);
+  const summary = await sender.run(jobs);
+  out(JSON.stringify({ due: jobs.length, ...summary }));
+  return summary;
+}
+
+async function main(): Promise<void> {
+  const args = parseBroadcastArgs(process.argv.slice(2));
+  loadDotenv({ quiet: true });
+  const config = parseConfig(process.env);
+  const report = loadReportFile(config.reportPath);
+  const store = new SqliteSubscriptionStore({ dataDir: config.dataDir });
+  let sender: DigestSender | null = null;
+  // Graceful stop: the message in flight finishes and is recorded; the rest stay due for the next run.
+  const stop = (): void => void sender?.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const summary = await broadcast({ config, report, store, clock: systemClock, args, out: (l) => process.stdout.write(`${l}\n`), onSender: (s) => (sender = s) });
+    if (summary?.fatal) process.exitCode = 1;
+  } finally {
+    store.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`broadcast: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
