@@ -84,8 +84,14 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   const resolver = new DistrictResolver(gazetteer, opts.placeAliases);
   const index = new TextIndex(sections.map((s) => s.paragraphs));
 
-  // --- districts: which sections are about or mention each unit, subject first ---
-  const districtSections = new Map<string, { section: number; subject: boolean }[]>();
+  // --- districts: which sections are about or mention each unit, ranked once here ---
+  interface DistrictEntry {
+    section: number;
+    subject: boolean;
+    score: number;
+  }
+  const districtSections = new Map<string, DistrictEntry[]>();
+  const districtTerms = new Map<string, Set<string>>();
   sections.forEach((s, i) => {
     const named = new Set<string>([...s.districts, ...s.places.map((p) => p.district)]);
     for (const d of named) {
@@ -95,14 +101,36 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
         (s.heading?.includes(short) ?? false) ||
         (s.speaker?.org.includes(short) ?? false);
       const list = districtSections.get(d) ?? [];
-      list.push({ section: i, subject });
+      list.push({ section: i, subject, score: 0 });
       districtSections.set(d, list);
+      const terms = districtTerms.get(d) ?? new Set([normalize(short)]);
+      for (const p of s.places) if (p.district === d) terms.add(normalize(p.name));
+      districtTerms.set(d, terms);
     }
   });
-  // Subjects first (speaker sections before lead/continuation), then document order.
+  for (const a of opts.placeAliases) districtTerms.get(a.district)?.add(normalize(a.name));
   const kindRank = (s: Section | undefined): number => (s?.kind === 'speaker' ? 0 : s?.kind === 'lead' ? 1 : 2);
-  for (const list of districtSections.values()) {
-    list.sort((a, b) => Number(b.subject) - Number(a.subject) || kindRank(sections[a.section]) - kindRank(sections[b.section]) || a.section - b.section);
+  /** Per section, how many sentences contain any of `terms` (phrase lookups in the index, no text scan). */
+  const sentenceCounts = (terms: Iterable<string>): Map<number, number> => {
+    const seen = new Set<number>();
+    const counts = new Map<number, number>();
+    for (const term of terms) {
+      for (const sentence of index.sentencesWith(term)) {
+        if (seen.has(sentence)) continue;
+        seen.add(sentence);
+        const sec = index.sectionOf(sentence);
+        counts.set(sec, (counts.get(sec) ?? 0) + 1);
+      }
+    }
+    return counts;
+  };
+  for (const [d, list] of districtSections) {
+    const short = normalize(resolver.shortName(d));
+    const named = sentenceCounts([short]);
+    const mentions = sentenceCounts(districtTerms.get(d) ?? []);
+    // Subject first; naming the district outright counts more than naming a landmark in it.
+    for (const e of list) e.score = (e.subject ? 100 : 0) + 5 * Math.min(named.get(e.section) ?? 0, 10) + Math.min(mentions.get(e.section) ?? 0, 20);
+    list.sort((a, b) => b.score - a.score || kindRank(sections[a.section]) - kindRank(sections[b.section]) || a.section - b.section);
   }
   const coveredDistricts = resolver.districts.filter((d) => districtSections.has(d));
 
@@ -277,23 +305,18 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       const msg = `报道没有涉及${placeLabel(place)}${note}。报道涉及的区县有：${coveredDistricts.join('、')}。`;
       return base('district', q, 'no_coverage', msg, { resolved, suggestions: districtSuggestions() });
     }
-    const short = resolver.shortName(place.district);
-    const landmarkNames = opts.placeAliases.filter((a) => a.district === place.district).map((a) => normalize(a.name));
-    const specific = place.kind === 'district' ? null : normalize(place.name);
-    const scored = list.map(({ section, subject }, rank) => {
-      const s = sectionPlain(section);
-      const terms = [normalize(short), ...s.places.filter((p) => p.district === place.district).map((p) => normalize(p.name)), ...landmarkNames];
-      if (specific) terms.unshift(specific);
-      const hits = sentencesMentioning(section, terms);
-      const texts = hits.map((id) => normalize(index.sentenceText(id)));
-      const mentionsSpecific = specific !== null && texts.some((t) => t.includes(specific));
-      // Naming the district outright counts more than naming a landmark in it.
-      const named = texts.filter((t) => t.includes(normalize(short))).length;
-      const score = (mentionsSpecific ? 200 : 0) + (subject ? 100 : 0) + 5 * Math.min(named, 10) + Math.min(hits.length, 20) - rank * 0.01;
-      return { section, score, hits, terms };
-    });
-    scored.sort((a, b) => b.score - a.score);
-    const results = scored.slice(0, opts.maxResults).map((x) => makeResult(x.section, x.score, x.hits, x.terms, { mark: 'exact' }));
+    const terms = [...(districtTerms.get(place.district) ?? [])];
+    let ranked = list;
+    if (place.kind !== 'district') {
+      // A township or landmark query: sections naming that place first.
+      const specific = normalize(place.name);
+      terms.unshift(specific);
+      const naming = new Set(index.sentencesWith(specific).map((id) => index.sectionOf(id)));
+      ranked = [...list].sort((a, b) => Number(naming.has(b.section)) - Number(naming.has(a.section)));
+    }
+    const results = ranked
+      .slice(0, opts.maxResults)
+      .map((x) => makeResult(x.section, x.score, sentencesMentioning(x.section, terms), terms, { mark: 'exact' }));
     const more = list.length > results.length ? `（显示前 ${results.length} 段）` : '';
     return base('district', q, 'ok', `${placeLabel(place)}${note}：报道中有 ${list.length} 段相关内容${more}。`, { resolved, results });
   }

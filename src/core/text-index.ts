@@ -31,6 +31,10 @@ function isWord(ch: string): boolean {
   return v;
 }
 
+function varintSize(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
 /** Split a paragraph into [start, end) sentence ranges. */
 export function splitSentences(paragraph: string): [number, number][] {
   const out: [number, number][] = [];
@@ -63,7 +67,7 @@ function foldedUnits(text: string, out: number[]): void {
 /**
  * Character-bigram inverted index over sentences (the CJK approach of Lucene's CJKAnalyzer):
  * every pair of adjacent folded letters/digits points to the sentences containing it.
- * Postings are stored compactly (CSR in Int32Arrays) so that a thousand reports fit in memory.
+ * Postings are delta- and varint-encoded in one byte array, so that a thousand reports fit in memory.
  */
 export class TextIndex {
   readonly sentenceCount: number;
@@ -73,8 +77,11 @@ export class TextIndex {
   private readonly endOf: Int32Array;
   /** bigram key (hi << 16 | lo) → dense id */
   private readonly ids = new Map<number, number>();
+  /** Byte offsets of each bigram's posting list in `postings`. */
   private readonly offsets: Int32Array;
-  private readonly postings: Int32Array;
+  /** Sentence ids, ascending per bigram, as varint deltas: about a quarter of the size of an Int32Array. */
+  private readonly postings: Uint8Array;
+  private readonly dfs: Int32Array;
   private readonly idf: Float64Array;
   /** folded character → bigram ids containing it, for one-character queries */
   private readonly byChar = new Map<number, number[]>();
@@ -109,11 +116,12 @@ export class TextIndex {
     this.endOf = Int32Array.from(en);
     this.firstSentence = Int32Array.from(firstSentence);
 
-    // Two passes over the text (count, then fill) instead of keeping every sentence's bigrams: half the peak memory.
+    // Two passes over the text (measure, then fill) instead of keeping every sentence's bigrams: half the peak memory.
     const df: number[] = [];
-    let lastSeen: number[] = [];
+    const bytes: number[] = [];
+    let last: number[] = [];
     const units: number[] = [];
-    const forEachBigram = (i: number, fn: (id: number) => void): void => {
+    const forEachBigram = (i: number, fn: (id: number, delta: number) => void): void => {
       foldedUnits(this.sentenceText(i), units);
       for (let k = 0; k + 1 < units.length; k++) {
         const key = ((units[k] ?? 0) << 16) | (units[k + 1] ?? 0);
@@ -122,25 +130,39 @@ export class TextIndex {
           id = this.ids.size;
           this.ids.set(key, id);
           df.push(0);
-          lastSeen.push(-1);
+          bytes.push(0);
+          last.push(-1);
         }
-        if (lastSeen[id] !== i) {
-          lastSeen[id] = i;
-          fn(id);
+        const prev = last[id] ?? -1;
+        if (prev !== i) {
+          last[id] = i;
+          fn(id, i - prev);
         }
       }
     };
-    for (let i = 0; i < this.sentenceCount; i++) forEachBigram(i, (id) => (df[id] = (df[id] ?? 0) + 1));
-    const n = this.ids.size;
-    this.offsets = new Int32Array(n + 1);
-    for (let id = 0; id < n; id++) this.offsets[id + 1] = (this.offsets[id] ?? 0) + (df[id] ?? 0);
-    this.postings = new Int32Array(this.offsets[n] ?? 0);
-    const fill = Int32Array.from(this.offsets.subarray(0, n));
-    lastSeen = new Array<number>(n).fill(-1);
     for (let i = 0; i < this.sentenceCount; i++) {
-      forEachBigram(i, (id) => {
-        this.postings[fill[id] ?? 0] = i;
-        fill[id] = (fill[id] ?? 0) + 1;
+      forEachBigram(i, (id, delta) => {
+        df[id] = (df[id] ?? 0) + 1;
+        bytes[id] = (bytes[id] ?? 0) + varintSize(delta);
+      });
+    }
+    const n = this.ids.size;
+    this.dfs = Int32Array.from(df);
+    this.offsets = new Int32Array(n + 1);
+    for (let id = 0; id < n; id++) this.offsets[id + 1] = (this.offsets[id] ?? 0) + (bytes[id] ?? 0);
+    this.postings = new Uint8Array(this.offsets[n] ?? 0);
+    const fill = Int32Array.from(this.offsets.subarray(0, n));
+    last = new Array<number>(n).fill(-1);
+    for (let i = 0; i < this.sentenceCount; i++) {
+      forEachBigram(i, (id, delta) => {
+        let at = fill[id] ?? 0;
+        let v = delta;
+        while (v >= 0x80) {
+          this.postings[at++] = (v & 0x7f) | 0x80;
+          v >>>= 7;
+        }
+        this.postings[at++] = v;
+        fill[id] = at;
       });
     }
     this.idf = new Float64Array(n);
@@ -210,11 +232,27 @@ export class TextIndex {
   }
 
   private df(id: number): number {
-    return (this.offsets[id + 1] ?? 0) - (this.offsets[id] ?? 0);
+    return this.dfs[id] ?? 0;
   }
 
+  /** Decode one bigram's posting list: ascending sentence ids. */
   private postingList(id: number): Int32Array {
-    return this.postings.subarray(this.offsets[id] ?? 0, this.offsets[id + 1] ?? 0);
+    const out = new Int32Array(this.df(id));
+    let p = this.offsets[id] ?? 0;
+    let s = -1;
+    for (let k = 0; k < out.length; k++) {
+      let b = this.postings[p++] ?? 0;
+      let v = b & 0x7f;
+      let shift = 7;
+      while (b & 0x80) {
+        b = this.postings[p++] ?? 0;
+        v |= (b & 0x7f) << shift;
+        shift += 7;
+      }
+      s += v;
+      out[k] = s;
+    }
+    return out;
   }
 
   /**
