@@ -85,9 +85,8 @@ async function main(): Promise<number> {
         (err: unknown) => { logger.error({ err }, 'error while stopping'); resolve(1); },
       );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    process.on('SIGINT', () => stopping && process.exit(1));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }
 

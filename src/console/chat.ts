@@ -29,6 +29,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
   const interactive = options.interactive ?? Boolean((options.input as Readable & { isTTY?: boolean }).isTTY);
   const rl = createInterface({ input: options.input, output: interactive ? output : undefined, terminal: interactive, crlfDelay: Infinity });
   const write = (text: string) => output.write(`${text}\n\n`);
+  // Ctrl+C on a terminal ends the chat like Ctrl+D.
+  rl.on('SIGINT', () => rl.close());
   if (interactive) {
     write(replyPlain({ kind: 'start' }, report, commands));
     output.write('（未设置 TELEGRAM_BOT_TOKEN，正在终端中聊天。输入 /quit 或按 Ctrl+D 退出。）\n\n');

@@ -57,7 +57,8 @@ describe('In webhook mode', () => {
     expect(api.sentTexts(77)[0]).toContain('潼南区');
   });
 
-  it('stops gracefully on SIGTERM with exit code 0', async () => {
-    expect(await bot.stop('SIGTERM')).toBe(0);
+  it('stops gracefully on SIGINT with exit code 0, answering /healthz with 503 no more', async () => {
+    expect(await bot.stop('SIGINT')).toBe(0);
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   });
 });
