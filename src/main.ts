@@ -8,6 +8,13 @@ import { ConfigError, parseConfig, type Config } from './config.ts';
 import { runConsoleChat } from './console/chat.ts';
 import { loadEngine } from './load-engine.ts';
 import { createLogger } from './logger.ts';
+import { digestComposer } from './bot/digest.ts';
+import { systemClock } from './digest/clock.ts';
+import { makeCompose } from './digest/compose.ts';
+import { DigestScheduler } from './digest/scheduler.ts';
+import { DigestSender } from './digest/sender.ts';
+import { telegramSendApi } from './digest/telegram.ts';
+import { SqliteSubscriptionStore } from './store/sqlite.ts';
 
 /** Print a start-up failure for a human and give the exit code. */
 function fail(message: string): number {
@@ -44,7 +51,13 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  // 5. (digest) Open the subscription store under config.dataDir here.
+  // 5. Subscription store: SQLite in DATA_DIR, created and migrated on first start.
+  let store: SqliteSubscriptionStore;
+  try {
+    store = new SqliteSubscriptionStore({ dataDir: config.dataDir });
+  } catch (err) {
+    return fail(`cannot open the subscription store in ${config.dataDir}: ${(err as Error).message}`);
+  }
 
   // 6. The bot: shared middleware (errors, gate, flood control), then one composer per feature.
   const bot = createBot({
@@ -52,7 +65,7 @@ async function main(): Promise<number> {
     apiRoot: config.apiRoot,
     logger,
     features: [
-      // (digest) digestComposer(...) goes here, before search, which answers unknown commands.
+      digestComposer({ store, report, resolveFilter: (q) => engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
       searchComposer({ engine, report, pages: new PageCache(), logger }),
     ],
   });
@@ -71,7 +84,24 @@ async function main(): Promise<number> {
     return fail(`could not start the bot: ${(err as Error).message}`);
   }
 
-  // 9. (digest) Start the digest scheduler here.
+  // 9. Digest scheduler: wakes every minute; the first tick now catches up after downtime.
+  const sender = new DigestSender({
+    store,
+    api: telegramSendApi(bot.telegram),
+    compose: makeCompose(report, store),
+    clock: systemClock,
+    limits: config.digest.limits,
+    onEvent: (e) => logger[e.type === 'sent' || e.type === 'skipped' ? 'debug' : 'warn'](e, `digest ${e.type}`),
+  });
+  const scheduler = new DigestScheduler({
+    store,
+    sender,
+    clock: systemClock,
+    onRun: (summary, jobs) => logger.info({ jobs, ...summary }, 'digest run'),
+    onError: (err) => logger.error({ err }, 'digest run failed'),
+  });
+  scheduler.start();
+  void scheduler.tick();
 
   // 10. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once.
   return new Promise<number>((resolve) => {
@@ -80,8 +110,9 @@ async function main(): Promise<number> {
       if (stopping) process.exit(1);
       stopping = true;
       logger.info({ signal }, 'stopping');
-      running.stop(signal).then(
-        () => { logger.info('stopped'); resolve(0); },
+      // The digest in flight finishes and is recorded before the store closes.
+      Promise.all([running.stop(signal), scheduler.stop()]).then(
+        () => { store.close(); logger.info('stopped'); resolve(0); },
         (err: unknown) => { logger.error({ err }, 'error while stopping'); resolve(1); },
       );
     };
