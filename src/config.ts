@@ -96,8 +96,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     digest: Object.freeze({
       defaultMinutes: parseTimeOfDay(e.DIGEST_TIME) ?? 480,
       timezone: e.DIGEST_TIMEZONE,
-      // The margin keeps network jitter from squeezing 31 messages into one of Telegram's seconds.
-      limits: Object.freeze({ globalPerSecond: e.BROADCAST_PER_SECOND, perChatPerSecond: e.BROADCAST_PER_CHAT_PER_SECOND, perGroupPerMinute: e.BROADCAST_PER_GROUP_PER_MINUTE, marginMs: 25 }),
+      // A small margin for timer granularity; the sender already counts each message at its request's end.
+      limits: Object.freeze({ globalPerSecond: e.BROADCAST_PER_SECOND, perChatPerSecond: e.BROADCAST_PER_CHAT_PER_SECOND, perGroupPerMinute: e.BROADCAST_PER_GROUP_PER_MINUTE, marginMs: 10 }),
     }),
   });
 }

@@ -8,7 +8,7 @@ export const RateLimitsSchema = z.object({
   globalPerSecond: Rate,
   perChatPerSecond: Rate,
   perGroupPerMinute: Rate,
-  /** Extra room added to every window, so network jitter cannot push two sends into one window at Telegram's end. */
+  /** Extra room added to every window, for clock granularity (network delay is covered by `settle`). */
   marginMs: z.number().nonnegative(),
 });
 export type RateLimits = z.infer<typeof RateLimitsSchema>;
@@ -17,7 +17,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({
   globalPerSecond: 30,
   perChatPerSecond: 1,
   perGroupPerMinute: 20,
-  marginMs: 25,
+  marginMs: 10,
 });
 
 export const UNCAPPED: Readonly<RateLimits> = Object.freeze({
@@ -53,6 +53,15 @@ export class SlidingWindow {
     if (!Number.isFinite(this.limit)) return;
     this.times.push(at);
     this.evict(at);
+  }
+
+  /**
+   * Move the newest event to `at` (when its request finished). The request reached Telegram somewhere between
+   * start and finish; counting it at the finish keeps the window safe however slow the network was.
+   */
+  settleLast(at: number): void {
+    const last = this.times.length - 1;
+    if (last >= this.head && this.times[last]! < at) this.times[last] = at;
   }
 
   /** Whether the window holds nothing that still counts (so its owner can be forgotten). */
@@ -113,6 +122,13 @@ export class RateLimiter {
     if (Number.isFinite(this.limits.perChatPerSecond)) this.windowOf(this.chats, chatId, this.limits.perChatPerSecond, 1000).record(now);
     if (chatId < 0 && Number.isFinite(this.limits.perGroupPerMinute)) this.windowOf(this.groups, chatId, this.limits.perGroupPerMinute, 60_000).record(now);
     if (++this.records % 10_000 === 0) this.forget(now);
+  }
+
+  /** Count the message sent last to this chat as sent at `at` (its request's end); the sender calls this after every attempt. */
+  settle(chatId: number, at: number): void {
+    this.global.settleLast(at);
+    this.chats.get(chatId)?.settleLast(at);
+    if (chatId < 0) this.groups.get(chatId)?.settleLast(at);
   }
 
   private windowOf(map: Map<number, SlidingWindow>, chatId: number, rate: number, periodMs: number): SlidingWindow {

@@ -273,8 +273,10 @@ export class DigestSender {
     try {
       messageId = (await api.sendMessage(chatId, composed.html)).message_id;
     } catch (err) {
+      this.limiter.settle(chatId, clock.now());
       return this.handleFailure(entry, attempt, classifyError(err), summary);
     }
+    this.limiter.settle(chatId, clock.now());
     store.complete(chatId, date, messageId, clock.now());
     summary.sent++;
     this.emit({ type: 'sent', chatId, date, sectionId: composed.sectionId, messageId, attempt });
