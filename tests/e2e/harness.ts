@@ -1,6 +1,9 @@
 /** Starting the real bot process (`node --import tsx src/main.ts`) for end-to-end tests, and reading its output. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,13 +38,15 @@ export interface BotProcess {
 const BLANK_ENV = {
   TELEGRAM_BOT_TOKEN: '', TELEGRAM_API_ROOT: '', WEBHOOK_URL: '', WEBHOOK_SECRET: '', PORT: '', HOST: '',
   LOG_LEVEL: 'info', DATA_DIR: '', REPORT_PATH: '',
+  DIGEST_TIME: '', DIGEST_TIMEZONE: '', BROADCAST_PER_SECOND: '', BROADCAST_PER_CHAT_PER_SECOND: '', BROADCAST_PER_GROUP_PER_MINUTE: '',
 };
 
-/** Spawn the bot with only `env` (plus PATH/HOME) set; `stdin` is written and closed when given. */
+/** Spawn the bot with only `env` (plus PATH/HOME) set and its state in a fresh temporary DATA_DIR; `stdin` is written and closed when given. */
 export function spawnBot(env: Record<string, string>, stdin?: string): BotProcess {
+  const dataDir = mkdtempSync(join(tmpdir(), 'report-bot-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...BLANK_ENV, ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...BLANK_ENV, DATA_DIR: dataDir, ...env },
     stdio: 'pipe',
   });
   let out = '';
@@ -49,7 +54,11 @@ export function spawnBot(env: Record<string, string>, stdin?: string): BotProces
   const watchers = new Set<() => void>();
   child.stdout.on('data', (chunk) => { out += String(chunk); for (const w of watchers) w(); });
   child.stderr.on('data', (chunk) => { err += String(chunk); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { for (const w of watchers) w(); resolve(code); }));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    for (const w of watchers) w();
+    rmSync(dataDir, { recursive: true, force: true });
+    resolve(code);
+  }));
   if (stdin !== undefined) child.stdin.end(stdin);
   return {
     child,
