@@ -1,7 +1,7 @@
 /** The telegraf instance and the middleware every update passes: error boundary with one log line, gate, flood control, then the features. */
 import { Telegraf, type Context, type Middleware, type MiddlewareFn } from 'telegraf';
 import type { Logger } from '../logger.ts';
-import { ERROR_REPLY, FLOOD_NOTICE } from '../render/replies.ts';
+import { BOT_TEXT } from '../render/replies.ts';
 import { addressed, updateLog } from './context.ts';
 import { FloodGuard } from './flood.ts';
 import { gate } from './gate.ts';
@@ -55,10 +55,10 @@ export function errorBoundary(logger: Logger): MiddlewareFn<Context> {
 
 async function tellUserSomethingWentWrong(ctx: Context, logger: Logger): Promise<void> {
   try {
-    if (ctx.callbackQuery) await ctx.answerCbQuery(ERROR_REPLY);
+    if (ctx.callbackQuery) await ctx.answerCbQuery(BOT_TEXT.error);
     else if (ctx.chat) {
       const inGroup = ctx.chat.type !== 'private';
-      await ctx.reply(ERROR_REPLY, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
+      await ctx.reply(BOT_TEXT.error, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
     }
   } catch (err) {
     logger.warn({ update_id: ctx.update.update_id, err }, 'could not send the error reply');
@@ -75,7 +75,7 @@ export function floodControl(guard: FloodGuard): MiddlewareFn<Context> {
     updateLog(ctx).ignored = 'flood';
     if (verdict === 'warn') {
       const inGroup = ctx.chat?.type !== 'private';
-      await ctx.reply(FLOOD_NOTICE, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
+      await ctx.reply(BOT_TEXT.flood, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
     }
   };
 }
@@ -99,7 +99,7 @@ export function createBot(options: BotOptions): Telegraf<Context> {
   // Every callback query gets an answer, even one no feature knows (old buttons, forged data).
   bot.on('callback_query', async (ctx) => {
     updateLog(ctx).ignored = 'unknown button';
-    await ctx.answerCbQuery('这个按钮已失效。');
+    await ctx.answerCbQuery(BOT_TEXT.deadButton);
   });
   // Last resort (errors thrown outside the boundary, e.g. by telegraf itself): log, never crash the polling loop.
   bot.catch((err, ctx) => {

@@ -5,7 +5,7 @@ import type { Engine } from '../core/engine.ts';
 import type { Report } from '../core/report.ts';
 import { NOOP_CALLBACK, PageCallbackSchema, pageKeyboard } from '../render/html.ts';
 import { validateTelegramHtml } from '../render/telegram-html.ts';
-import { htmlToPlain } from '../render/replies.ts';
+import { BOT_TEXT, htmlToPlain } from '../render/replies.ts';
 import type { Logger } from '../logger.ts';
 import { COMMANDS, type CommandSpec } from './commands.ts';
 import { addressed, updateLog } from './context.ts';
@@ -21,12 +21,6 @@ export interface SearchDeps {
   commands?: readonly CommandSpec[];
   retry?: Partial<RetryOptions>;
 }
-
-/** Toasts for page buttons. */
-export const TOAST = Object.freeze({
-  expired: '这条结果已过期，请重新搜索。',
-  invalid: '这个按钮无法识别，请重新搜索。',
-});
 
 /** Send options shared by replies: HTML, no link previews, and in groups a reply to the asking message that survives its deletion. */
 function replyExtra(ctx: Context, keyboard: InlineKeyboardMarkup | undefined) {
@@ -95,13 +89,13 @@ export function searchComposer(deps: SearchDeps): Composer<Context> {
     log.command = 'page';
     const parsed = PageCallbackSchema.safeParse(data);
     if (!parsed.success) {
-      await ctx.answerCbQuery(TOAST.invalid);
+      await ctx.answerCbQuery(BOT_TEXT.invalidButton);
       return;
     }
     const pages = deps.pages.get(parsed.data.key);
     const page = pages?.[parsed.data.page];
     if (!pages || page === undefined) {
-      await ctx.answerCbQuery(TOAST.expired);
+      await ctx.answerCbQuery(BOT_TEXT.expired);
       return;
     }
     const safe = safePage(page, deps.logger, ctx.update.update_id);

@@ -107,10 +107,19 @@ export function elsewhereHtml(command: string): string {
   return `${code(`/${command}`)} 只能在 Telegram 中使用。`;
 }
 
-/** Reply when a user sends commands too fast. */
-export const FLOOD_NOTICE = '操作太频繁了，请稍等几秒再试。';
-/** Reply when a handler fails. */
-export const ERROR_REPLY = '出错了，请稍后再试';
+/** Every fixed sentence the bot says when something is off, in one place. */
+export const BOT_TEXT = Object.freeze({
+  /** A handler failed (message reply or button toast). */
+  error: '出错了，请稍后再试',
+  /** A user sent commands too fast; sent once, then silence. */
+  flood: '操作太频繁了，请稍等几秒再试。',
+  /** A page button whose answer is no longer cached. */
+  expired: '这条结果已过期，请重新搜索。',
+  /** A page button with malformed data. */
+  invalidButton: '这个按钮无法识别，请重新搜索。',
+  /** A button no feature knows. */
+  deadButton: '这个按钮已失效。',
+});
 
 /** Telegram HTML → terminal text: tags dropped, the four entities decoded. */
 export function htmlToPlain(html: string): string {
