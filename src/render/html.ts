@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { Answer, AnswerResult } from '../core/answer.ts';
-import { cleanText, figureLine, personLabel, segments, truncate } from './text.ts';
+import { cleanText, figureLines, personLabel, segments, suggestionCommands, truncate } from './text.ts';
 
 /** Telegram's limit on one message's text. */
 export const MAX_MESSAGE_CHARS = 4096;
@@ -50,7 +50,7 @@ function renderResult(result: AnswerResult, index: number, command: Answer['comm
   const figures = result.figures.slice(0, limits.figureCount);
   const more = result.figures.length - figures.length;
   if (command === 'figures') {
-    for (const f of figures) lines.push(`• ${escapeHtml(truncate(figureLine(f), figureContextChars))}`);
+    for (const line of figureLines(figures, result.excerpt)) lines.push(`• ${escapeHtml(truncate(line, figureContextChars))}`);
     if (more > 0) lines.push(`（另有 ${more} 个数字）`);
   } else if (figures.length > 0) {
     lines.push(`数字：${figures.map((f) => code(f.text)).join('、')}${more > 0 ? '…' : ''}`);
@@ -86,12 +86,12 @@ function suggestionLine(answer: Answer, suggestionChars: number): string {
   if (answer.suggestions.length === 0) return '';
   let used = 0;
   const shown: string[] = [];
-  for (const s of answer.suggestions) {
+  for (const s of suggestionCommands(answer)) {
     used += s.length + 1;
     if (used > suggestionChars) break;
     shown.push(code(s));
   }
-  return shown.length > 0 ? `可以试试：${shown.join('、')}` : '';
+  return shown.length > 0 ? `试试（点击复制）：${shown.join('、')}` : '';
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Answer, AnswerResult } from '../core/answer.ts';
-import { cleanText, figureLine, personLabel, segments } from './text.ts';
+import { cleanText, figureLines, personLabel, segments, suggestionCommands } from './text.ts';
 
 export interface PlainOptions {
   /** Wrap matched text in 【】 (default true); turn off for machine-compared output. */
@@ -20,7 +20,7 @@ export function renderPlainResult(result: AnswerResult, index: number, command: 
     lines.push(`   ${excerpt}`);
   }
   if (command === 'figures') {
-    for (const f of result.figures) lines.push(`   · ${figureLine(f)}`);
+    for (const line of figureLines(result.figures, result.excerpt)) lines.push(`   · ${line}`);
   } else if (result.figures.length > 0) {
     lines.push(`   数字：${result.figures.map((f) => f.text).join('、')}`);
   }
@@ -31,6 +31,6 @@ export function renderPlainResult(result: AnswerResult, index: number, command: 
 export function renderPlain(answer: Answer, options: PlainOptions = {}): string {
   const parts: string[] = [cleanText(answer.message)];
   answer.results.forEach((r, i) => parts.push(renderPlainResult(r, i + 1, answer.command, options)));
-  if (answer.suggestions.length > 0) parts.push(cleanText(`可以试试：${answer.suggestions.join('、')}`));
+  if (answer.suggestions.length > 0) parts.push(cleanText(`试试：${suggestionCommands(answer).join('、')}`));
   return parts.join('\n\n');
 }

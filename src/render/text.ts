@@ -1,4 +1,4 @@
-import type { Highlight, SearchCommand } from '../core/answer.ts';
+import type { Answer, Highlight, SearchCommand } from '../core/answer.ts';
 import type { Figure, Person } from '../core/report.ts';
 
 /** Chinese name of each search command, for headings and help. */
@@ -69,4 +69,14 @@ export function segments(excerpt: string, highlights: readonly Highlight[]): Seg
   }
   if (pos < excerpt.length) out.push({ text: excerpt.slice(pos), hit: false });
   return out;
+}
+
+/** Suggestions as full commands (`沙坪坝` → `/district 沙坪坝`), ready to copy and send. */
+export function suggestionCommands(answer: Answer): string[] {
+  return answer.suggestions.map((s) => (/^\s*[/／]/.test(s) ? s.trim() : `/${answer.command} ${s.trim()}`));
+}
+
+/** The figures worth listing under a result: for /figures all of them, their sentence only when the excerpt lacks it. */
+export function figureLines(figures: readonly Figure[], excerpt: string): string[] {
+  return figures.map((f) => (excerpt.includes(f.context) ? f.text : figureLine(f)));
 }

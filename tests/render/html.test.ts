@@ -72,9 +72,9 @@ describe('renderHtmlPages', () => {
     expect(validateTelegramHtml(page!)).toEqual([]);
   });
 
-  it('lists suggestions as tap-to-copy code on the last page', () => {
-    const [page] = renderHtmlPages(makeAnswer({ status: 'ambiguous', results: [], suggestions: ['/district 潼南区', '/topic 就业'] }));
-    expect(page).toContain('可以试试：<code>/district 潼南区</code>、<code>/topic 就业</code>');
+  it('lists suggestions as tap-to-copy commands', () => {
+    const [page] = renderHtmlPages(makeAnswer({ command: 'person', status: 'ambiguous', results: [], suggestions: ['吴超', '/topic 就业'] }));
+    expect(page).toContain('试试（点击复制）：<code>/person 吴超</code>、<code>/topic 就业</code>');
   });
 
   it('always yields valid Telegram HTML within 4,096 characters, for any answer', () => {

@@ -22,15 +22,18 @@ describe('renderPlain', () => {
     expect(renderPlain(answer)).toContain('a【bcd】ef');
   });
 
-  it('lists each figure with its sentence for /figures', () => {
+  it('lists each figure for /figures, with its sentence only when the excerpt does not already show it', () => {
     const figure = { text: '2.6万亿元', value: 2.6e12, unit: '元', qualifier: 'exact' as const, context: '全市GDP达2.6万亿元。' };
-    const out = renderPlain(makeAnswer({ command: 'figures', results: [makeResult({ figures: [figure] })] }));
-    expect(out).toContain('· 2.6万亿元：全市GDP达2.6万亿元。');
+    const elsewhere = renderPlain(makeAnswer({ command: 'figures', results: [makeResult({ figures: [figure] })] }));
+    expect(elsewhere).toContain('· 2.6万亿元：全市GDP达2.6万亿元。');
+    const inExcerpt = renderPlain(makeAnswer({ command: 'figures', results: [makeResult({ excerpt: '全市GDP达2.6万亿元。', highlights: [], figures: [figure] })] }));
+    expect(inExcerpt).toContain('· 2.6万亿元');
+    expect(inExcerpt).not.toContain('· 2.6万亿元：');
   });
 
-  it('shows suggestions when nothing matched', () => {
-    const out = renderPlain(makeAnswer({ status: 'no_match', message: '没有找到“火星”。', results: [], suggestions: ['潼南', '就业'] }));
-    expect(out).toBe('没有找到“火星”。\n\n可以试试：潼南、就业');
+  it('shows suggestions as commands to type when nothing matched', () => {
+    const out = renderPlain(makeAnswer({ command: 'district', status: 'no_match', message: '没有找到“火星”。', results: [], suggestions: ['潼南', '/topic 就业'] }));
+    expect(out).toBe('没有找到“火星”。\n\n试试：/district 潼南、/topic 就业');
   });
 
   it('strips control characters from user text', () => {
