@@ -1,7 +1,7 @@
 /** The real bot process against the fake Bot API with injected faults: it retries what Telegram says to retry and gives up on the rest. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
-import { logLines, spawnBot, type BotProcess } from './harness.ts';
+import { spawnBot, type BotProcess } from './harness.ts';
 
 const TOKEN = '5550002222:AAFaultInjectionTokenForTests_abcdefgh';
 
@@ -74,7 +74,7 @@ describe('With a failing Bot API', () => {
     await until(() => api.callsTo('sendMessage', 506).length === 4, 10_000);
     await bot.waitFor(new RegExp(`"update_id":${updateId}.*"msg":"handler failed"`));
     expect(bot.stdout()).not.toContain(TOKEN.split(':')[1]);
-    const line = logLines(bot.stdout()).find((l) => l['update_id'] === updateId && l['msg'] === 'update');
-    expect(line?.['failed']).toBe(true);
+    const line = await bot.waitFor(new RegExp(`"update_id":${updateId},.*"msg":"update"`));
+    expect(JSON.parse(line)).toMatchObject({ failed: true, command: 'search' });
   });
 });
