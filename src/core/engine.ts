@@ -307,18 +307,20 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     }
     const terms = [...(districtTerms.get(place.district) ?? [])];
     let ranked = list;
+    let unnamed = '';
     if (place.kind !== 'district') {
       // A township or landmark query: sections naming that place first.
       const specific = normalize(place.name);
       terms.unshift(specific);
       const naming = new Set(index.sentencesWith(specific).map((id) => index.sectionOf(id)));
       ranked = [...list].sort((a, b) => Number(naming.has(b.section)) - Number(naming.has(a.section)));
+      if (!list.some((e) => naming.has(e.section))) unnamed = `报道没有直接提到${place.name}，以下是${place.district}的内容。`;
     }
     const results = ranked
       .slice(0, opts.maxResults)
       .map((x) => makeResult(x.section, x.score, sentencesMentioning(x.section, terms), terms, { mark: 'exact' }));
     const more = list.length > results.length ? `（显示前 ${results.length} 段）` : '';
-    return base('district', q, 'ok', `${placeLabel(place)}${note}：报道中有 ${list.length} 段相关内容${more}。`, { resolved, results });
+    return base('district', q, 'ok', `${unnamed}${placeLabel(place)}${note}：报道中有 ${list.length} 段相关内容${more}。`, { resolved, results });
   }
 
   // --- /topic ---

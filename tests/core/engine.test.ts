@@ -101,6 +101,13 @@ describe('A /district answer', () => {
     expect(subjects).toContain(answer.results[0]?.sectionId);
   });
 
+  it('says so when a township is not named in the report and shows its district instead', () => {
+    const answer = engine.answer('district', '双江镇');
+    expect(answer.resolved).toMatchObject({ kind: 'township', id: '双江镇' });
+    expect(answer.message).toMatch(/没有直接提到双江镇/);
+    expect(answer.results[0]?.speaker?.org).toContain('潼南');
+  });
+
   it('carries the speaker and headline of each section', () => {
     const top = engine.answer('district', '潼南').results[0]!;
     expect(top.speaker?.name).toBeTruthy();
