@@ -154,10 +154,23 @@ export function bestSentences(section: Section, terms: readonly string[], max = 
 export function numberOfTheDay(report: Report, date: LocalDate, avoid: readonly string[] = []): { text: string; context: string } | null {
   const all = report.sections.flatMap((s) => s.figures);
   if (all.length === 0) return null;
-  const fresh = all.filter((f) => !avoid.includes(f.text));
-  const pool = fresh.length > 0 ? fresh : all;
+  // Written-out digits with a unit (`2.6万亿元`, `15%`) make a better headline number than `五个` or `一批`.
+  const striking = all.filter((f) => /\d/.test(f.text) && f.unit !== '');
+  const base = striking.length > 0 ? striking : all;
+  const fresh = base.filter((f) => !avoid.includes(f.text));
+  const pool = fresh.length > 0 ? fresh : base;
   const figure = pool[hash32(date) % pool.length]!;
-  return { text: figure.text, context: figure.context };
+  return { text: figure.text, context: clauseAround(figure.context, figure.text) };
+}
+
+/** The clause of `sentence` that holds `needle` (with the clause before it when short): a caption, not a paragraph. */
+export function clauseAround(sentence: string, needle: string): string {
+  const clauses = sentence.match(/[^，,；;。！？!?]+[，,；;。！？!?]*/g) ?? [sentence];
+  const i = clauses.findIndex((c) => c.includes(needle));
+  if (i < 0) return sentence;
+  let text = clauses[i]!;
+  if ([...text].length < 14 && i > 0) text = clauses[i - 1]! + text;
+  return text.replace(/[，,；;]$/, '');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { composeDigest, formatTimeOfDay, localDateTime, nextSend, parseSubscribeArgs, parseTimeOfDay, pickSection, rotation, type DigestFilter } from '../../src/core/digest.ts';
+import { composeDigest, formatTimeOfDay, localDateTime, nextSend, numberOfTheDay, parseSubscribeArgs, parseTimeOfDay, pickSection, rotation, type DigestFilter } from '../../src/core/digest.ts';
 import { renderDigestHtml } from '../../src/render/digest.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
 import { parseReport } from '../../src/core/report.ts';
@@ -143,5 +143,21 @@ describe('When /subscribe gets arguments', () => {
     ['abc', { ok: true, minutes: null, filterQuery: 'abc' }],
   ])('%j is read as %j', (query, expected) => {
     expect(parseSubscribeArgs(query)).toEqual(expected);
+  });
+});
+
+describe('When the 今日数字 is chosen', () => {
+  it('prefers a number written in digits, with a unit, and captions it with its own clause, not the whole paragraph', () => {
+    const base = fixtureReport();
+    const r = parseReport({
+      ...base,
+      sections: [{ ...base.sections[1]!, paragraphs: ['全区建成五个中心，总投资达到2.6万亿元，带动就业，成效明显。'], figures: [
+        { text: '五个', value: 5, unit: '个', qualifier: 'exact', context: '全区建成五个中心，总投资达到2.6万亿元，带动就业，成效明显。' },
+        { text: '2.6万亿元', value: 2.6e12, unit: '元', qualifier: 'exact', context: '全区建成五个中心，总投资达到2.6万亿元，带动就业，成效明显。' },
+      ] }],
+    });
+    for (const date of ['2022-06-03', '2022-06-04', '2022-06-05']) {
+      expect(numberOfTheDay(r, date)).toEqual({ text: '2.6万亿元', context: '全区建成五个中心，总投资达到2.6万亿元' }); // a short clause keeps the one before it
+    }
   });
 });
