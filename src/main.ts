@@ -3,11 +3,12 @@ import { config as loadDotenv } from 'dotenv';
 import { createBot } from './bot/bot.ts';
 import { registerCommands, startPolling, startWebhook, type Running } from './bot/launch.ts';
 import { PageCache } from './bot/pages.ts';
+import { errorCode } from './bot/send.ts';
 import { searchComposer } from './bot/search.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
 import { runConsoleChat } from './console/chat.ts';
 import { loadEngine } from './load-engine.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, redact } from './logger.ts';
 import { digestComposer } from './bot/digest.ts';
 import { systemClock } from './digest/clock.ts';
 import { makeCompose } from './digest/compose.ts';
@@ -81,7 +82,8 @@ async function main(): Promise<number> {
       : await startPolling(bot, logger);
   } catch (err) {
     logger.fatal({ err }, 'could not start the bot');
-    return fail(`could not start the bot: ${(err as Error).message}`);
+    const hint = errorCode(err) === 401 ? ' Telegram rejected TELEGRAM_BOT_TOKEN: copy it again from @BotFather.' : '';
+    return fail(`could not start the bot: ${redact((err as Error).message, config.token)}.${hint}`);
   }
 
   // 9. Digest scheduler: wakes every minute; the first tick now catches up after downtime.

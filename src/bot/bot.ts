@@ -38,7 +38,8 @@ export function errorBoundary(logger: Logger): MiddlewareFn<Context> {
       if (!unreachable) await tellUserSomethingWentWrong(ctx, logger);
     } finally {
       const log = updateLog(ctx);
-      logger.info(
+      // Chatter the bot ignores would flood the log of a busy group: keep it for debugging.
+      logger[log.ignored && !failed ? 'debug' : 'info'](
         {
           update_id: ctx.update.update_id,
           type: updateType(ctx),

@@ -78,3 +78,12 @@ describe('With a failing Bot API', () => {
     expect(JSON.parse(line)).toMatchObject({ failed: true, command: 'search' });
   });
 });
+
+describe('With a token Telegram rejects', () => {
+  it('exits 1 at start-up, naming TELEGRAM_BOT_TOKEN and never printing it', async () => {
+    const other = spawnBot({ TELEGRAM_BOT_TOKEN: '5550009999:AAWrongTokenWrongTokenWrongToken_xyz', TELEGRAM_API_ROOT: api.apiRoot });
+    expect(await other.exited).toBe(1);
+    expect(other.stderr()).toContain('TELEGRAM_BOT_TOKEN');
+    expect(other.stderr() + other.stdout()).not.toContain('AAWrongTokenWrongTokenWrongToken_xyz');
+  });
+});
