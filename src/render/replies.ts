@@ -61,7 +61,7 @@ export function startHtml(report: Report): string {
     '<b>你好！我可以回答关于这篇报道的问题。</b>',
     `《${escapeHtml(truncate(report.title, 200))}》`,
     '',
-    '试试这些命令（点击即可复制）：',
+    '试试这些命令：',
     ...exampleCommands(report).map((e) => code(e)),
     '',
     '也可以直接发送关键词进行全文搜索。发送 /help 查看全部命令。',
