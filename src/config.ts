@@ -7,6 +7,7 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+/** Every environment variable the bot reads; blank values count as unset. */
 export const EnvSchema = z
   .object({
     /** From @BotFather; without it the bot runs as a terminal chat. */

@@ -16,6 +16,7 @@ export interface CommandSpec {
   feature: 'info' | 'search' | 'digest';
 }
 
+/** Search first, then digest, then info: the order of /help and of Telegram's command menu. */
 export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   { command: 'district', description: 'Find what the report says about a district', zh: '按区县查找报道内容', usage: '/district 潼南', feature: 'search' },
   { command: 'topic', description: 'Find sections on a topic', zh: '按主题查找', usage: '/topic 就业', feature: 'search' },

@@ -11,6 +11,7 @@ export interface RetryOptions {
   sleep: (ms: number) => Promise<void>;
 }
 
+/** Three tries; wait up to 10 s for a 429, back off 0.5 s then 1 s on server and network errors. */
 export const DEFAULT_RETRY: RetryOptions = Object.freeze({
   attempts: 3,
   maxRetryAfterMs: 10_000,
