@@ -389,7 +389,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     for (const e of people) {
       let score = 0;
       if (e.key === key) score = 1;
-      else if (key.includes(e.key)) score = 0.9; // extra role words: 刘红光主任
+      else if (key.includes(e.key)) score = 0.9; // extra role words: `张三主任`
       else if (latin && (latin === e.full || latin === e.initials)) score = 0.95;
       else if (qSyl && qSyl === e.syl && key.length === e.key.length) score = 0.85; // homophone name
       else if (e.key.includes(key) && key.length >= 1) score = key.length >= 2 ? 0.7 : 0.5;
@@ -498,10 +498,10 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       return base(command, q, 'no_match', `“${q}”里没有可以搜索的文字。${USAGE.search}`, { suggestions: topics.map((t) => t.name) });
     }
     let hits = index.search(terms.join(' '), opts.minCoverage, Number.MAX_SAFE_INTEGER);
-    // Nothing close enough: accept looser matches (`侧面碰撞` → 侧碰…碰撞), and say so.
+    // Nothing close enough: accept looser matches (a phrase the text words differently), and say so.
     const loose = hits.length === 0;
     if (loose) {
-      // Short queries: share of their characters present (`侧面碰撞` → 侧碰壁障…碰撞); long ones: fewer bigrams.
+      // Short queries: share of their characters present (`侧面相撞` finds `侧碰…碰撞`); long ones: fewer bigrams.
       const chars = [...terms.join('')].filter((c) => /[\p{L}\p{N}]/u.test(c));
       hits =
         chars.length <= 12

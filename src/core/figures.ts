@@ -25,7 +25,7 @@ function smallNumber(text: string): number | null {
 }
 
 /**
- * Read a figure query: `7316`, `7,316`, `3369亿`, `26000亿`, `2.6万亿元`, `42%`, `三分之一`, `2/3`.
+ * Read a figure query: `1234`, `1,234`, `500亿`, `26000亿`, `2.6万亿元`, `40%`, `三分之一`, `2/3`.
  * Returns null when the query is not a number (then it is matched as text).
  */
 export function parseFigureQuery(raw: string): FigureQuery | null {
@@ -44,7 +44,7 @@ export function parseFigureQuery(raw: string): FigureQuery | null {
   const m = /^(\d+(?:\.\d+)?)(万亿|亿|万|千|百)?(%|‰|[\p{Script=Han}a-z]{1,2})?$/iu.exec(q);
   if (!m) return null;
   const unit = m[3] ?? null;
-  // A Han "unit" that is really a word (`7316台` is fine, `42岁以上` is not a figure query) stays a unit only if short.
+  // A unit is at most two letters (`台`, `人次`, `元`); longer words make the query text, not a number.
   const value = Number(m[1]) * (m[2] ? (MAGNITUDE[m[2]] ?? 1) : 1);
   return Number.isFinite(value) ? { value, unit } : null;
 }

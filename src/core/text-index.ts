@@ -18,7 +18,7 @@ export interface SentenceHit {
 
 // Sentence ends: Chinese and Latin stops, plus any closing quotes/brackets right after them.
 const SENTENCE_END = /[。！？；!?;…]+[”’」』）)]*/gu;
-// Only letters and digits make bigrams; punctuation and spaces are skipped, so `7,316` and `7316` index alike.
+// Only letters and digits make bigrams; punctuation and spaces are skipped, so `1,234` and `1234` index alike.
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 const isWordCache = new Map<string, boolean>();
