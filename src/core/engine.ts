@@ -389,7 +389,14 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     for (const e of people) {
       let score = 0;
       if (e.key === key) score = 1;
-      else if (key.includes(e.key)) score = 0.9; // extra role words: `张三主任`
+      else if (key.includes(e.key)) {
+        // Extra words (`张三主任`, `张三 生态环境局`): more if they describe this person's org or role.
+        const rest = key.replace(e.key, '');
+        const about = nameKey(`${e.person.org}${e.person.role}`);
+        let shared = 0;
+        for (let k = 0; k + 1 < rest.length; k++) if (about.includes(rest.slice(k, k + 2))) shared++;
+        score = 0.9 + 0.09 * (rest.length > 1 ? shared / (rest.length - 1) : 0);
+      }
       else if (latin && (latin === e.full || latin === e.initials)) score = 0.95;
       else if (qSyl && qSyl === e.syl && key.length === e.key.length) score = 0.85; // homophone name
       else if (e.key.includes(key) && key.length >= 1) score = key.length >= 2 ? 0.7 : 0.5;

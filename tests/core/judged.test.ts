@@ -71,6 +71,8 @@ const judged: Judged[] = [
   ['topic', '新能源车', 钟熙],
   // /person: speakers and quoted people, partial names, role words, pinyin, traditional
   ['person', '刘明', [刘明农业, 刘明生态]],
+  ['person', '刘明 生态环境局', 刘明生态],
+  ['person', '农业农村委刘明', 刘明农业],
   ['person', 'liuhongguang', 刘红光],
   ['person', '刘红光主任', 刘红光],
   ['person', '红光', 刘红光],
