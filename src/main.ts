@@ -12,6 +12,7 @@ import { createLogger, redact } from './logger.ts';
 import { digestComposer } from './bot/digest.ts';
 import { systemClock } from './digest/clock.ts';
 import { makeCompose } from './digest/compose.ts';
+import { storeLease } from './digest/lease.ts';
 import { DigestScheduler } from './digest/scheduler.ts';
 import { DigestSender } from './digest/sender.ts';
 import { telegramSendApi } from './digest/telegram.ts';
@@ -93,6 +94,8 @@ async function main(): Promise<number> {
     compose: makeCompose(report, store),
     clock: systemClock,
     limits: config.digest.limits,
+    // Shared with `npm run broadcast`: never two senders on one database.
+    lease: storeLease(store, systemClock),
     onEvent: (e) => logger[e.type === 'sent' || e.type === 'skipped' ? 'debug' : 'warn'](e, `digest ${e.type}`),
   });
   const scheduler = new DigestScheduler({
@@ -105,21 +108,23 @@ async function main(): Promise<number> {
   scheduler.start();
   void scheduler.tick();
 
-  // 10. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once.
+  // 10. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once;
+  //     updates failing on their own (another instance polling, the webhook server dying) exit 1.
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (reason: string, code: number) => {
       if (stopping) process.exit(1);
       stopping = true;
-      logger.info({ signal }, 'stopping');
+      logger.info({ reason }, 'stopping');
       // The digest in flight finishes and is recorded before the store closes.
-      Promise.all([running.stop(signal), scheduler.stop()]).then(
-        () => { store.close(); logger.info('stopped'); resolve(0); },
+      Promise.all([running.stop(reason), scheduler.stop()]).then(
+        () => { store.close(); logger.info('stopped'); resolve(code); },
         (err: unknown) => { logger.error({ err }, 'error while stopping'); resolve(1); },
       );
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    process.on('SIGINT', () => stop('SIGINT', 0));
+    process.on('SIGTERM', () => stop('SIGTERM', 0));
+    void running.failed.then(() => stop('updates stopped', 1));
   });
 }
 

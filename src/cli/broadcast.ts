@@ -9,6 +9,7 @@ import type { Report } from '../core/report.ts';
 import { systemClock, type Clock } from '../digest/clock.ts';
 import { makeCompose } from '../digest/compose.ts';
 import { dueJobs } from '../digest/scheduler.ts';
+import { storeLease } from '../digest/lease.ts';
 import { DigestSender, type RunSummary, type SendEvent } from '../digest/sender.ts';
 import { telegramSendApi } from '../digest/telegram.ts';
 import { loadReportFile } from '../load-report.ts';
@@ -98,10 +99,11 @@ export async function broadcast(deps: BroadcastDeps): Promise<RunSummary | null>
     if (args.quiet && e.type === 'sent') return;
     out(JSON.stringify(e));
   };
-  const sender = new DigestSender({ store, api: telegramSendApi(telegram), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log });
+  const sender = new DigestSender({ store, api: telegramSendApi(telegram), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log, lease: storeLease(store, clock) });
   deps.onSender?.(sender);
   const jobs = dueJobs(store, now);
   const summary = await sender.run(jobs);
+  if (summary.lockedBy) out(`another broadcast is in progress (${summary.lockedBy}); nothing sent`);
   out(JSON.stringify({ due: jobs.length, ...summary }));
   return summary;
 }
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   try {
     const summary = await broadcast({ config, report, store, clock: systemClock, args, out: (l) => process.stdout.write(`${l}\n`), onSender: (s) => (sender = s) });
-    if (summary?.fatal) process.exitCode = 1;
+    if (summary?.fatal || summary?.lockedBy) process.exitCode = 1;
   } finally {
     store.close();
   }

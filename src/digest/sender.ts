@@ -1,5 +1,6 @@
 import type { Subscription, SubscriptionStore } from '../store/types.ts';
 import type { Clock } from './clock.ts';
+import type { Lease } from './lease.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limiter.ts';
 
 /** One digest to deliver: a chat and the local date it is for. */
@@ -66,6 +67,8 @@ export interface SenderOptions {
   maxRetryAfterMs?: number;
   /** Called for every outcome; the scheduler logs these, tests and the benchmark count them. */
   onEvent?: (event: SendEvent) => void;
+  /** Held for the whole run, so two processes sharing a store never broadcast at once. */
+  lease?: Lease;
 }
 
 export type SendEvent =
@@ -89,6 +92,8 @@ export interface RunSummary {
   /** Jobs left untouched because the run was stopped (they stay due). */
   left: number;
   fatal: string | null;
+  /** Set when another process held the broadcast lease, so this run sent nothing. */
+  lockedBy: string | null;
 }
 
 interface Entry {
@@ -153,7 +158,7 @@ function before(a: Entry, b: Entry): boolean {
  */
 export class DigestSender {
   private readonly limiter: RateLimiter;
-  private readonly opts: Required<Omit<SenderOptions, 'onEvent' | 'limits'>> & Pick<SenderOptions, 'onEvent'>;
+  private readonly opts: Required<Omit<SenderOptions, 'onEvent' | 'limits' | 'lease'>> & Pick<SenderOptions, 'onEvent' | 'lease'>;
   private stopping = false;
   private wake = new AbortController();
   private running: Promise<RunSummary> | null = null;
@@ -200,17 +205,38 @@ export class DigestSender {
   }
 
   private async loop(jobs: readonly DigestJob[]): Promise<RunSummary> {
-    const { clock } = this.opts;
-    const summary: RunSummary = { sent: 0, failed: 0, dropped: 0, deactivated: 0, migrated: 0, skipped: 0, left: 0, fatal: null };
+    const summary: RunSummary = { sent: 0, failed: 0, dropped: 0, deactivated: 0, migrated: 0, skipped: 0, left: 0, fatal: null, lockedBy: null };
+    const { lease } = this.opts;
+    if (lease && !lease.acquire()) {
+      summary.lockedBy = lease.holder() ?? 'another process';
+      summary.left = jobs.length;
+      return summary;
+    }
+    try {
+      return await this.drain(jobs, summary);
+    } finally {
+      lease?.release();
+    }
+  }
+
+  private async drain(jobs: readonly DigestJob[], summary: RunSummary): Promise<RunSummary> {
+    const { clock, lease } = this.opts;
+    // Sleep in slices short enough to keep the lease alive.
+    const nap = (ms: number) => clock.sleep(lease ? Math.min(ms, lease.renewEveryMs) : ms, this.wake.signal);
     const heap = new JobHeap();
     const start = clock.now();
     for (const job of jobs) heap.push({ job, notBefore: start, seq: this.seq++, attempts: 0 });
 
     while (heap.size > 0 && !this.stopping) {
+      if (lease && !lease.renew()) {
+        summary.fatal = `lost the broadcast lease to ${lease.holder() ?? 'another process'}`;
+        this.emit({ type: 'fatal', reason: summary.fatal });
+        break;
+      }
       const top = heap.peek()!;
       const now = clock.now();
       if (top.notBefore > now) {
-        await clock.sleep(top.notBefore - now, this.wake.signal);
+        await nap(top.notBefore - now);
         continue;
       }
       const chatReady = this.limiter.chatReadyAt(top.job.chatId, now);
@@ -222,7 +248,7 @@ export class DigestSender {
       }
       const globalReady = this.limiter.globalReadyAt(now);
       if (globalReady > now) {
-        await clock.sleep(globalReady - now, this.wake.signal);
+        await nap(globalReady - now);
         continue;
       }
       heap.pop();

@@ -4,6 +4,7 @@ import { assertChatId, type ChatId, type Delivery, type SubscribeInput, type Sub
 export class MemorySubscriptionStore implements SubscriptionStore {
   private readonly subs = new Map<ChatId, Subscription>();
   private readonly ledger = new Map<string, Delivery>();
+  private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
 
   subscribe(input: SubscribeInput, at: number): Subscription {
     const chatId = assertChatId(input.chatId);
@@ -77,6 +78,22 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number): void {
     const row = this.ledger.get(`${chatId}|${date}`);
     if (row) this.ledger.set(`${chatId}|${date}`, { ...row, status: permanent ? 'dropped' : 'failed', error, updatedAt: at });
+  }
+
+  acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): boolean {
+    const held = this.leases.get(name);
+    if (held && held.owner !== owner && held.expiresAt > now && held.owner !== takeOverFrom) return false;
+    this.leases.set(name, { owner, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  releaseLease(name: string, owner: string): void {
+    if (this.leases.get(name)?.owner === owner) this.leases.delete(name);
+  }
+
+  leaseHolder(name: string): { owner: string; expiresAt: number } | null {
+    const held = this.leases.get(name);
+    return held ? { ...held } : null;
   }
 
   close(): void {}

@@ -42,6 +42,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Objec
       ) STRICT;
     `,
   },
+  {
+    // One broadcast at a time per database, even when the bot and `npm run broadcast` run together.
+    version: 2,
+    sql: `
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ]);
 
 /** Open options: `path` wins over `dataDir`; `:memory:` works for tests of the SQL itself. */
@@ -150,6 +161,12 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
           message_id = NULL, updated_at = excluded.updated_at`),
       complete: db.prepare(`UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL, updated_at = ? WHERE chat_id = ? AND date = ?`),
       fail: db.prepare('UPDATE deliveries SET status = ?, error = ?, updated_at = ? WHERE chat_id = ? AND date = ?'),
+      acquireLease: db.prepare(`
+        INSERT INTO leases (name, owner, expires_at) VALUES (@name, @owner, @expiresAt)
+        ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+        WHERE leases.owner = excluded.owner OR leases.expires_at <= @now OR leases.owner = @takeOverFrom`),
+      releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
+      leaseHolder: db.prepare('SELECT owner, expires_at FROM leases WHERE name = ?'),
     };
   }
 
@@ -220,6 +237,19 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 
   fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number): void {
     this.stmts.fail.run(permanent ? 'dropped' : 'failed', error, at, assertChatId(chatId), date);
+  }
+
+  acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): boolean {
+    return this.stmts.acquireLease.run({ name, owner, expiresAt: now + ttlMs, now, takeOverFrom: takeOverFrom ?? null }).changes > 0;
+  }
+
+  releaseLease(name: string, owner: string): void {
+    this.stmts.releaseLease.run(name, owner);
+  }
+
+  leaseHolder(name: string): { owner: string; expiresAt: number } | null {
+    const row = this.stmts.leaseHolder.get(name) as { owner: string; expires_at: number } | undefined;
+    return row ? { owner: row.owner, expiresAt: row.expires_at } : null;
   }
 
   /** The schema version the file is at (for tests and operators). */

@@ -79,6 +79,14 @@ export interface SubscriptionStore {
   complete(chatId: ChatId, date: string, messageId: number, at: number): void;
   /** Record a failed attempt: `failed` (retry later) or, when permanent, `dropped`. */
   fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number): void;
+  /**
+   * Take, renew or take over a named lease (one broadcast at a time per store, across processes).
+   * Succeeds when the lease is free, expired, already `owner`'s, or held by `takeOverFrom`.
+   */
+  acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): boolean;
+  /** Give a lease back, if `owner` still holds it. */
+  releaseLease(name: string, owner: string): void;
+  leaseHolder(name: string): { owner: string; expiresAt: number } | null;
   close(): void;
 }
 

@@ -7,6 +7,8 @@ import { DigestScheduler } from '../../src/digest/scheduler.ts';
 import { makeCompose } from '../../src/digest/compose.ts';
 import { telegramSendApi } from '../../src/digest/telegram.ts';
 import { systemClock } from '../../src/digest/clock.ts';
+import { storeLease } from '../../src/digest/lease.ts';
+import { hostname } from 'node:os';
 import type { SubscribeInput } from '../../src/store/types.ts';
 import { virtualClock } from './clock.ts';
 import { fixtureReport } from './fixture.ts';
@@ -232,5 +234,29 @@ describe('When many chats are due at once', () => {
     const rest = await make().run(jobs);
     expect(rest.sent).toBe(summary.left);
     for (let i = 1; i <= 20; i++) expect(api.sent(i)).toHaveLength(1);
+  });
+});
+
+describe('When two processes share one store', () => {
+  it('only the holder of the broadcast lease sends; the other run sends nothing and says who holds it', async () => {
+    const { api, store, clock, subscribe } = await setup();
+    subscribe(1);
+    const make = (owner: string) =>
+      new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(report, store), clock, lease: storeLease(store, clock, { owner }) });
+    expect(store.acquireLease('broadcast', 'bot/1/a', clock.now(), 60_000)).toBe(true); // the bot is mid-run
+    const blocked = await make('cli/2/b').run([{ chatId: 1, date: '2022-06-03' }]);
+    expect(blocked).toMatchObject({ sent: 0, lockedBy: 'bot/1/a', left: 1 });
+    expect(api.sent()).toHaveLength(0);
+    clock.advance(61_000); // the holder stopped renewing
+    expect(await make('cli/2/b').run([{ chatId: 1, date: '2022-06-03' }])).toMatchObject({ sent: 1, lockedBy: null });
+    expect(store.leaseHolder('broadcast')).toBeNull(); // released at the end of the run
+  });
+
+  it('a lease left by a process that died on this machine is taken over at once', async () => {
+    const { api, store, clock, subscribe } = await setup();
+    subscribe(1);
+    expect(store.acquireLease('broadcast', `${hostname()}/999999999/dead`, clock.now(), 60_000)).toBe(true);
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(report, store), clock, lease: storeLease(store, clock) });
+    expect((await sender.run([{ chatId: 1, date: '2022-06-03' }])).sent).toBe(1);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { MemorySubscriptionStore } from '../../src/store/memory.ts';
-import { migrate, SqliteSubscriptionStore, STORE_FILE } from '../../src/store/sqlite.ts';
+import { migrate, MIGRATIONS, SqliteSubscriptionStore, STORE_FILE } from '../../src/store/sqlite.ts';
 import type { SubscribeInput, SubscriptionStore } from '../../src/store/types.ts';
 
 const dirs: string[] = [];
@@ -106,6 +106,21 @@ describe.each(implementations)('The %s subscription store', (_name, make) => {
     expect(store.history(BIG_SUPERGROUP, '2022-06-03')).toEqual(['a']);
   });
 
+  it('lets one owner hold the broadcast lease until it expires, is released, or is taken over', () => {
+    const store = make();
+    expect(store.acquireLease('broadcast', 'a', 0, 1000)).toBe(true);
+    expect(store.acquireLease('broadcast', 'b', 500, 1000)).toBe(false);
+    expect(store.acquireLease('broadcast', 'a', 900, 1000)).toBe(true); // renewal
+    expect(store.acquireLease('broadcast', 'b', 1500, 1000)).toBe(false);
+    expect(store.acquireLease('broadcast', 'b', 1900, 1000)).toBe(true); // expired
+    expect(store.leaseHolder('broadcast')).toEqual({ owner: 'b', expiresAt: 2900 });
+    expect(store.acquireLease('broadcast', 'c', 2000, 1000, 'b')).toBe(true); // b is known dead
+    store.releaseLease('broadcast', 'b'); // not b's any more: no effect
+    expect(store.leaseHolder('broadcast')?.owner).toBe('c');
+    store.releaseLease('broadcast', 'c');
+    expect(store.leaseHolder('broadcast')).toBeNull();
+  });
+
   it('keeps the supergroup\'s own subscription when it already had one', () => {
     const store = make();
     store.subscribe(input({ chatId: -123, chatType: 'group', minutes: 420 }), 1);
@@ -121,7 +136,7 @@ describe('The SQLite store on disk', () => {
     const store = new SqliteSubscriptionStore({ dataDir: dir });
     expect(existsSync(join(dir, STORE_FILE))).toBe(true);
     expect(store.journalMode()).toBe('wal');
-    expect(store.schemaVersion()).toBe(1);
+    expect(store.schemaVersion()).toBe(2);
     store.close();
   });
 
@@ -137,10 +152,24 @@ describe('The SQLite store on disk', () => {
     b.close();
   });
 
+  it('upgrades a version-1 file in place, keeping its subscriptions', () => {
+    const dir = tempDir();
+    const db = new Database(join(dir, STORE_FILE));
+    db.exec(MIGRATIONS[0]!.sql);
+    db.pragma('user_version = 1');
+    db.prepare(`INSERT INTO subscriptions VALUES (?, 'private', 480, 'Asia/Shanghai', NULL, NULL, NULL, 1, NULL, 0, 0)`).run(42);
+    db.close();
+    const store = new SqliteSubscriptionStore({ dataDir: dir });
+    expect(store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
+    expect(store.get(42)?.active).toBe(true);
+    expect(store.acquireLease('broadcast', 'a', 0, 1000)).toBe(true);
+    store.close();
+  });
+
   it('migrating twice is a no-op', () => {
     const db = new Database(':memory:');
-    expect(migrate(db)).toBe(1);
-    expect(migrate(db)).toBe(1);
+    expect(migrate(db)).toBe(2);
+    expect(migrate(db)).toBe(2);
     db.close();
   });
 });
