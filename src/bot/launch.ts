@@ -24,6 +24,8 @@ export async function registerCommands(bot: Telegraf<Context>, logger: Logger, c
 /** A running bot; `stop` stops taking updates, lets those in flight finish, then resolves. */
 export interface Running {
   stop(reason: string): Promise<void>;
+  /** Resolves with the error if updates stop on their own (e.g. 409: another instance is polling); never otherwise. */
+  failed: Promise<unknown>;
   /** The webhook server's port (webhook mode only). */
   port?: number;
 }
@@ -34,15 +36,22 @@ export async function startPolling(bot: Telegraf<Context>, logger: Logger): Prom
   const ready = new Promise<void>((resolve) => { started = resolve; });
   // launch() resolves only when polling ends, after the last batch of updates has been handled.
   const done = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }, () => started());
-  done.catch((err: unknown) => {
-    logger.fatal({ err }, 'polling stopped with an error');
-    process.exitCode = 1;
+  const failed = new Promise<unknown>((resolve) => {
+    done.catch((err: unknown) => {
+      logger.fatal({ err }, 'polling stopped with an error');
+      resolve(err);
+    });
   });
   await Promise.race([ready, done]);
   logger.info({ username: bot.botInfo?.username, mode: 'polling' }, 'bot started');
   return {
+    failed,
     async stop(reason) {
-      bot.stop(reason);
+      try {
+        bot.stop(reason);
+      } catch {
+        // Polling already ended on its own.
+      }
       await done.catch(() => undefined);
     },
   };
@@ -85,6 +94,7 @@ export async function startWebhook(bot: Telegraf<Context>, options: WebhookOptio
   logger.info({ username: bot.botInfo.username, mode: 'webhook', port }, 'bot started');
   return {
     port,
+    failed: new Promise<unknown>((resolve) => server.once('error', resolve)),
     async stop() {
       stopping = true;
       // close() waits for requests in flight (each one awaits its update's handling) to finish.

@@ -87,3 +87,14 @@ describe('With a token Telegram rejects', () => {
     expect(other.stderr() + other.stdout()).not.toContain('AAWrongTokenWrongTokenWrongToken_xyz');
   });
 });
+
+describe('When another instance takes over the updates', () => {
+  it('exits 1 instead of idling without updates', async () => {
+    const solo = await FakeBotApi.start({ token: TOKEN });
+    solo.fail({ method: 'getUpdates' }, { kind: 'bad_request', description: 'Conflict: terminated by other getUpdates request' });
+    const other = spawnBot({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: solo.apiRoot });
+    expect(await other.exited).toBe(1);
+    expect(other.stdout()).toContain('polling stopped with an error');
+    await solo.close();
+  });
+});
