@@ -75,6 +75,8 @@ export class DistrictResolver {
   private readonly counties: { short: string; name: string; syl: string[] }[] = [];
   private readonly shortOf = new Map<string, string>();
   private readonly outside = new Set(OUTSIDE_CHONGQING);
+  /** Pinyin of places outside Chongqing (`beijing`), for the same "not a Chongqing district" answer. */
+  private readonly outsideLatin = new Map<string, string>();
   private readonly fuse: Fuse<{ name: string; full: string; initials: string }>;
 
   constructor(gazetteer: Gazetteer, aliases: readonly PlaceAlias[] = []) {
@@ -104,8 +106,12 @@ export class DistrictResolver {
       fuseRows.push({ name: d.name, full: keys.full, initials: keys.initials });
     }
     for (const [former, current] of Object.entries(FORMER_NAMES)) {
-      if (this.districts.includes(current)) this.add(former, { kind: 'district', name: current, district: current });
+      if (!this.districts.includes(current)) continue;
+      const c: PlaceCandidate = { kind: 'district', name: current, district: current };
+      this.add(former, c);
+      if (!this.latin.has(pinyinKeys(former).full)) this.addLatin(pinyinKeys(former).full, c);
     }
+    for (const name of OUTSIDE_CHONGQING) this.outsideLatin.set(pinyinKeys(name).full, name);
     for (const d of gazetteer.divisions) {
       if (d.level !== 'township') continue;
       const parent = d.parent ? byCode.get(d.parent) : undefined;
@@ -186,6 +192,8 @@ export class DistrictResolver {
     if (latin) {
       const hit = this.latin.get(latin);
       if (hit) return this.decide(hit, 'pinyin');
+      const outside = this.outsideLatin.get(latin) ?? this.outsideLatin.get(latin.replace(/(shi|sheng)$/, ''));
+      if (outside) return { status: 'not_chongqing', name: outside };
       if (latin.length >= 5) {
         const best = this.fuse.search(latin)[0];
         const place = best ? { kind: 'district' as const, name: best.item.name, district: best.item.name } : null;

@@ -35,6 +35,8 @@ describe('When a user names a district the way people type it', () => {
     ['石柱', '石柱土家族自治县'],
     ['石柱县', '石柱土家族自治县'],
     ['潼南区发展改革委', '潼南区'],
+    ['kaixian', '开州区'],
+    ['shapingba', '沙坪坝区'],
   ])('%s resolves to %s', (query, district) => {
     expect(districtOf(resolver.resolve(query))).toBe(district);
   });
@@ -59,6 +61,7 @@ describe('When the name is not one district', () => {
   it('tells 北京 apart from Chongqing instead of guessing 北碚', () => {
     expect(resolver.resolve('北京')).toEqual({ status: 'not_chongqing', name: '北京' });
     expect(resolver.resolve('成都市').status).toBe('not_chongqing');
+    expect(resolver.resolve('beijing')).toEqual({ status: 'not_chongqing', name: '北京' });
   });
 
   it('asks which 走马 was meant: three townships in three districts share the name', () => {
