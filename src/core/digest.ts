@@ -19,6 +19,10 @@ export const DigestSchema = z.object({
   sectionId: z.string(),
   headline: z.string().nullable(),
   speaker: z.object({ name: z.string(), role: z.string(), org: z.string() }).nullable(),
+  /** Others named in the section: shown when there is no speaker (continuation sections). */
+  people: z.array(z.object({ name: z.string(), role: z.string(), org: z.string() })),
+  /** Names of the section's topics, strongest first. */
+  topics: z.array(z.string()),
   /** The section's most informative sentences, in reading order; plain text. */
   sentences: z.array(z.string()),
   /** Numbers as written in the section (`2.6万亿元`), deduplicated. */
@@ -150,16 +154,25 @@ export function bestSentences(section: Section, terms: readonly string[], max = 
   return chosen.sort((a, b) => a.index - b.index).map((s) => s.text);
 }
 
-/** The report's "今日数字" for a date: every chat sees the same number that day, a different one the next. */
+/**
+ * The report's "今日数字" for a date: the same number for every chat that day (a different one the next),
+ * except that a chat whose own section quotes it gets the next one instead.
+ */
 export function numberOfTheDay(report: Report, date: LocalDate, avoid: readonly string[] = []): { text: string; context: string } | null {
   const all = report.sections.flatMap((s) => s.figures);
   if (all.length === 0) return null;
   // Written-out digits with a unit (`2.6万亿元`, `15%`) make a better headline number than `五个` or `一批`.
   const striking = all.filter((f) => /\d/.test(f.text) && f.unit !== '');
-  const base = striking.length > 0 ? striking : all;
-  const fresh = base.filter((f) => !avoid.includes(f.text));
-  const pool = fresh.length > 0 ? fresh : base;
-  const figure = pool[hash32(date) % pool.length]!;
+  const pool = striking.length > 0 ? striking : all;
+  const start = hash32(date) % pool.length;
+  let figure = pool[start]!;
+  for (let i = 0; i < pool.length; i++) {
+    const candidate = pool[(start + i) % pool.length]!;
+    if (!avoid.includes(candidate.text)) {
+      figure = candidate;
+      break;
+    }
+  }
   return { text: figure.text, context: clauseAround(figure.context, figure.text) };
 }
 
@@ -196,6 +209,8 @@ export function composeDigest(report: Report, input: ComposeInput): Digest | nul
     sectionId: section.id,
     headline: section.headline,
     speaker: section.speaker ? { ...(section.speaker satisfies Person) } : null,
+    people: section.people.slice(0, 3).map((p) => ({ ...p })),
+    topics: section.topics.map((id) => report.topics.find((t) => t.id === id)?.name ?? id),
     sentences: bestSentences(section, filterTerms(report, input.filter)),
     figures,
     number: numberOfTheDay(report, input.date, figures),

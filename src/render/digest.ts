@@ -14,6 +14,9 @@ export function renderDigestHtml(digest: Digest, maxChars = MAX_MESSAGE_CHARS): 
   head.push(`<b>📰 每日摘要 · ${escapeHtml(digest.date)}</b>`);
   if (digest.headline) head.push(`<b>${escapeHtml(truncate(digest.headline, HEADLINE_CHARS))}</b>`);
   if (digest.speaker) head.push(`<i>${escapeHtml(truncate(personLabel(digest.speaker), HEADLINE_CHARS))}</i>`);
+  // A continuation section has neither headline nor speaker: say what it is about and who it names.
+  if (!digest.headline && digest.topics.length > 0) head.push(`<b>${escapeHtml(truncate(digest.topics.slice(0, 3).join(' · '), 60))}</b>`);
+  if (!digest.speaker && digest.people.length > 0) head.push(`<i>提到：${escapeHtml(truncate(digest.people.map(personLabel).join('、'), HEADLINE_CHARS))}</i>`);
 
   const tail: string[] = [];
   if (digest.figures.length > 0) tail.push(`<b>文中数字</b>：${digest.figures.map((f) => escapeHtml(truncate(f, 40))).join(' · ')}`);
@@ -46,6 +49,8 @@ export function renderDigestPlain(digest: Digest): string {
   const lines: string[] = [`每日摘要 · ${digest.date} · ${digest.sectionId}`];
   if (digest.headline) lines.push(digest.headline);
   if (digest.speaker) lines.push(personLabel(digest.speaker));
+  if (!digest.headline && digest.topics.length > 0) lines.push(digest.topics.join(' · '));
+  if (!digest.speaker && digest.people.length > 0) lines.push(`提到：${digest.people.map(personLabel).join('、')}`);
   for (const s of digest.sentences) lines.push(`• ${s}`);
   if (digest.figures.length > 0) lines.push(`文中数字：${digest.figures.join(' · ')}`);
   if (digest.number) lines.push(`今日数字：${digest.number.text} — ${truncate(digest.number.context, NUMBER_CONTEXT_CHARS)}`);
