@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import * as OpenCC from 'opencc-js';
 import { describe, expect, it } from 'vitest';
 import { DistrictResolver, type PlaceMatch } from '../../src/core/district-resolver.ts';
 import { GazetteerSchema, PlaceAliasesSchema } from '../../src/core/gazetteer.ts';
@@ -93,4 +94,22 @@ describe('When the name is not one district', () => {
   it('does not fuzzily match a two-character name that differs by a non-homophone', () => {
     expect(resolver.resolve('潼北').status).toBe('unknown');
   });
+});
+
+describe('Every one of the 38 district/county units', () => {
+  const s2t = OpenCC.Converter({ from: 'cn', to: 'tw' });
+  const counties = gazetteer.divisions.filter((d) => d.level === 'county');
+
+  it('is 38 units', () => {
+    expect(counties).toHaveLength(38);
+  });
+
+  it.each(counties.map((d) => [d.name, d.short ?? '', d.pinyin ?? ''] as const))(
+    '%s resolves from its full name, short name, traditional form and pinyin',
+    (name, short, pinyin) => {
+      for (const q of [name, short, s2t(name), s2t(short), pinyin, pinyin.toUpperCase(), pinyin.replace(/\s+/g, '')]) {
+        expect(districtOf(resolver.resolve(q)), q).toBe(name);
+      }
+    },
+  );
 });
