@@ -162,6 +162,7 @@ async function main(): Promise<void> {
     const byChat2 = countBy(arrivals);
     let groupsOverLimit = 0;
     for (const g of groups) if (windowsOver(byChat2.get(String(g)) ?? [], DEFAULT_RATE_LIMITS.perGroupPerMinute, 60_000) > 0) groupsOverLimit++;
+    log(`phase 2: messages per group: ${groups.map((g) => byChat2.get(String(g))?.length ?? 0).join(' ')} (limit ${DEFAULT_RATE_LIMITS.perGroupPerMinute}/min)`);
     for (const [chat, list] of byChat2) if (windowsOver(list, DEFAULT_RATE_LIMITS.perChatPerSecond, 1000) > 0) log(`chat ${chat} got two messages within a second`);
     // Ledger and arrivals must agree: `sent` rows the API never saw are lost, arrivals beyond the rows are duplicates.
     for (const job of jobs2) {
