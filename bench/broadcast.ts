@@ -137,16 +137,17 @@ async function main(): Promise<void> {
     log(`phase 1: ${p1.summary.sent} sent in ${p1.seconds.toFixed(2)} s = ${uncapped.toFixed(0)} msg/s`);
     store1.close();
 
-    // Phase 2: real limits for `seconds`; ten groups with many dates queued first, so the per-group limit is exercised.
+    // Phase 2: real limits for `seconds`. Thirty groups with a month of dates each compete with private chats, so the
+    // per-group limit (20/min) binds while the global cap stays saturated.
     const store2 = tempStore();
     const jobs2: DigestJob[] = [];
-    const groups = Array.from({ length: 10 }, (_, g) => -100 - g);
+    const groups = Array.from({ length: 30 }, (_, g) => -100 - g);
     for (const g of groups) store2.subscribe({ chatId: g, chatType: 'group', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
-    for (let d = 0; d < 40; d++) {
+    for (let d = 0; d < 30; d++) {
       const date = new Date(at + d * 86_400_000).toISOString().slice(0, 10);
       for (const g of groups) jobs2.push({ chatId: g, date });
     }
-    const privates = Math.ceil(seconds * DEFAULT_RATE_LIMITS.globalPerSecond * 1.3);
+    const privates = Math.ceil(seconds * DEFAULT_RATE_LIMITS.globalPerSecond * 0.72);
     for (let i = 0; i < privates; i++) {
       store2.subscribe({ chatId: 50_000 + i, chatType: 'private', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
       jobs2.push({ chatId: 50_000 + i, date: '2022-06-03' });

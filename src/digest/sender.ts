@@ -252,7 +252,14 @@ export class DigestSender {
         continue;
       }
       heap.pop();
-      const next = await this.attempt(top, summary);
+      let next: Entry | null = null;
+      try {
+        next = await this.attempt(top, summary);
+      } catch (err) {
+        // A bug or a storage error for one chat must not end the broadcast for everyone else.
+        summary.failed++;
+        this.emit({ type: 'failed', chatId: top.job.chatId, date: top.job.date, reason: `unexpected: ${err instanceof Error ? err.message : String(err)}` });
+      }
       if (next) heap.push(next);
       if (summary.fatal) break;
     }

@@ -202,6 +202,24 @@ describe('When Telegram pushes back', () => {
   });
 });
 
+describe('When something unexpected breaks for one chat', () => {
+  it('the other chats still get their digests', async () => {
+    const { api, scheduler, subscribe, store, events } = await setup({
+      sender: {
+        compose: (sub, date, pinned) => {
+          if (sub.chatId === 2) throw new Error('compose bug');
+          return makeCompose(report, store)(sub, date, pinned);
+        },
+      },
+    });
+    for (const chatId of [1, 2, 3]) subscribe(chatId);
+    expect(await scheduler.tick()).toMatchObject({ sent: 2, failed: 1 });
+    expect(api.sent(1)).toHaveLength(1);
+    expect(api.sent(3)).toHaveLength(1);
+    expect(events.find((e) => e.type === 'failed')).toMatchObject({ chatId: 2, reason: 'unexpected: compose bug' });
+  });
+});
+
 describe('When many chats are due at once', () => {
   it('never sends more than 30 messages in any one-second window', async () => {
     const { scheduler, subscribe, events } = await setup();
