@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Telegram } from 'telegraf';
+import { FakeBotApi } from '../support/fake-bot-api.ts';
+import { classifyError } from '../../src/digest/sender.ts';
+import { telegramSendApi } from '../../src/digest/telegram.ts';
+
+let api: FakeBotApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+async function failure(fault: Parameters<FakeBotApi['fail']>[1]) {
+  api ??= await FakeBotApi.start();
+  api.clearFaults();
+  api.fail({ method: 'sendMessage' }, fault);
+  const send = telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot }), 300);
+  try {
+    await send.sendMessage(1, 'x');
+  } catch (err) {
+    return classifyError(err);
+  }
+  throw new Error('expected the send to fail');
+}
+
+describe('Errors from the Bot API, as the sender reads them', () => {
+  it('429 means wait retry_after seconds', async () => {
+    expect(await failure({ kind: 'retry_after', seconds: 12 })).toMatchObject({ kind: 'retry_after', ms: 12_000 });
+  });
+
+  it('5xx and dropped connections are transient', async () => {
+    expect((await failure({ kind: 'server_error', code: 502 })).kind).toBe('transient');
+    expect((await failure({ kind: 'network' })).kind).toBe('transient');
+  });
+
+  it('a request that hangs is abandoned after the timeout and counted as transient', async () => {
+    const started = Date.now();
+    expect((await failure({ kind: 'delay', ms: 3000 })).kind).toBe('transient');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('blocked, kicked and missing chats are gone for good; a migrated group names its new id', async () => {
+    expect(await failure({ kind: 'blocked' })).toMatchObject({ kind: 'gone', reason: '403: Forbidden: bot was blocked by the user' });
+    expect((await failure({ kind: 'kicked' })).kind).toBe('gone');
+    expect((await failure({ kind: 'chat_not_found' })).kind).toBe('gone');
+    expect(await failure({ kind: 'migrate', toChatId: -1009 })).toMatchObject({ kind: 'migrate', toChatId: -1009 });
+  });
+
+  it('any other 400 is a rejected message, and a bad token stops the run', async () => {
+    expect((await failure({ kind: 'bad_request', description: "can't parse entities" })).kind).toBe('rejected');
+    await api?.close();
+    api = await FakeBotApi.start({ token: '1:OTHER' });
+    const send = telegramSendApi(new Telegram('2:WRONG', { apiRoot: api.apiRoot }));
+    await expect(send.sendMessage(1, 'x').catch((e: unknown) => Promise.reject(new Error(classifyError(e).kind)))).rejects.toThrow('fatal');
+  });
+});
