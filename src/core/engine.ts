@@ -458,8 +458,14 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       if (score > 0) hits.push({ n, score });
     });
     const exact = hits.some((h) => h.score >= 2.5);
-    // Without an exact value, only the nearest figures: `42%` → 42.1%, not every percentage within 5%.
-    const kept = exact ? hits.filter((h) => h.score >= 2.5 || h.score === 1) : hits.filter((h) => h.score === 1 || (h.score < 2.5 && h.score > 1 && Math.abs(2 - h.score - nearest * 10) < 1e-9));
+    // The same value in the unit the user typed (`30分钟`) beats that value in another unit (`30条`).
+    const sameUnit = hits.some((h) => h.score > 3.05);
+    // Without an exact value, only the nearest figures: `40%` → 40.2%, not every percentage within 5%.
+    const kept = sameUnit
+      ? hits.filter((h) => h.score > 3.05)
+      : exact
+        ? hits.filter((h) => h.score >= 2.5 || h.score === 1)
+        : hits.filter((h) => h.score === 1 || (h.score < 2.5 && h.score > 1 && Math.abs(2 - h.score - nearest * 10) < 1e-9));
     if (kept.length === 0) {
       const examples = figures.slice(0, 6).map((f) => f.figure.text);
       return base('figures', q, 'no_match', `报道中没有与“${q}”相符的数字。可以试试：${examples.join('、')}。`, { suggestions: examples });

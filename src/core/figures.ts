@@ -30,6 +30,11 @@ function smallNumber(text: string): number | null {
  */
 export function parseFigureQuery(raw: string): FigureQuery | null {
   const q = raw.normalize('NFKC').replace(/\s+/g, '').replace(/(?<=\d),(?=\d{3})/g, '');
+  const percent = /^百分之(.+)$/.exec(q);
+  if (percent) {
+    const v = smallNumber(percent[1] ?? '');
+    return v === null ? null : { value: v, unit: '%' };
+  }
   const frac = /^(.+?)分之(.+)$/.exec(q);
   if (frac) {
     const den = smallNumber(frac[1] ?? '');
@@ -53,11 +58,11 @@ export function parseFigureQuery(raw: string): FigureQuery | null {
 export function valueDistance(q: FigureQuery, f: Figure): number {
   if (q.unit === '%' && f.unit !== '%') return 1;
   const candidates = [f.value];
-  // Percentages may be stored as 42.1 or as 0.421; compare with both readings.
-  if (f.unit === '%') candidates.push(f.value * 100);
+  // Percentages may be stored as 42.1 or as 0.421, and asked for either way; compare every reading.
+  if (f.unit === '%') candidates.push(f.value * 100, f.value / 100);
   let best = 1;
   for (const v of candidates) {
-    const max = f.valueMax !== undefined ? (f.unit === '%' && v !== f.value ? f.valueMax * 100 : f.valueMax) : v;
+    const max = f.valueMax !== undefined ? f.valueMax * (v / (f.value || 1)) : v;
     if (q.value >= v && q.value <= max) return 0;
     const d = Math.min(Math.abs(q.value - v), Math.abs(q.value - max)) / Math.max(Math.abs(q.value), Math.abs(v), 1e-12);
     best = Math.min(best, d);

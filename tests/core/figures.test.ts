@@ -63,3 +63,13 @@ describe('valueDistance', () => {
     expect(valueDistance(parseFigureQuery('42.1%')!, fig(0.421, '%'))).toBeLessThan(1e-9);
   });
 });
+
+describe('Percentages written out or as ratios', () => {
+  it('reads 百分之四十二 as 42%', () => {
+    expect(parseFigureQuery('百分之四十二')).toEqual({ value: 42, unit: '%' });
+  });
+
+  it('matches a ratio query (0.421) to a percentage stored as 42.1', () => {
+    expect(valueDistance(parseFigureQuery('0.421')!, fig(42.1, '%'))).toBeLessThan(1e-9);
+  });
+});

@@ -100,6 +100,8 @@ const judged: Judged[] = [
   ['figures', '28.9%', 钟熙],
   ['figures', '25万人次', 黎勇],
   ['figures', '23条', 黄发文],
+  ['figures', '30分钟', 金海军],
+  ['figures', '百分之四十二', 金海军],
   // /search: free text, multi-word, stitched phrases, near misses, traditional
   ['search', '侧面碰撞', 崔淑娟],
   ['search', '磁器口古镇 5A', 吴超],
@@ -165,6 +167,13 @@ describe('The judged answers that are not results', () => {
       expect.arrayContaining([expect.stringContaining('农业农村'), expect.stringContaining('生态环境')]),
     );
     expect(answer.message).toMatch(/2 位/);
+  });
+
+  it('keeps to the unit typed when that value exists in it (30分钟, not 30条)', () => {
+    const answer = engine.answer('figures', '30分钟');
+    const units = answer.results.flatMap((r) => r.figures.map((f) => f.unit));
+    expect(units.length).toBeGreaterThan(0);
+    expect(new Set(units)).toEqual(new Set(['分钟']));
   });
 
   it('names the nearest figure when none is exactly the value asked for', () => {
