@@ -18,13 +18,14 @@ import { MemorySubscriptionStore } from '../../src/store/memory.ts';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { virtualClock } from '../digest/clock.ts';
 import { fixtureReport } from '../digest/fixture.ts';
+import { loadEngine } from '../../src/load-engine.ts';
 
 const report = fixtureReport();
 const FILTERS: Record<string, DigestFilter> = {
   就业: { kind: 'topic', id: 'employment', label: '就业' },
   潼南: { kind: 'district', id: '潼南区', label: '潼南区' },
 };
-const engine: Engine = {
+const scripted: Engine = {
   answer: (command, query) => ({ command, query, status: 'no_match', resolved: null, message: '没有找到。', suggestions: [], results: [] }),
   resolveFilter: (q) => FILTERS[q.trim()] ?? null,
 };
@@ -41,8 +42,9 @@ afterEach(async () => {
 });
 
 /** 2022-06-03 07:00 in Asia/Shanghai. */
-async function setup() {
-  api = await FakeBotApi.start();
+async function setup(real?: { report: typeof report; engine: Engine }) {
+  const { report, engine } = real ?? { report: fixtureReport(), engine: scripted };
+  api = await FakeBotApi.start({ strictHtml: true });
   const store = new MemorySubscriptionStore();
   const clock = virtualClock('2022-06-02T23:00:00Z');
   const logger = createLogger({ level: 'silent', token: api.token, destination: new Writable({ write: (_c, _e, done) => done() }) });
@@ -63,7 +65,7 @@ async function setup() {
   };
   const dm = (text: string) => send({ id: USER.id, type: 'private', first_name: USER.first_name }, USER, text);
   const group = (text: string, from: Record<string, unknown> = ADMIN, extra: Record<string, unknown> = {}) => send(GROUP, from, text, extra);
-  return { api, store, clock, bot, dm, group };
+  return { api, store, clock, bot, dm, group, report };
 }
 
 describe('In a private chat', () => {
@@ -130,7 +132,7 @@ describe('In a private chat', () => {
     expect(await dm('/digest')).toBe(shown);
     expect(store.delivery(USER.id, '2022-06-03')).toBeNull();
     clock.set('2022-06-03T00:00:00Z');
-    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(report, store), clock });
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
     await sender.run([{ chatId: USER.id, date: '2022-06-03' }]);
     expect(api.sentTexts(USER.id).at(-1)).toBe(shown);
   });
@@ -187,5 +189,17 @@ describe('In a group', () => {
     await group('/subscribe 潼南');
     expect(await group('/subscription', USER)).toContain('只看“潼南区”');
     expect(await group('/digest', USER)).toContain('筛选：潼南区');
+  });
+});
+
+describe('With the real report and search engine', () => {
+  it('/subscribe 7点半 tongnan resolves the district as fuzzily as the search commands, and /digest quotes a 潼南 section', async () => {
+    const real = loadEngine();
+    const { dm, store } = await setup(real);
+    expect(await dm('/subscribe 7点半 tongnan')).toContain('只看“潼南区”');
+    expect(store.get(USER.id)).toMatchObject({ minutes: 450, filter: { kind: 'district', id: '潼南区' } });
+    const digest = await dm('/digest');
+    expect(digest).toContain('潼南');
+    expect(validateTelegramHtml(digest)).toEqual([]);
   });
 });

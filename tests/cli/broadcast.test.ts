@@ -32,7 +32,7 @@ function tempDir(): string {
 
 describe('npm run broadcast', () => {
   it('--dry-run prints who would get what and sends nothing, writes nothing', async () => {
-    api = await FakeBotApi.start();
+    api = await FakeBotApi.start({ strictHtml: true });
     const store = new MemorySubscriptionStore();
     store.subscribe({ chatId: 1, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
     store.subscribe({ chatId: -5, chatType: 'group', minutes: 420, timezone: 'Asia/Shanghai', filter: { kind: 'district', id: '潼南区', label: '潼南区' } }, 0);
@@ -49,7 +49,7 @@ describe('npm run broadcast', () => {
   });
 
   it('sends the due digests once and a second run sends nothing', async () => {
-    api = await FakeBotApi.start();
+    api = await FakeBotApi.start({ strictHtml: true });
     const store = new MemorySubscriptionStore();
     for (const chatId of [1, 2, -3]) store.subscribe({ chatId, chatType: chatId > 0 ? 'private' : 'group', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
     const config = parseConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot });
@@ -69,7 +69,7 @@ describe('When the broadcast process is killed mid-way and restarted', () => {
   const CHATS = 1000;
 
   async function prepare() {
-    api = await FakeBotApi.start({ lean: true });
+    api = await FakeBotApi.start({ lean: true, strictHtml: true });
     const dir = tempDir();
     const reportPath = join(dir, 'report.json');
     writeFileSync(reportPath, JSON.stringify(report));

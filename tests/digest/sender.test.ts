@@ -24,7 +24,7 @@ afterEach(async () => {
 const EIGHT_AM = '2022-06-03T00:00:00Z';
 
 async function setup(options: { start?: string; sender?: Partial<SenderOptions> } = {}) {
-  api = await FakeBotApi.start();
+  api = await FakeBotApi.start({ strictHtml: true });
   const store = new MemorySubscriptionStore();
   const clock = virtualClock(options.start ?? EIGHT_AM);
   const events: Array<SendEvent & { at: number }> = [];
@@ -232,7 +232,7 @@ describe('When many chats are due at once', () => {
   });
 
   it('a graceful stop lets the message in flight finish and leaves the rest due, so nothing is lost or repeated', async () => {
-    api = await FakeBotApi.start();
+    api = await FakeBotApi.start({ strictHtml: true });
     const store = new MemorySubscriptionStore();
     const make = () =>
       new DigestSender({ store, api: telegramSendApi(new Telegram(api!.token, { apiRoot: api!.apiRoot })), compose: makeCompose(report, store), clock: systemClock, limits: { globalPerSecond: 1000, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 0 } });

@@ -4,8 +4,8 @@ import { FakeBotApi } from './fake-bot-api.ts';
 
 let api: FakeBotApi;
 
-async function setup(): Promise<{ api: FakeBotApi; telegram: Telegram }> {
-  api = await FakeBotApi.start();
+async function setup(options: Parameters<typeof FakeBotApi.start>[0] = {}): Promise<{ api: FakeBotApi; telegram: Telegram }> {
+  api = await FakeBotApi.start(options);
   return { api, telegram: new Telegram(api.token, { apiRoot: api.apiRoot }) };
 }
 
@@ -74,5 +74,13 @@ describe('the fake Bot API', () => {
     const id = api.pushUpdate({ message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '/start' } });
     expect((await pending).map((u) => u.update_id)).toEqual([id]);
     expect(await telegram.getUpdates(0, 100, id + 1, undefined)).toEqual([]);
+  });
+
+  it('in strict mode rejects broken HTML and over-long texts as Telegram would', async () => {
+    const { api, telegram } = await setup({ strictHtml: true });
+    expect((await errorOf(telegram.sendMessage(1, '<b>open', { parse_mode: 'HTML' }))).description).toMatch(/can't parse entities/);
+    expect((await errorOf(telegram.sendMessage(1, 'x'.repeat(4097)))).description).toMatch(/message is too long/);
+    await telegram.sendMessage(1, '<b>ok</b> &amp; fine', { parse_mode: 'HTML' });
+    expect(api.sent()).toHaveLength(1);
   });
 });

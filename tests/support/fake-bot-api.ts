@@ -14,6 +14,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
 
 /** A fault the server can answer with instead of the normal result. */
 export type Fault =
@@ -63,6 +64,8 @@ export interface FakeBotApiOptions {
   maxPollMs?: number;
   /** Don't keep params of sendMessage calls (memory for 10,000+ message benchmarks). */
   lean?: boolean;
+  /** Reject texts like Telegram does: over 4,096 characters, or invalid HTML with `parse_mode: 'HTML'` (400). */
+  strictHtml?: boolean;
 }
 
 interface FaultRule extends FaultMatch {
@@ -95,6 +98,7 @@ export class FakeBotApi {
   private readonly listeners = new Set<(call: RecordedCall) => void>();
   private readonly maxPollMs: number;
   private readonly lean: boolean;
+  private readonly strictHtml: boolean;
   private nextUpdateId = 1;
   private nextMessageId = 1;
   private seq = 0;
@@ -105,6 +109,7 @@ export class FakeBotApi {
     this.username = options.username ?? 'report_test_bot';
     this.maxPollMs = options.maxPollMs ?? 500;
     this.lean = options.lean ?? false;
+    this.strictHtml = options.strictHtml ?? false;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 30_000;
     this.server.on('connection', (socket) => {
@@ -257,6 +262,15 @@ export class FakeBotApi {
           });
         case 'bad_request':
           return finish(400, { ok: false, error_code: 400, description: `Bad Request: ${fault.description}` });
+      }
+    }
+
+    if (this.strictHtml && (method === 'sendMessage' || method === 'editMessageText')) {
+      const text = String(params['text'] ?? '');
+      const problems = params['parse_mode'] === 'HTML' ? validateTelegramHtml(text) : text.length > 4096 ? ['message is too long'] : [];
+      if (problems.length > 0) {
+        const description = problems.some((p) => /long|over \d+/.test(p)) ? 'message is too long' : `can't parse entities: ${problems[0]}`;
+        return finish(400, { ok: false, error_code: 400, description: `Bad Request: ${description}` });
       }
     }
 
