@@ -117,6 +117,11 @@ const judged: Judged[] = [
   ['search', '政协委员', 政协],
   ['search', '链长制', 钟熙],
   ['search', '公益性岗位', 黎勇],
+  // one wrong character, often a homophone
+  ['search', '归元小镇', 李鹏程],
+  ['search', '新能源骑车', 钟熙],
+  ['search', '碧水保位战', 刘明生态],
+  ['search', '富春山居途', 刘明农业],
 ];
 
 describe('The judged query set', () => {
