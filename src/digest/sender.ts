@@ -96,6 +96,10 @@ export interface RunSummary {
   lockedBy: string | null;
 }
 
+function emptySummary(): RunSummary {
+  return { sent: 0, failed: 0, dropped: 0, deactivated: 0, migrated: 0, skipped: 0, left: 0, fatal: null, lockedBy: null };
+}
+
 interface Entry {
   job: DigestJob;
   notBefore: number;
@@ -184,7 +188,8 @@ export class DigestSender {
   /** Send the jobs, rate-limited; resolves when all are done or the sender is stopped. Runs never overlap. */
   run(jobs: readonly DigestJob[]): Promise<RunSummary> {
     if (this.running) throw new Error('DigestSender.run: a run is already in progress; await it or stop() first');
-    this.stopping = false;
+    // After stop() nothing more goes out (shutdown may race a last scheduler wake-up): the jobs stay due.
+    if (this.stopping) return Promise.resolve({ ...emptySummary(), left: jobs.length });
     this.wake = new AbortController();
     const p = this.loop(jobs).finally(() => {
       this.running = null;
@@ -193,7 +198,7 @@ export class DigestSender {
     return p;
   }
 
-  /** Graceful stop: the message in flight finishes and is recorded; queued jobs stay due for the next run. */
+  /** Graceful stop, for good: the message in flight finishes and is recorded; queued jobs stay due for the next process. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake.abort();
@@ -205,7 +210,7 @@ export class DigestSender {
   }
 
   private async loop(jobs: readonly DigestJob[]): Promise<RunSummary> {
-    const summary: RunSummary = { sent: 0, failed: 0, dropped: 0, deactivated: 0, migrated: 0, skipped: 0, left: 0, fatal: null, lockedBy: null };
+    const summary = emptySummary();
     const { lease } = this.opts;
     if (lease && !lease.acquire()) {
       summary.lockedBy = lease.holder() ?? 'another process';

@@ -249,6 +249,7 @@ describe('When many chats are due at once', () => {
     await stopped;
     expect(store.delivery(5, '2022-06-03')?.status).toBe('sent'); // the one in flight completed
     expect(summary.left).toBeGreaterThan(0);
+    expect(await sender.run(jobs)).toMatchObject({ sent: 0, left: 20 }); // a stopped sender sends nothing more
     const rest = await make().run(jobs);
     expect(rest.sent).toBe(summary.left);
     for (let i = 1; i <= 20; i++) expect(api.sent(i)).toHaveLength(1);
