@@ -563,6 +563,9 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
         return answerFigures(q);
       case 'search':
         return answerSearch(q);
+      default:
+        // Only reachable from untyped callers; answer as a search rather than return nothing.
+        return answerSearch(q);
     }
   }
 
@@ -570,9 +573,9 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     answer(command, query) {
       try {
         return answerUnsafe(command, query);
-      } catch (err) {
-        // A bug must not take the bot down; the user gets a sentence, the bug shows in tests (message below).
-        return base(command, cleanQuery(String(query), opts.maxQueryLength), 'no_match', `内部错误，请换个说法再试。（${(err as Error).message}）`);
+      } catch {
+        // A bug must not take the bot down: the user gets a sentence (tests fail on it), never a stack trace.
+        return base(command, cleanQuery(String(query), opts.maxQueryLength), 'no_match', '内部错误，请换个说法再试。');
       }
     },
     resolveFilter(query) {
