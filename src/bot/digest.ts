@@ -29,7 +29,7 @@ export interface DigestBotDeps {
 }
 
 export const DIGEST_TEXT = Object.freeze({
-  usage: `用法：${code('/subscribe')}（每天 08:00）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}。`,
+  usage: `用法：${code('/subscribe')}（每天 08:00）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；${code('/subscribe 全部')} 取消筛选。`,
   adminsOnly: '只有群管理员可以更改本群的每日摘要订阅。',
   anonymous: '你正以匿名管理员身份发言，我无法确认你的权限。请切换为以个人身份发言后再试，或私聊我为自己订阅。',
   checkFailed: '暂时无法确认你的管理员身份（Telegram 接口出错），为安全起见没有做任何更改，请稍后再试。',
@@ -76,6 +76,9 @@ class AdminCache {
     this.entries.set(key, { admin, until: now + this.ttlMs });
   }
 }
+
+/** `/subscribe 全部` clears the filter. */
+const ALL = /^(全部|所有|全部内容|不限|all)$/i;
 
 type AdminVerdict = 'ok' | 'not_admin' | 'anonymous' | 'check_failed';
 
@@ -131,8 +134,11 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       await reply(ctx, `“${escapeHtml(args.badTime)}”不是有效的时间（00:00–23:59）。\n${DIGEST_TEXT.usage}`);
       return;
     }
-    let filter: DigestFilter | null = null;
-    if (args.filterQuery) {
+    const existing = deps.store.get(chat.id);
+    // Whatever is not given is kept from the chat's earlier subscription (even a stopped one: /subscribe restores it).
+    let filter: DigestFilter | null = existing?.filter ?? null;
+    if (args.filterQuery && ALL.test(args.filterQuery)) filter = null;
+    else if (args.filterQuery) {
       filter = deps.resolveFilter(args.filterQuery);
       if (!filter) {
         const topics = deps.report.topics.slice(0, 6).map((t) => t.name).join('、');
@@ -141,14 +147,12 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       }
     }
     if (!(await guard(ctx))) return;
-    const existing = deps.store.get(chat.id);
     const sub = deps.store.subscribe(
       {
         chatId: chat.id,
         chatType: chat.type as ChatType,
-        // `/subscribe 就业` keeps an existing time; a new subscription starts at the default.
-        minutes: args.minutes ?? (existing?.active ? existing.minutes : deps.defaultMinutes),
-        timezone: existing?.active ? existing.timezone : deps.timezone,
+        minutes: args.minutes ?? existing?.minutes ?? deps.defaultMinutes,
+        timezone: existing?.timezone ?? deps.timezone,
         filter,
       },
       deps.now(),

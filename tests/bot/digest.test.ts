@@ -93,6 +93,20 @@ describe('In a private chat', () => {
     expect(store.get(USER.id)?.filter?.id ?? null).toBe(district);
   });
 
+  it('changing only the time keeps the filter, changing only the filter keeps the time, and 全部 clears the filter', async () => {
+    const { dm, store } = await setup();
+    await dm('/subscribe 07:30 就业');
+    await dm('/subscribe 09:00');
+    expect(store.get(USER.id)).toMatchObject({ minutes: 540, filter: { id: 'employment' } });
+    await dm('/subscribe 潼南');
+    expect(store.get(USER.id)).toMatchObject({ minutes: 540, filter: { id: '潼南区' } });
+    await dm('/subscribe 全部');
+    expect(store.get(USER.id)).toMatchObject({ minutes: 540, filter: null });
+    await dm('/unsubscribe');
+    await dm('/subscribe'); // restores the stopped subscription as it was
+    expect(store.get(USER.id)).toMatchObject({ active: true, minutes: 540 });
+  });
+
   it.each(['/subscribe 25:00', '/subscribe abc', '/subscribe 7:61 就业'])('%s gets a usage answer and changes nothing', async (command) => {
     const { dm, store } = await setup();
     const text = await dm(command);
