@@ -61,7 +61,6 @@ interface PersonEntry {
   key: string;
   full: string;
   initials: string;
-  syl: string;
   /** Sections the person appears in, their own section (as speaker) first. */
   sections: number[];
 }
@@ -156,20 +155,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     });
   });
   // How strongly a section is about a topic: sentences naming the topic or a synonym (phrase lookups in the index).
-  const topicStrength = new Map<string, Map<number, number>>();
-  for (const t of topics) {
-    const counts = new Map<number, number>();
-    const seen = new Set<number>();
-    for (const term of t.terms) {
-      for (const sentence of index.sentencesWith(term)) {
-        if (seen.has(sentence)) continue;
-        seen.add(sentence);
-        const sec = index.sectionOf(sentence);
-        counts.set(sec, (counts.get(sec) ?? 0) + 1);
-      }
-    }
-    topicStrength.set(t.id, counts);
-  }
+  const topicStrength = new Map<string, Map<number, number>>(topics.map((t) => [t.id, sentenceCounts(t.terms)]));
   for (const [id, list] of topicSections) {
     const strength = topicStrength.get(id);
     const hits = (i: number): number => strength?.get(i) ?? 0;
@@ -190,7 +176,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       let e = personByKey.get(k);
       if (!e) {
         const pk = pinyinKeys(p.name);
-        e = { person: p, label: personLabel(p), key: nameKey(p.name), full: pk.full, initials: pk.initials, syl: pk.full, sections: [] };
+        e = { person: p, label: personLabel(p), key: nameKey(p.name), full: pk.full, initials: pk.initials, sections: [] };
         personByKey.set(k, e);
         people.push(e);
       }
@@ -398,7 +384,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
         score = 0.9 + 0.09 * (rest.length > 1 ? shared / (rest.length - 1) : 0);
       }
       else if (latin && (latin === e.full || latin === e.initials)) score = 0.95;
-      else if (qSyl && qSyl === e.syl && key.length === e.key.length) score = 0.85; // homophone name
+      else if (qSyl && qSyl === e.full && key.length === e.key.length) score = 0.85; // homophone name
       else if (e.key.includes(key) && key.length >= 1) score = key.length >= 2 ? 0.7 : 0.5;
       else if (latin && latin.length >= 2 && e.full.startsWith(latin)) score = 0.6;
       if (score > 0) matches.push({ e, score });
