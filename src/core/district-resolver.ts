@@ -1,6 +1,6 @@
 import Fuse from 'fuse.js';
 import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
-import { nameKey } from './normalize.ts';
+import { foldChar, nameKey as foldKey, type FoldChar } from './normalize.ts';
 import { latinKey, pinyinKeys, syllables } from './pinyin.ts';
 
 /** A place the query named: a district/county unit, a township in one, or a landmark in one. */
@@ -79,7 +79,11 @@ export class DistrictResolver {
   private readonly outsideLatin = new Map<string, string>();
   private readonly fuse: Fuse<{ name: string; full: string; initials: string }>;
 
-  constructor(gazetteer: Gazetteer, aliases: readonly PlaceAlias[] = []) {
+  private readonly nameKey: (text: string) => string;
+
+  constructor(gazetteer: Gazetteer, aliases: readonly PlaceAlias[] = [], fold: FoldChar = foldChar) {
+    this.nameKey = (text) => foldKey(text, fold);
+    const nameKey = this.nameKey;
     const byCode = new Map(gazetteer.divisions.map((d) => [d.code, d]));
     const countyRows = gazetteer.divisions.filter((d) => d.level === 'county');
     this.districts = countyRows.map((d) => d.name);
@@ -143,12 +147,12 @@ export class DistrictResolver {
   }
 
   private resolveAliasDistrict(name: string): string {
-    const hits = this.exact.get(nameKey(name))?.filter((c) => c.kind === 'district');
+    const hits = this.exact.get(this.nameKey(name))?.filter((c) => c.kind === 'district');
     return hits?.[0]?.district ?? name;
   }
 
   private add(name: string, c: PlaceCandidate): void {
-    const key = nameKey(name);
+    const key = this.nameKey(name);
     if (!key) return;
     const list = this.exact.get(key);
     if (!list) this.exact.set(key, [c]);
@@ -179,7 +183,7 @@ export class DistrictResolver {
 
   /** Resolve a place query; never throws. */
   resolve(query: string): PlaceMatch {
-    const key = nameKey(query);
+    const key = this.nameKey(query);
     if (!key) return { status: 'unknown' };
     const exact = this.exact.get(key);
     if (exact) return this.decide(exact, FORMER_NAMES[key] ? 'former' : 'exact');

@@ -3,7 +3,7 @@ import type { Answer, AnswerResult, AnswerStatus, Highlight, Resolved, SearchCom
 import { DistrictResolver, type PlaceCandidate } from './district-resolver.ts';
 import { parseFigureQuery, valueDistance } from './figures.ts';
 import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
-import { nameKey, normalize } from './normalize.ts';
+import { foldChar, nameKey, normalize, type FoldChar } from './normalize.ts';
 import { latinKey, pinyinKeys, syllables } from './pinyin.ts';
 import type { Figure, Person, Report, Section } from './report.ts';
 import { highlightExact, highlightTerms, TextIndex } from './text-index.ts';
@@ -20,6 +20,8 @@ export interface EngineOptions {
   minCoverage: number;
   /** Landmark aliases (data/place-aliases.json), mapped to districts. */
   placeAliases: readonly PlaceAlias[];
+  /** How text and queries are folded before matching, one character at a time (default: NFKC, 繁→简, lower-case). */
+  fold: FoldChar;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
@@ -28,6 +30,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   maxExcerptSentences: 3,
   minCoverage: 0.5,
   placeAliases: [],
+  fold: foldChar,
 });
 
 export interface ResolvedFilter {
@@ -79,9 +82,15 @@ interface TopicEntry {
 /** Build the search indexes over a report once; the returned engine answers commands synchronously. */
 export function createEngine(report: Report, gazetteer: Gazetteer, options?: Partial<EngineOptions>): Engine {
   const opts: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+  const fold = opts.fold;
+  const fnorm = (text: string): string => normalize(text, fold);
+  const fkey = (text: string): string => nameKey(text, fold);
   const sections = report.sections;
-  const resolver = new DistrictResolver(gazetteer, opts.placeAliases);
-  const index = new TextIndex(sections.map((s) => s.paragraphs));
+  const resolver = new DistrictResolver(gazetteer, opts.placeAliases, fold);
+  const index = new TextIndex(
+    sections.map((s) => s.paragraphs),
+    fold,
+  );
 
   // --- districts: which sections are about or mention each unit, ranked once here ---
   interface DistrictEntry {
@@ -102,12 +111,12 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       const list = districtSections.get(d) ?? [];
       list.push({ section: i, subject, score: 0 });
       districtSections.set(d, list);
-      const terms = districtTerms.get(d) ?? new Set([normalize(short)]);
-      for (const p of s.places) if (p.district === d) terms.add(normalize(p.name));
+      const terms = districtTerms.get(d) ?? new Set([fnorm(short)]);
+      for (const p of s.places) if (p.district === d) terms.add(fnorm(p.name));
       districtTerms.set(d, terms);
     }
   });
-  for (const a of opts.placeAliases) districtTerms.get(a.district)?.add(normalize(a.name));
+  for (const a of opts.placeAliases) districtTerms.get(a.district)?.add(fnorm(a.name));
   const kindRank = (s: Section | undefined): number => (s?.kind === 'speaker' ? 0 : s?.kind === 'lead' ? 1 : 2);
   /** Per section, how many sentences contain any of `terms` (phrase lookups in the index, no text scan). */
   const sentenceCounts = (terms: Iterable<string>): Map<number, number> => {
@@ -124,7 +133,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     return counts;
   };
   for (const [d, list] of districtSections) {
-    const short = normalize(resolver.shortName(d));
+    const short = fnorm(resolver.shortName(d));
     const named = sentenceCounts([short]);
     const mentions = sentenceCounts(districtTerms.get(d) ?? []);
     // Subject first; naming the district outright counts more than naming a landmark in it.
@@ -139,11 +148,11 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     return {
       id: t.id,
       name: t.name,
-      keys: [nameKey(t.name), ...t.synonyms.map(nameKey)],
+      keys: [fkey(t.name), ...t.synonyms.map(fkey)],
       full: pk.full,
       initials: pk.initials,
       synonymFull: t.synonyms.map((s) => pinyinKeys(s).full),
-      terms: [...new Set([t.name, ...t.synonyms].map(normalize))],
+      terms: [...new Set([t.name, ...t.synonyms].map(fnorm))],
     };
   });
   const topicSections = new Map<string, number[]>();
@@ -176,7 +185,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       let e = personByKey.get(k);
       if (!e) {
         const pk = pinyinKeys(p.name);
-        e = { person: p, label: personLabel(p), key: nameKey(p.name), full: pk.full, initials: pk.initials, sections: [] };
+        e = { person: p, label: personLabel(p), key: fkey(p.name), full: pk.full, initials: pk.initials, sections: [] };
         personByKey.set(k, e);
         people.push(e);
       }
@@ -190,7 +199,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
 
   // --- figures: flat list with folded text and context for word matching ---
   const figures = sections.flatMap((s, i) =>
-    s.figures.map((f) => ({ section: i, figure: f, text: nameKey(f.text), context: normalize(f.context) })),
+    s.figures.map((f) => ({ section: i, figure: f, text: fkey(f.text), context: fnorm(f.context) })),
   );
 
   // --- building results ---
@@ -207,7 +216,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   function makeResult(i: number, score: number, sentenceIds: number[], terms: readonly string[], o: ResultOptions): AnswerResult {
     const shownFigures = o.figures;
     const speaker = o.speaker;
-    const mark = o.mark === 'exact' ? highlightExact : highlightTerms;
+    const highlight = o.mark === 'exact' ? highlightExact : highlightTerms;
     const s = sectionPlain(i);
     const [from] = index.sentencesOf(i);
     let ids = [...new Set(sentenceIds)].slice(0, opts.maxExcerptSentences).sort((a, b) => a - b);
@@ -218,7 +227,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     for (const id of ids) {
       if (excerpt) excerpt += id === prev + 1 ? '' : ' … ';
       const text = index.sentenceText(id);
-      for (const [a, b] of mark(text, terms)) highlights.push([excerpt.length + a, excerpt.length + b]);
+      for (const [a, b] of highlight(text, terms, fold)) highlights.push([excerpt.length + a, excerpt.length + b]);
       excerpt += text;
       prev = id;
     }
@@ -236,7 +245,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     const [from, to] = index.sentencesOf(i);
     const scored: { id: number; n: number }[] = [];
     for (let id = from; id < to; id++) {
-      const t = normalize(index.sentenceText(id));
+      const t = fnorm(index.sentenceText(id));
       let n = 0;
       for (const term of terms) if (term && t.includes(term)) n++;
       if (n > 0) scored.push({ id, n });
@@ -250,7 +259,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   const examplePerson = sections.find((s) => s.speaker)?.speaker?.name ?? '';
   const exampleFigure = figures[0]?.figure.text ?? '';
   const exampleTopic = topics.find((t) => topicSections.has(t.id))?.name ?? topics[0]?.name ?? '';
-  const exampleWords = figures[0] ? nameKey(figures[0].figure.context).slice(0, 4) : exampleTopic;
+  const exampleWords = figures[0] ? fkey(figures[0].figure.context).slice(0, 4) : exampleTopic;
   const USAGE: Readonly<Record<SearchCommand, string>> = Object.freeze({
     district: `用法：/district 区县名，例如 /district ${exampleDistrict}（也可以输入镇街、地标或拼音）`,
     topic: `用法：/topic 话题，例如 /topic ${exampleTopic}`,
@@ -296,7 +305,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     let unnamed = '';
     if (place.kind !== 'district') {
       // A township or landmark query: sections naming that place first.
-      const specific = normalize(place.name);
+      const specific = fnorm(place.name);
       terms.unshift(specific);
       const naming = new Set(index.sentencesWith(specific).map((id) => index.sectionOf(id)));
       ranked = [...list].sort((a, b) => Number(naming.has(b.section)) - Number(naming.has(a.section)));
@@ -311,7 +320,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
 
   // --- /topic ---
   function resolveTopic(q: string): TopicEntry | null {
-    const key = nameKey(q);
+    const key = fkey(q);
     if (!key) return null;
     // Exact name first, then a synonym (the topic where it is listed earliest wins), then containment.
     const byName = topics.find((t) => t.keys[0] === key);
@@ -368,7 +377,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
 
   // --- /person ---
   function answerPerson(q: string): Answer {
-    const key = nameKey(q);
+    const key = fkey(q);
     const latin = latinKey(q);
     const qSyl = latin ? null : syllables(key).join('');
     const matches: { e: PersonEntry; score: number }[] = [];
@@ -378,7 +387,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       else if (key.includes(e.key)) {
         // Extra words (`张三主任`, `张三 生态环境局`): more if they describe this person's org or role.
         const rest = key.replace(e.key, '');
-        const about = nameKey(`${e.person.org}${e.person.role}`);
+        const about = fkey(`${e.person.org}${e.person.role}`);
         let shared = 0;
         for (let k = 0; k + 1 < rest.length; k++) if (about.includes(rest.slice(k, k + 2))) shared++;
         score = 0.9 + 0.09 * (rest.length > 1 ? shared / (rest.length - 1) : 0);
@@ -394,7 +403,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     }
     if (matches.length === 0 && key.length >= 2) {
       // No name matched: look for the words in people's org and role (`校长`, `纪委`).
-      for (const e of people) if (normalize(`${e.person.org}${e.person.role}`).includes(key)) matches.push({ e, score: 0.3 });
+      for (const e of people) if (fnorm(`${e.person.org}${e.person.role}`).includes(key)) matches.push({ e, score: 0.3 });
     }
     if (matches.length === 0) {
       const names = [...new Set(people.map((p) => p.person.name))];
@@ -407,7 +416,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     for (const { e, score } of matches) {
       for (const [k, i] of e.sections.entries()) {
         if (results.length >= opts.maxResults) break;
-        const hits = sentencesMentioning(i, [normalize(e.person.name)]);
+        const hits = sentencesMentioning(i, [fnorm(e.person.name)]);
         results.push(makeResult(i, score * 100 - k, hits, [e.person.name], { mark: 'exact', speaker: sectionPlain(i).speaker ?? e.person }));
       }
     }
@@ -423,8 +432,8 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   // --- /figures ---
   function answerFigures(q: string): Answer {
     const fq = parseFigureQuery(q);
-    const key = nameKey(q);
-    const words = normalize(q).split(/\s+/u).map(nameKey).filter(Boolean);
+    const key = fkey(q);
+    const words = fnorm(q).split(/\s+/u).map(fkey).filter(Boolean);
     type Hit = { n: number; score: number };
     const hits: Hit[] = [];
     let nearest = Infinity;
@@ -492,7 +501,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
 
   // --- /search ---
   function answerSearch(q: string, command: SearchCommand = 'search'): Answer {
-    const terms = normalize(q).split(/\s+/u).filter((t) => /[\p{L}\p{N}]/u.test(t));
+    const terms = fnorm(q).split(/\s+/u).filter((t) => /[\p{L}\p{N}]/u.test(t));
     if (terms.length === 0) {
       return base(command, q, 'no_match', `“${q}”里没有可以搜索的文字。${USAGE.search}`, { suggestions: topics.map((t) => t.name) });
     }
@@ -512,11 +521,11 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     }
     // Re-rank the best sentences: whole terms found verbatim beat scattered bigrams.
     const shortlist = hits.slice(0, 200);
-    const keyTerms = terms.map(nameKey).filter(Boolean);
+    const keyTerms = terms.map(fkey).filter(Boolean);
     const queryChars = [...new Set([...keyTerms.join('')])];
     const perSection = new Map<number, { score: number; ids: { id: number; score: number }[] }>();
     for (const h of shortlist) {
-      const text = nameKey(index.sentenceText(h.sentence));
+      const text = fkey(index.sentenceText(h.sentence));
       const phrase = keyTerms.filter((t) => text.includes(t)).length / keyTerms.length;
       const chars = queryChars.filter((c) => text.includes(c)).length / Math.max(1, queryChars.length);
       const score = h.coverage + 0.5 * phrase + 0.2 * chars;

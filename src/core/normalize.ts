@@ -4,6 +4,9 @@ import * as OpenCC from 'opencc-js';
 let t2s: ((s: string) => string) | null = null;
 const charCache = new Map<string, string>();
 
+/** How one character is folded for matching; injectable (EngineOptions.fold) so Chinese handling is one replaceable piece. */
+export type FoldChar = (ch: string) => string;
+
 /** Fold one character the way every text and query is folded: NFKC, traditional→simplified, lower-case. */
 export function foldChar(ch: string): string {
   const hit = charCache.get(ch);
@@ -25,12 +28,12 @@ export interface Folded {
 }
 
 /** Fold a whole string (NFKC, traditional→simplified, lower-case) and keep the offset map for highlighting. */
-export function foldWithMap(text: string): Folded {
+export function foldWithMap(text: string, fold: FoldChar = foldChar): Folded {
   const parts: string[] = [];
   const origin: number[] = [];
   let i = 0;
   for (const ch of text) {
-    const f = foldChar(ch);
+    const f = fold(ch);
     for (let k = 0; k < f.length; k++) origin.push(i);
     parts.push(f);
     i += ch.length;
@@ -40,16 +43,16 @@ export function foldWithMap(text: string): Folded {
 }
 
 /** Fold a string the way the index folds text: NFKC, traditional→simplified, lower-case. */
-export function normalize(text: string): string {
+export function normalize(text: string, fold: FoldChar = foldChar): string {
   // Joined from parts rather than `+=`, which would leave a rope of one node per character in the heap.
   const parts: string[] = [];
-  for (const ch of text) parts.push(foldChar(ch));
+  for (const ch of text) parts.push(fold(ch));
   return parts.join('');
 }
 
 /** Normalise and drop whitespace and punctuation: the key used to compare names (`沙坪 壩` → `沙坪坝`). */
-export function nameKey(text: string): string {
-  return normalize(text).replace(/[\s\p{P}\p{S}]+/gu, '');
+export function nameKey(text: string, fold: FoldChar = foldChar): string {
+  return normalize(text, fold).replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
 /** True for characters of Han script. */

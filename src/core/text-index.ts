@@ -1,4 +1,4 @@
-import { foldChar, foldWithMap } from './normalize.ts';
+import { foldChar, foldWithMap, type FoldChar } from './normalize.ts';
 
 /** A sentence of the report: where it sits, so its text is sliced from the paragraph only when shown. */
 export interface SentenceLocation {
@@ -56,10 +56,10 @@ export function splitSentences(paragraph: string): [number, number][] {
 }
 
 /** The folded word characters of a text as UTF-16 codes (one code per folded unit). */
-function foldedUnits(text: string, out: number[]): void {
+function foldedUnits(text: string, out: number[], fold: FoldChar): void {
   out.length = 0;
   for (const ch of text) {
-    const f = foldChar(ch);
+    const f = fold(ch);
     for (const u of f) if (isWord(u)) for (let k = 0; k < u.length; k++) out.push(u.charCodeAt(k));
   }
 }
@@ -91,7 +91,10 @@ export class TextIndex {
   private readonly stamp: Int32Array;
   private searchNo = 0;
 
-  constructor(private readonly paragraphs: readonly (readonly string[])[]) {
+  constructor(
+    private readonly paragraphs: readonly (readonly string[])[],
+    private readonly fold: FoldChar = foldChar,
+  ) {
     const sec: number[] = [];
     const par: number[] = [];
     const st: number[] = [];
@@ -122,7 +125,7 @@ export class TextIndex {
     let last: number[] = [];
     const units: number[] = [];
     const forEachBigram = (i: number, fn: (id: number, delta: number) => void): void => {
-      foldedUnits(this.sentenceText(i), units);
+      foldedUnits(this.sentenceText(i), units, this.fold);
       for (let k = 0; k + 1 < units.length; k++) {
         const key = ((units[k] ?? 0) << 16) | (units[k + 1] ?? 0);
         let id = this.ids.get(key);
@@ -202,7 +205,7 @@ export class TextIndex {
   /** Dense bigram ids of a query term (unknown bigrams get -1, so they still count against coverage). */
   termBigrams(term: string): number[] {
     const units: number[] = [];
-    foldedUnits(term, units);
+    foldedUnits(term, units, this.fold);
     const out: number[] = [];
     for (let k = 0; k + 1 < units.length; k++) out.push(this.ids.get(((units[k] ?? 0) << 16) | (units[k + 1] ?? 0)) ?? -1);
     return out;
@@ -211,7 +214,7 @@ export class TextIndex {
   /** Sentences containing every bigram of `term` (a cheap, near-exact phrase filter for names). */
   sentencesWith(term: string): number[] {
     const units: number[] = [];
-    foldedUnits(term, units);
+    foldedUnits(term, units, this.fold);
     if (units.length === 0) return [];
     if (units.length === 1) return this.search(term, 1, Number.MAX_SAFE_INTEGER).map((h) => h.sentence);
     const bigrams = [...new Set(this.termBigrams(term))];
@@ -267,7 +270,7 @@ export class TextIndex {
     const seen = new Set<number>();
     for (const term of terms) {
       const units: number[] = [];
-      foldedUnits(term, units);
+      foldedUnits(term, units, this.fold);
       if (units.length === 1) {
         const ids = this.byChar.get(units[0] ?? 0) ?? [];
         groups.push({ ids, weight: 1 });
@@ -317,12 +320,12 @@ export class TextIndex {
  * Character ranges of `text` covered by the query terms: runs where each adjacent pair of folded letters/digits is
  * one of the terms' bigrams (or, for a one-character term, that character). Offsets are into the original text.
  */
-export function highlightTerms(text: string, terms: readonly string[]): [number, number][] {
-  const folded = foldWithMap(text);
+export function highlightTerms(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
+  const folded = foldWithMap(text, fold);
   const pairs = new Set<string>();
   const singles = new Set<string>();
   for (const term of terms) {
-    const units = [...foldWithMap(term).text].filter((c) => isWord(c));
+    const units = [...foldWithMap(term, fold).text].filter((c) => isWord(c));
     if (units.length === 1 && units[0]) singles.add(units[0]);
     for (let k = 0; k + 1 < units.length; k++) pairs.add(`${units[k]}${units[k + 1]}`);
   }
@@ -364,11 +367,11 @@ export function mergeRanges(ranges: [number, number][]): [number, number][] {
 }
 
 /** Character ranges of `text` where one of `terms` occurs verbatim after folding (names, synonyms, figure texts). */
-export function highlightExact(text: string, terms: readonly string[]): [number, number][] {
-  const folded = foldWithMap(text);
+export function highlightExact(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
+  const folded = foldWithMap(text, fold);
   const ranges: [number, number][] = [];
   for (const term of terms) {
-    const t = foldWithMap(term).text;
+    const t = foldWithMap(term, fold).text;
     if (!t) continue;
     for (let at = folded.text.indexOf(t); at >= 0; at = folded.text.indexOf(t, at + t.length)) {
       ranges.push([folded.origin[at] ?? 0, folded.origin[at + t.length] ?? text.length]);

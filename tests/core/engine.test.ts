@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AnswerSchema, SearchCommandSchema, type Answer } from '../../src/core/answer.ts';
-import { cleanQuery } from '../../src/core/engine.ts';
+import { cleanQuery, createEngine } from '../../src/core/engine.ts';
+import { GazetteerSchema } from '../../src/core/gazetteer.ts';
 import { realEngine } from './engine-setup.ts';
 
 const commands = SearchCommandSchema.options;
@@ -160,5 +162,21 @@ describe('resolveFilter (digest filters)', () => {
 
   it.each(['城口', '北京', '疫情', '', '😀'])('%s is not a filter the report covers', (query) => {
     expect(engine.resolveFilter(query)).toBeNull();
+  });
+});
+
+describe('The fold function (EngineOptions.fold)', () => {
+  const { report } = realEngine();
+  const gazetteer = GazetteerSchema.parse(JSON.parse(readFileSync('data/chongqing-divisions.json', 'utf8')));
+
+  it('is the one place where characters are folded: without 繁→简, traditional queries stop matching', () => {
+    const plain = createEngine(report, gazetteer, { fold: (ch) => ch.toLowerCase() });
+    const { engine } = realEngine();
+    expect(engine.answer('search', '歸原小鎮').status).toBe('ok');
+    expect(plain.answer('search', '歸原小鎮').results).toEqual([]);
+    expect(plain.answer('search', '归原小镇').status).toBe('ok');
+    // 開州 still resolves without folding, but only as a homophone (pinyin), and the reply says what it understood.
+    expect(engine.answer('district', '開州').message).not.toContain('按“开州区”查找');
+    expect(plain.answer('district', '開州').message).toContain('按“开州区”查找');
   });
 });
