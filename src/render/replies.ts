@@ -89,7 +89,7 @@ export function aboutHtml(report: Report): string {
   lines.push('');
   lines.push(`来源：${escapeHtml(truncate(sources, 500))}`);
   if (report.reporters.length > 0) lines.push(`记者：${escapeHtml(truncate(report.reporters.join('、'), 300))}`);
-  lines.push(`共 ${facts.sections} 个段落、${facts.speakers} 位发言人、${facts.figures} 个数字。`);
+  lines.push(`共 ${facts.sections} 个部分、${facts.speakers} 位发言人、${facts.figures} 个数字。`);
   if (facts.districts.length > 0) {
     lines.push(`涉及区县（${facts.districts.length} 个）：${escapeHtml(truncate(facts.districts.join('、'), 1500))}`);
   }

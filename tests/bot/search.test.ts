@@ -37,7 +37,9 @@ describe('In a private chat', () => {
     const text = lastText();
     expect(text).toContain('凝心聚力抓发展 接续奋斗谱新篇');
     expect(text).toContain('2022-06-03-cqrb-party-congress-reactions.txt');
-    expect(text).toContain('共 2 个段落、2 位发言人、1 个数字');
+    // The report has 2 sections, each several paragraphs long: say 部分, not 段落.
+    expect(text).toContain('共 2 个部分、2 位发言人、1 个数字');
+    expect(text).not.toContain('段落');
     expect(text).toContain('涉及区县（2 个）：两江新区、潼南区');
   });
 

@@ -27,7 +27,7 @@ describe('The terminal chat', () => {
     const { out } = await chat(['/help', '/about', '/weather']);
     expect(out).toContain('/district — 按区县查找报道内容');
     expect(out).toContain('例：/district 潼南');
-    expect(out).toContain('共 2 个段落、2 位发言人、1 个数字');
+    expect(out).toContain('共 2 个部分、2 位发言人、1 个数字');
     expect(out).toContain('不认识的命令 /weather');
   });
 

@@ -104,7 +104,7 @@ describe('A user in a private chat', () => {
     for (const c of COMMANDS) expect(help.message.text).toContain(`/${c.command}`);
     const about = await ask(u, '/about');
     expect(about.message.text).toContain('2022-06-03-cqrb-party-congress-reactions.txt');
-    expect(about.message.text).toMatch(/共 \d+ 个段落、\d+ 位发言人、\d+ 个数字/);
+    expect(about.message.text).toMatch(/共 \d+ 个部分、\d+ 位发言人、\d+ 个数字/);
     expect(about.message.text).toContain('潼南区');
   });
 
