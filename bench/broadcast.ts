@@ -147,7 +147,7 @@ async function main(): Promise<void> {
       const date = new Date(at + d * 86_400_000).toISOString().slice(0, 10);
       for (const g of groups) jobs2.push({ chatId: g, date });
     }
-    const privates = Math.ceil(seconds * DEFAULT_RATE_LIMITS.globalPerSecond * 0.72);
+    const privates = Math.ceil(seconds * DEFAULT_RATE_LIMITS.globalPerSecond * 0.66);
     for (let i = 0; i < privates; i++) {
       store2.subscribe({ chatId: 50_000 + i, chatType: 'private', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
       jobs2.push({ chatId: 50_000 + i, date: '2022-06-03' });
