@@ -229,9 +229,12 @@ export type Minutes = number;
 
 const CN_DIGITS: Readonly<Record<string, number>> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
-/** `七` → 7, `十二` → 12, `二十三` → 23, `05` → 5; null for anything else. */
+/** `七` → 7, `十二` → 12, `二十三` → 23, `零五` → 5, `05` → 5; null for anything else. */
 function parseSmallNumber(text: string): number | null {
   if (/^\d{1,2}$/.test(text)) return Number(text);
+  // `零五` as in 七点零五.
+  const zeroPadded = /^[零〇]([一二三四五六七八九])$/.exec(text);
+  if (zeroPadded) return CN_DIGITS[zeroPadded[1]!]!;
   const m = /^([一二两三四五六七八九])?(十)?([零〇一二三四五六七八九])?$/.exec(text);
   if (!m || text.length === 0) return null;
   const [, tens, ten, ones] = m;
