@@ -14,7 +14,7 @@ export const EnvSchema = z
     TELEGRAM_BOT_TOKEN: optional(z.string().trim().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF… (copy it from @BotFather, without quotes or spaces)')),
     /** A self-hosted Bot API server or an emulator, e.g. `http://127.0.0.1:8081`. */
     TELEGRAM_API_ROOT: optional(httpUrl),
-    /** Public https URL Telegram posts updates to; set it to switch from long polling to a webhook. */
+    /** Public https URL Telegram posts updates to; set it to switch from long polling to a webhook (http only with TELEGRAM_API_ROOT). */
     WEBHOOK_URL: optional(z.url({ protocol: /^https?$/, error: 'must be a URL such as https://bot.example.org/telegram' })),
     /** Checked on every webhook request (Telegram sends it as X-Telegram-Bot-Api-Secret-Token). */
     WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -')),
@@ -39,6 +39,10 @@ export const EnvSchema = z
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'is required when WEBHOOK_URL is set' });
+    }
+    // Telegram posts updates only to https; a self-hosted Bot API server (`--local`) may post to http.
+    if (env.WEBHOOK_URL && !env.TELEGRAM_API_ROOT && new URL(env.WEBHOOK_URL).protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'must be an https URL (Telegram delivers updates only over https; put the bot behind a TLS reverse proxy), e.g. https://bot.example.org/telegram' });
     }
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set (e.g. `openssl rand -hex 32`)' });

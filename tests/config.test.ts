@@ -49,6 +49,16 @@ describe('parseConfig', () => {
     expect(config.port).toBe(3000);
   });
 
+  it('refuses an http:// WEBHOOK_URL for Telegram, which only posts to https', () => {
+    const message = problems({ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: 'http://bot.example.org/tg/hook', WEBHOOK_SECRET: 'a'.repeat(32) });
+    expect(message).toContain('WEBHOOK_URL must be an https URL');
+  });
+
+  it('accepts an http:// WEBHOOK_URL with a self-hosted Bot API server (TELEGRAM_API_ROOT), which may post over http', () => {
+    const config = parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', WEBHOOK_URL: 'http://127.0.0.1:3000/hook', WEBHOOK_SECRET: 'a'.repeat(32) });
+    expect(config.webhook?.url).toBe('http://127.0.0.1:3000/hook');
+  });
+
   it('refuses a webhook without a secret or without a token', () => {
     expect(problems({ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/' })).toContain('WEBHOOK_SECRET is required when WEBHOOK_URL is set');
     expect(problems({ WEBHOOK_URL: 'https://bot.example.org/', WEBHOOK_SECRET: 'b'.repeat(20) })).toContain('TELEGRAM_BOT_TOKEN is required');
