@@ -6,9 +6,10 @@ export interface CommandLine {
 }
 
 // `/cmd`, `/cmd@BotName`, then the rest; commands are Latin letters, digits and underscores as Telegram allows.
-const COMMAND_RE = /^[/／]([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s+|$)/u;
+// The rest may follow without a space when it starts with a non-Latin character (`/district潼南`, common with Chinese keyboards).
+const COMMAND_RE = /^[/／]([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s+|$|(?=[^\p{ASCII}\p{Script=Latin}]))/u;
 
-/** Parse `/district 潼南`, `/district@SomeBot 潼南`, `潼南` (no command → search) into a command and query; unknown commands are reported, not thrown. */
+/** Parse `/district 潼南`, `/district潼南`, `/district@SomeBot 潼南`, `潼南` (no command → search) into a command and query; unknown commands are reported, not thrown. */
 export function parseCommandLine(text: string): CommandLine {
   const trimmed = text.trim();
   const m = COMMAND_RE.exec(trimmed);

@@ -51,6 +51,12 @@ describe('In a private chat', () => {
     expect(validateTelegramHtml(lastText())).toEqual([]);
   });
 
+  it('a command typed straight into Chinese text (/district潼南) is still the command', async () => {
+    await s.send(dm('/district潼南'));
+    expect(s.engineCalls).toEqual([['district', '潼南']]);
+    expect(lastText()).toContain('“潼南”：找到 1 条相关内容。');
+  });
+
   it('plain text is a full-text search', async () => {
     await s.send(dm('新能源汽车'));
     expect(s.engineCalls).toEqual([['search', '新能源汽车']]);
@@ -146,6 +152,12 @@ describe('In a supergroup', () => {
   it('answers an unknown command only when it names this bot', async () => {
     await s.send(group(`/weather@${BOT_USERNAME}`));
     expect(lastText()).toContain('不认识的命令');
+  });
+
+  it('answers /district潼南 and /district@ThisBot潼南 typed without a space', async () => {
+    await s.send(group('/district潼南'));
+    await s.send(group(`/district@${BOT_USERNAME}潼南`));
+    expect(s.engineCalls).toEqual([['district', '潼南'], ['district', '潼南']]);
   });
 
   it('answers into the same forum topic', async () => {

@@ -23,6 +23,17 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine('/nonsense x')).toEqual({ command: 'nonsense', botName: null, query: 'x' });
   });
 
+  it('reads a command typed straight into Chinese text, as Chinese keyboards often do', () => {
+    expect(parseCommandLine('/district潼南')).toEqual({ command: 'district', botName: null, query: '潼南' });
+    expect(parseCommandLine('/district@SomeBot潼南')).toEqual({ command: 'district', botName: 'SomeBot', query: '潼南' });
+    expect(parseCommandLine('／person刘明 书记')).toEqual({ command: 'person', botName: null, query: '刘明 书记' });
+  });
+
+  it('does not split a longer Latin command: /districts is its own (unknown) command', () => {
+    expect(parseCommandLine('/districts')).toEqual({ command: 'districts', botName: null, query: '' });
+    expect(parseCommandLine('/districts潼南')).toEqual({ command: 'districts', botName: null, query: '潼南' });
+  });
+
   it('accepts a full-width slash', () => {
     expect(parseCommandLine('／person 刘明').command).toBe('person');
   });
