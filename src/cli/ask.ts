@@ -50,6 +50,11 @@ function print(answer: Answer, json: boolean): void {
 }
 
 async function main(): Promise<void> {
+  // `npm run ask … | head` closes the pipe early; that is the reader being done, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const args = parseAskArgs(process.argv.slice(2));
   const { engine } = loadEngine(args.dataDir);
   if (args.commands.length > 0) {
