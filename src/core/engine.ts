@@ -547,6 +547,13 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   function answerUnsafe(command: SearchCommand, raw: string): Answer {
     const q = cleanQuery(raw, opts.maxQueryLength);
     if (!q) return base(command, q, 'usage', USAGE[command]);
+    const answer = route(command, q);
+    // Say that a very long query was cut, so a surprising answer has an explanation.
+    const cut = [...cleanQuery(raw, Number.MAX_SAFE_INTEGER)].length > opts.maxQueryLength;
+    return cut ? { ...answer, message: `（查询太长，只用了前 ${opts.maxQueryLength} 个字。）${answer.message}` } : answer;
+  }
+
+  function route(command: SearchCommand, q: string): Answer {
     switch (command) {
       case 'district':
         return answerDistrict(q);
@@ -563,6 +570,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
         return answerSearch(q);
     }
   }
+
 
   return {
     answer(command, query) {

@@ -43,6 +43,7 @@ describe('When the query is odd', () => {
     }
     expect(best).toBeLessThan(50);
     expect([...answer.query].length).toBeLessThanOrEqual(200);
+    expect(answer.message).toContain('只用了前 200 个字');
     expectWellFormed(answer, ids);
   });
 
