@@ -32,9 +32,14 @@ function isEndAfterEllipsis(text: string, at: number): boolean {
   return at >= text.length;
 }
 
-/** True when a paragraph's last character closes a sentence (so the next paragraph starts a new one). */
+/**
+ * True when a paragraph's last character closes a sentence (so the next paragraph starts a new one).
+ * A closing quote ends a sentence only after a full stop (`…光彩！”`), not after a quoted phrase (`建设“智慧名城”`).
+ */
 export function endsSentence(paragraph: string): boolean {
-  const last = paragraph.trimEnd().at(-1);
+  const text = paragraph.trimEnd();
+  const last = text.at(-1);
   if (last === undefined) return true;
-  return (SENTENCE_END + '”’」』；;：:…').includes(last);
+  if ('”’」』'.includes(last)) return '。！？!?…；;'.includes(text.at(-2) ?? '');
+  return (SENTENCE_END + '；;：:…').includes(last);
 }

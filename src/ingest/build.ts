@@ -11,6 +11,8 @@ import { tagTopics } from './topics.ts';
 export interface ReferenceData {
   gazetteer: Gazetteer;
   aliases: PlaceAlias[];
+  /** Short county names that are everyday words (`长寿`): see data/place-aliases.json. */
+  wordLikeShortNames: string[];
   topics: Topic[];
 }
 
@@ -26,7 +28,7 @@ const CITY_ORG = /^(?:市|重庆)/u;
 /** Build a validated report from raw articles, in the order given. Pure: same input, same report. */
 export function buildReport(articles: RawArticle[], refs: ReferenceData): Report {
   if (articles.length === 0) throw new Error('no articles to ingest: put .txt files in data/raw/');
-  const finder = new PlaceFinder(refs.gazetteer, refs.aliases);
+  const finder = new PlaceFinder(refs.gazetteer, refs.aliases, refs.wordLikeShortNames);
   const built = articles.map((a, i) => buildArticle(a, `a${i + 1}`, finder, refs.topics));
   const first = built[0]!.article;
   return parseReport({

@@ -7,7 +7,7 @@ const MAGNITUDES: Record<string, number> = { 万亿: 1e12, 亿: 1e8, 万: 1e4, �
 
 /** Measure words and units a figure may carry, longest first. */
 const UNITS = [
-  '平方公里', '平方米', '人次', '公里', '千米', '分钟', '小时', '万元', '个', '名', '人', '台', '辆', '条', '项', '所', '家', '座', '处',
+  '个百分点', '百分点', '个月', '平方公里', '平方米', '人次', '公里', '千米', '分钟', '小时', '万元', '个', '名', '人', '台', '辆', '条', '项', '所', '家', '座', '处',
   '元', '吨', '米', '亩', '天', '倍', '户', '批', '届', '次', '年', '%', '％',
 ];
 // Chinese-numeral amounts are everywhere in prose (`一是`, `两江`, `三年行动`): only these measure words make them figures.
@@ -19,6 +19,14 @@ const unitAlt = UNITS.map((u) => u.replace('%', '%')).join('|');
 const magAlt = Object.keys(MAGNITUDES).join('|');
 
 const PATTERNS: { re: RegExp; parse: (m: RegExpExecArray) => Omit<Figure, 'context'> | null }[] = [
+  // 百分之三十, 百分之12.5 → a percentage like `30%`
+  {
+    re: new RegExp(`百分之(${NUM}|${CN_NUM})`, 'gu'),
+    parse: (m) => {
+      const value = /\d/u.test(m[1]!) ? parseArabic(m[1]!) : parseChinese(m[1]!);
+      return value === null ? null : { text: m[0], value, unit: '%', qualifier: 'exact' };
+    },
+  },
   // 三分之一
   {
     re: new RegExp(`(${CN_NUM})分之(${CN_NUM})`, 'gu'),
@@ -98,6 +106,9 @@ function standsAlone(sentence: string, at: number, end: number, text: string): b
   const after = sentence[end] ?? '';
   if (/[\d.\/A-Za-z]/u.test(before) || /[A-Za-z\d]/u.test(after)) return false; // 5A, part of a longer number
   if (before === '第') return false; // ordinals
+  if (before === '前' && /个月$/u.test(text)) return false; // 前5个月: a span of the calendar, not an amount
+  // A Chinese numeral opening a quoted slogan (`“两个维护”`, `“五个中心”`) names the slogan, it is not an amount.
+  if (/^[零〇一二两三四五六七八九十]/u.test(text) && /[“‘「『]/u.test(before)) return false;
   if (/^[零〇一二两三四五六七八九十百千]/u.test(text) && /[零〇一二两三四五六七八九十百千数]/u.test(before)) return false;
   if (/^\d{4}年$/u.test(text)) return false; // calendar year
   if (/年$/u.test(text) && /^\d{4}/u.test(text)) return false;

@@ -6,6 +6,13 @@ import { GazetteerSchema, PlaceAliasesSchema } from '../core/gazetteer.ts';
 import { TopicSchema } from '../core/report.ts';
 import { buildReport, type RawArticle, type ReferenceData } from './build.ts';
 
+// The alias file also lists short county names that are everyday words; only ingest needs them.
+const IngestAliasesSchema = PlaceAliasesSchema.extend({ wordLikeShortNames: z.array(z.string().min(1)).default([]) });
+const placeAliases = (data: unknown) => {
+  const parsed = IngestAliasesSchema.parse(data);
+  return { aliases: parsed.aliases, wordLikeShortNames: parsed.wordLikeShortNames };
+};
+
 const TopicsFileSchema = z.object({ about: z.string().optional(), topics: z.array(TopicSchema).min(1) });
 
 /** Read the reference data files in `dataDir`, validated. */
@@ -13,7 +20,7 @@ export function readReferenceData(dataDir: string): ReferenceData {
   const read = (name: string) => JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as unknown;
   return {
     gazetteer: GazetteerSchema.parse(read('chongqing-divisions.json')),
-    aliases: PlaceAliasesSchema.parse(read('place-aliases.json')).aliases,
+    ...placeAliases(read('place-aliases.json')),
     topics: TopicsFileSchema.parse(read('topics.json')).topics,
   };
 }

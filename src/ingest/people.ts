@@ -1,5 +1,5 @@
 import type { Person } from '../core/report.ts';
-import { NAME_PATTERN, ROLE_PATTERN } from './roles.ts';
+import { COMPOUND_SURNAME, NAME_PATTERN, ROLE_PATTERN } from './roles.ts';
 
 // Common single-character surnames: a bare two- or three-character word before a speech verb that starts
 // with one of these, and recurs, is taken for a person (`某某透露`, `某某介绍`).
@@ -42,9 +42,10 @@ export function findPeople(text: string): Person[] {
 
 /** The longest prefix (3 or 2 characters) of `candidate` that the text names again or that a speech verb follows. */
 function confirmName(text: string, candidate: string, at: number): string | null {
-  for (let len = Math.min(3, candidate.length); len >= 2; len--) {
+  for (let len = Math.min(4, candidate.length); len >= 2; len--) {
     const name = candidate.slice(0, len);
-    if (!SURNAMES.has(name[0]!)) return null;
+    // Four characters only with a two-character surname (the name pattern allows nothing else).
+    if (len === 4 ? !COMPOUND_SURNAME.test(name) : !SURNAMES.has(name[0]!) && !COMPOUND_SURNAME.test(name)) continue;
     if (countOf(text, name) >= 2 || new RegExp(`^${SPEECH}`, 'u').test(text.slice(at + len))) return name;
   }
   return null;

@@ -11,10 +11,12 @@ interface Pattern {
   needsBoundary: boolean;
   /** Townships that share a name across districts: only trusted next to their district's name. */
   ambiguous: boolean;
+  /** Short names that are everyday words too (`长寿`, `南岸`): never trusted on a word boundary alone. */
+  wordLike: boolean;
 }
 
-// What may follow a short county name that ends a word: a list separator, a full stop, `境内` (`永川境内`).
-const RIGHT_BOUNDARY = /^(?:$|[\s，。、；：！？”）)]|境内|籍)/u;
+// What may follow a short county name to mark it as a place: `永川境内`, `巫溪籍`.
+const PLACE_SUFFIX = /^(?:境内|籍|全境|城区)/u;
 // Characters after which a place name starts a new word: punctuation and common one-character function words.
 const LEFT_BOUNDARY = /[\s，。、；：！？“”‘’《》（）()—…·在于自从到是和与及对向为将把让由往赴至了的]/u;
 
@@ -22,22 +24,23 @@ const LEFT_BOUNDARY = /[\s，。、；：！？“”‘’《》（）()—…�
 export class PlaceFinder {
   private readonly patterns: Pattern[];
 
-  constructor(gazetteer: Gazetteer, aliases: PlaceAlias[]) {
+  constructor(gazetteer: Gazetteer, aliases: PlaceAlias[], wordLikeShortNames: readonly string[] = []) {
+    const wordLike = new Set(wordLikeShortNames);
     const counties = new Map<string, string>();
     for (const d of gazetteer.divisions) if (d.level === 'county') counties.set(d.code, d.name);
     const patterns: Pattern[] = [];
     for (const d of gazetteer.divisions) {
       if (d.level === 'county') {
-        patterns.push({ name: d.name, district: d.name, needsBoundary: false, ambiguous: false });
-        if (d.short && d.short !== d.name) patterns.push({ name: d.short, district: d.name, needsBoundary: true, ambiguous: false });
+        patterns.push({ name: d.name, district: d.name, needsBoundary: false, ambiguous: false, wordLike: false });
+        if (d.short && d.short !== d.name) patterns.push({ name: d.short, district: d.name, needsBoundary: true, ambiguous: false, wordLike: wordLike.has(d.short) });
       } else if (d.level === 'township' && d.parent) {
         const district = counties.get(d.parent);
         if (!district) continue;
         // Townships only by full name (`满月镇`): bare short names (`打通`, `曾家`) are ordinary words.
-        for (const name of [d.name, ...(d.alt ?? [])]) patterns.push({ name, district, needsBoundary: false, ambiguous: false });
+        for (const name of [d.name, ...(d.alt ?? [])]) patterns.push({ name, district, needsBoundary: false, ambiguous: false, wordLike: false });
       }
     }
-    for (const a of aliases) patterns.push({ name: a.name, district: a.district, needsBoundary: false, ambiguous: false });
+    for (const a of aliases) patterns.push({ name: a.name, district: a.district, needsBoundary: false, ambiguous: false, wordLike: false });
     // The same township name in several districts.
     const districtsByName = new Map<string, Set<string>>();
     for (const p of patterns) districtsByName.set(p.name, (districtsByName.get(p.name) ?? new Set()).add(p.district));
@@ -47,8 +50,9 @@ export class PlaceFinder {
   }
 
   /**
-   * Places named in `text`, in order of first mention. A short county name counts only at a word boundary
-   * or when the same district is named in full elsewhere in the text; an ambiguous township only right after its district.
+   * Places named in `text`, in order of first mention. A short county name counts when the same district is named
+   * in full elsewhere in the text, in a list of places, before `境内`, or (unless it is an everyday word) after a word
+   * boundary; an ambiguous township only right after its district.
    */
   find(text: string): Place[] {
     const taken = new Array<boolean>(text.length).fill(false);
@@ -64,13 +68,18 @@ export class PlaceFinder {
         for (let i = at; i < at + p.name.length; i++) taken[i] = true;
       }
     }
+    const starts = new Set(hits.map((h) => h.at));
+    const ends = new Set(hits.map((h) => h.at + h.pattern.name.length));
     const confirmed = new Set(hits.filter((h) => !h.pattern.needsBoundary && !h.pattern.ambiguous).map((h) => h.place.district));
     const kept = hits.filter((h) => {
       if (h.pattern.ambiguous) return text.slice(Math.max(0, h.at - 8), h.at).includes(h.place.district.slice(0, 2));
       if (!h.pattern.needsBoundary) return true;
+      const end = h.at + h.pattern.name.length;
       const before = text[h.at - 1] ?? '';
-      const after = text.slice(h.at + h.pattern.name.length, h.at + h.pattern.name.length + 2);
-      return before === '' || LEFT_BOUNDARY.test(before) || RIGHT_BOUNDARY.test(after) || confirmed.has(h.place.district);
+      // In a list of places (`城口、巫山`) every member is a place.
+      const inList = (text[end] === '、' && starts.has(end + 1)) || (before === '、' && ends.has(h.at - 1));
+      if (confirmed.has(h.place.district) || inList || PLACE_SUFFIX.test(text.slice(end))) return true;
+      return !h.pattern.wordLike && (before === '' || LEFT_BOUNDARY.test(before));
     });
     kept.sort((a, b) => a.at - b.at);
     const seen = new Set<string>();

@@ -209,7 +209,9 @@ describe('The seed article, ingested', () => {
     expect(first('方强')).toBe('discipline');
     expect(continuations[2]!.topics[0]).toBe('employment');
     expect(continuations[1]!.topics).toContain('cppcc');
-    expect(continuations[0]!.topics).toContain('npc');
+    expect(continuations[0]!.topics[0]).toBe('npc');
+    expect(bySpeaker(report, '刘红光').topics).toContain('rural-revitalization'); // 乡村振兴示范引领区
+    expect(bySpeaker(report, '方强').topics).not.toContain('education'); // 警示教育 is discipline, not schooling
     expect(report.sections.every((s) => s.topics.length > 0)).toBe(true);
   });
 
