@@ -1,9 +1,12 @@
 /**
- * Decides whether a message is for this bot. Private chats: always. Groups: `/cmd`, `/cmd@ThisBot`,
- * `@ThisBot …` and replies to the bot's messages; `/cmd@OtherBot` and ordinary chatter are ignored.
+ * Decides whether a message is for this bot. Private chats: always. Groups: `/cmd` (for a command the bot has),
+ * `/cmd@ThisBot`, `@ThisBot …` and replies to the bot's messages; `/cmd@OtherBot`, `/cmd` the bot lacks and
+ * ordinary chatter are ignored, before flood control counts anything.
  */
 import type { Context, MiddlewareFn } from 'telegraf';
 import type { Message } from 'telegraf/types';
+import { parseCommandLine } from '../core/command.ts';
+import { COMMANDS, findCommand, type CommandSpec } from './commands.ts';
 import { setAddressed, updateLog, type Addressed } from './context.ts';
 
 export interface Me {
@@ -18,7 +21,7 @@ function escapeRegExp(s: string): string {
 }
 
 /** The text meant for `me` in `message`, or null when the message is not for this bot. */
-export function addressedText(message: Message.TextMessage, me: Me): Addressed | null {
+export function addressedText(message: Message.TextMessage, me: Me, commands: readonly CommandSpec[] = COMMANDS): Addressed | null {
   const text = message.text;
   const isPrivate = message.chat.type === 'private';
   const suffix = COMMAND_SUFFIX.exec(text)?.[1];
@@ -32,12 +35,13 @@ export function addressedText(message: Message.TextMessage, me: Me): Addressed |
   }
   if (isPrivate) return { text, explicit: true };
   if (message.reply_to_message?.from?.id === me.id) return { text, explicit: true };
-  if (/^\s*[/／]/.test(text)) return { text, explicit: false };
+  // A bare `/cmd` in a group may be for another bot: ours only if we have that command.
+  if (/^\s*[/／]/.test(text) && findCommand(parseCommandLine(text).command, commands)) return { text, explicit: false };
   return null;
 }
 
 /** Middleware: lets through messages meant for the bot (storing their text) and non-message updates; drops the rest. */
-export function gate(): MiddlewareFn<Context> {
+export function gate(commands: readonly CommandSpec[] = COMMANDS): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const message = ctx.message;
     if (!message) return next();
@@ -46,7 +50,7 @@ export function gate(): MiddlewareFn<Context> {
       return;
     }
     const me = ctx.botInfo;
-    const result = addressedText(message, { id: me.id, username: me.username });
+    const result = addressedText(message, { id: me.id, username: me.username }, commands);
     if (!result) {
       updateLog(ctx).ignored = 'not for this bot';
       return;

@@ -20,6 +20,14 @@ describe('Which messages are for the bot', () => {
     expect(addressedText(msg('/district@OtherBot 潼南', 'private'), me)).toBeNull();
   });
 
+  it('in groups: a bare /cmd only when the bot has that command, since others may be for other bots', () => {
+    expect(addressedText(msg('/weather'), me)).toBeNull();
+    expect(addressedText(msg('/roll 2d6'), me)).toBeNull();
+    expect(addressedText(msg('/subscribe 07:30'), me)).toEqual({ text: '/subscribe 07:30', explicit: false });
+    expect(addressedText(msg('/weather', 'private'), me)).toEqual({ text: '/weather', explicit: true });
+    expect(addressedText(msg('/weather@ReportBot'), me)).toEqual({ text: '/weather@ReportBot', explicit: true });
+  });
+
   it('in groups: ignores chatter, even chatter naming a longer username', () => {
     expect(addressedText(msg('今天天气不错'), me)).toBeNull();
     expect(addressedText(msg('@ReportBotFan 你好'), me)).toBeNull();

@@ -185,6 +185,25 @@ describe('Flood control', () => {
   });
 });
 
+describe('Flood control in a group', () => {
+  it('does not count commands meant for other bots: after six /roll and /weather, /district still gets its answer', async () => {
+    for (let i = 0; i < 6; i++) {
+      await s.send(group('/roll'));
+      await s.send(group('/weather'));
+    }
+    await s.send(group('/district 潼南'));
+    expect(s.api.sentTexts()).toHaveLength(1);
+    expect(lastText()).toContain('“潼南”：找到 1 条相关内容。');
+    expect(s.api.sentTexts()).not.toContain('操作太频繁了，请稍等几秒再试。');
+  });
+
+  it('still limits a user who sends too many of its own commands', async () => {
+    for (let i = 0; i < 8; i++) await s.send(group(`/district 潼南${i}`));
+    expect(s.api.sentTexts()).toHaveLength(7);
+    expect(s.api.sentTexts()[6]).toBe('操作太频繁了，请稍等几秒再试。');
+  });
+});
+
 describe('When something goes wrong', () => {
   it('a failing handler gets 出错了，请稍后再试, a log line with the update id and no token, and the bot carries on', async () => {
     await s.send(dm('/search boom'));
