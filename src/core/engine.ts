@@ -171,6 +171,11 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     const rank = (i: number): number => sections[i]?.topics.indexOf(id) ?? 99;
     list.sort((a, b) => hits(b) - hits(a) || rank(a) - rank(b) || kindRank(sections[a]) - kindRank(sections[b]) || a - b);
   }
+  // Chinese names and synonyms of three or more characters, for one-character typos.
+  const topicKeyFuse = new Fuse(
+    topics.flatMap((t) => t.keys.filter((k) => [...k].length >= 3).map((k) => ({ id: t.id, key: k }))),
+    { keys: ['key'], threshold: 0.3, ignoreLocation: true, includeScore: true },
+  );
   const topicFuse = new Fuse(
     topics.map((t) => ({ id: t.id, name: t.name, full: t.full, synonyms: t.synonymFull })),
     { keys: ['full', 'synonyms'], threshold: 0.3, ignoreLocation: true },
@@ -351,7 +356,14 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     }
     // A homophone of a topic name (`旧业` for 就业).
     const syl = syllables(key).join('');
-    return topics.find((t) => t.full === syl) ?? null;
+    const homophone = topics.find((t) => t.full === syl);
+    if (homophone) return homophone;
+    // One wrong character in a name of three or more (`乡村振心`); shorter names would match too much.
+    if ([...key].length >= 3) {
+      const hit = topicKeyFuse.search(key)[0];
+      if (hit && (hit.score ?? 1) <= 0.3) return topics.find((t) => t.id === hit.item.id) ?? null;
+    }
+    return null;
   }
 
   function answerTopic(q: string): Answer {
