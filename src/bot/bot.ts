@@ -1,4 +1,4 @@
-/** The telegraf instance and the middleware every update passes: error boundary with one log line, gate, flood control, then the features. */
+/** The telegraf instance and the middleware every update passes: error boundary with one log line, gate, flood control (messages and buttons), then the features. */
 import { Telegraf, type Context, type Middleware, type MiddlewareFn } from 'telegraf';
 import type { Logger } from '../logger.ts';
 import { BOT_TEXT } from '../render/replies.ts';
@@ -14,7 +14,10 @@ export interface BotOptions {
   logger: Logger;
   /** One middleware (usually a Composer) per feature, in the order they get a chance to answer. */
   features: ReadonlyArray<Middleware<Context>>;
+  /** Per-user limit on commands and messages the bot answers (default 6 in 10 s). */
   flood?: FloodGuard;
+  /** Per-user limit on button taps, counted apart from commands so paging does not use up their budget (default 6 in 10 s). */
+  buttonFlood?: FloodGuard;
   /** Milliseconds a handler may take before telegraf gives up on it (default 30 s). */
   handlerTimeoutMs?: number;
 }
@@ -81,6 +84,18 @@ export function floodControl(guard: FloodGuard): MiddlewareFn<Context> {
   };
 }
 
+/** Per-user flood control for button taps: past the limit each tap is still answered, with a toast, and does nothing else. */
+export function buttonFloodControl(guard: FloodGuard): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const user = ctx.from?.id;
+    if (!ctx.callbackQuery || user === undefined) return next();
+    if (guard.hit(user) === 'allow') return next();
+    updateLog(ctx).ignored = 'flood';
+    // A toast is seen only by the user who tapped, so unlike a message it never spams a group.
+    await ctx.answerCbQuery(BOT_TEXT.buttonFlood);
+  };
+}
+
 /** Build the bot with its middleware chain; does not start it. */
 export function createBot(options: BotOptions): Telegraf<Context> {
   const bot = new Telegraf<Context>(options.token, {
@@ -89,13 +104,15 @@ export function createBot(options: BotOptions): Telegraf<Context> {
     handlerTimeout: options.handlerTimeoutMs ?? 30_000,
   });
   const flood = options.flood ?? new FloodGuard();
-  // Keeps the flood table small on a long-running bot.
-  const sweeper = setInterval(() => flood.sweep(), 60_000);
+  const buttonFlood = options.buttonFlood ?? new FloodGuard();
+  // Keeps the flood tables small on a long-running bot.
+  const sweeper = setInterval(() => { flood.sweep(); buttonFlood.sweep(); }, 60_000);
   sweeper.unref();
 
   bot.use(errorBoundary(options.logger));
   bot.use(gate());
   bot.use(floodControl(flood));
+  bot.use(buttonFloodControl(buttonFlood));
   for (const feature of options.features) bot.use(feature);
   // Every callback query gets an answer, even one no feature knows (old buttons, forged data).
   bot.on('callback_query', async (ctx) => {

@@ -185,6 +185,32 @@ describe('Flood control', () => {
   });
 });
 
+describe('Flood control on page buttons', () => {
+  async function nextPageData(): Promise<string> {
+    await s.send(dm('/search many'));
+    return (s.api.sent().at(-1)!.params['reply_markup'] as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![1]!.callback_data;
+  }
+
+  it('rapid taps stop editing the message after 6 in 10 s, and every tap is still answered, the extra ones with a toast', async () => {
+    const data = await nextPageData();
+    for (let i = 0; i < 12; i++) await s.send(press(data));
+    expect(s.api.callsTo('editMessageText')).toHaveLength(6);
+    const answers = s.api.callsTo('answerCallbackQuery');
+    expect(answers).toHaveLength(12);
+    expect(answers.slice(6).map((c) => c.params['text'])).toEqual(Array(6).fill('点得太快了，请稍等几秒再试。'));
+  });
+
+  it('works again once the window has passed, and does not use up the budget for commands', async () => {
+    const data = await nextPageData();
+    for (let i = 0; i < 8; i++) await s.send(press(data));
+    s.clock.now += 10_001;
+    await s.send(press(data));
+    expect(s.api.callsTo('editMessageText')).toHaveLength(7);
+    await s.send(dm('/search 潼南'));
+    expect(lastText()).toContain('“潼南”：找到 1 条相关内容。');
+  });
+});
+
 describe('Flood control in a group', () => {
   it('does not count commands meant for other bots: after six /roll and /weather, /district still gets its answer', async () => {
     for (let i = 0; i < 6; i++) {

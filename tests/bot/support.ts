@@ -80,6 +80,7 @@ export async function setup(overrides: { engine?: Engine; floodLimit?: number } 
     apiRoot: api.apiRoot,
     logger,
     flood: new FloodGuard({ clock: () => clock.now, limit: overrides.floodLimit ?? 6 }),
+    buttonFlood: new FloodGuard({ clock: () => clock.now }),
     features: [searchComposer({ engine: overrides.engine ?? scriptedEngine(engineCalls), report: REPORT, pages: new PageCache(), logger, retry: { sleep: async () => {} } })],
   });
   return {
