@@ -36,7 +36,7 @@ export const SectionKindSchema = z.enum(['lead', 'speaker', 'continuation']);
 export type SectionKind = z.infer<typeof SectionKindSchema>;
 
 export const SectionSchema = z.object({
-  /** Stable slug, unique in the report, e.g. `a1-s03-liu-hong-guang`. */
+  /** Stable slug, unique in the report: article file name + speaker pinyin, e.g. `2030-01-15-some-story-wang-jian-guo`. */
   id: z.string().regex(/^[a-z0-9-]+$/, 'must be a lower-case slug'),
   /** Which article (of `articles`) the section comes from. */
   articleId: z.string().min(1),

@@ -29,7 +29,10 @@ const CITY_ORG = /^(?:市|重庆)/u;
 export function buildReport(articles: RawArticle[], refs: ReferenceData): Report {
   if (articles.length === 0) throw new Error('no articles to ingest: put .txt files in data/raw/');
   const finder = new PlaceFinder(refs.gazetteer, refs.aliases, refs.wordLikeShortNames);
-  const built = articles.map((a, i) => buildArticle(a, `a${i + 1}`, finder, refs.topics));
+  const built = articles.map((a) => buildArticle(a, articleSlug(a.source), finder, refs.topics));
+  const ids = built.map((b) => b.article.id);
+  const clash = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (clash) throw new Error(`two articles have the id "${clash}": rename one of the files in data/raw/`);
   const first = built[0]!.article;
   return parseReport({
     title: first.title,
@@ -46,7 +49,15 @@ function buildArticle(raw: RawArticle, articleId: string, finder: PlaceFinder, t
   if (seg.sections.length === 0) throw new Error(`${raw.source}: no sections found`);
   const article: Article = { id: articleId, source: raw.source, title: seg.title, subtitle: seg.subtitle, reporters: seg.reporters };
   const topicsBySection = tagTopics(topics, seg.sections);
-  let speakerCount = 0;
+  // Ids are made from the file name and the speaker, not positions, so a new article or one more heading
+  // found in this one leaves the other ids (and the delivery history that points at them) alone.
+  const used = new Set<string>();
+  const unique = (base: string) => {
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    used.add(id);
+    return id;
+  };
   let continuationCount = 0;
   const sections = seg.sections.map((s, i): Section => {
     const text = s.paragraphs.join('\n');
@@ -57,10 +68,11 @@ function buildArticle(raw: RawArticle, articleId: string, finder: PlaceFinder, t
     const places = finder.find([s.heading ?? '', text].join('\n'));
     const districts = orderDistricts(districtsOf(places), speaker);
     const runningText = s.paragraphs.filter((p) => !s.subheadings.includes(p));
-    const id =
+    const id = unique(
       s.kind === 'continuation'
-        ? `${articleId}-c${++continuationCount}`
-        : `${articleId}-s${String(s.kind === 'lead' ? 0 : ++speakerCount).padStart(2, '0')}${speaker ? `-${slug(speaker.name)}` : ''}`;
+        ? `${articleId}-cont-${++continuationCount}`
+        : `${articleId}-${speaker ? slug(speaker.name) : s.kind === 'lead' ? 'lead' : 'section'}`,
+    );
     return {
       id,
       articleId,
@@ -100,10 +112,16 @@ function orderDistricts(mentioned: string[], speaker: Person | null): string[] {
   return [...own, ...city, ...rest];
 }
 
+/** `2022-06-03-Some Story.txt` → `2022-06-03-some-story`. */
+function articleSlug(source: string): string {
+  return slug(source.replace(/\.txt$/u, '')) || 'article';
+}
+
 /** `王建国` → `wang-jian-guo`. */
-function slug(name: string): string {
-  return pinyin(name, { toneType: 'none', type: 'array', v: true })
+function slug(text: string): string {
+  return pinyin(text, { toneType: 'none', type: 'array', v: true, nonZh: 'consecutive' })
     .join('-')
     .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '');
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }

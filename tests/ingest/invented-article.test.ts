@@ -66,3 +66,18 @@ describe('Raw text encodings', () => {
     expect(buildReport([{ source, text: windowsCopy }], readReferenceData('data'))).toEqual(report);
   });
 });
+
+describe('A report of several articles', () => {
+  it('keeps every section id of an article when another article is added before it', async () => {
+    const { buildReport } = await import('../../src/ingest/build.ts');
+    const { readRawArticles, readReferenceData } = await import('../../src/ingest/files.ts');
+    const refs = readReferenceData('data');
+    const seed = readRawArticles('data');
+    const invented = readRawArticles('tests/fixtures');
+    const alone = buildReport(seed, refs);
+    const both = buildReport([...invented, ...seed], refs);
+    expect(both.articles).toHaveLength(2);
+    expect(both.sections.filter((s) => s.articleId === alone.articles[0]!.id).map((s) => s.id)).toEqual(alone.sections.map((s) => s.id));
+    expect(new Set(both.sections.map((s) => s.id)).size).toBe(both.sections.length);
+  });
+});

@@ -58,7 +58,8 @@ describe('The seed article, ingested', () => {
   it('gives every section a unique, stable slug id', () => {
     const ids = report.sections.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(bySpeaker(report, '刘红光').id).toMatch(/^a1-s\d\d-liu-hong-guang$/);
+    expect(bySpeaker(report, '刘红光').id).toBe('2022-06-03-cqrb-party-congress-reactions-liu-hong-guang');
+    expect(bySpeaker(report, '刘明', '生态环境局').id).toBe('2022-06-03-cqrb-party-congress-reactions-liu-ming-2');
   });
 
   describe('page breaks', () => {
