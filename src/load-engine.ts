@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine, type Engine, type EngineOptions } from './core/engine.ts';
 import { GazetteerSchema, PlaceAliasesSchema, type PlaceAlias } from './core/gazetteer.ts';
@@ -30,13 +30,7 @@ export function loadEngine(dataDir = 'data', options: Partial<EngineOptions> = {
   const report = loadReportFile(reportPath);
   const gazetteer = parseWith(GazetteerSchema, readJson(join(dataDir, 'chongqing-divisions.json')), join(dataDir, 'chongqing-divisions.json'));
   const aliasPath = join(dataDir, 'place-aliases.json');
-  let placeAliases: PlaceAlias[] = [];
   // Aliases only add landmarks; without the file districts and townships still resolve.
-  try {
-    readFileSync(aliasPath);
-    placeAliases = parseWith(PlaceAliasesSchema, readJson(aliasPath), aliasPath).aliases;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  const placeAliases: PlaceAlias[] = existsSync(aliasPath) ? parseWith(PlaceAliasesSchema, readJson(aliasPath), aliasPath).aliases : [];
   return { report, engine: createEngine(report, gazetteer, { placeAliases, ...options }) };
 }
