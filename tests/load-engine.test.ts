@@ -24,7 +24,7 @@ describe('loadEngine', () => {
   it('works without place aliases: districts still resolve, landmarks do not', () => {
     const { engine } = loadEngine(setup());
     expect(engine.answer('district', '潼南').status).toBe('ok');
-    expect(engine.answer('district', '磁器口').status).toBe('no_match');
+    expect(engine.answer('district', '洪崖洞').status).toBe('no_match');
   });
 
   it('uses the landmarks in place-aliases.json', () => {
