@@ -2,7 +2,7 @@
 import { Telegraf, type Context, type Middleware, type MiddlewareFn } from 'telegraf';
 import type { Logger } from '../logger.ts';
 import { BOT_TEXT } from '../render/replies.ts';
-import { addressed, updateLog } from './context.ts';
+import { addressed, setAdmit, updateLog } from './context.ts';
 import { FloodGuard } from './flood.ts';
 import { gate } from './gate.ts';
 import { isUnreachable } from './send.ts';
@@ -69,18 +69,30 @@ async function tellUserSomethingWentWrong(ctx: Context, logger: Logger): Promise
   }
 }
 
-/** Per-user flood control for messages addressed to the bot: one notice past the limit, then silence. */
+/**
+ * Per-user flood control for messages the bot answers: one notice past the limit, then silence.
+ * Messages the gate let through only tentatively (`onlyIfFound`) are counted when a feature decides to answer them (`admit`).
+ */
 export function floodControl(guard: FloodGuard): MiddlewareFn<Context> {
   return async (ctx, next) => {
+    const input = addressed(ctx);
     const user = ctx.from?.id;
-    if (!addressed(ctx) || user === undefined) return next();
-    const verdict = guard.hit(user);
-    if (verdict === 'allow') return next();
-    updateLog(ctx).ignored = 'flood';
-    if (verdict === 'warn') {
-      const inGroup = ctx.chat?.type !== 'private';
-      await ctx.reply(BOT_TEXT.flood, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
+    if (!input || user === undefined) return next();
+    const check = async (): Promise<boolean> => {
+      const verdict = guard.hit(user);
+      if (verdict === 'allow') return true;
+      updateLog(ctx).ignored = 'flood';
+      if (verdict === 'warn') {
+        const inGroup = ctx.chat?.type !== 'private';
+        await ctx.reply(BOT_TEXT.flood, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
+      }
+      return false;
+    };
+    if (input.onlyIfFound) {
+      setAdmit(ctx, check);
+      return next();
     }
+    if (await check()) return next();
   };
 }
 

@@ -14,6 +14,8 @@ export interface Addressed {
   text: string;
   /** The user named this bot (`/cmd@ThisBot`, `@ThisBot …`, a reply to it) or wrote in a private chat. */
   explicit: boolean;
+  /** A reply to the bot in a group that is not a command (often just `好的`): answer only a search with exact hits, else stay silent. */
+  onlyIfFound?: boolean;
 }
 
 /** This update's log record (created on first use). */
@@ -31,4 +33,18 @@ export function addressed(ctx: Context): Addressed | undefined {
 /** Store what the gate decided. */
 export function setAddressed(ctx: Context, value: Addressed): void {
   (ctx.state as { addressed?: Addressed }).addressed = value;
+}
+
+/** Asks flood control, once a feature has decided to answer, whether the user may have that answer now (and counts it). */
+export type Admit = () => Promise<boolean>;
+
+/** True when the message may be answered; flood control defers its count to this call for `onlyIfFound` messages, and has already counted the others. */
+export function admit(ctx: Context): Promise<boolean> {
+  const check = (ctx.state as { admit?: Admit }).admit;
+  return check ? check() : Promise.resolve(true);
+}
+
+/** Store flood control's deferred check. */
+export function setAdmit(ctx: Context, check: Admit): void {
+  (ctx.state as { admit?: Admit }).admit = check;
 }

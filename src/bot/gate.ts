@@ -34,7 +34,10 @@ export function addressedText(message: Message.TextMessage, me: Me, commands: re
     return { text: stripped, explicit: true };
   }
   if (isPrivate) return { text, explicit: true };
-  if (message.reply_to_message?.from?.id === me.id) return { text, explicit: true };
+  if (message.reply_to_message?.from?.id === me.id) {
+    // `好的` in reply to the bot is conversation, not a question: answered only if the search finds it exactly.
+    return /^\s*[/／]/.test(text) ? { text, explicit: true } : { text, explicit: true, onlyIfFound: true };
+  }
   // A bare `/cmd` in a group may be for another bot: ours only if we have that command.
   if (/^\s*[/／]/.test(text) && findCommand(parseCommandLine(text).command, commands)) return { text, explicit: false };
   return null;

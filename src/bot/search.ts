@@ -1,6 +1,7 @@
 /** The search feature: /start, /help, /about, the five search commands, plain-text search and page buttons. */
 import { Composer, TelegramError, type Context } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
+import type { Answer } from '../core/answer.ts';
 import type { Engine } from '../core/engine.ts';
 import type { Report } from '../core/report.ts';
 import { NOOP_CALLBACK, PageCallbackSchema, pageKeyboard } from '../render/html.ts';
@@ -8,7 +9,7 @@ import { validateTelegramHtml } from '../render/telegram-html.ts';
 import { BOT_TEXT, htmlToPlain } from '../render/replies.ts';
 import type { Logger } from '../logger.ts';
 import { COMMANDS, type CommandSpec } from './commands.ts';
-import { addressed, updateLog } from './context.ts';
+import { addressed, admit, updateLog } from './context.ts';
 import { dispatch, replyPages } from './dispatch.ts';
 import type { PageCache } from './pages.ts';
 import { withRetry, type RetryOptions } from './send.ts';
@@ -42,6 +43,14 @@ function safePage(html: string, logger: Logger, updateId: number): { text: strin
   return { text: htmlToPlain(html).slice(0, 4096) || '…', html: false };
 }
 
+// How the core's full-text search says it fell back to looser matches (src/core/engine.ts); tests/bot/search.test.ts checks it with the real engine.
+const LOOSE_MATCHES = '没有完全相符';
+
+/** The answer has results that match the query itself, not just a looser fallback. */
+function foundExactly(answer: Answer): boolean {
+  return answer.status === 'ok' && answer.results.length > 0 && !answer.message.startsWith(LOOSE_MATCHES);
+}
+
 function isNotModified(err: unknown): boolean {
   return err instanceof TelegramError && /message is not modified/i.test(err.description ?? '');
 }
@@ -62,6 +71,12 @@ export function searchComposer(deps: SearchDeps): Composer<Context> {
       log.ignored = 'unknown command in group';
       return;
     }
+    if (input.onlyIfFound && !(reply.kind === 'answer' && foundExactly(reply.answer))) {
+      // A group member replying `好的` to the bot is talking to people; a "closest results" answer would be noise.
+      log.ignored = 'reply to the bot without exact hits';
+      return;
+    }
+    if (!(await admit(ctx))) return;
     log.command = reply.kind === 'answer' ? reply.answer.command : reply.kind;
     const pages = replyPages(reply, deps.report, commands);
     if (reply.kind === 'answer') log.results = reply.answer.results.length;

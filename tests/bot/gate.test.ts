@@ -39,10 +39,11 @@ describe('Which messages are for the bot', () => {
     expect(addressedText(msg('@ReportBot /district 潼南'), me)).toEqual({ text: '/district 潼南', explicit: true });
   });
 
-  it('in groups: a reply to one of its messages, not to someone else', () => {
+  it('in groups: a reply to one of its messages, not to someone else; a reply that is not a command only if the search finds it', () => {
     const toBot = { reply_to_message: { message_id: 2, date: 1, chat: { id: -5, type: 'supergroup', title: 'g' }, from: { id: 99, is_bot: true, first_name: 'b' }, text: 'x' } } as Partial<Message.TextMessage>;
     const toUser = { reply_to_message: { message_id: 2, date: 1, chat: { id: -5, type: 'supergroup', title: 'g' }, from: { id: 6, is_bot: false, first_name: 'c' }, text: 'x' } } as Partial<Message.TextMessage>;
-    expect(addressedText(msg('永川', 'group', toBot), me)).toEqual({ text: '永川', explicit: true });
+    expect(addressedText(msg('永川', 'group', toBot), me)).toEqual({ text: '永川', explicit: true, onlyIfFound: true });
+    expect(addressedText(msg('/district 永川', 'group', toBot), me)).toEqual({ text: '/district 永川', explicit: true });
     expect(addressedText(msg('永川', 'group', toUser), me)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/bot/commands.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
+import { realEngine } from '../core/engine-setup.ts';
 import { BOT_ID, BOT_USERNAME, DM_USER, GROUP, dm, group, press, setup, type Setup } from './support.ts';
 
 let s: Setup;
@@ -163,6 +164,39 @@ describe('In a supergroup', () => {
   it('answers into the same forum topic', async () => {
     await s.send(group('/topic 就业', { is_topic_message: true, message_thread_id: 77 }));
     expect(lastParams()['message_thread_id']).toBe(77);
+  });
+});
+
+describe('In a supergroup, a reply to the bot that is not a command', () => {
+  const toBot = { reply_to_message: { message_id: 5, date: 1, chat: GROUP, from: { id: BOT_ID, is_bot: true, first_name: 'Bot' }, text: '…' } };
+  let real: Setup;
+  beforeEach(async () => { real = await setup({ engine: realEngine().engine }); });
+  afterEach(async () => { await real.close(); });
+
+  it('gets no answer when the report has nothing that matches exactly (好的, 谢谢)', async () => {
+    await real.send(group('好的', toBot));
+    await real.send(group('谢谢', toBot));
+    expect(real.api.sentTexts()).toEqual([]);
+  });
+
+  it('is answered when the report has it (潼南)', async () => {
+    await real.send(group('潼南', toBot));
+    expect(real.api.sentTexts()).toHaveLength(1);
+    expect(real.api.sentTexts()[0]).toContain('潼南');
+    expect(real.api.sentTexts()[0]).not.toContain('没有完全相符');
+  });
+
+  it('is not counted by flood control when it gets no answer', async () => {
+    for (let i = 0; i < 8; i++) await real.send(group('好的', toBot));
+    await real.send(group('/district 潼南'));
+    expect(real.api.sentTexts()).toHaveLength(1);
+    expect(real.api.sentTexts()[0]).toContain('潼南');
+  });
+
+  it('is still limited when it gets answers', async () => {
+    for (let i = 0; i < 8; i++) await real.send(group('潼南', toBot));
+    expect(real.api.sentTexts()).toHaveLength(7);
+    expect(real.api.sentTexts()[6]).toBe('操作太频繁了，请稍等几秒再试。');
   });
 });
 
