@@ -25,11 +25,14 @@ export interface RawArticle {
 // An organisation named for the whole city (`市经信委`, `重庆市…`, `重庆铁路…`) makes a section city-wide.
 const CITY_ORG = /^(?:市|重庆)/u;
 
-/** Build a validated report from raw articles, in the order given. Pure: same input, same report. */
-export function buildReport(articles: RawArticle[], refs: ReferenceData): Report {
+/**
+ * Build a validated report from raw articles, in the order given. Pure: same input, same report.
+ * `onWarning` hears about lines ingest had to guess about (a heading with no recognisable speaker, a fragment left open).
+ */
+export function buildReport(articles: RawArticle[], refs: ReferenceData, onWarning: (message: string) => void = () => {}): Report {
   if (articles.length === 0) throw new Error('no articles to ingest: put .txt files in data/raw/');
   const finder = new PlaceFinder(refs.gazetteer, refs.aliases, refs.wordLikeShortNames);
-  const built = articles.map((a) => buildArticle(a, articleSlug(a.source), finder, refs.topics));
+  const built = articles.map((a) => buildArticle(a, articleSlug(a.source), finder, refs.topics, onWarning));
   const ids = built.map((b) => b.article.id);
   const clash = ids.find((id, i) => ids.indexOf(id) !== i);
   if (clash) throw new Error(`two articles have the id "${clash}": rename one of the files in data/raw/`);
@@ -44,8 +47,15 @@ export function buildReport(articles: RawArticle[], refs: ReferenceData): Report
   });
 }
 
-function buildArticle(raw: RawArticle, articleId: string, finder: PlaceFinder, topics: Topic[]): { article: Article; sections: Section[] } {
+function buildArticle(
+  raw: RawArticle,
+  articleId: string,
+  finder: PlaceFinder,
+  topics: Topic[],
+  onWarning: (message: string) => void,
+): { article: Article; sections: Section[] } {
   const seg = segmentArticle(raw.text);
+  for (const w of seg.warnings) onWarning(`${raw.source}: ${w}`);
   if (seg.sections.length === 0) throw new Error(`${raw.source}: no sections found`);
   const article: Article = { id: articleId, source: raw.source, title: seg.title, subtitle: seg.subtitle, reporters: seg.reporters };
   const topicsBySection = tagTopics(topics, seg.sections);

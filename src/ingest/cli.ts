@@ -12,7 +12,7 @@ function main(argv: string[]): number {
   const at = argv.indexOf('--data-dir');
   const dataDir = at >= 0 && argv[at + 1] ? argv[at + 1]! : 'data';
   const target = join(dataDir, 'report.json');
-  const fresh = renderReportFile(dataDir);
+  const fresh = renderReportFile(dataDir, (w) => console.error(`warning: ${w}`));
   if (argv.includes('--check')) {
     let current = '';
     try {

@@ -8,7 +8,7 @@ const MAGNITUDES: Record<string, number> = { 万亿: 1e12, 亿: 1e8, 万: 1e4, �
 /** Measure words and units a figure may carry, longest first. */
 const UNITS = [
   '个百分点', '百分点', '个月', '平方公里', '平方米', '人次', '公里', '千米', '分钟', '小时', '万元', '个', '名', '人', '台', '辆', '条', '项', '所', '家', '座', '处',
-  '元', '吨', '米', '亩', '天', '倍', '户', '批', '届', '次', '年', '%', '％',
+  '元', '吨', '米', '亩', '天', '倍', '户', '批', '届', '次', '场', '年', '%', '％',
 ];
 // Chinese-numeral amounts are everywhere in prose (`一是`, `两江`, `三年行动`): only these measure words make them figures.
 const CN_COUNT_UNITS = ['名', '人', '个', '项', '所', '家', '台', '辆', '条', '座', '户'];

@@ -41,8 +41,8 @@ export function readRawArticles(dataDir: string): RawArticle[] {
 }
 
 /** The exact bytes ingest writes for the given data directory. */
-export function renderReportFile(dataDir: string): string {
-  const report = buildReport(readRawArticles(dataDir), readReferenceData(dataDir));
+export function renderReportFile(dataDir: string, onWarning?: (message: string) => void): string {
+  const report = buildReport(readRawArticles(dataDir), readReferenceData(dataDir), onWarning);
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 

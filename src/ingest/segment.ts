@@ -74,7 +74,7 @@ export function segmentArticle(raw: string): SegmentedArticle {
     adjacentOpen = null;
   };
 
-  for (let line of lines) {
+  for (const line of lines) {
     if (!article.title) {
       article.title = line;
       continue;
@@ -90,8 +90,11 @@ export function segmentArticle(raw: string): SegmentedArticle {
     }
     const dateline = DATELINE.exec(line);
     if (dateline) {
+      // A dateline opens the story itself: what follows is its lead, never the rest of an earlier paragraph.
       article.reporters.push(...bylineNames(dateline[1]!));
-      line = line.slice(dateline[0].length);
+      current = newSection({ kind: 'lead', heading: null, headline: null, speaker: null });
+      addParagraph(current, line.slice(dateline[0].length));
+      continue;
     }
     const fragment = FRAGMENT_MARK.exec(line);
     if (fragment) {
@@ -152,8 +155,8 @@ function removeOpen(list: Open[], open: Open): void {
 }
 
 /**
- * Which broken-off paragraph does `line` continue, if any? A displaced fragment piece must repeat the
- * fragment's last characters (longest overlap wins); otherwise the paragraph right before it, if it broke off.
+ * Which broken-off paragraph does `line` continue, if any? A fragment piece must repeat the fragment's last
+ * characters (longest overlap wins); otherwise the paragraph right before it, if it broke off.
  */
 function continuationTarget(line: string, adjacent: Open | null, fragments: Open[]): Open | null {
   if (isStandaloneHeading(line)) return null;
@@ -166,7 +169,10 @@ function continuationTarget(line: string, adjacent: Open | null, fragments: Open
       bestOverlap = overlap;
     }
   }
-  return best ?? adjacent;
+  // A fragment's opening paragraph broke off where its column ended, so its rest is printed elsewhere: the line
+  // right after it continues it only if it repeats its ending. Later breaks inside a fragment are ordinary.
+  const fragmentOpening = adjacent?.section.kind === 'continuation' && adjacent.index === 0;
+  return best ?? (fragmentOpening ? null : adjacent);
 }
 
 /** Length of the longest suffix of `a` that is also a prefix of `b` (at most 12 characters: page-break repeats are short). */
