@@ -46,11 +46,24 @@ export interface Engine {
   resolveFilter(query: string): ResolvedFilter | null;
 }
 
-/** Trim, drop control characters and cut to `max` characters (by code point, so emoji are never split). */
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+
+/** Trim, turn control characters and runs of space into one space, and cut to `max` characters (by grapheme, so emoji such as 👨‍👩‍👧 are never split). */
 export function cleanQuery(query: string, max: number): string {
-  const cleaned = query.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/gu, ' ').trim();
-  const chars = [...cleaned];
-  return chars.length > max ? chars.slice(0, max).join('').trim() : cleaned;
+  let out = '';
+  let count = 0;
+  // Lazily, grapheme by grapheme, so a 20,000-character paste costs only the first `max`.
+  for (const { segment } of GRAPHEMES.segment(query)) {
+    if (count >= max) break;
+    // Joiners and tag characters inside an emoji are part of it (👨‍👩‍👧, 🏴 flags); elsewhere format characters are noise.
+    let clean = (EMOJI.test(segment) ? segment : segment.replace(/[\p{Cc}\p{Cf}]+/gu, ' ')).replace(/\s+/gu, ' ');
+    if (clean.startsWith(' ') && (out === '' || out.endsWith(' '))) clean = clean.slice(1);
+    if (clean === '') continue;
+    out += clean;
+    count += 1;
+  }
+  return out.trim();
 }
 
 function personLabel(p: Person): string {

@@ -19,14 +19,18 @@ export function cleanText(text: string): string {
   return text.replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
-/** Cut `text` to at most `max` UTF-16 units without splitting a surrogate pair; adds `…` when cut. */
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Cut `text` to at most `max` UTF-16 units (Telegram's measure) on a grapheme boundary, so 👨‍👩‍👧 or 🇨🇳 is never split; adds `…` when cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 0) return '';
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, Math.max(0, end))}…`;
+  let end = 0;
+  for (const { index, segment } of GRAPHEMES.segment(text)) {
+    if (index + segment.length > max - 1) break;
+    end = index + segment.length;
+  }
+  return `${text.slice(0, end)}…`;
 }
 
 /** `{name:'吴超', role:'党委书记', org:'磁器口古镇'}` → `吴超（磁器口古镇党委书记）`. */

@@ -76,6 +76,24 @@ describe('In a private chat', () => {
   });
 });
 
+describe('An emoji query', () => {
+  it('is echoed back whole (👨‍👩‍👧 stays one family, not three people)', async () => {
+    const real = await setup({ engine: realEngine().engine });
+    try {
+      await real.send(dm('/search 👨‍👩‍👧'));
+      await real.send(dm('/district 👨‍👩‍👧'));
+      const replies = real.api.sentTexts();
+      expect(replies).toHaveLength(2);
+      for (const text of replies) {
+        expect(text).toContain('“👨‍👩‍👧”');
+        expect(text).not.toContain('👨 👩');
+      }
+    } finally {
+      await real.close();
+    }
+  });
+});
+
 describe('Paging through a long answer', () => {
   it('sends page 1 with buttons, edits to page 2 on 下一页, and always answers the button', async () => {
     await s.send(dm('/search many'));

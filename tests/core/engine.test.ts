@@ -90,6 +90,19 @@ describe('cleanQuery', () => {
   it('turns control characters into spaces and trims', () => {
     expect(cleanQuery(' a\u0000b\n ', 10)).toBe('a b');
   });
+
+  it('keeps emoji sequences whole: a family, a skin tone, a subdivision flag', () => {
+    for (const emoji of ['👨‍👩‍👧', '👍🏽', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '🇨🇳']) expect(cleanQuery(` ${emoji} `, 200)).toBe(emoji);
+    expect(cleanQuery('潼南👨‍👩‍👧', 200)).toBe('潼南👨‍👩‍👧');
+  });
+
+  it('cuts between emoji sequences, never inside one', () => {
+    expect(cleanQuery('👨‍👩‍👧'.repeat(5), 2)).toBe('👨‍👩‍👧👨‍👩‍👧');
+  });
+
+  it('still drops format characters outside emoji (zero-width space, bidi override)', () => {
+    expect(cleanQuery('潼\u200B南\u202E', 10)).toBe('潼 南');
+  });
 });
 
 describe('A /district answer', () => {

@@ -158,3 +158,13 @@ describe('validateTelegramHtml', () => {
     expect(validateTelegramHtml('')).toContain('message text is empty');
   });
 });
+
+describe('When a long emoji query is echoed and has to be cut', () => {
+  const family = '👨‍👩‍👧';
+  const answer = makeAnswer({ query: family.repeat(300), message: `报道中没有找到“${family.repeat(300)}”。`, results: [] });
+
+  it('the cut falls between two families, never inside one', () => {
+    const header = visible(renderHtmlPages(answer)[0]!).split('\n')[0]!;
+    expect(header).toMatch(new RegExp(`^报道中没有找到“(${family})+…$`, 'u'));
+  });
+});
