@@ -574,7 +574,8 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     if (!q) return base(command, q, 'usage', USAGE[command]);
     const answer = route(command, q);
     // Say that a very long query was cut, so a surprising answer has an explanation.
-    const cut = [...cleanQuery(raw, Number.MAX_SAFE_INTEGER)].length > opts.maxQueryLength;
+    // Two characters past the limit tell (one may be a space that trims away), without segmenting the whole paste.
+    const cut = cleanQuery(raw, opts.maxQueryLength + 2) !== q;
     return cut ? { ...answer, message: `（查询太长，只用了前 ${opts.maxQueryLength} 个字。）${answer.message}` } : answer;
   }
 

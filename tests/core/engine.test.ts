@@ -194,3 +194,11 @@ describe('The fold function (EngineOptions.fold)', () => {
     expect(plain.answer('district', '開州').message).toContain('按“开州区”查找');
   });
 });
+
+describe('cleanQuery at the limit', () => {
+  it('keeps a query of exactly the limit whole, counting an emoji as one character', () => {
+    expect(cleanQuery('😀'.repeat(3), 3)).toBe('😀😀😀');
+    expect(cleanQuery('a😀b', 3)).toBe('a😀b');
+    expect(cleanQuery('a😀bc', 3)).toBe('a😀b');
+  });
+});
