@@ -8,6 +8,7 @@ import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/bot/commands.ts';
 import { MAX_MESSAGE_CHARS } from '../../src/render/html.ts';
+import { BOT_TEXT } from '../../src/render/replies.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
 import { freePort, logLines, spawnBot, type BotProcess } from './harness.ts';
 
@@ -62,9 +63,15 @@ async function send(client: Client, text: string, extra: Record<string, unknown>
   else await client.sendMessage(client.makeMessage(text, extra));
 }
 
+/** Every message the bot has sent so far, as the emulator stored it. */
+function allBotMessages(): BotMessage[] {
+  return server.storage.botMessages as unknown as BotMessage[];
+}
+
 /**
  * Send and wait for the bot's reply (the first message; any sent right after it are drained too, so
- * the next question never sees a late one). Checks every message is valid Telegram HTML within 4,096 characters.
+ * the next question never sees a late one). Checks every message is valid Telegram HTML within 4,096 characters
+ * and is not the error reply.
  */
 async function ask(client: Client, text: string, extra: Record<string, unknown> = {}): Promise<BotMessage> {
   await send(client, text, extra);
@@ -75,6 +82,7 @@ async function ask(client: Client, text: string, extra: Record<string, unknown> 
   for (const m of late) m.isRead = true;
   for (const m of [...updates.result, ...late]) {
     expect(m.message.text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(m.message.text).not.toBe(BOT_TEXT.error);
     if (m.message.parse_mode === 'HTML') expect(validateTelegramHtml(m.message.text)).toEqual([]);
   }
   return updates.result[0]!;
@@ -138,7 +146,9 @@ describe('A user in a private chat', () => {
     const u = dmUser();
     expect((await ask(u, '/subscribe 07:30')).message.text).toContain('07:30');
     expect((await ask(u, '/subscription')).message.text).toContain('07:30');
-    expect((await ask(u, '/digest')).message.text.length).toBeGreaterThan(20);
+    const digest = (await ask(u, '/digest')).message.text;
+    expect(digest).toContain('📰 每日摘要');
+    expect(digest).toMatch(/第 \d+\/\d+ 篇/);
     expect((await ask(u, '/unsubscribe')).message.text).toContain('退订');
     expect((await ask(u, '/subscription')).message.text).toMatch(/已退订.*\/subscribe/);
   });
@@ -146,9 +156,11 @@ describe('A user in a private chat', () => {
   it('survives bad input: empty, 8,000 characters, HTML, emoji, control characters, unknown command', async () => {
     const u = dmUser();
     expect((await ask(u, '/search')).message.text).toContain('用法');
-    expect((await ask(u, `/search ${'重庆'.repeat(4000)}`)).message.text.length).toBeGreaterThan(0);
+    const long = (await ask(u, `/search ${'重庆'.repeat(4000)}`)).message.text;
+    expect(long).toContain('查询太长，只用了前 200 个字');
+    expect(long).toContain(`“${'重庆'.repeat(100)}”`);
     expect((await ask(u, '/search <b>&x</i>')).message.text).toContain('&lt;b&gt;&amp;x&lt;/i&gt;');
-    expect((await ask(u, '😀🇨🇳👍🏽')).message.text.length).toBeGreaterThan(0);
+    expect((await ask(u, '😀🇨🇳👍🏽')).message.text).toContain('“😀🇨🇳👍🏽”里没有可以搜索的文字');
     expect((await ask(u, '潼南\u0000\u0007\u001b[31m')).message.text).not.toMatch(/[\u0000-\u0008\u001b]/);
     expect((await ask(u, '/weather 潼南')).message.text).toContain('不认识的命令');
   });
@@ -183,6 +195,18 @@ describe('Users in a supergroup', () => {
     await expectIgnored(u, GROUP_ID, [['/district@OtherBot 潼南'], ['今天天气不错'], ['/weather']]);
   });
 
+  it('are not held back by commands for other bots or by replies the bot leaves alone (好的): none is answered or counted', async () => {
+    const u = groupUser();
+    const toBot = { reply_to_message: { message_id: 1, date: 1, chat: { id: GROUP_ID, type: 'supergroup' }, from: { id: BOT_ID, is_bot: true, first_name: 'Bot' }, text: '…' } };
+    const others: Array<[string, Record<string, unknown>?]> = [];
+    for (let i = 0; i < 3; i++) others.push(['/roll'], ['/weather'], ['好的', toBot]);
+    await expectIgnored(u, GROUP_ID, others);
+  });
+
+  it('get an answer to /district潼南 typed without a space', async () => {
+    expect((await ask(groupUser(), '/district潼南')).message.text).toContain('潼南区');
+  });
+
   it('get answers when they mention the bot or reply to it', async () => {
     const u = groupUser();
     expect((await ask(u, `@${BOT_NAME} 潼南`)).message.text).toContain('潼南');
@@ -198,6 +222,11 @@ describe('Users in a supergroup', () => {
 });
 
 describe('The bot process', () => {
+  it('never sent the error reply in any of the tests above', () => {
+    expect(allBotMessages().length).toBeGreaterThan(20);
+    expect(allBotMessages().filter((m) => m.message.text === BOT_TEXT.error)).toEqual([]);
+  });
+
   it('keeps running when the emulator rejects setMyCommands, and never logs the token', () => {
     const lines = logLines(bot.stdout());
     expect(lines.some((l) => l['msg'] === 'setMyCommands failed; continuing without a command menu')).toBe(true);
