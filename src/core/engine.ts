@@ -548,11 +548,16 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     const shortlist = hits.slice(0, 200);
     const keyTerms = terms.map(fkey).filter(Boolean);
     const queryChars = [...new Set([...keyTerms.join('')])];
+    // Sentences holding each whole term, from the index: no sentence is re-folded when every term is there.
+    const holding = keyTerms.map((t) => new Set(index.sentencesWith(t)));
     const perSection = new Map<number, { score: number; ids: { id: number; score: number }[] }>();
     for (const h of shortlist) {
-      const text = fkey(index.sentenceText(h.sentence));
-      const phrase = keyTerms.filter((t) => text.includes(t)).length / keyTerms.length;
-      const chars = queryChars.filter((c) => text.includes(c)).length / Math.max(1, queryChars.length);
+      const phrase = holding.filter((set) => set.has(h.sentence)).length / Math.max(1, keyTerms.length);
+      let chars = 1;
+      if (phrase < 1) {
+        const text = fkey(index.sentenceText(h.sentence));
+        chars = queryChars.filter((c) => text.includes(c)).length / Math.max(1, queryChars.length);
+      }
       const score = h.coverage + 0.5 * phrase + 0.2 * chars;
       const sec = index.sectionOf(h.sentence);
       const entry = perSection.get(sec) ?? { score: 0, ids: [] };
