@@ -43,12 +43,9 @@ function safePage(html: string, logger: Logger, updateId: number): { text: strin
   return { text: htmlToPlain(html).slice(0, 4096) || '…', html: false };
 }
 
-// How the core's full-text search says it fell back to looser matches (src/core/engine.ts); tests/bot/search.test.ts checks it with the real engine.
-const LOOSE_MATCHES = '没有完全相符';
-
 /** The answer has results that match the query itself, not just a looser fallback. */
 function foundExactly(answer: Answer): boolean {
-  return answer.status === 'ok' && answer.results.length > 0 && !answer.message.startsWith(LOOSE_MATCHES);
+  return answer.status === 'ok' && answer.results.length > 0 && !answer.approximate;
 }
 
 function isNotModified(err: unknown): boolean {

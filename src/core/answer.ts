@@ -16,6 +16,8 @@ export const AnswerResultSchema = z.object({
   score: z.number(),
   speaker: PersonSchema.nullable(),
   headline: z.string().nullable(),
+  /** What to call the result when it has no headline (`（上接1版）人大、党建` for a continuation fragment). */
+  title: z.string().optional(),
   /** The sentences that matched, joined; plain text (renderers escape it). */
   excerpt: z.string(),
   highlights: z.array(HighlightSchema),
@@ -56,5 +58,7 @@ export const AnswerSchema = z.object({
   /** Things the user could type instead (district names, topics, example commands). */
   suggestions: z.array(z.string()),
   results: z.array(AnswerResultSchema),
+  /** True when nothing matched the query itself and the results are only close to it (a looser fallback). */
+  approximate: z.boolean().optional(),
 });
 export type Answer = z.infer<typeof AnswerSchema>;

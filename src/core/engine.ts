@@ -7,6 +7,7 @@ import { foldChar, nameKey, normalize, type FoldChar } from './normalize.ts';
 import { latinKey, pinyinKeys, syllables } from './pinyin.ts';
 import type { Figure, Person, Report, Section } from './report.ts';
 import { highlightExact, highlightTerms, TextIndex } from './text-index.ts';
+import { sectionTitle } from './section-title.ts';
 
 /** Tunables of the search engine; defaults in DEFAULT_ENGINE_OPTIONS. */
 export interface EngineOptions {
@@ -255,7 +256,17 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
         const t = index.sentenceText(id);
         return t.includes(f.context) || f.context.includes(t);
       }));
-    return { sectionId: s.id, score, speaker: speaker === undefined ? s.speaker : speaker, headline: s.headline, excerpt, highlights, figures: figs };
+    const title = sectionTitle(s, report.topics);
+    return {
+      sectionId: s.id,
+      score,
+      speaker: speaker === undefined ? s.speaker : speaker,
+      headline: s.headline,
+      ...(title ? { title } : {}),
+      excerpt,
+      highlights,
+      figures: figs,
+    };
   }
 
   /** Sentences of section i containing any of `terms`, most terms first. */
@@ -571,7 +582,11 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     const results = ranked.slice(0, opts.maxResults).map((r) => makeResult(r.sec, r.score, r.ids, terms, { mark: 'bigram' }));
     const total = new Set(hits.map((h) => index.sectionOf(h.sentence))).size;
     const prefix = loose ? `没有完全相符的内容，以下是相近的结果。` : '';
-    return base(command, q, 'ok', `${prefix}“${q}”：报道中有 ${total} 段相关内容。`, { resolved: { kind: 'text', id: terms.join(' '), label: q }, results });
+    return base(command, q, 'ok', `${prefix}“${q}”：报道中有 ${total} 段相关内容。`, {
+      resolved: { kind: 'text', id: terms.join(' '), label: q },
+      results,
+      ...(loose ? { approximate: true } : {}),
+    });
   }
 
   function answerUnsafe(command: SearchCommand, raw: string): Answer {

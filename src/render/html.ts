@@ -37,9 +37,10 @@ interface Limits {
 
 function renderResult(result: AnswerResult, index: number, command: Answer['command'], limits: Limits, figureContextChars: number): string {
   const lines: string[] = [];
-  const who = result.speaker ? personLabel(result.speaker) : '报道';
+  const who = result.speaker ? personLabel(result.speaker) : (result.title ?? '报道');
   lines.push(`<b>${index}. ${escapeHtml(who)}</b>`);
-  if (result.headline) lines.push(`<i>${escapeHtml(result.headline)}</i>`);
+  const headline = result.headline ?? (result.speaker ? result.title : undefined);
+  if (headline) lines.push(`<i>${escapeHtml(headline)}</i>`);
   if (result.excerpt && limits.excerptChars > 0) {
     const cut = truncate(result.excerpt, limits.excerptChars);
     const body = segments(cut, result.highlights)

@@ -10,9 +10,10 @@ export interface PlainOptions {
 export function renderPlainResult(result: AnswerResult, index: number, command: Answer['command'], options: PlainOptions = {}): string {
   const mark = options.highlight ?? true;
   const lines: string[] = [];
-  const who = result.speaker ? personLabel(result.speaker) : '报道';
+  const who = result.speaker ? personLabel(result.speaker) : (result.title ?? '报道');
   lines.push(`${index}. ${who}`);
-  if (result.headline) lines.push(`   ${result.headline}`);
+  const headline = result.headline ?? (result.speaker ? result.title : undefined);
+  if (headline) lines.push(`   ${headline}`);
   if (result.excerpt) {
     const excerpt = segments(result.excerpt, result.highlights)
       .map((s) => (s.hit && mark ? `【${s.text}】` : s.text))

@@ -145,9 +145,18 @@ describe('A /search answer', () => {
     expect(top.highlights.map(([a, b]) => top.excerpt.slice(a, b))).toContain('归原小镇');
   });
 
-  it('says when it had to loosen the match', () => {
+  it('says when it had to loosen the match, in words and in the approximate flag', () => {
     expect(engine.answer('search', '侧面碰撞').message).toMatch(/相近/);
+    expect(engine.answer('search', '侧面碰撞').approximate).toBe(true);
     expect(engine.answer('search', '归原小镇').message).not.toMatch(/相近/);
+    expect(engine.answer('search', '归原小镇').approximate).toBeFalsy();
+  });
+
+  it('names a continuation fragment by its page and topics, since it has no headline', () => {
+    const top = engine.answer('topic', '就业').results[0]!;
+    expect(top.headline).toBeNull();
+    expect(top.title).toBe('（上接1版）就业、公共服务');
+    expect(engine.answer('district', '潼南').results[0]!.title).toBeUndefined();
   });
 });
 

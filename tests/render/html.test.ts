@@ -42,6 +42,13 @@ describe('renderHtmlPages', () => {
     expect(visible(pages[0]!)).toContain('没有找到“<b>&x</i>”。');
   });
 
+  it('heads a result with no speaker by its title, and one with a speaker but no headline by speaker then title', () => {
+    const fragment = makeResult({ speaker: null, headline: null, title: '（上接1版）就业' });
+    expect(renderHtmlPages(makeAnswer({ results: [fragment] }))[0]).toContain('<b>1. （上接1版）就业</b>');
+    const quoted = makeResult({ speaker: { name: '黎勇', role: '', org: '' }, headline: null, title: '（上接1版）就业' });
+    expect(renderHtmlPages(makeAnswer({ results: [quoted] }))[0]).toMatch(/<b>1\. 黎勇<\/b>\n<i>（上接1版）就业<\/i>/);
+  });
+
   it('bolds the matched words inside the quoted excerpt', () => {
     const [page] = renderHtmlPages(makeAnswer({ results: [makeResult({ excerpt: '金康新能源汽车', highlights: [[2, 5]] })] }));
     expect(page).toContain('<blockquote>金康<b>新能源</b>汽车</blockquote>');
