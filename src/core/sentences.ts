@@ -4,32 +4,36 @@ const SENTENCE_END = '。！？!?';
 const CLOSERS = '”’」』）)》';
 
 /**
- * Split a paragraph into sentences, keeping every character: the pieces joined give the paragraph back,
- * so each sentence is a substring of it. Closing quotes after a full stop stay with that sentence.
+ * [start, end) ranges of a paragraph's sentences: a sentence ends after 。！？ (and any closing quotes after them),
+ * or after an ellipsis that closes the paragraph. Leading and trailing spaces belong to no sentence.
+ * The one splitter of the project, so a figure's context is exactly a sentence the search shows.
  */
-export function splitSentences(paragraph: string): string[] {
-  const out: string[] = [];
+export function sentenceRanges(paragraph: string): [number, number][] {
+  const out: [number, number][] = [];
   let start = 0;
-  let i = 0;
-  while (i < paragraph.length) {
+  for (let i = 0; i < paragraph.length; i++) {
     const ch = paragraph[i]!;
-    if (SENTENCE_END.includes(ch) || (ch === '…' && paragraph[i + 1] === '…' && isEndAfterEllipsis(paragraph, i + 2))) {
-      let end = ch === '…' ? i + 2 : i + 1;
-      while (end < paragraph.length && (SENTENCE_END.includes(paragraph[end]!) || CLOSERS.includes(paragraph[end]!))) end++;
-      out.push(paragraph.slice(start, end));
-      start = end;
-      i = end;
-      continue;
-    }
-    i++;
+    const ellipsisAtEnd = ch === '…' && /^…*[”’」』）)]*\s*$/u.test(paragraph.slice(i + 1));
+    if (!SENTENCE_END.includes(ch) && !ellipsisAtEnd) continue;
+    let end = i + 1;
+    while (end < paragraph.length && (SENTENCE_END.includes(paragraph[end]!) || CLOSERS.includes(paragraph[end]!) || paragraph[end] === '…')) end++;
+    out.push([start, end]);
+    start = end;
+    i = end - 1;
   }
-  if (start < paragraph.length) out.push(paragraph.slice(start));
-  return out.filter((s) => s.trim().length > 0);
+  if (start < paragraph.length) out.push([start, paragraph.length]);
+  return out
+    .map(([a, b]): [number, number] => {
+      while (a < b && /\s/u.test(paragraph[a]!)) a++;
+      while (b > a && /\s/u.test(paragraph[b - 1]!)) b--;
+      return [a, b];
+    })
+    .filter(([a, b]) => b > a);
 }
 
-// An ellipsis ends a sentence only when nothing but closers follows before the next clause.
-function isEndAfterEllipsis(text: string, at: number): boolean {
-  return at >= text.length;
+/** A paragraph's sentences as strings; each is a substring of the paragraph. */
+export function splitSentences(paragraph: string): string[] {
+  return sentenceRanges(paragraph).map(([a, b]) => paragraph.slice(a, b));
 }
 
 /**

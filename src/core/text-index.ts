@@ -1,4 +1,5 @@
 import { foldChar, foldWithMap, type FoldChar } from './normalize.ts';
+import { sentenceRanges } from './sentences.ts';
 
 /** A sentence of the report: where it sits, so its text is sliced from the paragraph only when shown. */
 export interface SentenceLocation {
@@ -16,8 +17,6 @@ export interface SentenceHit {
   coverage: number;
 }
 
-// Sentence ends: Chinese and Latin stops, plus any closing quotes/brackets right after them.
-const SENTENCE_END = /[。！？；!?;…]+[”’」』）)]*/gu;
 // Only letters and digits make bigrams; punctuation and spaces are skipped, so `1,234` and `1234` index alike.
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
@@ -35,25 +34,8 @@ function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
 }
 
-/** Split a paragraph into [start, end) sentence ranges. */
-export function splitSentences(paragraph: string): [number, number][] {
-  const out: [number, number][] = [];
-  let start = 0;
-  for (const m of paragraph.matchAll(SENTENCE_END)) {
-    const end = m.index + m[0].length;
-    if (end > start) out.push([start, end]);
-    start = end;
-  }
-  if (start < paragraph.length) out.push([start, paragraph.length]);
-  // Leading spaces belong to no sentence; trimming keeps excerpts tidy.
-  return out
-    .map(([s, e]): [number, number] => {
-      while (s < e && /\s/.test(paragraph[s] ?? '')) s++;
-      while (e > s && /\s/.test(paragraph[e - 1] ?? '')) e--;
-      return [s, e];
-    })
-    .filter(([s, e]) => e > s);
-}
+/** Split a paragraph into [start, end) sentence ranges (the project's one sentence splitter). */
+export const splitSentences = sentenceRanges;
 
 /** The folded word characters of a text as UTF-16 codes (one code per folded unit). */
 function foldedUnits(text: string, out: number[], fold: FoldChar): void {
