@@ -7,6 +7,9 @@ import { errorCode } from './bot/send.ts';
 import { searchComposer } from './bot/search.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
 import { runConsoleChat } from './console/chat.ts';
+import { composeDigest, localDateTime } from './core/digest.ts';
+import { renderDigestHtml } from './render/digest.ts';
+import { htmlToPlain } from './render/replies.ts';
 import { loadEngine } from './load-engine.ts';
 import { createLogger, redact } from './logger.ts';
 import { digestComposer } from './bot/digest.ts';
@@ -49,7 +52,13 @@ async function main(): Promise<number> {
 
   // 4. No token: chat in the terminal with the same commands, then exit.
   if (!config.token) {
-    await runConsoleChat({ engine, report, input: process.stdin, output: process.stdout });
+    const digestPreview = () => {
+      // The terminal is one chat with no history: today's digest as Telegram would show it, as text.
+      const date = localDateTime(systemClock.now(), config.digest.timezone).date;
+      const digest = composeDigest(report, { chatId: 0, date, filter: null, history: [] });
+      return digest ? htmlToPlain(renderDigestHtml(digest)) : '报道中没有可以做成摘要的内容。';
+    };
+    await runConsoleChat({ engine, report, input: process.stdin, output: process.stdout, digestPreview });
     return 0;
   }
 

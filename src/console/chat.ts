@@ -18,7 +18,12 @@ export interface ConsoleChatOptions {
   /** Show the greeting and a `> ` prompt (default: whether input is a TTY). */
   interactive?: boolean;
   commands?: readonly CommandSpec[];
+  /** Today's digest as plain text, for `/digest` (subscriptions need Telegram, but the digest can be read here). */
+  digestPreview?: () => string;
 }
+
+/** What the terminal says to the digest commands that need a Telegram chat. */
+const SUBSCRIBE_ELSEWHERE = '订阅需要在 Telegram 中使用：每日摘要会按时发到订阅的聊天。在终端里可以用 /digest 查看今日摘要。';
 
 const QUIT = /^\s*[/／]?(quit|exit|bye|退出)\s*$/i;
 
@@ -43,7 +48,10 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
     if (line.trim() !== '') {
       answered++;
       try {
-        write(replyPlain(dispatch(line, engine, commands), report, commands));
+        const reply = dispatch(line, engine, commands);
+        if (reply.kind === 'elsewhere' && reply.spec.command === 'digest' && options.digestPreview) write(options.digestPreview());
+        else if (reply.kind === 'elsewhere' && reply.spec.feature === 'digest') write(SUBSCRIBE_ELSEWHERE);
+        else write(replyPlain(reply, report, commands));
       } catch (err) {
         // Same promise as the bot: a failure is reported, the chat goes on.
         write(`出错了，请稍后再试（${(err as Error).message}）`);

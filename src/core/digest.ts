@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Figure, Person, Report, Section } from './report.ts';
+import { splitSentences } from './sentences.ts';
 
 /** What a subscription narrows its digest to: a district (`潼南区`) or a topic id (`employment`). */
 export const DigestFilterSchema = z.object({
@@ -109,10 +110,8 @@ export function pickSection(report: Report, chatId: number, filter: DigestFilter
   return { section, position: seen.size + 1, total: order.length };
 }
 
-/** Split text into sentences after 。！？ (keeping closing quotes), dropping empty pieces. */
-export function sentencesOf(paragraph: string): string[] {
-  return (paragraph.match(/[^。！？!?]+(?:[。！？!?]+[”’」』）)]*|$)/g) ?? []).map((s) => s.trim()).filter((s) => s.length > 0);
-}
+/** A paragraph's sentences (the project's one splitter, so a digest quotes the same sentences the search shows). */
+export const sentencesOf = splitSentences;
 
 /**
  * How much a sentence tells a reader in a glance: numbers, mentions of the filter, a readable length.

@@ -4,12 +4,19 @@ import type { SearchCommand } from '../../src/core/answer.ts';
 import { runConsoleChat } from '../../src/console/chat.ts';
 import { REPORT, scriptedEngine } from '../bot/support.ts';
 
-async function chat(lines: string[], interactive = false): Promise<{ out: string; answered: number; calls: unknown[] }> {
+async function chat(lines: string[], interactive = false, digestPreview?: () => string): Promise<{ out: string; answered: number; calls: unknown[] }> {
   const calls: Array<[SearchCommand, string]> = [];
   const output = new PassThrough();
   let out = '';
   output.on('data', (c) => { out += String(c); });
-  const answered = await runConsoleChat({ engine: scriptedEngine(calls), report: REPORT, input: Readable.from([lines.join('\n')]), output, interactive });
+  const answered = await runConsoleChat({
+    engine: scriptedEngine(calls),
+    report: REPORT,
+    input: Readable.from([lines.join('\n')]),
+    output,
+    interactive,
+    ...(digestPreview ? { digestPreview } : {}),
+  });
   return { out, answered, calls };
 }
 
@@ -29,6 +36,13 @@ describe('The terminal chat', () => {
     expect(out).toContain('例：/district 潼南');
     expect(out).toContain('共 2 个部分、2 位发言人、1 个数字');
     expect(out).toContain('不认识的命令 /weather');
+  });
+
+  it('shows today\'s digest for /digest, and explains that subscribing needs a Telegram chat', async () => {
+    const { out } = await chat(['/digest', '/subscribe 07:30', '/unsubscribe'], false, () => '📰 每日摘要 · 2022-06-03');
+    expect(out).toContain('📰 每日摘要 · 2022-06-03');
+    expect(out.match(/订阅需要在 Telegram 中使用/g)).toHaveLength(2);
+    expect(out).not.toContain('只能在 Telegram 中使用');
   });
 
   it('stops at /quit', async () => {
