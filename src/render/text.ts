@@ -33,7 +33,7 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
-/** `{name:'吴超', role:'党委书记', org:'磁器口古镇'}` → `吴超（磁器口古镇党委书记）`. */
+/** `{name:'张三', role:'党委书记', org:'某某古镇'}` → `张三（某某古镇党委书记）`. */
 export function personLabel(person: Person): string {
   const title = `${person.org}${person.role}`.trim();
   return title ? `${person.name}（${title}）` : person.name;
