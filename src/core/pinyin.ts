@@ -11,8 +11,18 @@ export function pinyinKeys(text: string): { full: string; initials: string } {
   return { full: syl.join(''), initials: syl.map((s) => s[0] ?? '').join('') };
 }
 
-/** A Latin query as pinyin would be typed: lower-case, no spaces, apostrophes or digits for tones (`Tong Nan2` → `tongnan`). */
+/**
+ * A Latin query as pinyin would be typed: lower-case, no spaces, apostrophes, tone digits or tone marks, ü as v
+ * (`Tong Nan2` → `tongnan`, `Liú Hóngguāng` → `liuhongguang`, `lǜ`/`lu:`/`lü` → `lv`).
+ */
 export function latinKey(text: string): string | null {
-  const t = text.normalize('NFKC').toLowerCase().replace(/[\s'’·\-_0-9]+/g, '');
-  return /^[a-zü]+$/.test(t) ? t.replace(/ü/g, 'v') : null;
+  const t = text
+    .normalize('NFKC')
+    .toLowerCase()
+    // ü with or without a tone mark decomposes to u + diaeresis (+ tone); keep it apart from u before marks go.
+    .normalize('NFD')
+    .replace(/u\u0308|u:/g, 'v')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[\s'’·\-_0-9]+/g, '');
+  return /^[a-z]+$/.test(t) ? t : null;
 }

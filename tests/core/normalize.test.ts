@@ -40,4 +40,17 @@ describe('pinyin keys', () => {
     expect(latinKey('TONG2NAN2')).toBe('tongnan');
     expect(latinKey('潼南')).toBeNull();
   });
+
+  it('read pinyin typed with tone marks as the toneless key', () => {
+    expect(latinKey('Tóngnán')).toBe('tongnan');
+    expect(latinKey('JiùYè')).toBe('jiuye');
+    expect(latinKey('Liú Hóngguāng')).toBe('liuhongguang');
+  });
+
+  it('read ü, with or without a tone mark, and u: as v', () => {
+    expect(latinKey('lǜsè')).toBe('lvse');
+    expect(latinKey('Lü Se')).toBe('lvse');
+    expect(latinKey('lu:se')).toBe('lvse');
+    expect(latinKey('nǚ')).toBe('nv');
+  });
 });
