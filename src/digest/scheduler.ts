@@ -6,7 +6,8 @@ import type { DigestJob, DigestSender, RunSummary } from './sender.ts';
 
 /**
  * The digests due at `nowMs`: active subscriptions whose local time has come today and whose ledger has no
- * `sent` or `dropped` row for today. Only today counts, so after downtime each chat catches up once.
+ * `sent` or `dropped` row for today, nor a `failed` one still backing off. Only today counts, so after downtime
+ * each chat catches up once.
  */
 export function dueJobs(store: SubscriptionStore, nowMs: number): DigestJob[] {
   const jobs: DigestJob[] = [];
@@ -15,6 +16,7 @@ export function dueJobs(store: SubscriptionStore, nowMs: number): DigestJob[] {
     if (!isDue(sub.minutes, local)) continue;
     const row = store.delivery(sub.chatId, local.date);
     if (row && (row.status === 'sent' || row.status === 'dropped')) continue;
+    if (row?.status === 'failed' && row.retryAt !== null && row.retryAt > nowMs) continue;
     jobs.push({ chatId: sub.chatId, date: local.date });
   }
   return jobs;

@@ -56,14 +56,17 @@ export interface SenderOptions {
   compose: ComposeFn;
   clock: Clock;
   limits?: RateLimits;
-  /** Attempts per job within one run before it is left `failed` for the next run. */
+  /** Attempts per job within one run before it is left `failed` for a later run. */
   maxAttempts?: number;
-  /** Attempts per (chat, date) over all runs before it is `dropped`. */
+  /**
+   * Attempts per (chat, date) that did not fail transiently (a crash mid-send, an unexpected error) before it is
+   * `dropped`. Transient failures (5xx, network, 429) never count: they are retried with backoff all day.
+   */
   maxDailyAttempts?: number;
-  /** Exponential backoff for 5xx and network errors. */
+  /** Exponential backoff for transient failures, over the day's transient failures of that chat (not per run). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  /** A `retry_after` longer than this ends the job for this run (the next run retries). */
+  /** A wait longer than this ends the job for this run; the ledger's retry time brings it back on a later run. */
   maxRetryAfterMs?: number;
   /** Called for every outcome; the scheduler logs these, tests and the benchmark count them. */
   onEvent?: (event: SendEvent) => void;
@@ -174,8 +177,8 @@ export class DigestSender {
       maxAttempts: 5,
       maxDailyAttempts: 20,
       backoffBaseMs: 1000,
-      backoffMaxMs: 60_000,
-      maxRetryAfterMs: 10 * 60_000,
+      backoffMaxMs: 5 * 60_000,
+      maxRetryAfterMs: 60_000,
       ...options,
     };
   }
@@ -288,8 +291,9 @@ export class DigestSender {
       this.emit({ type: 'skipped', chatId, date, reason: `already ${row.status}` });
       return null;
     }
-    if (row && row.attempts >= this.opts.maxDailyAttempts) {
-      store.fail(chatId, date, `gave up after ${row.attempts} attempts: ${row.error ?? 'unknown error'}`, true, clock.now());
+    // Only attempts that ended some other way than a transient failure (crashes, unexpected errors) use up the day.
+    if (row && row.attempts - row.transientFailures >= this.opts.maxDailyAttempts) {
+      store.fail(chatId, date, `gave up after ${row.attempts - row.transientFailures} attempts that failed for unknown reasons: ${row.error ?? 'unknown error'}`, true, clock.now());
       summary.dropped++;
       this.emit({ type: 'dropped', chatId, date, reason: 'too many attempts' });
       return null;
@@ -354,11 +358,14 @@ export class DigestSender {
       }
       case 'retry_after':
       case 'transient': {
-        store.fail(chatId, date, failure.reason, false, now);
-        const waitMs = failure.kind === 'retry_after' ? failure.ms : Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** (attempt - 1));
+        // The backoff grows with the day's transient failures, so an outage is retried ever less often but never
+        // given up on: the row stays due (after `retryAt`) until the chat's local day is over.
+        const failures = (store.delivery(chatId, date)?.transientFailures ?? 0) + 1;
+        const waitMs = failure.kind === 'retry_after' ? failure.ms : Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.min(failures - 1, 30));
+        store.fail(chatId, date, failure.reason, false, now, { at: now + waitMs });
         if (attempt >= this.opts.maxAttempts || waitMs > this.opts.maxRetryAfterMs) {
           summary.failed++;
-          this.emit({ type: 'failed', chatId, date, reason: failure.reason });
+          this.emit({ type: 'failed', chatId, date, reason: `${failure.reason}; next try after ${new Date(now + waitMs).toISOString()}` });
           return null;
         }
         this.emit({ type: 'retry', chatId, date, reason: failure.reason, waitMs, attempt });

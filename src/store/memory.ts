@@ -1,4 +1,4 @@
-import { assertChatId, type ChatId, type Delivery, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
+import { assertChatId, type ChatId, type Delivery, type RetryPlan, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** In-memory twin of the SQLite store, for unit tests; same behaviour, nothing persisted. */
 export class MemorySubscriptionStore implements SubscriptionStore {
@@ -65,19 +65,38 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   begin(chatId: ChatId, date: string, sectionId: string, at: number): Delivery {
     const key = `${assertChatId(chatId)}|${date}`;
     const old = this.ledger.get(key);
-    const row: Delivery = { chatId, date, sectionId, status: 'pending', attempts: (old?.attempts ?? 0) + 1, messageId: null, error: old?.error ?? null, updatedAt: at };
+    const row: Delivery = {
+      chatId,
+      date,
+      sectionId,
+      status: 'pending',
+      attempts: (old?.attempts ?? 0) + 1,
+      transientFailures: old?.transientFailures ?? 0,
+      retryAt: null,
+      messageId: null,
+      error: old?.error ?? null,
+      updatedAt: at,
+    };
     this.ledger.set(key, row);
     return { ...row };
   }
 
   complete(chatId: ChatId, date: string, messageId: number, at: number): void {
     const row = this.ledger.get(`${chatId}|${date}`);
-    if (row) this.ledger.set(`${chatId}|${date}`, { ...row, status: 'sent', messageId, error: null, updatedAt: at });
+    if (row) this.ledger.set(`${chatId}|${date}`, { ...row, status: 'sent', messageId, error: null, retryAt: null, updatedAt: at });
   }
 
-  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number): void {
+  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): void {
     const row = this.ledger.get(`${chatId}|${date}`);
-    if (row) this.ledger.set(`${chatId}|${date}`, { ...row, status: permanent ? 'dropped' : 'failed', error, updatedAt: at });
+    if (!row) return;
+    this.ledger.set(`${chatId}|${date}`, {
+      ...row,
+      status: permanent ? 'dropped' : 'failed',
+      error,
+      transientFailures: row.transientFailures + (retry ? 1 : 0),
+      retryAt: retry && !permanent ? retry.at : null,
+      updatedAt: at,
+    });
   }
 
   acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): boolean {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DigestFilterSchema } from '../core/digest.ts';
-import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, type ChatId, type Delivery, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
+import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, type ChatId, type Delivery, type RetryPlan, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** File name of the store inside DATA_DIR. */
 export const STORE_FILE = 'report-bot.sqlite';
@@ -53,6 +53,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Objec
       ) STRICT;
     `,
   },
+  {
+    // Transient failures (5xx, network, 429) are retried with backoff all day instead of using up a cap.
+    version: 3,
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN transient_failures INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE deliveries ADD COLUMN retry_at INTEGER;
+    `,
+  },
 ]);
 
 /** Open options: `path` wins over `dataDir`; `:memory:` works for tests of the SQL itself. */
@@ -81,6 +89,8 @@ interface DeliveryRow {
   section_id: string;
   status: string;
   attempts: bigint;
+  transient_failures: bigint;
+  retry_at: bigint | null;
   message_id: bigint | null;
   error: string | null;
   updated_at: bigint;
@@ -115,6 +125,8 @@ function toDelivery(r: DeliveryRow): Delivery {
     sectionId: r.section_id,
     status: DeliveryStatusSchema.parse(r.status),
     attempts: num(r.attempts),
+    transientFailures: num(r.transient_failures),
+    retryAt: r.retry_at === null ? null : num(r.retry_at),
     messageId: r.message_id === null ? null : num(r.message_id),
     error: r.error,
     updatedAt: num(r.updated_at),
@@ -158,9 +170,12 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
         INSERT INTO deliveries (chat_id, date, section_id, status, attempts, message_id, error, updated_at)
         VALUES (?, ?, ?, 'pending', 1, NULL, NULL, ?)
         ON CONFLICT (chat_id, date) DO UPDATE SET section_id = excluded.section_id, status = 'pending', attempts = attempts + 1,
-          message_id = NULL, updated_at = excluded.updated_at`),
-      complete: db.prepare(`UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL, updated_at = ? WHERE chat_id = ? AND date = ?`),
-      fail: db.prepare('UPDATE deliveries SET status = ?, error = ?, updated_at = ? WHERE chat_id = ? AND date = ?'),
+          retry_at = NULL, message_id = NULL, updated_at = excluded.updated_at`),
+      complete: db.prepare(`UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL, retry_at = NULL, updated_at = ? WHERE chat_id = ? AND date = ?`),
+      fail: db.prepare(`
+        UPDATE deliveries SET status = @status, error = @error, updated_at = @at,
+          transient_failures = transient_failures + @transient, retry_at = @retryAt
+        WHERE chat_id = @chatId AND date = @date`),
       acquireLease: db.prepare(`
         INSERT INTO leases (name, owner, expires_at) VALUES (@name, @owner, @expiresAt)
         ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
@@ -235,8 +250,16 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     this.stmts.complete.run(messageId, at, assertChatId(chatId), date);
   }
 
-  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number): void {
-    this.stmts.fail.run(permanent ? 'dropped' : 'failed', error, at, assertChatId(chatId), date);
+  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): void {
+    this.stmts.fail.run({
+      status: permanent ? 'dropped' : 'failed',
+      error,
+      at,
+      transient: retry ? 1 : 0,
+      retryAt: retry && !permanent ? retry.at : null,
+      chatId: assertChatId(chatId),
+      date,
+    });
   }
 
   acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): boolean {

@@ -32,7 +32,7 @@ export type SubscribeInput = z.infer<typeof SubscribeInputSchema>;
  * Delivery ledger states for one (chat, local date):
  * - `pending`: written just before the send; after a crash the message may or may not have gone out.
  * - `sent`: Telegram accepted it; never sent again.
- * - `failed`: transient errors used up this run's retries; the next run tries again.
+ * - `failed`: the last attempt failed; a run after `retryAt` tries again, until the chat's local day is over.
  * - `dropped`: the chat cannot receive it today (blocked, gone, rejected); not retried.
  */
 export const DeliveryStatusSchema = z.enum(['pending', 'sent', 'failed', 'dropped']);
@@ -45,11 +45,21 @@ export const DeliverySchema = z.object({
   status: DeliveryStatusSchema,
   /** Send attempts so far for this (chat, date). */
   attempts: z.number().int().nonnegative(),
+  /** Of those, the ones that failed transiently (5xx, network, 429): they never use up the day's cap. */
+  transientFailures: z.number().int().nonnegative(),
+  /** Epoch ms before which a `failed` row is not retried (backoff); null: at once. */
+  retryAt: z.number().int().nullable(),
   messageId: z.number().int().nullable(),
   error: z.string().nullable(),
   updatedAt: z.number().int(),
 });
 export type Delivery = z.infer<typeof DeliverySchema>;
+
+/** When a transiently failed delivery may be tried again. */
+export interface RetryPlan {
+  /** Epoch ms. */
+  at: number;
+}
 
 /**
  * Subscriptions and the delivery ledger behind one small synchronous interface
@@ -77,8 +87,11 @@ export interface SubscriptionStore {
   begin(chatId: ChatId, date: string, sectionId: string, at: number): Delivery;
   /** Record that Telegram accepted the message. */
   complete(chatId: ChatId, date: string, messageId: number, at: number): void;
-  /** Record a failed attempt: `failed` (retry later) or, when permanent, `dropped`. */
-  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number): void;
+  /**
+   * Record a failed attempt: `failed` (retry later) or, when permanent, `dropped`.
+   * With `retry` the failure was transient: it is counted as such and the row waits until `retry.at`.
+   */
+  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): void;
   /**
    * Take, renew or take over a named lease (one broadcast at a time per store, across processes).
    * Succeeds when the lease is free, expired, already `owner`'s, or held by `takeOverFrom`.

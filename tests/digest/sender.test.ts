@@ -161,6 +161,52 @@ describe('When Telegram pushes back', () => {
     expect(api.sent(1)).toHaveLength(1);
   });
 
+  it('an 8-minute outage (502) only delays the digests: every chat gets one once Telegram is back', async () => {
+    const { api, scheduler, subscribe, store, clock } = await setup();
+    for (const chatId of [1, 2, 3]) subscribe(chatId);
+    const outageEnds = Date.parse(EIGHT_AM) + 8 * 60_000;
+    // The scheduler wakes every minute; a run's own waits move the virtual clock on, so a wake-up never goes back.
+    for (let minute = 0; minute <= 30; minute++) {
+      clock.set(new Date(Math.max(clock.now(), Date.parse(EIGHT_AM) + minute * 60_000)).toISOString());
+      api.clearFaults();
+      if (clock.now() < outageEnds) api.fail({ method: 'sendMessage' }, { kind: 'server_error', code: 502 });
+      await scheduler.tick();
+    }
+    for (const chatId of [1, 2, 3]) {
+      expect(api.sent(chatId)).toHaveLength(1);
+      expect(store.delivery(chatId, '2022-06-03')).toMatchObject({ status: 'sent' });
+    }
+    // The backoff grew but stayed capped: each chat was retried a handful of times, not every second.
+    expect(api.callsTo('sendMessage', 1).length).toBeLessThan(20);
+  });
+
+  it('a day of transient failures never uses up the daily cap, while repeated crashes mid-send still do', async () => {
+    const { api, scheduler, subscribe, store, clock } = await setup({ sender: { maxDailyAttempts: 5 } });
+    subscribe(1);
+    subscribe(2);
+    for (let i = 0; i < 30; i++) {
+      store.begin(1, '2022-06-03', '', clock.now());
+      store.fail(1, '2022-06-03', '502: Bad Gateway', false, clock.now(), { at: clock.now() });
+    }
+    for (let i = 0; i < 5; i++) store.begin(2, '2022-06-03', '', clock.now()); // five crashes, each left it pending
+    await scheduler.tick();
+    expect(api.sent(1)).toHaveLength(1);
+    expect(api.sent(2)).toHaveLength(0);
+    expect(store.delivery(2, '2022-06-03')?.status).toBe('dropped');
+  });
+
+  it('a chat still backing off is not due before its retry time', async () => {
+    const { api, scheduler, subscribe, store, clock } = await setup();
+    subscribe(1);
+    store.begin(1, '2022-06-03', '', clock.now());
+    store.fail(1, '2022-06-03', '502: Bad Gateway', false, clock.now(), { at: clock.now() + 90_000 });
+    clock.advance(60_000);
+    expect(await scheduler.tick()).toBeNull();
+    clock.advance(60_000);
+    await scheduler.tick();
+    expect(api.sent(1)).toHaveLength(1);
+  });
+
   it('a blocked user or a missing chat is deactivated with the reason kept, and the others still get theirs', async () => {
     const { api, scheduler, subscribe, store, clock } = await setup();
     subscribe(1);
