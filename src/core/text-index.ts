@@ -17,8 +17,13 @@ export interface SentenceHit {
   coverage: number;
 }
 
-// Only letters and digits make bigrams; punctuation and spaces are skipped, so `1,234` and `1234` index alike.
+// Only letters and digits make bigrams. Punctuation and spaces break the run (`小仙原，小朋友` has no `原小`),
+// except a lone separator between digits, so `1,234` and `2.6` index like `1234` and `26`.
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+const DIGIT_CHAR = /^\p{Nd}$/u;
+const NUMBER_SEPARATOR = /^[,.'’\s]$/u;
+/** Marks a break in a run of folded units: no bigram spans it. */
+const BREAK = -1;
 
 const isWordCache = new Map<string, boolean>();
 function isWord(ch: string): boolean {
@@ -30,6 +35,27 @@ function isWord(ch: string): boolean {
   return v;
 }
 
+/**
+ * Word characters of a folded string, each with whether it joins the one before it into a bigram:
+ * not after punctuation or space, unless that was one separator between two digits.
+ */
+function wordRuns(text: string, visit: (ch: string, joined: boolean, offset: number) => void): void {
+  let prev = '';
+  let gap = '';
+  let offset = 0;
+  for (const c of text) {
+    if (isWord(c)) {
+      const joined = prev !== '' && (gap === '' || (gap.length === 1 && NUMBER_SEPARATOR.test(gap) && DIGIT_CHAR.test(prev) && DIGIT_CHAR.test(c)));
+      visit(c, joined, offset);
+      prev = c;
+      gap = '';
+    } else if (prev !== '') {
+      gap += c;
+    }
+    offset += c.length;
+  }
+}
+
 function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
 }
@@ -37,13 +63,22 @@ function varintSize(v: number): number {
 /** Split a paragraph into [start, end) sentence ranges (the project's one sentence splitter). */
 export const splitSentences = sentenceRanges;
 
-/** The folded word characters of a text as UTF-16 codes (one code per folded unit). */
+/** The folded word characters of a text as UTF-16 codes (one code per folded unit), with BREAK where a bigram may not span. */
 function foldedUnits(text: string, out: number[], fold: FoldChar): void {
   out.length = 0;
-  for (const ch of text) {
-    const f = fold(ch);
-    for (const u of f) if (isWord(u)) for (let k = 0; k < u.length; k++) out.push(u.charCodeAt(k));
-  }
+  const folded: string[] = [];
+  for (const ch of text) folded.push(fold(ch));
+  wordRuns(folded.join(''), (u, joined) => {
+    if (!joined && out.length > 0) out.push(BREAK);
+    for (let k = 0; k < u.length; k++) out.push(u.charCodeAt(k));
+  });
+}
+
+/** Number of word units in `foldedUnits` output (breaks not counted). */
+function wordUnitCount(units: readonly number[]): number {
+  let n = 0;
+  for (const u of units) if (u !== BREAK) n++;
+  return n;
 }
 
 /**
@@ -109,7 +144,10 @@ export class TextIndex {
     const forEachBigram = (i: number, fn: (id: number, delta: number) => void): void => {
       foldedUnits(this.sentenceText(i), units, this.fold);
       for (let k = 0; k + 1 < units.length; k++) {
-        const key = ((units[k] ?? 0) << 16) | (units[k + 1] ?? 0);
+        const a = units[k] ?? BREAK;
+        const b = units[k + 1] ?? BREAK;
+        if (a === BREAK || b === BREAK) continue;
+        const key = (a << 16) | b;
         let id = this.ids.get(key);
         if (id === undefined) {
           id = this.ids.size;
@@ -184,22 +222,32 @@ export class TextIndex {
     return this.secOf[i] ?? 0;
   }
 
-  /** Dense bigram ids of a query term (unknown bigrams get -1, so they still count against coverage). */
+  /** Dense bigram ids of a query term, not across punctuation (unknown bigrams get -1, so they still count against coverage). */
   termBigrams(term: string): number[] {
+    return this.termParts(term).bigrams;
+  }
+
+  /** A term's bigram ids and the characters that stand alone between punctuation (`原，小` → none and `原`, `小`). */
+  private termParts(term: string): { bigrams: number[]; singles: number[] } {
     const units: number[] = [];
     foldedUnits(term, units, this.fold);
-    const out: number[] = [];
-    for (let k = 0; k + 1 < units.length; k++) out.push(this.ids.get(((units[k] ?? 0) << 16) | (units[k + 1] ?? 0)) ?? -1);
-    return out;
+    const bigrams: number[] = [];
+    const singles: number[] = [];
+    for (let k = 0; k < units.length; k++) {
+      const a = units[k] ?? BREAK;
+      if (a === BREAK) continue;
+      const b = units[k + 1] ?? BREAK;
+      if (b !== BREAK) bigrams.push(this.ids.get((a << 16) | b) ?? -1);
+      else if ((units[k - 1] ?? BREAK) === BREAK) singles.push(a);
+    }
+    return { bigrams, singles };
   }
 
   /** Sentences containing every bigram of `term` (a cheap, near-exact phrase filter for names). */
   sentencesWith(term: string): number[] {
-    const units: number[] = [];
-    foldedUnits(term, units, this.fold);
-    if (units.length === 0) return [];
-    if (units.length === 1) return this.search(term, 1, Number.MAX_SAFE_INTEGER).map((h) => h.sentence);
-    const bigrams = [...new Set(this.termBigrams(term))];
+    const parts = this.termParts(term);
+    if (parts.bigrams.length === 0) return parts.singles.length === 0 ? [] : this.search(term, 1, Number.MAX_SAFE_INTEGER).map((h) => h.sentence);
+    const bigrams = [...new Set(parts.bigrams)];
     if (bigrams.some((b) => b < 0)) return [];
     bigrams.sort((a, b) => this.df(a) - this.df(b));
     let current = this.postingList(bigrams[0] ?? 0);
@@ -251,14 +299,9 @@ export class TextIndex {
     const groups: { ids: number[]; weight: number }[] = [];
     const seen = new Set<number>();
     for (const term of terms) {
-      const units: number[] = [];
-      foldedUnits(term, units, this.fold);
-      if (units.length === 1) {
-        const ids = this.byChar.get(units[0] ?? 0) ?? [];
-        groups.push({ ids, weight: 1 });
-        continue;
-      }
-      for (const id of this.termBigrams(term)) {
+      const parts = this.termParts(term);
+      for (const c of parts.singles) groups.push({ ids: this.byChar.get(c) ?? [], weight: 1 });
+      for (const id of parts.bigrams) {
         if (id >= 0 && seen.has(id)) continue;
         if (id >= 0) seen.add(id);
         // A bigram the text never contains weighs like a rare one, so misses lower coverage.
@@ -307,21 +350,26 @@ export function highlightTerms(text: string, terms: readonly string[], fold: Fol
   const pairs = new Set<string>();
   const singles = new Set<string>();
   for (const term of terms) {
-    const units = [...foldWithMap(term, fold).text].filter((c) => isWord(c));
-    if (units.length === 1 && units[0]) singles.add(units[0]);
-    for (let k = 0; k + 1 < units.length; k++) pairs.add(`${units[k]}${units[k + 1]}`);
+    // Bigrams within runs of word characters; a character alone between punctuation marks on its own.
+    let prev = '';
+    let alone = false;
+    wordRuns(foldWithMap(term, fold).text, (c, joined) => {
+      if (joined) pairs.add(`${prev}${c}`);
+      else if (alone) singles.add(prev);
+      alone = !joined;
+      prev = c;
+    });
+    if (alone) singles.add(prev);
   }
-  // Word characters of the folded text with their folded offsets.
+  // Word characters of the folded text with their folded offsets, and whether each joins the one before.
   const pos: number[] = [];
   const chars: string[] = [];
-  let off = 0;
-  for (const c of folded.text) {
-    if (isWord(c)) {
-      pos.push(off);
-      chars.push(c);
-    }
-    off += c.length;
-  }
+  const joins: boolean[] = [];
+  wordRuns(folded.text, (c, joined, offset) => {
+    pos.push(offset);
+    chars.push(c);
+    joins.push(joined);
+  });
   // Mark in original offsets; a matched pair also covers what was skipped between its characters (`2.6` in `2.6万`).
   const ranges: [number, number][] = [];
   const orig = (k: number): [number, number] => {
@@ -330,7 +378,7 @@ export function highlightTerms(text: string, terms: readonly string[], fold: Fol
   };
   for (let k = 0; k < chars.length; k++) {
     if (singles.has(chars[k] ?? '')) ranges.push(orig(k));
-    if (k + 1 < chars.length && pairs.has(`${chars[k]}${chars[k + 1]}`)) ranges.push([orig(k)[0], orig(k + 1)[1]]);
+    if (k + 1 < chars.length && joins[k + 1] && pairs.has(`${chars[k]}${chars[k + 1]}`)) ranges.push([orig(k)[0], orig(k + 1)[1]]);
   }
   const out = mergeRanges(ranges);
   return out;

@@ -133,9 +133,11 @@ describe('A /district answer', () => {
 describe('A /search answer', () => {
   const { engine } = realEngine();
 
-  it('marks the matched words', () => {
+  it('marks the matched words, and nothing across punctuation (小仙原，小朋友 stays unmarked)', () => {
     const top = engine.answer('search', '归原小镇').results[0]!;
-    expect(top.highlights.map(([a, b]) => top.excerpt.slice(a, b))).toContain('归原小镇');
+    const marks = top.highlights.map(([a, b]) => top.excerpt.slice(a, b));
+    expect(marks).toContain('归原小镇');
+    expect(new Set(marks)).toEqual(new Set(['归原小镇']));
   });
 
   it('says when it had to loosen the match, in words and in the approximate flag', () => {

@@ -45,7 +45,36 @@ describe('TextIndex', () => {
   });
 });
 
+describe('Bigrams and punctuation', () => {
+  const index = new TextIndex([['小仙原，小朋友在玩。'], ['共有1,234人，增长2.6倍。'], ['归原小镇开门。']]);
+
+  it('no bigram spans a comma between words: 原小 is not in 小仙原，小朋友', () => {
+    expect(index.sentencesWith('原小').map((s) => index.sectionOf(s))).toEqual([2]);
+    expect(index.search('原小', 1, 10).map((h) => index.sectionOf(h.sentence))).toEqual([2]);
+  });
+
+  it('a separator between digits still joins them: 1234 finds 1,234 and 26 finds 2.6', () => {
+    expect(index.sentencesWith('1234').map((s) => index.sectionOf(s))).toEqual([1]);
+    expect(index.sentencesWith('2.6倍').map((s) => index.sectionOf(s))).toEqual([1]);
+    expect(index.search('1,234', 1, 10)).toHaveLength(1);
+  });
+
+  it('a query with punctuation between words matches each side, not the pair across it', () => {
+    expect(index.sentencesWith('小仙原，小朋友').map((s) => index.sectionOf(s))).toEqual([0]);
+  });
+});
+
 describe('highlighting', () => {
+  it('never marks a pair of characters across punctuation (【原，小】)', () => {
+    const text = '归原小镇小仙原，小朋友';
+    expect(marked(text, highlightTerms(text, ['归原小镇']))).toEqual(['归原小镇']);
+  });
+
+  it('marks a number written with a thousands separator', () => {
+    const text = '年进口7,316台。';
+    expect(marked(text, highlightTerms(text, ['7316']))).toEqual(['7,316']);
+  });
+
   it('marks runs of query bigrams, across punctuation inside a number', () => {
     const text = '工业总量达2.6万亿元。';
     expect(marked(text, highlightTerms(text, ['2.6万亿']))).toEqual(['2.6万亿']);
