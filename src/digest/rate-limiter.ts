@@ -93,6 +93,8 @@ export class RateLimiter {
   private readonly chats = new Map<number, SlidingWindow>();
   private readonly groups = new Map<number, SlidingWindow>();
   private records = 0;
+  /** Nothing goes out before this (epoch ms): set by a 429, which Telegram means for the whole bot. */
+  private pausedUntil = -Infinity;
 
   constructor(readonly limits: RateLimits = DEFAULT_RATE_LIMITS) {
     RateLimitsSchema.parse(limits);
@@ -106,9 +108,14 @@ export class RateLimiter {
     return Math.max(chat, group);
   }
 
-  /** Earliest time any message may go out under the global limit. */
+  /** Earliest time any message may go out under the global limit (and any pause). */
   globalReadyAt(now: number): number {
-    return this.global.readyAt(now);
+    return Math.max(this.global.readyAt(now), this.pausedUntil);
+  }
+
+  /** Send nothing to anyone before `until` (a 429's `retry_after`); a shorter pause never cuts a longer one. */
+  pauseUntil(until: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
   }
 
   /** Earliest time a message to this chat may go out. */

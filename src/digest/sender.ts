@@ -362,6 +362,8 @@ export class DigestSender {
         // given up on: the row stays due (after `retryAt`) until the chat's local day is over.
         const failures = (store.delivery(chatId, date)?.transientFailures ?? 0) + 1;
         const waitMs = failure.kind === 'retry_after' ? failure.ms : Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.min(failures - 1, 30));
+        // A 429 means the bot is over a limit: sending to other chats meanwhile only prolongs the ban.
+        if (failure.kind === 'retry_after') this.limiter.pauseUntil(now + failure.ms);
         store.fail(chatId, date, failure.reason, false, now, { at: now + waitMs });
         if (attempt >= this.opts.maxAttempts || waitMs > this.opts.maxRetryAfterMs) {
           summary.failed++;

@@ -64,6 +64,15 @@ describe('The rate limiter', () => {
     expect(limiter.globalReadyAt(1000)).toBe(1500);
   });
 
+  it('a pause holds every chat back until it ends, even uncapped, and a shorter pause never cuts a longer one', () => {
+    const limiter = new RateLimiter(UNCAPPED);
+    limiter.pauseUntil(10_000);
+    limiter.pauseUntil(5_000);
+    expect(limiter.readyAt(7, 100)).toBe(10_000);
+    expect(limiter.globalReadyAt(10_000)).toBe(10_000);
+    expect(limiter.globalReadyAt(12_000)).toBe(12_000);
+  });
+
   it('uncapped, it never makes anyone wait', () => {
     expect(schedule(new RateLimiter(UNCAPPED), [1, 1, 1, -2, -2]).every((t) => t === 0)).toBe(true);
   });

@@ -121,7 +121,7 @@ describe('When the scheduler wakes up', () => {
 });
 
 describe('When Telegram pushes back', () => {
-  it('on 429 the chat waits retry_after and gets its digest once; other chats are not held up', async () => {
+  it('on 429 the chat waits retry_after and gets its digest once', async () => {
     const { api, scheduler, subscribe, events } = await setup();
     subscribe(1);
     subscribe(2);
@@ -133,7 +133,21 @@ describe('When Telegram pushes back', () => {
     expect(retries.map((e) => e.type === 'retry' && e.waitMs)).toEqual([7000, 7000]);
     const sent = events.filter((e) => e.type === 'sent');
     expect(sent.map((e) => e.chatId)).toEqual([2, 1]);
-    expect(sent[1]!.at - sent[0]!.at).toBeGreaterThanOrEqual(14_000);
+    expect(sent[1]!.at - Date.parse(EIGHT_AM)).toBeGreaterThanOrEqual(14_000);
+  });
+
+  it('a 429 pauses the whole sender for retry_after: no chat gets a request during the ban, then all continue', async () => {
+    const { api, scheduler, subscribe, clock } = await setup();
+    for (let chatId = 1; chatId <= 40; chatId++) subscribe(chatId);
+    api.fail({ method: 'sendMessage', chatId: 1, times: 1 }, { kind: 'retry_after', seconds: 10 });
+    // The virtual clock stands still while a request is out, so this is the time each request was made.
+    const calls: Array<{ chatId: string | null; at: number; status: number }> = [];
+    api.onCall((c) => calls.push({ chatId: c.chatId, at: clock.now(), status: c.status }));
+    expect((await scheduler.tick())?.sent).toBe(40);
+    const ban = calls.find((c) => c.status === 429)!;
+    expect(ban.chatId).toBe('1');
+    expect(calls.filter((c) => c.at > ban.at && c.at < ban.at + 10_000)).toEqual([]);
+    for (let chatId = 1; chatId <= 40; chatId++) expect(api.sent(chatId)).toHaveLength(1);
   });
 
   it('on 5xx and dropped connections it backs off exponentially and delivers once', async () => {
