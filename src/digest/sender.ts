@@ -20,13 +20,15 @@ export type ComposeFn = (sub: Subscription, date: string, pinnedSectionId: strin
 /** What to do about a failed send. */
 export type Failure =
   | { kind: 'retry_after'; ms: number; reason: string } // 429: wait as told
-  | { kind: 'transient'; reason: string } // 5xx, network: back off
+  | { kind: 'transient'; reason: string } // 5xx, a connection never made: back off
+  | { kind: 'unknown'; reason: string } // timeout, reset: it may have been delivered; back off, resend at most once a day
   | { kind: 'gone'; reason: string } // 403, chat not found: the chat cannot receive anything
   | { kind: 'migrate'; toChatId: number; reason: string } // the group became a supergroup
   | { kind: 'rejected'; reason: string } // another 400: this message will never be accepted
   | { kind: 'fatal'; reason: string }; // 401/404: the token or API root is wrong; stop the run
 
 interface ApiErrorLike {
+  name?: unknown;
   code?: unknown;
   description?: unknown;
   parameters?: { retry_after?: unknown; migrate_to_chat_id?: unknown };
@@ -40,7 +42,7 @@ export function classifyError(err: unknown): Failure {
   const description = String(e.response?.description ?? e.description ?? (err instanceof Error ? err.message : String(err)));
   const params = e.response?.parameters ?? e.parameters ?? {};
   const reason = code === null ? `network: ${description}` : `${code}: ${description}`;
-  if (code === null) return { kind: 'transient', reason };
+  if (code === null) return isUnknownOutcome(e, description) ? { kind: 'unknown', reason } : { kind: 'transient', reason };
   if (typeof params.migrate_to_chat_id === 'number') return { kind: 'migrate', toChatId: params.migrate_to_chat_id, reason };
   if (code === 429) return { kind: 'retry_after', ms: Math.max(1, Number(params.retry_after ?? 1)) * 1000, reason };
   if (code >= 500) return { kind: 'transient', reason };
@@ -48,6 +50,16 @@ export function classifyError(err: unknown): Failure {
   if (code === 400 && /chat not found|user not found|PEER_ID_INVALID|chat was deleted|group chat was deactivated|user is deactivated/i.test(description)) return { kind: 'gone', reason };
   if (code === 401 || code === 404) return { kind: 'fatal', reason };
   return { kind: 'rejected', reason };
+}
+
+// The request left but no answer came: Telegram may have delivered it. A refused or unresolvable connection is
+// not among these (nothing was sent), nor is any error the server answered.
+const UNKNOWN_OUTCOME_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function isUnknownOutcome(e: ApiErrorLike, description: string): boolean {
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return true;
+  if (typeof e.code === 'string' && UNKNOWN_OUTCOME_CODES.has(e.code)) return true;
+  return /socket hang up|timed? ?out|aborted/i.test(description);
 }
 
 export interface SenderOptions {
@@ -68,6 +80,13 @@ export interface SenderOptions {
   backoffMaxMs?: number;
   /** A wait longer than this ends the job for this run; the ledger's retry time brings it back on a later run. */
   maxRetryAfterMs?: number;
+  /**
+   * Requests per (chat, date) whose outcome may be unknown (timeout, reset) before it is resent no more that day:
+   * each may have been delivered, so this bounds the duplicates a flaky network can cause.
+   */
+  maxUnknownOutcomes?: number;
+  /** Tries at recording a delivered message (a busy database) before it is left to the next run to record. */
+  completeAttempts?: number;
   /** Called for every outcome; the scheduler logs these, tests and the benchmark count them. */
   onEvent?: (event: SendEvent) => void;
   /** Held for the whole run, so two processes sharing a store never broadcast at once. */
@@ -161,7 +180,8 @@ function before(a: Entry, b: Entry): boolean {
  *
  * One message is in flight at a time, and its ledger row is `pending` (committed) before the request leaves
  * and `sent` after Telegram answers. So a crash can leave at most one message whose fate is unknown, and a
- * restart resends exactly that one: at most one duplicate, never a lost digest.
+ * restart resends exactly that one: at most one duplicate per crash. A request that gets no answer (timeout,
+ * reset) is resent at most once per chat and day, so it adds at most one more.
  */
 export class DigestSender {
   private readonly limiter: RateLimiter;
@@ -170,6 +190,8 @@ export class DigestSender {
   private wake = new AbortController();
   private running: Promise<RunSummary> | null = null;
   private seq = 0;
+  /** Deliveries Telegram accepted whose ledger row could not be completed yet (`chat|date` → message id): never resent. */
+  private readonly unrecorded = new Map<string, number>();
 
   constructor(options: SenderOptions) {
     this.limiter = new RateLimiter(options.limits ?? DEFAULT_RATE_LIMITS);
@@ -179,6 +201,8 @@ export class DigestSender {
       backoffBaseMs: 1000,
       backoffMaxMs: 5 * 60_000,
       maxRetryAfterMs: 60_000,
+      maxUnknownOutcomes: 2,
+      completeAttempts: 8,
       ...options,
     };
   }
@@ -279,6 +303,16 @@ export class DigestSender {
   private async attempt(entry: Entry, summary: RunSummary): Promise<Entry | null> {
     const { store, clock, api } = this.opts;
     const { chatId, date } = entry.job;
+    const key = `${chatId}|${date}`;
+    const delivered = this.unrecorded.get(key);
+    if (delivered !== undefined) {
+      // Sent earlier in this process, but the ledger could not be told: record it now, never send it again.
+      store.complete(chatId, date, delivered, clock.now());
+      this.unrecorded.delete(key);
+      summary.skipped++;
+      this.emit({ type: 'skipped', chatId, date, reason: 'already sent (recorded late)' });
+      return null;
+    }
     const sub = store.get(chatId);
     if (!sub || !sub.active) {
       summary.skipped++;
@@ -319,10 +353,35 @@ export class DigestSender {
       return this.handleFailure(entry, attempt, classifyError(err), summary);
     }
     this.limiter.settle(chatId, clock.now());
-    store.complete(chatId, date, messageId, clock.now());
     summary.sent++;
+    await this.complete(chatId, date, messageId);
     this.emit({ type: 'sent', chatId, date, sectionId: composed.sectionId, messageId, attempt });
     return null;
+  }
+
+  /**
+   * Mark a delivered message `sent`, retrying while the database is busy: a row left `pending` would be resent.
+   * If it still cannot be written, the sender remembers the delivery and records it before that chat's next attempt.
+   */
+  private async complete(chatId: number, date: string, messageId: number): Promise<void> {
+    const { store, clock } = this.opts;
+    for (let i = 1; ; i++) {
+      try {
+        store.complete(chatId, date, messageId, clock.now());
+        return;
+      } catch (err) {
+        const reason = `delivered (message ${messageId}) but not recorded: ${err instanceof Error ? err.message : String(err)}`;
+        if (i >= this.opts.completeAttempts) {
+          this.unrecorded.set(`${chatId}|${date}`, messageId);
+          this.emit({ type: 'failed', chatId, date, reason: `${reason}; will record it before sending this chat anything` });
+          return;
+        }
+        const waitMs = Math.min(5000, 100 * 2 ** (i - 1));
+        this.emit({ type: 'retry', chatId, date, reason, waitMs, attempt: i });
+        // Not cut short by stop(): a graceful shutdown must leave the ledger consistent.
+        await clock.sleep(waitMs);
+      }
+    }
   }
 
   private handleFailure(entry: Entry, attempt: number, failure: Failure, summary: RunSummary): Entry | null {
@@ -357,14 +416,24 @@ export class DigestSender {
         return { job: { chatId: failure.toChatId, date }, notBefore: now, seq: this.seq++, attempts: attempt };
       }
       case 'retry_after':
-      case 'transient': {
+      case 'transient':
+      case 'unknown': {
         // The backoff grows with the day's transient failures, so an outage is retried ever less often but never
         // given up on: the row stays due (after `retryAt`) until the chat's local day is over.
         const failures = (store.delivery(chatId, date)?.transientFailures ?? 0) + 1;
         const waitMs = failure.kind === 'retry_after' ? failure.ms : Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.min(failures - 1, 30));
         // A 429 means the bot is over a limit: sending to other chats meanwhile only prolongs the ban.
         if (failure.kind === 'retry_after') this.limiter.pauseUntil(now + failure.ms);
-        store.fail(chatId, date, failure.reason, false, now, { at: now + waitMs });
+        const unknownOutcome = failure.kind === 'unknown';
+        if (unknownOutcome && (store.delivery(chatId, date)?.unknownOutcomes ?? 0) + 1 >= this.opts.maxUnknownOutcomes) {
+          // This message may already have arrived more than once: another try could only add a copy.
+          const reason = `${failure.reason}; no answer to ${this.opts.maxUnknownOutcomes} requests today, so it may have been delivered: not resent`;
+          store.fail(chatId, date, reason, true, now, { at: now, unknownOutcome });
+          summary.dropped++;
+          this.emit({ type: 'dropped', chatId, date, reason });
+          return null;
+        }
+        store.fail(chatId, date, failure.reason, false, now, { at: now + waitMs, ...(unknownOutcome ? { unknownOutcome } : {}) });
         if (attempt >= this.opts.maxAttempts || waitMs > this.opts.maxRetryAfterMs) {
           summary.failed++;
           this.emit({ type: 'failed', chatId, date, reason: `${failure.reason}; next try after ${new Date(now + waitMs).toISOString()}` });

@@ -72,6 +72,7 @@ export class MemorySubscriptionStore implements SubscriptionStore {
       status: 'pending',
       attempts: (old?.attempts ?? 0) + 1,
       transientFailures: old?.transientFailures ?? 0,
+      unknownOutcomes: old?.unknownOutcomes ?? 0,
       retryAt: null,
       messageId: null,
       error: old?.error ?? null,
@@ -94,6 +95,7 @@ export class MemorySubscriptionStore implements SubscriptionStore {
       status: permanent ? 'dropped' : 'failed',
       error,
       transientFailures: row.transientFailures + (retry ? 1 : 0),
+      unknownOutcomes: row.unknownOutcomes + (retry?.unknownOutcome ? 1 : 0),
       retryAt: retry && !permanent ? retry.at : null,
       updatedAt: at,
     });

@@ -61,6 +61,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Objec
       ALTER TABLE deliveries ADD COLUMN retry_at INTEGER;
     `,
   },
+  {
+    // A request that got no answer (timeout, reset) may have been delivered: such resends are counted and bounded.
+    version: 4,
+    sql: `ALTER TABLE deliveries ADD COLUMN unknown_outcomes INTEGER NOT NULL DEFAULT 0;`,
+  },
 ]);
 
 /** Open options: `path` wins over `dataDir`; `:memory:` works for tests of the SQL itself. */
@@ -90,6 +95,7 @@ interface DeliveryRow {
   status: string;
   attempts: bigint;
   transient_failures: bigint;
+  unknown_outcomes: bigint;
   retry_at: bigint | null;
   message_id: bigint | null;
   error: string | null;
@@ -126,6 +132,7 @@ function toDelivery(r: DeliveryRow): Delivery {
     status: DeliveryStatusSchema.parse(r.status),
     attempts: num(r.attempts),
     transientFailures: num(r.transient_failures),
+    unknownOutcomes: num(r.unknown_outcomes),
     retryAt: r.retry_at === null ? null : num(r.retry_at),
     messageId: r.message_id === null ? null : num(r.message_id),
     error: r.error,
@@ -174,7 +181,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       complete: db.prepare(`UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL, retry_at = NULL, updated_at = ? WHERE chat_id = ? AND date = ?`),
       fail: db.prepare(`
         UPDATE deliveries SET status = @status, error = @error, updated_at = @at,
-          transient_failures = transient_failures + @transient, retry_at = @retryAt
+          transient_failures = transient_failures + @transient, unknown_outcomes = unknown_outcomes + @unknown, retry_at = @retryAt
         WHERE chat_id = @chatId AND date = @date`),
       acquireLease: db.prepare(`
         INSERT INTO leases (name, owner, expires_at) VALUES (@name, @owner, @expiresAt)
@@ -256,6 +263,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       error,
       at,
       transient: retry ? 1 : 0,
+      unknown: retry?.unknownOutcome ? 1 : 0,
       retryAt: retry && !permanent ? retry.at : null,
       chatId: assertChatId(chatId),
       date,

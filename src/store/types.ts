@@ -33,7 +33,8 @@ export type SubscribeInput = z.infer<typeof SubscribeInputSchema>;
  * - `pending`: written just before the send; after a crash the message may or may not have gone out.
  * - `sent`: Telegram accepted it; never sent again.
  * - `failed`: the last attempt failed; a run after `retryAt` tries again, until the chat's local day is over.
- * - `dropped`: the chat cannot receive it today (blocked, gone, rejected); not retried.
+ * - `dropped`: not retried today: the chat cannot receive it (blocked, gone, rejected), or requests for it got
+ *   no answer twice (it may have arrived; see `unknownOutcomes`).
  */
 export const DeliveryStatusSchema = z.enum(['pending', 'sent', 'failed', 'dropped']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
@@ -47,6 +48,8 @@ export const DeliverySchema = z.object({
   attempts: z.number().int().nonnegative(),
   /** Of those, the ones that failed transiently (5xx, network, 429): they never use up the day's cap. */
   transientFailures: z.number().int().nonnegative(),
+  /** Of those, the ones whose request got no answer (timeout, reset): Telegram may have delivered them. */
+  unknownOutcomes: z.number().int().nonnegative(),
   /** Epoch ms before which a `failed` row is not retried (backoff); null: at once. */
   retryAt: z.number().int().nullable(),
   messageId: z.number().int().nullable(),
@@ -59,6 +62,8 @@ export type Delivery = z.infer<typeof DeliverySchema>;
 export interface RetryPlan {
   /** Epoch ms. */
   at: number;
+  /** The request got no answer (timeout, reset): it may have been delivered, so it is counted apart. */
+  unknownOutcome?: boolean;
 }
 
 /**

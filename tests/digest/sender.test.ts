@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Telegram } from 'telegraf';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { MemorySubscriptionStore } from '../../src/store/memory.ts';
-import { DigestSender, type SenderOptions, type SendEvent } from '../../src/digest/sender.ts';
+import { DigestSender, type SendApi, type SenderOptions, type SendEvent } from '../../src/digest/sender.ts';
 import { DigestScheduler } from '../../src/digest/scheduler.ts';
 import { makeCompose } from '../../src/digest/compose.ts';
-import { telegramSendApi } from '../../src/digest/telegram.ts';
+import { SendTimeoutError, telegramSendApi } from '../../src/digest/telegram.ts';
 import { systemClock } from '../../src/digest/clock.ts';
 import { storeLease } from '../../src/digest/lease.ts';
 import { hostname } from 'node:os';
@@ -259,6 +259,87 @@ describe('When Telegram pushes back', () => {
     await scheduler.tick();
     expect(store.delivery(1, '2022-06-03')?.status).toBe('dropped');
     expect(store.get(1)?.active).toBe(true);
+  });
+});
+
+describe('When a request gets no answer (timeout, reset)', () => {
+  /** A Bot API whose first `timeouts` requests reach Telegram (and are delivered) but whose answers never come back. */
+  function lostAnswers(timeouts: number) {
+    const delivered: number[] = [];
+    let calls = 0;
+    const api: SendApi = {
+      async sendMessage(chatId) {
+        delivered.push(chatId);
+        if (++calls <= timeouts) throw new SendTimeoutError(30_000);
+        return { message_id: calls };
+      },
+    };
+    return { api, delivered };
+  }
+
+  it('the message is resent at most once that day, then the row is dropped with the reason, so four timeouts make two copies, not five', async () => {
+    const { api, delivered } = lostAnswers(4);
+    const { scheduler, subscribe, store, clock, events } = await setup({ sender: { api } });
+    subscribe(1);
+    for (let minute = 0; minute < 10; minute++) {
+      clock.set(new Date(Math.max(clock.now(), Date.parse(EIGHT_AM) + minute * 60_000)).toISOString());
+      await scheduler.tick();
+    }
+    expect(delivered).toEqual([1, 1]);
+    expect(store.delivery(1, '2022-06-03')).toMatchObject({ status: 'dropped', unknownOutcomes: 2, error: expect.stringMatching(/may have been delivered/) });
+    expect(events.find((e) => e.type === 'dropped')).toMatchObject({ chatId: 1, reason: expect.stringMatching(/no answer within 30000 ms/) });
+    expect(store.get(1)?.active).toBe(true); // tomorrow is another day
+  });
+
+  it('one lost answer is retried and then delivered normally', async () => {
+    const { api, delivered } = lostAnswers(1);
+    const { scheduler, subscribe, store } = await setup({ sender: { api } });
+    subscribe(1);
+    await scheduler.tick();
+    expect(delivered).toEqual([1, 1]);
+    expect(store.delivery(1, '2022-06-03')).toMatchObject({ status: 'sent', unknownOutcomes: 1 });
+  });
+});
+
+describe('When the ledger is busy just after Telegram accepted a message', () => {
+  /** A store whose `complete` fails `times` times with SQLITE_BUSY. */
+  class BusyStore extends MemorySubscriptionStore {
+    constructor(public busy: number) {
+      super();
+    }
+    override complete(chatId: number, date: string, messageId: number, at: number): void {
+      if (this.busy-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      super.complete(chatId, date, messageId, at);
+    }
+  }
+
+  async function busySetup(busy: number) {
+    api = await FakeBotApi.start({ strictHtml: true });
+    const store = new BusyStore(busy);
+    const clock = virtualClock(EIGHT_AM);
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(report, store), clock });
+    const scheduler = new DigestScheduler({ store, sender, clock });
+    store.subscribe({ chatId: 1, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, clock.now());
+    return { api, store, clock, scheduler };
+  }
+
+  it('the completion is retried, so the row ends sent and the digest is not sent again', async () => {
+    const { api, store, clock, scheduler } = await busySetup(3);
+    expect((await scheduler.tick())?.sent).toBe(1);
+    expect(store.delivery(1, '2022-06-03')?.status).toBe('sent');
+    clock.advance(60_000);
+    await scheduler.tick();
+    expect(api.sent(1)).toHaveLength(1);
+  });
+
+  it('if it stays busy, the sender remembers the delivery and records it on the next run instead of resending', async () => {
+    const { api, store, clock, scheduler } = await busySetup(8);
+    await scheduler.tick();
+    expect(store.delivery(1, '2022-06-03')?.status).toBe('pending');
+    clock.advance(60_000);
+    await scheduler.tick();
+    expect(api.sent(1)).toHaveLength(1);
+    expect(store.delivery(1, '2022-06-03')?.status).toBe('sent');
   });
 });
 

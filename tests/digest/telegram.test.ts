@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Telegram } from 'telegraf';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { classifyError } from '../../src/digest/sender.ts';
-import { telegramSendApi } from '../../src/digest/telegram.ts';
+import { SendTimeoutError, telegramSendApi } from '../../src/digest/telegram.ts';
 
 let api: FakeBotApi | undefined;
 afterEach(async () => {
@@ -33,16 +33,22 @@ describe('Errors from the Bot API, as the sender reads them', () => {
     expect(await failure({ kind: 'retry_after', seconds: 12 })).toMatchObject({ kind: 'retry_after', ms: 12_000 });
   });
 
-  it('5xx and dropped connections are transient', async () => {
+  it('5xx and connections that were never made are transient', async () => {
     expect((await failure({ kind: 'server_error', code: 502 })).kind).toBe('transient');
-    expect((await failure({ kind: 'network' })).kind).toBe('transient');
+    const refused = telegramSendApi(new Telegram('1:X', { apiRoot: 'http://127.0.0.1:1' }));
+    expect(classifyError(await refused.sendMessage(1, 'x').catch((e: unknown) => e)).kind).toBe('transient');
   });
 
-  it('a request that hangs is abandoned by the client\'s timeout (an abort, not an answer) and counted as transient', async () => {
+  it('a connection reset before the answer leaves the outcome unknown (the message may have arrived)', async () => {
+    expect((await failure({ kind: 'network' })).kind).toBe('unknown');
+  });
+
+  it('a request that hangs is abandoned by the client\'s timeout, and its outcome is unknown', async () => {
     // The server would answer after 3 s; the 300 ms timeout aborts first. Checked by what was thrown, not by timing.
     const err = await thrown({ kind: 'delay', ms: 3000 });
-    expect(err).toMatchObject({ name: 'AbortError' });
-    expect(classifyError(err).kind).toBe('transient');
+    expect(err).toBeInstanceOf(SendTimeoutError);
+    expect(err).toMatchObject({ name: 'TimeoutError', timeoutMs: 300 });
+    expect(classifyError(err)).toMatchObject({ kind: 'unknown', reason: expect.stringMatching(/no answer within 300 ms/) });
   });
 
   it('blocked, kicked and missing chats are gone for good; a migrated group names its new id', async () => {
