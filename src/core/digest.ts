@@ -309,6 +309,13 @@ export function nextDate(date: LocalDate): LocalDate {
   return d.toISOString().slice(0, 10);
 }
 
+/** The day before a local date (`2022-07-01` → `2022-06-30`). */
+export function previousDate(date: LocalDate): LocalDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
 /** Whether a subscription at `minutes` is due at this local time (its time has come today). */
 export function isDue(subscriptionMinutes: Minutes, local: { minutes: Minutes }): boolean {
   return local.minutes >= subscriptionMinutes;

@@ -1,23 +1,39 @@
 import { Cron } from 'croner';
-import { isDue, localDateTime } from '../core/digest.ts';
-import type { SubscriptionStore } from '../store/types.ts';
+import { isDue, localDateTime, previousDate } from '../core/digest.ts';
+import type { Delivery, SubscriptionStore } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { DigestJob, DigestSender, RunSummary } from './sender.ts';
 
+/** How long after local midnight a missed digest of the day before is still sent (downtime across midnight). */
+export const YESTERDAY_GRACE_MINUTES = 120;
+
+/** Whether a (chat, date) still needs its digest: no `sent` or `dropped` row, and not backing off after a failure. */
+function open(row: Delivery | null, nowMs: number): boolean {
+  if (!row) return true;
+  if (row.status === 'sent' || row.status === 'dropped') return false;
+  return !(row.status === 'failed' && row.retryAt !== null && row.retryAt > nowMs);
+}
+
 /**
  * The digests due at `nowMs`: active subscriptions whose local time has come today and whose ledger has no
- * `sent` or `dropped` row for today, nor a `failed` one still backing off. Only today counts, so after downtime
- * each chat catches up once.
+ * `sent` or `dropped` row for today, nor a `failed` one still backing off. After downtime each chat catches up
+ * once, with today's digest; except that within two hours after local midnight, while today's time has not come,
+ * a chat whose digest of yesterday never went out (a 23:59 subscriber, the bot down across midnight) gets that one.
  */
 export function dueJobs(store: SubscriptionStore, nowMs: number): DigestJob[] {
   const jobs: DigestJob[] = [];
   for (const sub of store.active()) {
     const local = localDateTime(nowMs, sub.timezone);
-    if (!isDue(sub.minutes, local)) continue;
-    const row = store.delivery(sub.chatId, local.date);
-    if (row && (row.status === 'sent' || row.status === 'dropped')) continue;
-    if (row?.status === 'failed' && row.retryAt !== null && row.retryAt > nowMs) continue;
-    jobs.push({ chatId: sub.chatId, date: local.date });
+    if (isDue(sub.minutes, local)) {
+      if (open(store.delivery(sub.chatId, local.date), nowMs)) jobs.push({ chatId: sub.chatId, date: local.date });
+      continue;
+    }
+    if (local.minutes >= YESTERDAY_GRACE_MINUTES) continue;
+    const yesterday = previousDate(local.date);
+    // Only if the subscription, as it is now, was already there at yesterday's time.
+    const since = localDateTime(sub.updatedAt, sub.timezone);
+    if (since.date > yesterday || (since.date === yesterday && since.minutes > sub.minutes)) continue;
+    if (open(store.delivery(sub.chatId, yesterday), nowMs)) jobs.push({ chatId: sub.chatId, date: yesterday });
   }
   return jobs;
 }

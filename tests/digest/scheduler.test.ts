@@ -42,6 +42,45 @@ describe('Which digests are due', () => {
     expect(dueJobs(store, AT)).toEqual([{ chatId: 1, date: '2022-06-03' }]);
   });
 
+  describe('just after midnight, when the bot was down across it', () => {
+    // 2022-06-04 00:30 in Asia/Shanghai.
+    const HALF_PAST_MIDNIGHT = Date.parse('2022-06-03T16:30:00Z');
+    const late = (chatId: number, minutes = 23 * 60 + 59, at = 0) => {
+      const store = new MemorySubscriptionStore();
+      store.subscribe({ chatId, chatType: 'private', minutes, timezone: 'Asia/Shanghai', filter: null }, at);
+      return store;
+    };
+
+    it('a 23:59 subscriber with no digest yesterday gets yesterday\'s, once', () => {
+      const store = late(1);
+      expect(dueJobs(store, HALF_PAST_MIDNIGHT)).toEqual([{ chatId: 1, date: '2022-06-03' }]);
+      store.begin(1, '2022-06-03', 's', HALF_PAST_MIDNIGHT);
+      store.complete(1, '2022-06-03', 1, HALF_PAST_MIDNIGHT);
+      expect(dueJobs(store, HALF_PAST_MIDNIGHT + 60_000)).toEqual([]);
+    });
+
+    it('not once the two-hour grace is over, and not if yesterday\'s was sent or dropped', () => {
+      expect(dueJobs(late(1), Date.parse('2022-06-03T18:00:00Z'))).toEqual([]); // 02:00
+      const sent = late(1);
+      sent.begin(1, '2022-06-03', 's', 0);
+      sent.complete(1, '2022-06-03', 1, 0);
+      expect(dueJobs(sent, HALF_PAST_MIDNIGHT)).toEqual([]);
+      const dropped = late(1);
+      dropped.begin(1, '2022-06-03', 's', 0);
+      dropped.fail(1, '2022-06-03', 'rejected', true, 0);
+      expect(dueJobs(dropped, HALF_PAST_MIDNIGHT)).toEqual([]);
+    });
+
+    it('not for a subscription made (or changed) after yesterday\'s time', () => {
+      expect(dueJobs(late(1, 23 * 60 + 59, Date.parse('2022-06-03T16:10:00Z')), HALF_PAST_MIDNIGHT)).toEqual([]); // subscribed at 00:10
+      expect(dueJobs(late(1, 23 * 60, Date.parse('2022-06-03T15:30:00Z')), HALF_PAST_MIDNIGHT)).toEqual([]); // at 23:30 for 23:00
+    });
+
+    it('never yesterday\'s and today\'s together: once today\'s time has come, only today\'s', () => {
+      expect(dueJobs(late(1, 10), HALF_PAST_MIDNIGHT)).toEqual([{ chatId: 1, date: '2022-06-04' }]);
+    });
+  });
+
   it('each subscription is read in its own time zone', () => {
     const store = new MemorySubscriptionStore();
     store.subscribe({ chatId: 1, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);

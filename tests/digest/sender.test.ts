@@ -109,6 +109,24 @@ describe('When the scheduler wakes up', () => {
     expect(store.delivery(1, '2022-06-07')?.status).toBe('sent');
   });
 
+  it('a 23:59 subscriber gets yesterday\'s digest after downtime across midnight, and today\'s at 23:59 as usual', async () => {
+    const { api, scheduler, subscribe, clock, store } = await setup({ start: '2022-06-03T10:00:00Z' }); // 18:00
+    subscribe(2359, { minutes: 23 * 60 + 59 });
+    clock.set('2022-06-03T16:40:00Z'); // the bot was down from 23:50 to 00:40
+    expect((await scheduler.tick())?.sent).toBe(1);
+    expect(store.delivery(2359, '2022-06-03')?.status).toBe('sent');
+    for (const at of ['2022-06-03T16:41:00Z', '2022-06-03T17:59:00Z', '2022-06-04T15:58:00Z']) {
+      clock.set(at);
+      await scheduler.tick();
+    }
+    expect(api.sent(2359)).toHaveLength(1);
+    clock.set('2022-06-04T15:59:00Z'); // 23:59 of 06-04
+    await scheduler.tick();
+    expect(api.sent(2359)).toHaveLength(2);
+    expect(store.delivery(2359, '2022-06-04')?.status).toBe('sent');
+    expect(api.sentTexts(2359)[0]).not.toBe(api.sentTexts(2359)[1]);
+  });
+
   it('an unsubscribed chat gets nothing', async () => {
     const { api, scheduler, subscribe, store, clock } = await setup();
     subscribe(1);
