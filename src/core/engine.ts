@@ -7,6 +7,7 @@ import { foldChar, nameKey, normalize, type FoldChar } from './normalize.ts';
 import { latinKey, pinyinKeys, syllables } from './pinyin.ts';
 import type { Figure, Person, Report, Section } from './report.ts';
 import { highlightExact, highlightTerms, TextIndex } from './text-index.ts';
+import { sentenceRanges } from './sentences.ts';
 import { sectionTitle } from './section-title.ts';
 
 /** Tunables of the search engine; defaults in DEFAULT_ENGINE_OPTIONS. */
@@ -536,26 +537,52 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   }
 
   // --- /search ---
+  /** A section ranked for a full-text query, with the sentences to show from it (computed only for shown results). */
+  interface Ranked {
+    sec: number;
+    score: number;
+    ids: () => number[];
+  }
+
   function answerSearch(q: string, command: SearchCommand = 'search'): Answer {
     const terms = fnorm(q).split(/\s+/u).filter((t) => /[\p{L}\p{N}]/u.test(t));
     if (terms.length === 0) {
       return base(command, q, 'no_match', `“${q}”里没有可以搜索的文字。${USAGE.search}`, { suggestions: topics.map((t) => t.name) });
     }
-    let hits = index.search(terms.join(' '), opts.minCoverage, Number.MAX_SAFE_INTEGER);
+    const query = terms.join(' ');
+    // A pasted passage of several sentences is scored per paragraph (or per section, when it spans paragraphs):
+    // per sentence, each of its sentences covers only a share of it and the paste would never reach the threshold.
+    const passage = sentenceRanges(q).length >= 2;
+    let found = passage ? passageHits(query, opts.minCoverage) : { ranked: [], total: 0 };
+    if (found.total === 0) found = sentenceHits(query, terms, opts.minCoverage);
     // Nothing close enough: accept looser matches (a phrase the text words differently), and say so.
-    const loose = hits.length === 0;
+    const loose = found.total === 0;
     if (loose) {
       // Short queries: share of their characters present (`侧面相撞` finds `侧碰…碰撞`); long ones: fewer bigrams.
-      const chars = [...terms.join('')].filter((c) => /[\p{L}\p{N}]/u.test(c));
-      hits =
+      const chars = [...query].filter((c) => /[\p{L}\p{N}]/u.test(c));
+      found =
         chars.length <= 12
-          ? index.search([...new Set(chars)].join(' '), 0.7, Number.MAX_SAFE_INTEGER)
-          : index.search(terms.join(' '), opts.minCoverage * 0.6, Number.MAX_SAFE_INTEGER);
+          ? sentenceHits([...new Set(chars)].join(' '), terms, 0.7)
+          : passage
+            ? passageHits(query, opts.minCoverage * 0.6)
+            : sentenceHits(query, terms, opts.minCoverage * 0.6);
     }
-    if (hits.length === 0) {
+    if (found.total === 0) {
       return base(command, q, 'no_match', `报道中没有找到“${q}”。可以换个说法，或试试 /topic、/district、/person。`, { suggestions: topics.map((t) => t.name) });
     }
-    // Re-rank the best sentences: whole terms found verbatim beat scattered bigrams.
+    const results = found.ranked.slice(0, opts.maxResults).map((r) => makeResult(r.sec, r.score, r.ids(), terms, { mark: 'bigram' }));
+    const prefix = loose ? `没有完全相符的内容，以下是相近的结果。` : '';
+    return base(command, q, 'ok', `${prefix}“${q}”：报道中有 ${found.total} 段相关内容。`, {
+      resolved: { kind: 'text', id: query, label: q },
+      results,
+      ...(loose ? { approximate: true } : {}),
+    });
+  }
+
+  /** Sections holding sentences that cover `query` by at least `min`, re-ranked: whole terms found verbatim beat scattered bigrams. */
+  function sentenceHits(query: string, terms: readonly string[], min: number): { ranked: Ranked[]; total: number } {
+    const hits = index.search(query, min, Number.MAX_SAFE_INTEGER);
+    if (hits.length === 0) return { ranked: [], total: 0 };
     const shortlist = hits.slice(0, 200);
     const keyTerms = terms.map(fkey).filter(Boolean);
     const queryChars = [...new Set([...keyTerms.join('')])];
@@ -577,16 +604,37 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       perSection.set(sec, entry);
     }
     const ranked = [...perSection.entries()]
-      .map(([sec, e]) => ({ sec, score: e.score + 0.02 * Math.min(3, e.ids.length - 1), ids: e.ids.sort((a, b) => b.score - a.score).map((x) => x.id) }))
+      .map(([sec, e]) => {
+        const ids = e.ids.sort((a, b) => b.score - a.score).map((x) => x.id);
+        return { sec, score: e.score + 0.02 * Math.min(3, e.ids.length - 1), ids: () => ids };
+      })
       .sort((a, b) => b.score - a.score || a.sec - b.sec);
-    const results = ranked.slice(0, opts.maxResults).map((r) => makeResult(r.sec, r.score, r.ids, terms, { mark: 'bigram' }));
-    const total = new Set(hits.map((h) => index.sectionOf(h.sentence))).size;
-    const prefix = loose ? `没有完全相符的内容，以下是相近的结果。` : '';
-    return base(command, q, 'ok', `${prefix}“${q}”：报道中有 ${total} 段相关内容。`, {
-      resolved: { kind: 'text', id: terms.join(' '), label: q },
-      results,
-      ...(loose ? { approximate: true } : {}),
-    });
+    return { ranked, total: new Set(hits.map((h) => index.sectionOf(h.sentence))).size };
+  }
+
+  /** Sections ranked by their best paragraph's coverage of a pasted passage; a section holding all of it first. */
+  function passageHits(query: string, min: number): { ranked: Ranked[]; total: number } {
+    // The sentences a result shows: those of the unit most of which is in the passage (an exact paste: its first ones).
+    const pick = (from: number, to: number): number[] => {
+      const scored: { id: number; inPassage: number }[] = [];
+      for (let id = from; id < to; id++) {
+        const o = index.overlap(id, query);
+        if (o.ofQuery > 0) scored.push({ id, inPassage: o.ofSentence });
+      }
+      return scored.sort((a, b) => b.inPassage - a.inPassage || a.id - b.id).map((x) => x.id);
+    };
+    const ranked = new Map<number, Ranked>();
+    if (index.searchUnits(query, 'paragraph', 1, 1).length === 0) {
+      // Copied across a paragraph break: a section that holds all of it comes first.
+      for (const h of index.searchUnits(query, 'section', 1, Number.MAX_SAFE_INTEGER)) {
+        ranked.set(h.unit, { sec: h.unit, score: h.coverage, ids: () => pick(...index.sentencesOf(h.unit)) });
+      }
+    }
+    for (const h of index.searchUnits(query, 'paragraph', min, Number.MAX_SAFE_INTEGER)) {
+      const sec = index.sectionOfParagraph(h.unit);
+      if (!ranked.has(sec)) ranked.set(sec, { sec, score: h.coverage, ids: () => pick(...index.paragraphSentences(h.unit)) });
+    }
+    return { ranked: [...ranked.values()], total: ranked.size };
   }
 
   function answerUnsafe(command: SearchCommand, raw: string): Answer {

@@ -10,6 +10,16 @@ export interface SentenceLocation {
   end: number;
 }
 
+/** What `TextIndex.searchUnits` scores: single sentences, whole paragraphs, or whole sections. */
+export type SearchUnit = 'sentence' | 'paragraph' | 'section';
+
+/** A scored sentence, paragraph or section (global ids: `paragraphSentences`, `sentencesOf`). */
+export interface UnitHit {
+  unit: number;
+  /** Share of the query's weighted bigrams the unit contains, 0..1. */
+  coverage: number;
+}
+
 /** A scored sentence returned by `TextIndex.search`. */
 export interface SentenceHit {
   sentence: number;
@@ -103,10 +113,17 @@ export class TextIndex {
   /** folded character → bigram ids containing it, for one-character queries */
   private readonly byChar = new Map<number, number[]>();
   private readonly firstSentence: Int32Array;
+  /** Global paragraph id of each sentence; first sentence of each paragraph (plus an end marker); section of each paragraph. */
+  private readonly paraIdOf: Int32Array;
+  private readonly paraFirst: Int32Array;
+  private readonly paraSection: Int32Array;
   // Scratch buffers reused by every search (the engine is single-threaded).
   private readonly acc: Float64Array;
   private readonly stamp: Int32Array;
+  /** The last query group that counted for each unit, so a group counts once per paragraph or section. */
+  private readonly groupStamp: Int32Array;
   private searchNo = 0;
+  private groupNo = 0;
 
   constructor(
     private readonly paragraphs: readonly (readonly string[])[],
@@ -117,10 +134,18 @@ export class TextIndex {
     const st: number[] = [];
     const en: number[] = [];
     const firstSentence: number[] = [];
+    const paraId: number[] = [];
+    const paraFirst: number[] = [];
+    const paraSection: number[] = [];
     paragraphs.forEach((ps, s) => {
       firstSentence.push(sec.length);
       ps.forEach((p, j) => {
-        for (const [a, b] of splitSentences(p)) {
+        const ranges = splitSentences(p);
+        if (ranges.length === 0) return;
+        paraFirst.push(sec.length);
+        paraSection.push(s);
+        for (const [a, b] of ranges) {
+          paraId.push(paraFirst.length - 1);
           sec.push(s);
           par.push(j);
           st.push(a);
@@ -129,6 +154,10 @@ export class TextIndex {
       });
     });
     firstSentence.push(sec.length);
+    paraFirst.push(sec.length);
+    this.paraIdOf = Int32Array.from(paraId);
+    this.paraFirst = Int32Array.from(paraFirst);
+    this.paraSection = Int32Array.from(paraSection);
     this.sentenceCount = sec.length;
     this.secOf = Int32Array.from(sec);
     this.parOf = Int32Array.from(par);
@@ -199,6 +228,7 @@ export class TextIndex {
     }
     this.acc = new Float64Array(this.sentenceCount);
     this.stamp = new Int32Array(this.sentenceCount);
+    this.groupStamp = new Int32Array(this.sentenceCount);
   }
 
   /** Where sentence i sits. */
@@ -215,6 +245,16 @@ export class TextIndex {
   /** Sentence ids [from, to) of section s. */
   sentencesOf(s: number): [number, number] {
     return [this.firstSentence[s] ?? 0, this.firstSentence[s + 1] ?? 0];
+  }
+
+  /** Sentence ids [from, to) of paragraph p (a global paragraph id, as in `searchUnits(…, 'paragraph')`). */
+  paragraphSentences(p: number): [number, number] {
+    return [this.paraFirst[p] ?? 0, this.paraFirst[p + 1] ?? 0];
+  }
+
+  /** The section paragraph p belongs to. */
+  sectionOfParagraph(p: number): number {
+    return this.paraSection[p] ?? 0;
   }
 
   /** The section sentence i belongs to. */
@@ -294,8 +334,80 @@ export class TextIndex {
    * Returns at most `limit` hits with coverage ≥ `minCoverage`, best first, ties in document order.
    */
   search(query: string, minCoverage: number, limit: number): SentenceHit[] {
+    return this.searchUnits(query, 'sentence', minCoverage, limit).map((h) => ({ sentence: h.unit, coverage: h.coverage }));
+  }
+
+  /**
+   * Like `search`, but a paragraph or section contains a bigram when any of its sentences does: a pasted passage
+   * spanning several sentences is covered whole by the paragraph it came from.
+   */
+  searchUnits(query: string, unit: SearchUnit, minCoverage: number, limit: number): UnitHit[] {
+    const { groups, total } = this.queryGroups(query);
+    if (total === 0) return [];
+    const unitOf = unit === 'sentence' ? null : unit === 'paragraph' ? this.paraIdOf : this.secOf;
+    const run = ++this.searchNo;
+    const touched: number[] = [];
+    for (const g of groups) {
+      // Within a group a unit counts once, even if it holds several of its alternatives or several sentences hold it.
+      const groupRun = ++this.groupNo;
+      for (const id of g.ids) {
+        const list = this.postingList(id);
+        for (let k = 0; k < list.length; k++) {
+          const s = list[k] ?? 0;
+          const u = unitOf ? (unitOf[s] ?? 0) : s;
+          if (this.groupStamp[u] === groupRun) continue;
+          this.groupStamp[u] = groupRun;
+          if (this.stamp[u] !== run) {
+            this.stamp[u] = run;
+            this.acc[u] = 0;
+            touched.push(u);
+          }
+          this.acc[u] = (this.acc[u] ?? 0) + g.weight;
+        }
+      }
+    }
+    const hits: UnitHit[] = [];
+    for (const u of touched) {
+      const coverage = (this.acc[u] ?? 0) / total;
+      if (coverage >= minCoverage) hits.push({ unit: u, coverage });
+    }
+    hits.sort((a, b) => b.coverage - a.coverage || a.unit - b.unit);
+    return hits.length > limit ? hits.slice(0, limit) : hits;
+  }
+
+  /**
+   * How much one sentence and a query share, both ways: the share of the query's weighted bigrams in the sentence
+   * (as `search` scores it) and the share of the sentence's distinct bigrams in the query. Folds the sentence: for a short list only.
+   */
+  overlap(sentence: number, query: string): { ofQuery: number; ofSentence: number } {
+    const { groups, total } = this.queryGroups(query);
+    const units: number[] = [];
+    foldedUnits(this.sentenceText(sentence), units, this.fold);
+    const present = new Set<number>();
+    for (let k = 0; k + 1 < units.length; k++) {
+      const a = units[k] ?? BREAK;
+      const b = units[k + 1] ?? BREAK;
+      if (a === BREAK || b === BREAK) continue;
+      const id = this.ids.get((a << 16) | b);
+      if (id !== undefined) present.add(id);
+    }
+    let got = 0;
+    const inQuery = new Set<number>();
+    for (const g of groups) {
+      let hit = false;
+      for (const id of g.ids) {
+        if (!present.has(id)) continue;
+        hit = true;
+        inQuery.add(id);
+      }
+      if (hit) got += g.weight;
+    }
+    return { ofQuery: total > 0 ? got / total : 0, ofSentence: present.size > 0 ? inQuery.size / present.size : 0 };
+  }
+
+  /** A query's groups of alternative bigram ids, each worth one weight: a bigram, or all bigrams of a lone character. */
+  private queryGroups(query: string): { groups: { ids: number[]; weight: number }[]; total: number } {
     const terms = query.split(/\s+/u).filter(Boolean);
-    // Each entry is a group of alternative bigram ids worth one weight: a bigram, or all bigrams of a lone character.
     const groups: { ids: number[]; weight: number }[] = [];
     const seen = new Set<number>();
     for (const term of terms) {
@@ -308,36 +420,7 @@ export class TextIndex {
         groups.push({ ids: id >= 0 ? [id] : [], weight: id >= 0 ? (this.idf[id] ?? 1) : Math.log(1 + this.sentenceCount) });
       }
     }
-    const total = groups.reduce((a, g) => a + g.weight, 0);
-    if (total === 0) return [];
-    const run = ++this.searchNo;
-    const touched: number[] = [];
-    for (const g of groups) {
-      // Within a group a sentence counts once, even if it holds several of its alternatives.
-      const groupRun = -run;
-      for (const id of g.ids) {
-        const list = this.postingList(id);
-        for (let k = 0; k < list.length; k++) {
-          const s = list[k] ?? 0;
-          const mark = this.stamp[s] ?? 0;
-          if (mark !== run && mark !== groupRun) {
-            this.acc[s] = 0;
-            touched.push(s);
-          } else if (mark === groupRun) continue;
-          this.acc[s] = (this.acc[s] ?? 0) + g.weight;
-          this.stamp[s] = g.ids.length > 1 ? groupRun : run;
-        }
-      }
-      // Close the group: its sentences become ordinary "seen in this run" again.
-      if (g.ids.length > 1) for (const s of touched) if (this.stamp[s] === groupRun) this.stamp[s] = run;
-    }
-    const hits: SentenceHit[] = [];
-    for (const s of touched) {
-      const coverage = (this.acc[s] ?? 0) / total;
-      if (coverage >= minCoverage) hits.push({ sentence: s, coverage });
-    }
-    hits.sort((a, b) => b.coverage - a.coverage || a.sentence - b.sentence);
-    return hits.length > limit ? hits.slice(0, limit) : hits;
+    return { groups, total: groups.reduce((a, g) => a + g.weight, 0) };
   }
 }
 

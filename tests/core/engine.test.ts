@@ -155,6 +155,41 @@ describe('A /search answer', () => {
   });
 });
 
+describe('When a passage of the report is pasted into /search', () => {
+  const { report, engine } = realEngine();
+  const sectionOf = (text: string): string => report.sections.find((s) => s.paragraphs.some((p) => p.includes(text)))!.id;
+
+  it('the 285-character 碧水保卫战 paragraph finds its section first, as an exact match', () => {
+    const paragraph = report.sections.flatMap((s) => s.paragraphs).find((p) => p.startsWith('一是深入打好碧水保卫战'))!;
+    expect(paragraph.length).toBeGreaterThan(200);
+    const answer = engine.answer('search', paragraph);
+    expect(answer.status).toBe('ok');
+    expect(answer.approximate).toBeFalsy();
+    expect(answer.message).not.toMatch(/没有完全相符/);
+    expect(answer.results[0]?.sectionId).toBe(sectionOf('一是深入打好碧水保卫战'));
+    expect(answer.results[0]?.speaker?.org).toContain('生态环境');
+    expect(answer.results[0]?.excerpt).toContain('碧水保卫战');
+  });
+
+  it('every paragraph of two or more sentences, pasted whole, finds its own section first and exactly', () => {
+    const paragraphs = report.sections.flatMap((s) => s.paragraphs.map((p) => ({ id: s.id, p }))).filter(({ p }) => /[。！？].+[。！？]/u.test(p));
+    expect(paragraphs.length).toBeGreaterThan(10);
+    for (const { id, p } of paragraphs) {
+      const answer = engine.answer('search', p);
+      expect(answer.approximate, p).toBeFalsy();
+      expect(answer.results[0]?.sectionId, p).toBe(id);
+    }
+  });
+
+  it('a passage copied across a paragraph break finds the section that holds it', () => {
+    const section = report.sections.find((s) => s.paragraphs.length >= 2 && s.paragraphs.every((p) => p.length > 60))!;
+    const [first, second] = section.paragraphs as [string, string];
+    const answer = engine.answer('search', `${first.slice(-40)}\n${second.slice(0, 40)}`);
+    expect(answer.approximate).toBeFalsy();
+    expect(answer.results[0]?.sectionId).toBe(section.id);
+  });
+});
+
 describe('A /topic answer', () => {
   const { engine } = realEngine();
 

@@ -128,6 +128,9 @@ const judged: Judged[] = [
   ['search', '新能源骑车', 钟熙],
   ['search', '碧水保位战', 刘明生态],
   ['search', '富春山居途', 刘明农业],
+  // pasted passages of several sentences: scored per paragraph, not per sentence
+  ['search', '一是深入打好碧水保卫战。二是扎实推进入河排污口整治。', 刘明生态],
+  ['search', '在蓝染庄，孩子们学着用植物汁液染色；在齐民工坊，孩子们在静心学习加工木块、打磨小木件……同时，在归原小镇不远处的仙女山水果采摘园。', 李鹏程],
 ];
 
 describe('The judged query set', () => {

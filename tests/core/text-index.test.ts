@@ -64,6 +64,25 @@ describe('Bigrams and punctuation', () => {
   });
 });
 
+describe('Scoring per paragraph or section', () => {
+  const index = new TextIndex([['碧水保卫战打响。排污口整治推进。', '美丽河湖建设。'], ['碧水长流。']]);
+  const query = '碧水保卫战打响。排污口整治推进。';
+
+  it('a passage of two sentences is only half in each sentence, but whole in their paragraph', () => {
+    expect(Math.max(...index.search(query, 0, 10).map((h) => h.coverage))).toBeLessThan(0.7);
+    const [top] = index.searchUnits(query, 'paragraph', 0.5, 10);
+    expect(top).toEqual({ unit: 0, coverage: 1 });
+    expect(index.paragraphSentences(0)).toEqual([0, 2]);
+    expect(index.sectionOfParagraph(2)).toBe(1);
+  });
+
+  it('a passage across a paragraph break is whole only in its section', () => {
+    const across = '排污口整治推进。美丽河湖建设。';
+    expect(index.searchUnits(across, 'paragraph', 1, 10)).toEqual([]);
+    expect(index.searchUnits(across, 'section', 1, 10)).toEqual([{ unit: 0, coverage: 1 }]);
+  });
+});
+
 describe('highlighting', () => {
   it('never marks a pair of characters across punctuation (【原，小】)', () => {
     const text = '归原小镇小仙原，小朋友';
