@@ -1,7 +1,7 @@
 /** The digest feature: /subscribe, /unsubscribe, /subscription and /digest, with an admin check in groups. */
 import { Composer, type Context } from 'telegraf';
 import { parseCommandLine } from '../core/command.ts';
-import { composeDigest, formatTimeOfDay, localDateTime, nextDate, parseSubscribeArgs, type DigestFilter } from '../core/digest.ts';
+import { composeDigest, formatTimeOfDay, localDateTime, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, type DigestFilter } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import type { Logger } from '../logger.ts';
 import { renderDigestHtml } from '../render/digest.ts';
@@ -171,7 +171,12 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
     const sub = deps.store.get(ctx.chat!.id);
     if (!sub) return void (await reply(ctx, DIGEST_TEXT.notSubscribed));
     if (!sub.active) {
-      const why = sub.inactiveReason === 'unsubscribed' ? '已退订' : `已停止（${escapeHtml(sub.inactiveReason ?? '原因未知')}）`;
+      const why =
+        sub.inactiveReason === 'unsubscribed'
+          ? '已退订'
+          : sub.inactiveReason?.startsWith(NO_MATCH_PREFIX) && sub.filter
+            ? `已停止：报道更新后，筛选“${escapeHtml(sub.filter.label)}”已没有匹配的内容。发送 ${code('/subscribe 全部')} 看全部内容，或换一个主题或区县`
+            : `已停止（${escapeHtml(sub.inactiveReason ?? '原因未知')}）`;
       await reply(ctx, `每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。`);
       return;
     }

@@ -4,7 +4,7 @@ import { config as loadDotenv } from 'dotenv';
 import { pathToFileURL } from 'node:url';
 import { Telegram } from 'telegraf';
 import { parseConfig, type Config } from '../config.ts';
-import { composeDigest, formatTimeOfDay, localDateTime } from '../core/digest.ts';
+import { composeDigest, formatTimeOfDay, localDateTime, noMatchReason } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import { systemClock, type Clock } from '../digest/clock.ts';
 import { makeCompose } from '../digest/compose.ts';
@@ -46,9 +46,13 @@ export function parseBroadcastArgs(argv: readonly string[]): BroadcastArgs {
   return args;
 }
 
-/** One line per due chat: who, when, which section; the whole digest with `full`. */
-export function dryRun(report: Report, store: SubscriptionStore, now: number, full: boolean): string[] {
+/**
+ * One line per due chat: who, when, which section; the whole digest with `full`. A chat whose filter matches
+ * nothing is not due: its line says the run would stop that subscription.
+ */
+export function dryRun(report: Report, store: SubscriptionStore, now: number, full: boolean): { lines: string[]; due: number } {
   const lines: string[] = [];
+  let due = 0;
   for (const job of dueJobs(store, now)) {
     const sub = store.get(job.chatId)!;
     const row = store.delivery(job.chatId, job.date);
@@ -62,14 +66,15 @@ export function dryRun(report: Report, store: SubscriptionStore, now: number, fu
     const who = `chat ${job.chatId} (${sub.chatType}, ${formatTimeOfDay(sub.minutes)} ${sub.timezone}${sub.filter ? `, ${sub.filter.label}` : ''})`;
     const retry = row ? ` [retry: ${row.status}, ${row.attempts} attempt(s)]` : '';
     if (!digest) {
-      lines.push(`${who} → ${job.date}: nothing matches the filter${retry}`);
+      lines.push(`${who} → ${job.date}: not due, ${sub.filter ? `its filter matches no section; a run would stop the subscription (${noMatchReason(sub.filter)})` : 'the report has no sections'}${retry}`);
       continue;
     }
+    due++;
     const title = [digest.headline, digest.speaker?.name].filter(Boolean).join(' · ');
     lines.push(`${who} → ${job.date} ${digest.sectionId}${title ? ` 「${title}」` : ''}${retry}`);
     if (full) lines.push(renderDigestPlain(digest), '');
   }
-  return lines;
+  return { lines, due };
 }
 
 export interface BroadcastDeps {
@@ -88,9 +93,9 @@ export async function broadcast(deps: BroadcastDeps): Promise<RunSummary | null>
   const { config, report, store, clock, args, out } = deps;
   const now = args.at ?? clock.now();
   if (args.dryRun) {
-    const lines = dryRun(report, store, now, args.full);
+    const { lines, due } = dryRun(report, store, now, args.full);
     for (const l of lines) out(l);
-    out(`dry run: ${lines.filter((l) => l.startsWith('chat ')).length} digest(s) due at ${new Date(now).toISOString()} (${localDateTime(now, config.digest.timezone).date} in ${config.digest.timezone}); nothing sent`);
+    out(`dry run: ${due} digest(s) due at ${new Date(now).toISOString()} (${localDateTime(now, config.digest.timezone).date} in ${config.digest.timezone}); nothing sent`);
     return null;
   }
   if (!config.token) throw new Error('TELEGRAM_BOT_TOKEN must be set to send digests (use --dry-run to preview without it).');

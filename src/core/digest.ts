@@ -70,6 +70,12 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
+/** Why a subscription was stopped when its filter matched no section any more (a re-ingested report lost the topic or district). */
+export const NO_MATCH_PREFIX = 'filter matches no section';
+export function noMatchReason(filter: DigestFilter): string {
+  return `${NO_MATCH_PREFIX}: ${filter.label}`;
+}
+
 /** Whether a section belongs under a filter (no filter: every section). */
 export function matchesFilter(section: Section, filter: DigestFilter | null): boolean {
   if (!filter) return true;

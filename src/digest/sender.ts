@@ -1,3 +1,4 @@
+import { noMatchReason } from '../core/digest.ts';
 import type { Subscription, SubscriptionStore } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { Lease } from './lease.ts';
@@ -335,10 +336,17 @@ export class DigestSender {
     // A row left `pending` or `failed` keeps its section, so a resend repeats the same digest.
     const composed = this.opts.compose(sub, date, row?.sectionId || null);
     if (!composed) {
+      // A filter that matches nothing would drop the digest every day in silence: stop the subscription instead,
+      // with a reason /subscription shows. Without a filter the report itself is empty: only today is dropped.
+      const reason = sub.filter ? noMatchReason(sub.filter) : 'the report has no sections';
       store.begin(chatId, date, '', clock.now());
-      store.fail(chatId, date, 'no section matches the filter', true, clock.now());
+      store.fail(chatId, date, reason, true, clock.now());
       summary.dropped++;
-      this.emit({ type: 'dropped', chatId, date, reason: 'no section matches the filter' });
+      this.emit({ type: 'dropped', chatId, date, reason });
+      if (sub.filter && store.deactivate(chatId, reason, clock.now())) {
+        summary.deactivated++;
+        this.emit({ type: 'deactivated', chatId, reason });
+      }
       return null;
     }
 

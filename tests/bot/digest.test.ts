@@ -151,6 +151,20 @@ describe('In a private chat', () => {
     expect(api.sentTexts(USER.id).at(-1)).toBe(shown);
   });
 
+  it('a filter the re-ingested report no longer matches stops the subscription, and /subscription says why and what to do', async () => {
+    const { dm, store, clock, api } = await setup();
+    await dm('/subscribe 07:30 潼南');
+    const reingested = { ...report, sections: report.sections.filter((s) => !s.districts.includes('潼南区')) };
+    clock.set('2022-06-03T00:00:00Z');
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(reingested, store), clock });
+    expect(await sender.run([{ chatId: USER.id, date: '2022-06-03' }])).toMatchObject({ sent: 0, deactivated: 1 });
+    expect(store.get(USER.id)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/潼南区/) });
+    const text = await dm('/subscription');
+    expect(text).toContain('已没有匹配的内容');
+    expect(text).toContain('潼南区');
+    expect(text).toContain('/subscribe 全部');
+  });
+
   it('/digest works without a subscription too', async () => {
     const { dm } = await setup();
     expect(await dm('/digest')).toContain('每日摘要');

@@ -48,6 +48,18 @@ describe('npm run broadcast', () => {
     expect(store.delivery(1, '2022-06-03')).toBeNull();
   });
 
+  it('--dry-run does not count a chat whose filter matches nothing as due, and says the run would stop it', async () => {
+    const store = new MemorySubscriptionStore();
+    store.subscribe({ chatId: 1, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
+    store.subscribe({ chatId: 3, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: { kind: 'topic', id: 'tourism', label: '文旅' } }, 0);
+    const out: string[] = [];
+    const config = parseConfig({});
+    await broadcast({ config, report, store, clock: virtualClock(AT), args: parseBroadcastArgs(['--dry-run', '--at', AT]), out: (l) => out.push(l) });
+    expect(out.find((l) => l.startsWith('chat 3'))).toMatch(/not due.*would stop the subscription/);
+    expect(out.at(-1)).toContain('1 digest(s) due');
+    expect(store.get(3)?.active).toBe(true); // a dry run changes nothing
+  });
+
   it('sends the due digests once and a second run sends nothing', async () => {
     api = await FakeBotApi.start({ strictHtml: true });
     const store = new MemorySubscriptionStore();

@@ -270,6 +270,19 @@ describe('When Telegram pushes back', () => {
     expect(api.sent()).toHaveLength(1);
   });
 
+  it('a filter that matches no section any more stops the subscription with the reason, instead of dropping every day in silence', async () => {
+    const { api, scheduler, subscribe, store, clock, events } = await setup();
+    subscribe(1, { filter: { kind: 'topic', id: 'tourism', label: '文旅' } });
+    subscribe(2);
+    expect(await scheduler.tick()).toMatchObject({ sent: 1, deactivated: 1 });
+    expect(store.get(1)).toMatchObject({ active: false, inactiveReason: 'filter matches no section: 文旅' });
+    expect(events.find((e) => e.type === 'deactivated')).toMatchObject({ chatId: 1 });
+    clock.set('2022-06-04T00:00:00Z');
+    await scheduler.tick();
+    expect(api.callsTo('sendMessage', 1)).toHaveLength(0);
+    expect(store.delivery(1, '2022-06-04')).toBeNull();
+  });
+
   it('a message Telegram rejects is dropped for the day without unsubscribing the chat', async () => {
     const { api, scheduler, subscribe, store } = await setup();
     subscribe(1);
