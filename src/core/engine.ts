@@ -366,8 +366,29 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     }
     if (best) return best;
     if ([...key].length >= 2) {
-      const contains = topics.find((t) => t.keys.some((k) => k.length >= 2 && (key.includes(k) || k.includes(key))));
-      if (contains) return contains;
+      // The query holds a name or synonym (`农业发展` → 农业): the longest one held wins.
+      let held: TopicEntry | null = null;
+      let heldLength = 0;
+      for (const t of topics) {
+        for (const k of t.keys) {
+          if (k.length >= 2 && key.includes(k) && k.length > heldLength) {
+            held = t;
+            heldLength = k.length;
+          }
+        }
+      }
+      if (held) return held;
+      // The query is part of a name or synonym (`振兴` of 乡村振兴): only when one topic's terms hold it and the report
+      // uses it mostly inside them. Everyday words (`发展` in 绿色发展 and 均衡发展, `工作` in 人大工作) go to full text.
+      const holders = topics.filter((t) => t.keys.some((k) => k.length >= 2 && k.includes(key)));
+      if (holders.length > 1) return null;
+      const [only] = holders;
+      if (only) {
+        const inTerms = only.terms.filter((term) => fkey(term).includes(key));
+        const inside = new Set(inTerms.flatMap((term) => index.sentencesWith(term))).size;
+        const anywhere = index.sentencesWith(key).length;
+        return anywhere <= 2 * inside ? only : null;
+      }
     }
     const latin = latinKey(q);
     if (latin) {

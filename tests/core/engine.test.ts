@@ -193,6 +193,26 @@ describe('When a passage of the report is pasted into /search', () => {
 describe('A /topic answer', () => {
   const { engine } = realEngine();
 
+  it.each(['发展', '建设', '经济', '工作'])('does not pass off the everyday word %s as a topic: full-text results, and says so', (word) => {
+    const answer = engine.answer('topic', word);
+    expect(answer.status).toBe('ok');
+    expect(answer.resolved?.kind).toBe('text');
+    expect(answer.message).toMatch(new RegExp(`“${word}”不在话题分类中`));
+    expect(answer.message).not.toMatch(/话题“/);
+    expect(answer.results[0]?.excerpt).toContain(word);
+  });
+
+  it.each([
+    ['振兴', '乡村振兴'],
+    ['双城', '成渝双城经济圈'],
+    ['农业发展', '乡村振兴'],
+    ['人大工作', '人大'],
+  ])('resolves %s, which only one topic holds or which holds a topic word, to %s', (query, topic) => {
+    const answer = engine.answer('topic', query);
+    expect(answer.resolved).toMatchObject({ kind: 'topic', label: topic });
+    expect(answer.message).toContain(`话题“${topic}”`);
+  });
+
   it('falls back to full text for a phrase that is no topic, and says so', () => {
     const answer = engine.answer('topic', '柠檬');
     expect(answer.status).toBe('ok');
@@ -213,7 +233,7 @@ describe('resolveFilter (digest filters)', () => {
     expect(engine.resolveFilter(query)).toMatchObject({ kind, id });
   });
 
-  it.each(['城口', '北京', '疫情', '', '😀'])('%s is not a filter the report covers', (query) => {
+  it.each(['城口', '北京', '疫情', '', '😀', '发展', '工作'])('%s is not a filter the report covers', (query) => {
     expect(engine.resolveFilter(query)).toBeNull();
   });
 });

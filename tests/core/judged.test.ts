@@ -73,6 +73,8 @@ const judged: Judged[] = [
   ['topic', '成渝双城经济圈', 刘红光],
   ['topic', '新能源车', 钟熙],
   ['topic', '乡村振心', [刘明农业, 向东海]],
+  ['topic', '振兴', [刘明农业, 向东海]],
+  ['topic', '双城', 刘红光],
   ['topic', '生态环竟', 刘明生态],
   // /person: speakers and quoted people, partial names, role words, pinyin, traditional
   ['person', '刘明', [刘明农业, 刘明生态]],
