@@ -131,7 +131,11 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
     const chat = ctx.chat!;
     const args = parseSubscribeArgs(query);
     if (!args.ok) {
-      await reply(ctx, `“${escapeHtml(args.badTime)}”不是有效的时间（00:00–23:59）。\n${DIGEST_TEXT.usage}`);
+      const why =
+        'badTime' in args
+          ? `“${escapeHtml(args.badTime)}”不是有效的时间（00:00–23:59）。`
+          : `一次只能设置一个筛选条件（一个主题或一个区县），收到了${args.filters.map((f) => `“${escapeHtml(f)}”`).join('')}，未做更改。`;
+      await reply(ctx, `${why}\n${DIGEST_TEXT.usage}`);
       return;
     }
     const existing = deps.store.get(chat.id);

@@ -248,14 +248,22 @@ function parseSmallNumber(text: string): number | null {
 }
 
 /**
- * Parse a time of day as users type it: `07:30`, `7:30`, `7：30`, `7点`, `7点半`, `七点半`, `下午3点15分`.
- * Returns minutes after midnight, or null when it is not a valid time (`25:00`, `abc`).
+ * Parse a time of day as users type it: `07:30`, `7:30`, `７：３０`, `8:00pm`, `7点`, `7点半`, `七点半`, `下午3点15分`, `晚上12点` (midnight).
+ * Returns minutes after midnight, or null when it is not a valid time (`25:00`, `13pm`, `abc`).
  */
 export function parseTimeOfDay(input: string): Minutes | null {
-  const text = input.trim().replace(/\s+/g, '');
+  // NFKC first: full-width digits and colons (`７：３０`) as typed with a Chinese IME become plain ones.
+  const text = input.normalize('NFKC').trim().replace(/\s+/g, '');
   const colon = /^(\d{1,2})[:：](\d{2})$/.exec(text);
   if (colon) return toMinutes(Number(colon[1]), Number(colon[2]));
-  const cn = /^(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上)?([0-9一二两三四五六七八九十〇零]{1,3})[点點时時](半|一刻|三刻|([0-9一二三四五六七八九十〇零]{1,3})分?)?$/.exec(text);
+  const ampm = /^(\d{1,2})(?::(\d{2}))?(am|pm|a\.m\.|p\.m\.)$/i.exec(text);
+  if (ampm) {
+    const hour = Number(ampm[1]);
+    if (hour < 1 || hour > 12) return null;
+    // 12am is midnight, 12pm noon.
+    return toMinutes((hour % 12) + (/^p/i.test(ampm[3]!) ? 12 : 0), Number(ampm[2] ?? 0));
+  }
+  const cn = /^(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|半夜|午夜)?([0-9一二两三四五六七八九十〇零]{1,3})[点點时時](半|一刻|三刻|([0-9一二三四五六七八九十〇零]{1,3})分?)?$/.exec(text);
   if (!cn) return null;
   const [, period, hourText = '', rest, minuteText] = cn;
   let hour = parseSmallNumber(hourText);
@@ -272,6 +280,8 @@ export function parseTimeOfDay(input: string): Minutes | null {
   // 下午3点 is 15:00; 下午15点 stays 15:00; 中午12点 stays noon.
   if ((period === '下午' || period === '傍晚' || period === '晚上') && hour < 12) hour += 12;
   if (period === '中午' && hour < 11) hour += 12;
+  // 晚上12点 (and 凌晨/半夜/午夜12点) is midnight, the start of the day, not noon.
+  if ((period === '晚上' || period === '凌晨' || period === '半夜' || period === '午夜') && hour === 12) hour = 0;
   return toMinutes(hour, minute);
 }
 
@@ -336,15 +346,27 @@ export function nextSend(subscriptionMinutes: Minutes, local: { date: LocalDate;
   return { date: today ? local.date : nextDate(local.date), time: formatTimeOfDay(subscriptionMinutes), today };
 }
 
-/** What `/subscribe` was given: a time and/or a filter query, or the token that looked like a time but is not one. */
-export type SubscribeArgs = { ok: true; minutes: Minutes | null; filterQuery: string | null } | { ok: false; badTime: string };
+/**
+ * What `/subscribe` was given: a time and/or one filter query; or the token that looked like a time but is not one;
+ * or several filter words, when only one topic or district is allowed.
+ */
+export type SubscribeArgs =
+  | { ok: true; minutes: Minutes | null; filterQuery: string | null }
+  | { ok: false; badTime: string }
+  | { ok: false; filters: string[] };
 
-// `25:00`, `7:60`, `0730`, `25点`: meant as a time, but invalid — worth a specific answer rather than a filter lookup.
-const TIME_LIKE = /^(\d{1,4}|\d{1,2}[:：]\d{1,2}|.{0,4}[0-9一二两三四五六七八九十]+[点點时時].*)$/;
+// `25:00`, `7:60`, `0730`, `25点`, `13pm`: meant as a time, but invalid — worth a specific answer rather than a filter lookup.
+const TIME_LIKE = /^(\d{1,4}|\d{1,2}[:：]\d{1,2}|\d{1,2}(:\d{1,2})?(am|pm|a\.m\.|p\.m\.)|.{0,4}[0-9一二两三四五六七八九十]+[点點时時].*)$/i;
 
-/** Parse `/subscribe` arguments: `07:30 就业`, `就业 7点半`, `潼南`, `` (defaults). */
+/** Parse `/subscribe` arguments: `07:30 就业`, `就业 7点半`, `8:00 pm`, `潼南`, `` (defaults). */
 export function parseSubscribeArgs(query: string): SubscribeArgs {
-  const tokens = query.trim().split(/\s+/).filter((t) => t.length > 0);
+  const tokens = query
+    .normalize('NFKC')
+    .trim()
+    // `8:00 pm` is one time.
+    .replace(/(\d)\s+(am|pm|a\.m\.|p\.m\.)(?=\s|$)/gi, '$1$2')
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
   let minutes: Minutes | null = null;
   const rest: string[] = [];
   for (const token of tokens) {
@@ -360,7 +382,9 @@ export function parseSubscribeArgs(query: string): SubscribeArgs {
     if (minutes === null && rest.length === 0 && TIME_LIKE.test(token)) return { ok: false, badTime: token };
     else rest.push(token);
   }
-  return { ok: true, minutes, filterQuery: rest.length > 0 ? rest.join(' ') : null };
+  // `就业 潼南` would silently keep whichever the resolver liked best; a subscription narrows to one thing.
+  if (rest.length > 1) return { ok: false, filters: rest };
+  return { ok: true, minutes, filterQuery: rest[0] ?? null };
 }
 
 function splitLeadingTime(token: string): { minutes: Minutes; rest: string } | null {

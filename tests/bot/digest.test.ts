@@ -114,6 +114,20 @@ describe('In a private chat', () => {
     expect(store.get(USER.id)).toBeNull();
   });
 
+  it('/subscribe 就业 潼南 is answered that only one filter is allowed, and nothing changes', async () => {
+    const { dm, store } = await setup();
+    const text = await dm('/subscribe 就业 潼南');
+    expect(text).toContain('只能设置一个筛选条件');
+    expect(text).toContain('“就业”“潼南”');
+    expect(store.get(USER.id)).toBeNull();
+  });
+
+  it('/subscribe ７：３０ (full-width, as a Chinese IME types it) sets 07:30 with no filter', async () => {
+    const { dm, store } = await setup();
+    await dm('/subscribe ７：３０');
+    expect(store.get(USER.id)).toMatchObject({ minutes: 450, filter: null });
+  });
+
   it('/unsubscribe stops it, keeps the settings, and /subscription says so', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe 09:15');

@@ -120,7 +120,15 @@ describe('When a user types a time', () => {
     expect(parseTimeOfDay(text)).toBe(minutes);
   });
 
-  it.each(['25:00', '7:60', 'abc', '', '7', '24点', '潼南'])('%s is not a time', (text) => {
+  it.each([
+    ['晚上12点', 0], ['晚上12点半', 30], ['凌晨12点', 0], ['半夜十二点', 0], ['中午12点', 720],
+    ['７：３０', 450], ['１８点', 1080],
+    ['8:00pm', 1200], ['8pm', 1200], ['8:00 PM', 1200], ['7:30am', 450], ['12am', 0], ['12:30pm', 750], ['11p.m.', 1380],
+  ])('%s (midnight, full-width or am/pm) is %i minutes after midnight', (text, minutes) => {
+    expect(parseTimeOfDay(text)).toBe(minutes);
+  });
+
+  it.each(['25:00', '7:60', 'abc', '', '7', '24点', '潼南', '13pm', '0am'])('%s is not a time', (text) => {
     expect(parseTimeOfDay(text)).toBeNull();
   });
 
@@ -151,6 +159,14 @@ describe('When /subscribe gets arguments', () => {
     ['潼南', { ok: true, minutes: null, filterQuery: '潼南' }],
     ['25:00', { ok: false, badTime: '25:00' }],
     ['abc', { ok: true, minutes: null, filterQuery: 'abc' }],
+    ['７：３０', { ok: true, minutes: 450, filterQuery: null }],
+    ['８:００ 就业', { ok: true, minutes: 480, filterQuery: '就业' }],
+    ['8:00pm', { ok: true, minutes: 1200, filterQuery: null }],
+    ['8:00 pm 潼南', { ok: true, minutes: 1200, filterQuery: '潼南' }],
+    ['晚上12点 就业', { ok: true, minutes: 0, filterQuery: '就业' }],
+    ['13pm', { ok: false, badTime: '13pm' }],
+    ['就业 潼南', { ok: false, filters: ['就业', '潼南'] }],
+    ['07:30 就业 潼南', { ok: false, filters: ['就业', '潼南'] }],
   ])('%j is read as %j', (query, expected) => {
     expect(parseSubscribeArgs(query)).toEqual(expected);
   });
