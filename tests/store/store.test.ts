@@ -89,6 +89,16 @@ describe.each(implementations)('The %s subscription store', (_name, make) => {
     expect(store.delivery(42, '2022-06-03')).toMatchObject({ status: 'failed', attempts: 2, transientFailures: 1, retryAt: null });
   });
 
+  it('counts requests whose outcome is unknown (timeout, reset), also when the row is then dropped', () => {
+    const store = make();
+    store.begin(42, '2022-06-03', 's1', 1);
+    store.fail(42, '2022-06-03', 'network: no answer', false, 2, { at: 1002, unknownOutcome: true });
+    expect(store.delivery(42, '2022-06-03')).toMatchObject({ status: 'failed', unknownOutcomes: 1, transientFailures: 1, retryAt: 1002 });
+    store.begin(42, '2022-06-03', 's1', 1002);
+    store.fail(42, '2022-06-03', 'network: no answer again', true, 1003, { at: 1003, unknownOutcome: true });
+    expect(store.delivery(42, '2022-06-03')).toMatchObject({ status: 'dropped', unknownOutcomes: 2, retryAt: null });
+  });
+
   it('history lists only delivered sections from earlier days, oldest first', () => {
     const store = make();
     store.begin(42, '2022-06-02', 'b', 1);
@@ -169,10 +179,12 @@ describe('The SQLite store on disk', () => {
     db.exec(MIGRATIONS[0]!.sql);
     db.pragma('user_version = 1');
     db.prepare(`INSERT INTO subscriptions VALUES (?, 'private', 480, 'Asia/Shanghai', NULL, NULL, NULL, 1, NULL, 0, 0)`).run(42);
+    db.prepare(`INSERT INTO deliveries VALUES (?, '2022-06-03', 's1', 'failed', 3, NULL, '502', 0)`).run(42);
     db.close();
     const store = new SqliteSubscriptionStore({ dataDir: dir });
     expect(store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
     expect(store.get(42)?.active).toBe(true);
+    expect(store.delivery(42, '2022-06-03')).toMatchObject({ status: 'failed', attempts: 3, transientFailures: 0, unknownOutcomes: 0, retryAt: null });
     expect(store.acquireLease('broadcast', 'a', 0, 1000)).toBe(true);
     store.close();
   });
