@@ -1,7 +1,7 @@
 import Fuse from 'fuse.js';
 import type { Answer, AnswerResult, AnswerStatus, Highlight, Resolved, SearchCommand } from './answer.ts';
 import { DistrictResolver, type PlaceCandidate } from './district-resolver.ts';
-import { parseFigureQuery, valueDistance } from './figures.ts';
+import { DEFAULT_FIGURE_UNITS, parseFigureQuery, valueDistance } from './figures.ts';
 import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
 import { foldChar, nameKey, normalize, type FoldChar } from './normalize.ts';
 import { latinKey, pinyinKeys, syllables } from './pinyin.ts';
@@ -488,44 +488,16 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   }
 
   // --- /figures ---
-  function answerFigures(q: string): Answer {
-    const fq = parseFigureQuery(q);
-    const key = fkey(q);
-    const words = fnorm(q).split(/\s+/u).map(fkey).filter(Boolean);
-    type Hit = { n: number; score: number };
-    const hits: Hit[] = [];
-    let nearest = Infinity;
-    figures.forEach((f, n) => {
-      let score = 0;
-      if (fq) {
-        const d = valueDistance(fq, f.figure);
-        if (d === 0) score = 3 + (fq.unit && f.figure.unit === fq.unit ? 0.1 : 0);
-        else if (d <= 0.05) {
-          score = 2 - d * 10;
-          nearest = Math.min(nearest, d);
-        }
-      }
-      // Text and context words only for non-numbers: `42` inside `42.1%` or `2021` is not what `42%` asked for.
-      if (!fq && key && f.text.includes(key)) score = 2.5;
-      else if (!fq && words.length > 0 && words.every((w) => f.context.includes(w))) score = 1;
-      if (score > 0) hits.push({ n, score });
-    });
-    const exact = hits.some((h) => h.score >= 2.5);
-    // The same value in the unit the user typed (`30分钟`) beats that value in another unit (`30条`).
-    const sameUnit = hits.some((h) => h.score > 3.05);
-    // Without an exact value, only the nearest figures: `40%` → 40.2%, not every percentage within 5%.
-    const kept = sameUnit
-      ? hits.filter((h) => h.score > 3.05)
-      : exact
-        ? hits.filter((h) => h.score >= 2.5 || h.score === 1)
-        : hits.filter((h) => h.score === 1 || (h.score < 2.5 && h.score > 1 && Math.abs(2 - h.score - nearest * 10) < 1e-9));
-    if (kept.length === 0) {
-      const examples = figures.slice(0, 6).map((f) => f.figure.text);
-      return base('figures', q, 'no_match', `报道中没有与“${q}”相符的数字。可以试试：${examples.join('、')}。`, { suggestions: examples });
-    }
-    kept.sort((a, b) => b.score - a.score || a.n - b.n);
+  const figureUnits = new Set([...DEFAULT_FIGURE_UNITS, ...figures.map((f) => f.figure.unit).filter(Boolean)]);
+  // Plain amounts before rough ones: `100` finds 100余所 before 数百名.
+  const QUALIFIER_BONUS: Readonly<Record<Figure['qualifier'], number>> = Object.freeze({ exact: 0.04, atLeast: 0.02, range: 0.02, approx: 0 });
+  const figureExamples = (): string[] => figures.slice(0, 6).map((f) => f.figure.text);
+
+  /** Results for figure hits (index into `figures`, higher score first), one per section, each figure's sentence shown. */
+  function figureResults(hits: { n: number; score: number }[], terms: readonly string[]): AnswerResult[] {
+    const sorted = [...hits].sort((a, b) => b.score - a.score || a.n - b.n);
     const bySection = new Map<number, { score: number; figs: Figure[] }>();
-    for (const h of kept) {
+    for (const h of sorted) {
       const f = figures[h.n];
       if (!f) continue;
       const entry = bySection.get(f.section) ?? { score: h.score, figs: [] };
@@ -533,7 +505,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       bySection.set(f.section, entry);
     }
     const ordered = [...bySection.entries()].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]).slice(0, opts.maxResults);
-    const results = ordered.map(([i, { score, figs }]) => {
+    return ordered.map(([i, { score, figs }]) => {
       const [from, to] = index.sentencesOf(i);
       const ids: number[] = [];
       for (const f of figs) {
@@ -545,16 +517,89 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
           }
         }
       }
-      const terms = [...figs.map((f) => f.text), ...(fq ? [] : words)];
-      return makeResult(i, score, ids, terms, { mark: 'exact', figures: figs });
+      return makeResult(i, score, ids, [...figs.map((f) => f.text), ...terms], { mark: 'exact', figures: figs });
     });
-    const first = ordered[0]?.[1].figs[0];
-    const isNear = !exact && fq !== null && first !== undefined && (ordered[0]?.[1].score ?? 0) > 1;
-    const message = isNear
-      ? `没有正好等于“${q}”的数字，最接近的是 ${first.text}。`
-      : `“${q}”：找到 ${kept.length} 个数字。`;
-    const resolved: Resolved = { kind: fq ? 'figure' : 'text', id: fq ? String(fq.value) : key, label: q };
-    return base('figures', q, 'ok', message, { resolved, results });
+  }
+
+  /**
+   * Sentences where the query is written out, for a number no figure has (`2021` in 2021年) or a word no figure's
+   * sentence holds (`5A`). A number must stand whole: `42` is not in 42.1 or 420.
+   */
+  function sentencesWriting(q: string, isNumber: boolean): number[] {
+    const noThousands = (t: string): string => t.replace(/(?<=\d)[,，](?=\d{3})/gu, '');
+    if (isNumber) {
+      const literal = noThousands(fnorm(q).replace(/\s+/gu, ''));
+      if (!literal) return [];
+      const escaped = literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const whole = new RegExp(`${/^\d/.test(literal) ? '(?<![\\d.])' : ''}${escaped}${/\d$/.test(literal) ? '(?!\\d|\\.\\d)' : ''}`, 'u');
+      return index.sentencesWith(literal).filter((id) => whole.test(noThousands(fnorm(index.sentenceText(id)))));
+    }
+    const words = fnorm(q).split(/\s+/u).map(fkey).filter(Boolean);
+    const [first] = words;
+    if (!first) return [];
+    return index.sentencesWith(first).filter((id) => {
+      const t = fkey(index.sentenceText(id));
+      return words.every((w) => t.includes(w));
+    });
+  }
+
+  /** An answer listing the sections of `ids` (most matching sentences first), marking `terms`. */
+  function sentenceAnswer(q: string, ids: number[], terms: string[], message: (sections: number) => string): Answer {
+    const bySection = new Map<number, number[]>();
+    for (const id of ids) {
+      const sec = index.sectionOf(id);
+      bySection.set(sec, [...(bySection.get(sec) ?? []), id]);
+    }
+    const ordered = [...bySection.entries()].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
+    const results = ordered.slice(0, opts.maxResults).map(([sec, list]) => makeResult(sec, list.length, list, terms, { mark: 'exact' }));
+    return base('figures', q, 'ok', message(bySection.size), { resolved: { kind: 'text', id: fkey(q), label: q }, results });
+  }
+
+  function answerFigures(q: string): Answer {
+    const fq = parseFigureQuery(q, figureUnits);
+    const noMatch = (): Answer =>
+      base('figures', q, 'no_match', `报道中没有与“${q}”相符的数字。可以试试：${figureExamples().join('、')}。`, { suggestions: figureExamples() });
+    if (!fq) {
+      // A word: figures whose text holds it, then figures whose sentence holds every word (`进口`).
+      const key = fkey(q);
+      const words = fnorm(q).split(/\s+/u).map(fkey).filter(Boolean);
+      const hits: { n: number; score: number }[] = [];
+      figures.forEach((f, n) => {
+        if (key && f.text.includes(key)) hits.push({ n, score: 2 });
+        else if (words.length > 0 && words.every((w) => f.context.includes(w))) hits.push({ n, score: 1 });
+      });
+      if (hits.length > 0) {
+        return base('figures', q, 'ok', `“${q}”：找到 ${hits.length} 个数字。`, { resolved: { kind: 'text', id: key, label: q }, results: figureResults(hits, words) });
+      }
+      const ids = sentencesWriting(q, false);
+      if (ids.length === 0) return noMatch();
+      return sentenceAnswer(q, ids, words, (n) => `报道中没有与“${q}”相关的数字，以下是提到“${q}”的 ${n} 段内容。`);
+    }
+    const resolved: Resolved = { kind: 'figure', id: String(fq.value), label: q };
+    const exact: { n: number; score: number }[] = [];
+    const near: { n: number; d: number }[] = [];
+    figures.forEach((f, n) => {
+      const d = valueDistance(fq, f.figure);
+      // The unit typed counts most (`30分钟`, not `30条`), then how plainly the figure states the amount.
+      if (d === 0) exact.push({ n, score: 3 + (fq.unit && f.figure.unit === fq.unit ? 0.5 : 0) + QUALIFIER_BONUS[f.figure.qualifier] });
+      else if (d <= 0.05) near.push({ n, d });
+    });
+    if (exact.length > 0) {
+      const sameUnit = exact.filter((h) => h.score >= 3.5);
+      const kept = sameUnit.length > 0 ? sameUnit : exact;
+      return base('figures', q, 'ok', `“${q}”：找到 ${kept.length} 个数字。`, { resolved, results: figureResults(kept, []) });
+    }
+    // No figure has the value: the number as written in the text (a year, an amount the report states in passing).
+    const ids = sentencesWriting(q, true);
+    if (ids.length > 0) {
+      return sentenceAnswer(q, ids, [q], (n) => `报道中没有数值为“${q}”的数字，以下是提到“${q}”的 ${n} 段内容。`);
+    }
+    // Else only the nearest figures: `40%` → 40.2%, not every percentage within 5%; `33%` → 三分之一.
+    if (near.length === 0) return noMatch();
+    const nearest = Math.min(...near.map((h) => h.d));
+    const kept = near.filter((h) => Math.abs(h.d - nearest) < 1e-9).map((h) => ({ n: h.n, score: 2 - h.d }));
+    const first = figures[kept[0]?.n ?? -1]?.figure;
+    return base('figures', q, 'ok', `没有正好等于“${q}”的数字，最接近的是 ${first?.text ?? ''}。`, { resolved, results: figureResults(kept, []) });
   }
 
   // --- /search ---

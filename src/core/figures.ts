@@ -7,38 +7,82 @@ export interface FigureQuery {
   unit: string | null;
 }
 
+/** Units a figure query may end with (`7316台`, `30分钟`, `25万人次`); anything else makes the query text (`5A`). */
+export const DEFAULT_FIGURE_UNITS: readonly string[] = Object.freeze([
+  '元', '人', '人次', '个', '条', '所', '家', '项', '户', '名', '位', '座', '处', '台', '辆', '架', '艘', '列', '趟', '班',
+  '件', '套', '间', '批', '场', '届', '本', '份', '种', '类', '张', '例', '部', '只', '头', '株', '棵', '次', '倍', '岁',
+  '公里', '千米', '米', '平方米', '平方公里', '亩', '公顷', '吨', '千克', '公斤', '千瓦', '度',
+  '年', '月', '天', '日', '小时', '分钟', '秒', '个百分点', '百分点', 'km', 'kg',
+]);
+
 const DIGIT: Readonly<Record<string, number>> = Object.freeze({
   零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
 });
+const SMALL_UNIT: Readonly<Record<string, number>> = Object.freeze({ 十: 10, 百: 100, 千: 1000 });
 const MAGNITUDE: Readonly<Record<string, number>> = Object.freeze({ 万亿: 1e12, 亿: 1e8, 万: 1e4, 千: 1e3, 百: 1e2 });
+const CHINESE_NUMERAL = /^[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?$/u;
 
-/** `三` → 3, `十二` → 12, `二十五` → 25, `42` → 42; null when it is not a small number. */
-function smallNumber(text: string): number | null {
+/**
+ * A number written in Chinese: `七千三百一十六` → 7316, `三亿五千万` → 350000000, `一百零五` → 105, `二〇二一` → 2021,
+ * `二点五` → 2.5. Null when the text is not one.
+ */
+export function parseChineseNumber(text: string): number | null {
+  if (!CHINESE_NUMERAL.test(text)) return null;
+  const [whole = '', fraction] = text.split('点');
+  let value: number;
+  if (!/[十百千万亿]/u.test(whole)) {
+    // Digit by digit, as years are written (二〇二一).
+    value = Number([...whole].map((c) => DIGIT[c] ?? 0).join(''));
+  } else {
+    let total = 0;
+    let section = 0;
+    let digit: number | null = null;
+    for (const c of whole) {
+      const d = DIGIT[c];
+      const small = SMALL_UNIT[c];
+      if (d !== undefined) digit = d;
+      else if (small !== undefined) {
+        section += (digit ?? 1) * small;
+        digit = null;
+      } else if (c === '万') {
+        total += (section + (digit ?? 0)) * 1e4;
+        section = 0;
+        digit = null;
+      } else if (c === '亿') {
+        // 亿 multiplies everything before it (两万亿 = 2 × 10⁴ × 10⁸).
+        total = (total + section + (digit ?? 0)) * 1e8;
+        section = 0;
+        digit = null;
+      }
+    }
+    value = total + section + (digit ?? 0);
+  }
+  if (fraction !== undefined) value += Number(`0.${[...fraction].map((c) => DIGIT[c] ?? 0).join('')}`);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** `42` → 42, `4.2` → 4.2, `四十二` → 42; null when it is not a plain number. */
+function plainNumber(text: string): number | null {
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  if (!/^[零〇一二两三四五六七八九十]+$/.test(text)) return null;
-  const ten = text.indexOf('十');
-  if (ten < 0) return text.length === 1 ? (DIGIT[text] ?? null) : null;
-  const tens = ten === 0 ? 1 : (DIGIT[text.slice(0, ten)] ?? NaN);
-  const ones = ten === text.length - 1 ? 0 : (DIGIT[text.slice(ten + 1)] ?? NaN);
-  const v = tens * 10 + ones;
-  return Number.isFinite(v) ? v : null;
+  return parseChineseNumber(text);
 }
 
 /**
- * Read a figure query: `1234`, `1,234`, `500亿`, `26000亿`, `2.6万亿元`, `40%`, `三分之一`, `2/3`.
+ * Read a figure query: `1234`, `1,234`, `500亿`, `26000亿`, `2.6万亿元`, `40%`, `三分之一`, `2/3`, `七千三百一十六台`.
+ * A trailing word counts as a unit only if it is one of `units` (`5A` is text, not 5 of "a").
  * Returns null when the query is not a number (then it is matched as text).
  */
-export function parseFigureQuery(raw: string): FigureQuery | null {
+export function parseFigureQuery(raw: string, units: Iterable<string> = DEFAULT_FIGURE_UNITS): FigureQuery | null {
   const q = raw.normalize('NFKC').replace(/\s+/g, '').replace(/(?<=\d),(?=\d{3})/g, '');
   const percent = /^百分之(.+)$/.exec(q);
   if (percent) {
-    const v = smallNumber(percent[1] ?? '');
+    const v = plainNumber(percent[1] ?? '');
     return v === null ? null : { value: v, unit: '%' };
   }
   const frac = /^(.+?)分之(.+)$/.exec(q);
   if (frac) {
-    const den = smallNumber(frac[1] ?? '');
-    const num = smallNumber(frac[2] ?? '');
+    const den = plainNumber(frac[1] ?? '');
+    const num = plainNumber(frac[2] ?? '');
     return den && num !== null ? { value: num / den, unit: '' } : null;
   }
   const slash = /^(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(q);
@@ -46,18 +90,30 @@ export function parseFigureQuery(raw: string): FigureQuery | null {
     const den = Number(slash[2]);
     return den ? { value: Number(slash[1]) / den, unit: '' } : null;
   }
-  const m = /^(\d+(?:\.\d+)?)(万亿|亿|万|千|百)?(%|‰|[\p{Script=Han}a-z]{1,2})?$/iu.exec(q);
-  if (!m) return null;
-  const unit = m[3] ?? null;
-  // A unit is at most two letters (`台`, `人次`, `元`); longer words make the query text, not a number.
-  const value = Number(m[1]) * (m[2] ? (MAGNITUDE[m[2]] ?? 1) : 1);
-  return Number.isFinite(value) ? { value, unit } : null;
+  let value: number | null = null;
+  let rest = '';
+  const digits = /^(\d+(?:\.\d+)?)(万亿|亿|万|千|百)?(.*)$/u.exec(q);
+  if (digits) {
+    value = Number(digits[1]) * (digits[2] ? (MAGNITUDE[digits[2]] ?? 1) : 1);
+    rest = digits[3] ?? '';
+  } else {
+    const chinese = /^([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?)(.*)$/u.exec(q);
+    if (!chinese) return null;
+    value = parseChineseNumber(chinese[1] ?? '');
+    rest = chinese[2] ?? '';
+  }
+  if (value === null || !Number.isFinite(value)) return null;
+  if (rest === '') return { value, unit: null };
+  const unit = rest.toLowerCase();
+  if (unit === '%' || unit === '‰' || new Set(units).has(unit)) return { value, unit };
+  return null;
 }
 
 /** How close a figure is to a queried value: 0 is equal, 1 is far; a range contains everything between its ends. */
 export function valueDistance(q: FigureQuery, f: Figure): number {
-  if (q.unit === '%' && f.unit !== '%') return 1;
-  const candidates = [f.value];
+  if (q.unit === '%' && f.unit !== '%' && f.unit !== '') return 1;
+  // A percentage asked of a plain ratio (`33%` of 三分之一) is the ratio × 100.
+  const candidates = q.unit === '%' && f.unit === '' ? [f.value * 100] : [f.value];
   // Percentages may be stored as 42.1 or as 0.421, and asked for either way; compare every reading.
   if (f.unit === '%') candidates.push(f.value * 100, f.value / 100);
   let best = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFigureQuery, valueDistance } from '../../src/core/figures.ts';
+import { parseChineseNumber, parseFigureQuery, valueDistance } from '../../src/core/figures.ts';
 import type { Figure } from '../../src/core/report.ts';
 
 const fig = (value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
@@ -71,5 +71,63 @@ describe('Percentages written out or as ratios', () => {
 
   it('matches a ratio query (0.421) to a percentage stored as 42.1', () => {
     expect(valueDistance(parseFigureQuery('0.421')!, fig(42.1, '%'))).toBeLessThan(1e-9);
+  });
+});
+
+describe('Numbers written in Chinese', () => {
+  it.each([
+    ['七千三百一十六', 7316],
+    ['十二', 12],
+    ['二十五', 25],
+    ['一百零五', 105],
+    ['一万二千', 12000],
+    ['两万', 20000],
+    ['三亿五千万', 350000000],
+    ['三千三百六十九亿', 3369e8],
+    ['两万亿', 2e12],
+    ['二〇二一', 2021],
+    ['二点五', 2.5],
+  ])('reads %s as %d', (text, value) => {
+    expect(parseChineseNumber(text)).toBeCloseTo(value, 6);
+  });
+
+  it('is null for words', () => {
+    expect(parseChineseNumber('一是')).toBeNull();
+    expect(parseChineseNumber('')).toBeNull();
+  });
+
+  it('reads them as figure queries, with a unit too', () => {
+    expect(parseFigureQuery('七千三百一十六')).toEqual({ value: 7316, unit: null });
+    expect(parseFigureQuery('七千三百一十六台')).toEqual({ value: 7316, unit: '台' });
+    expect(parseFigureQuery('百分之三十三')).toEqual({ value: 33, unit: '%' });
+  });
+});
+
+describe('Units of a figure query', () => {
+  it('accepts only known units: 5A is text, not 5 of "a"', () => {
+    expect(parseFigureQuery('5A')).toBeNull();
+    expect(parseFigureQuery('5a')).toBeNull();
+    expect(parseFigureQuery('3大')).toBeNull();
+  });
+
+  it('accepts known units of any length, and units the caller adds', () => {
+    expect(parseFigureQuery('2021年')).toEqual({ value: 2021, unit: '年' });
+    expect(parseFigureQuery('25万人次')).toEqual({ value: 250000, unit: '人次' });
+    expect(parseFigureQuery('5个百分点')).toEqual({ value: 5, unit: '个百分点' });
+    expect(parseFigureQuery('3枚')).toBeNull();
+    expect(parseFigureQuery('3枚', ['枚'])).toEqual({ value: 3, unit: '枚' });
+  });
+});
+
+describe('A percentage asked of a plain ratio', () => {
+  it('compares the ratio × 100: 33% is close to 三分之一', () => {
+    const third = fig(1 / 3, '', { text: '三分之一' });
+    expect(valueDistance(parseFigureQuery('33%')!, third)).toBeLessThan(0.05);
+    expect(valueDistance(parseFigureQuery('33.3333333%')!, third)).toBeLessThan(1e-6);
+    expect(valueDistance(parseFigureQuery('60%')!, third)).toBeGreaterThan(0.05);
+  });
+
+  it('still never matches a percentage to a count', () => {
+    expect(valueDistance(parseFigureQuery('33%')!, fig(33, '个'))).toBe(1);
   });
 });

@@ -110,6 +110,12 @@ const judged: Judged[] = [
   ['figures', '23条', 黄发文],
   ['figures', '30分钟', 金海军],
   ['figures', '百分之四十二', 金海军],
+  ['figures', '七千三百一十六', 崔松柏],
+  ['figures', '三千三百六十九亿', 金海军],
+  ['figures', '33%', 金海军],
+  ['figures', '5A', 吴超],
+  ['figures', '2021', [刘明生态, 崔松柏, 金海军]],
+  ['figures', '100', 杨浪浪],
   // /search: free text, multi-word, stitched phrases, near misses, traditional
   ['search', '侧面碰撞', 崔淑娟],
   ['search', '磁器口古镇 5A', 吴超],
@@ -190,6 +196,43 @@ describe('The judged answers that are not results', () => {
     const units = answer.results.flatMap((r) => r.figures.map((f) => f.unit));
     expect(units.length).toBeGreaterThan(0);
     expect(new Set(units)).toEqual(new Set(['分钟']));
+  });
+
+  it('shows plain amounts before rough ones: 100 finds 100余所 before 数百名', () => {
+    const answer = engine.answer('figures', '100');
+    expect(answer.results.map((r) => r.figures.map((f) => f.text))).toEqual([['100余所'], ['数百名']]);
+  });
+
+  it('finds a number no figure has where the text writes it (2021 in 2021年), and says it is no figure', () => {
+    const answer = engine.answer('figures', '2021');
+    expect(answer.status).toBe('ok');
+    expect(answer.message).toMatch(/没有数值为“2021”的数字/);
+    expect(answer.results).toHaveLength(3);
+    for (const r of answer.results) expect(r.highlights.map(([a, b]) => r.excerpt.slice(a, b))).toContain('2021');
+  });
+
+  it('takes 5A as text and finds the 5A级景区 sentence', () => {
+    const answer = engine.answer('figures', '5A');
+    expect(answer.status).toBe('ok');
+    const top = answer.results[0]!;
+    expect(top.excerpt).toContain('5A级景区');
+    expect(top.highlights.map(([a, b]) => top.excerpt.slice(a, b))).toEqual(['5A']);
+  });
+
+  it('reads 33% against the ratio 三分之一', () => {
+    const answer = engine.answer('figures', '33%');
+    expect(answer.message).toContain('最接近的是 三分之一');
+    expect(answer.results[0]?.figures.map((f) => f.text)).toEqual(['三分之一']);
+  });
+
+  it('reads numbers written in Chinese: 七千三百一十六 is 7316台', () => {
+    const answer = engine.answer('figures', '七千三百一十六');
+    expect(answer.results[0]?.figures.map((f) => f.text)).toEqual(['7316台']);
+  });
+
+  it('does not take a number inside a longer one: 42 is not written in 42.1%', () => {
+    const answer = engine.answer('figures', '42');
+    expect(answer.message).toContain('最接近的是 42.1%');
   });
 
   it('names the nearest figure when none is exactly the value asked for', () => {
