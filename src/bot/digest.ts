@@ -129,7 +129,11 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
 
   async function subscribe(ctx: Context, query: string): Promise<void> {
     const chat = ctx.chat!;
-    const args = parseSubscribeArgs(query);
+    let args = parseSubscribeArgs(query);
+    // Several words can still name one thing (`tong nan`, `Tong Nan`): only two real filters are refused.
+    if (!args.ok && 'filters' in args && deps.resolveFilter(args.filters.join(' '))) {
+      args = { ok: true, minutes: args.minutes, filterQuery: args.filters.join(' ') };
+    }
     if (!args.ok) {
       const why =
         'badTime' in args

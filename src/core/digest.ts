@@ -353,7 +353,7 @@ export function nextSend(subscriptionMinutes: Minutes, local: { date: LocalDate;
 export type SubscribeArgs =
   | { ok: true; minutes: Minutes | null; filterQuery: string | null }
   | { ok: false; badTime: string }
-  | { ok: false; filters: string[] };
+  | { ok: false; filters: string[]; minutes: Minutes | null };
 
 // `25:00`, `7:60`, `0730`, `25点`, `13pm`: meant as a time, but invalid — worth a specific answer rather than a filter lookup.
 const TIME_LIKE = /^(\d{1,4}|\d{1,2}[:：]\d{1,2}|\d{1,2}(:\d{1,2})?(am|pm|a\.m\.|p\.m\.)|.{0,4}[0-9一二两三四五六七八九十]+[点點时時].*)$/i;
@@ -383,7 +383,7 @@ export function parseSubscribeArgs(query: string): SubscribeArgs {
     else rest.push(token);
   }
   // `就业 潼南` would silently keep whichever the resolver liked best; a subscription narrows to one thing.
-  if (rest.length > 1) return { ok: false, filters: rest };
+  if (rest.length > 1) return { ok: false, filters: rest, minutes };
   return { ok: true, minutes, filterQuery: rest[0] ?? null };
 }
 

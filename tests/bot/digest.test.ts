@@ -24,6 +24,7 @@ const report = fixtureReport();
 const FILTERS: Record<string, DigestFilter> = {
   就业: { kind: 'topic', id: 'employment', label: '就业' },
   潼南: { kind: 'district', id: '潼南区', label: '潼南区' },
+  'tong nan': { kind: 'district', id: '潼南区', label: '潼南区' },
 };
 const scripted: Engine = {
   answer: (command, query) => ({ command, query, status: 'no_match', resolved: null, message: '没有找到。', suggestions: [], results: [] }),
@@ -120,6 +121,12 @@ describe('In a private chat', () => {
     expect(text).toContain('只能设置一个筛选条件');
     expect(text).toContain('“就业”“潼南”');
     expect(store.get(USER.id)).toBeNull();
+  });
+
+  it('/subscribe 07:30 tong nan reads several words that name one district as one filter, keeping the time', async () => {
+    const { dm, store } = await setup();
+    await dm('/subscribe 07:30 tong nan');
+    expect(store.get(USER.id)).toMatchObject({ minutes: 450, filter: { id: '潼南区' } });
   });
 
   it('/subscribe ７：３０ (full-width, as a Chinese IME types it) sets 07:30 with no filter', async () => {

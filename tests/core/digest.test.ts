@@ -165,8 +165,8 @@ describe('When /subscribe gets arguments', () => {
     ['8:00 pm 潼南', { ok: true, minutes: 1200, filterQuery: '潼南' }],
     ['晚上12点 就业', { ok: true, minutes: 0, filterQuery: '就业' }],
     ['13pm', { ok: false, badTime: '13pm' }],
-    ['就业 潼南', { ok: false, filters: ['就业', '潼南'] }],
-    ['07:30 就业 潼南', { ok: false, filters: ['就业', '潼南'] }],
+    ['就业 潼南', { ok: false, filters: ['就业', '潼南'], minutes: null }],
+    ['07:30 就业 潼南', { ok: false, filters: ['就业', '潼南'], minutes: 450 }],
   ])('%j is read as %j', (query, expected) => {
     expect(parseSubscribeArgs(query)).toEqual(expected);
   });
