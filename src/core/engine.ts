@@ -48,6 +48,9 @@ export interface Engine {
   resolveFilter(query: string): ResolvedFilter | null;
 }
 
+/** Loose matching of a short query by its characters: the idf-weighted share of them a sentence must hold. */
+const LOOSE_CHAR_COVERAGE = 0.55;
+
 const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
 
@@ -624,11 +627,12 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     // Nothing close enough: accept looser matches (a phrase the text words differently), and say so.
     const loose = found.total === 0;
     if (loose) {
-      // Short queries: share of their characters present (`侧面相撞` finds `侧碰…碰撞`); long ones: fewer bigrams.
-      const chars = [...query].filter((c) => /[\p{L}\p{N}]/u.test(c));
+      // Short queries: their characters, rare ones weighing more, at least half of them and two present
+      // (`侧面相撞` finds `侧碰…碰撞` by 侧 and 撞); long ones: fewer bigrams.
+      const chars = [...new Set([...query].filter((c) => /[\p{L}\p{N}]/u.test(c)))];
       found =
         chars.length <= 12
-          ? sentenceHits([...new Set(chars)].join(' '), terms, 0.7)
+          ? sentenceHits(chars.join(' '), terms, LOOSE_CHAR_COVERAGE, Math.max(2, Math.ceil(chars.length / 2)))
           : passage
             ? passageHits(query, opts.minCoverage * 0.6)
             : sentenceHits(query, terms, opts.minCoverage * 0.6);
@@ -646,8 +650,8 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   }
 
   /** Sections holding sentences that cover `query` by at least `min`, re-ranked: whole terms found verbatim beat scattered bigrams. */
-  function sentenceHits(query: string, terms: readonly string[], min: number): { ranked: Ranked[]; total: number } {
-    const hits = index.search(query, min, Number.MAX_SAFE_INTEGER);
+  function sentenceHits(query: string, terms: readonly string[], min: number, minMatched = 0): { ranked: Ranked[]; total: number } {
+    const hits = index.search(query, min, Number.MAX_SAFE_INTEGER, minMatched);
     if (hits.length === 0) return { ranked: [], total: 0 };
     const shortlist = hits.slice(0, 200);
     const keyTerms = terms.map(fkey).filter(Boolean);

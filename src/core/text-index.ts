@@ -109,7 +109,6 @@ export class TextIndex {
   /** Sentence ids, ascending per bigram, as varint deltas: about a quarter of the size of an Int32Array. */
   private readonly postings: Uint8Array;
   private readonly dfs: Int32Array;
-  private readonly idf: Float64Array;
   /** folded character → bigram ids containing it, for one-character queries */
   private readonly byChar = new Map<number, number[]>();
   private readonly firstSentence: Int32Array;
@@ -118,7 +117,11 @@ export class TextIndex {
   private readonly paraFirst: Int32Array;
   private readonly paraSection: Int32Array;
   // Scratch buffers reused by every search (the engine is single-threaded).
+  /** Sentences holding each folded UTF-16 unit, for the weight of a one-character term. */
+  private readonly charDf = new Int32Array(0x10000);
   private readonly acc: Float64Array;
+  /** How many query groups each unit holds, for `minMatched`. */
+  private readonly matched: Int32Array;
   private readonly stamp: Int32Array;
   /** The last query group that counted for each unit, so a group counts once per paragraph or section. */
   private readonly groupStamp: Int32Array;
@@ -192,11 +195,17 @@ export class TextIndex {
         }
       }
     };
+    const lastChar = new Int32Array(0x10000).fill(-1);
     for (let i = 0; i < this.sentenceCount; i++) {
       forEachBigram(i, (id, delta) => {
         df[id] = (df[id] ?? 0) + 1;
         bytes[id] = (bytes[id] ?? 0) + varintSize(delta);
       });
+      for (const u of units) {
+        if (u === BREAK || lastChar[u] === i) continue;
+        lastChar[u] = i;
+        this.charDf[u] = (this.charDf[u] ?? 0) + 1;
+      }
     }
     const n = this.ids.size;
     this.dfs = Int32Array.from(df);
@@ -217,8 +226,6 @@ export class TextIndex {
         fill[id] = at;
       });
     }
-    this.idf = new Float64Array(n);
-    for (let id = 0; id < n; id++) this.idf[id] = Math.log(1 + this.sentenceCount / Math.max(1, df[id] ?? 1));
     for (const [key, id] of this.ids) {
       for (const c of [key >>> 16, key & 0xffff]) {
         const list = this.byChar.get(c);
@@ -227,6 +234,7 @@ export class TextIndex {
       }
     }
     this.acc = new Float64Array(this.sentenceCount);
+    this.matched = new Int32Array(this.sentenceCount);
     this.stamp = new Int32Array(this.sentenceCount);
     this.groupStamp = new Int32Array(this.sentenceCount);
   }
@@ -331,17 +339,18 @@ export class TextIndex {
   /**
    * Rank sentences by the idf-weighted share of the query's bigrams they contain (each whitespace-separated term
    * contributes its bigrams; a one-character term matches any bigram containing that character).
-   * Returns at most `limit` hits with coverage ≥ `minCoverage`, best first, ties in document order.
+   * Returns at most `limit` hits with coverage ≥ `minCoverage` that hold at least `minMatched` of the query's
+   * bigrams and lone characters, best first, ties in document order.
    */
-  search(query: string, minCoverage: number, limit: number): SentenceHit[] {
-    return this.searchUnits(query, 'sentence', minCoverage, limit).map((h) => ({ sentence: h.unit, coverage: h.coverage }));
+  search(query: string, minCoverage: number, limit: number, minMatched = 0): SentenceHit[] {
+    return this.searchUnits(query, 'sentence', minCoverage, limit, minMatched).map((h) => ({ sentence: h.unit, coverage: h.coverage }));
   }
 
   /**
    * Like `search`, but a paragraph or section contains a bigram when any of its sentences does: a pasted passage
    * spanning several sentences is covered whole by the paragraph it came from.
    */
-  searchUnits(query: string, unit: SearchUnit, minCoverage: number, limit: number): UnitHit[] {
+  searchUnits(query: string, unit: SearchUnit, minCoverage: number, limit: number, minMatched = 0): UnitHit[] {
     const { groups, total } = this.queryGroups(query);
     if (total === 0) return [];
     const unitOf = unit === 'sentence' ? null : unit === 'paragraph' ? this.paraIdOf : this.secOf;
@@ -360,16 +369,18 @@ export class TextIndex {
           if (this.stamp[u] !== run) {
             this.stamp[u] = run;
             this.acc[u] = 0;
+            this.matched[u] = 0;
             touched.push(u);
           }
           this.acc[u] = (this.acc[u] ?? 0) + g.weight;
+          this.matched[u] = (this.matched[u] ?? 0) + 1;
         }
       }
     }
     const hits: UnitHit[] = [];
     for (const u of touched) {
       const coverage = (this.acc[u] ?? 0) / total;
-      if (coverage >= minCoverage) hits.push({ unit: u, coverage });
+      if (coverage >= minCoverage && (this.matched[u] ?? 0) >= minMatched) hits.push({ unit: u, coverage });
     }
     hits.sort((a, b) => b.coverage - a.coverage || a.unit - b.unit);
     return hits.length > limit ? hits.slice(0, limit) : hits;
@@ -405,6 +416,11 @@ export class TextIndex {
     return { ofQuery: total > 0 ? got / total : 0, ofSentence: present.size > 0 ? inQuery.size / present.size : 0 };
   }
 
+  /** The idf weight of something `df` sentences hold; what the text never holds weighs like the rarest, so misses lower coverage. */
+  private rarity(df: number): number {
+    return Math.log(1 + this.sentenceCount / Math.max(1, df));
+  }
+
   /** A query's groups of alternative bigram ids, each worth one weight: a bigram, or all bigrams of a lone character. */
   private queryGroups(query: string): { groups: { ids: number[]; weight: number }[]; total: number } {
     const terms = query.split(/\s+/u).filter(Boolean);
@@ -412,12 +428,12 @@ export class TextIndex {
     const seen = new Set<number>();
     for (const term of terms) {
       const parts = this.termParts(term);
-      for (const c of parts.singles) groups.push({ ids: this.byChar.get(c) ?? [], weight: 1 });
+      // A lone character weighs by how rare it is, like a bigram: in `侧面相撞`, 侧 and 撞 count more than 面.
+      for (const c of parts.singles) groups.push({ ids: this.byChar.get(c) ?? [], weight: this.rarity(this.charDf[c] ?? 0) });
       for (const id of parts.bigrams) {
         if (id >= 0 && seen.has(id)) continue;
         if (id >= 0) seen.add(id);
-        // A bigram the text never contains weighs like a rare one, so misses lower coverage.
-        groups.push({ ids: id >= 0 ? [id] : [], weight: id >= 0 ? (this.idf[id] ?? 1) : Math.log(1 + this.sentenceCount) });
+        groups.push({ ids: id >= 0 ? [id] : [], weight: this.rarity(id >= 0 ? this.df(id) : 0) });
       }
     }
     return { groups, total: groups.reduce((a, g) => a + g.weight, 0) };

@@ -140,6 +140,21 @@ describe('A /search answer', () => {
     expect(new Set(marks)).toEqual(new Set(['归原小镇']));
   });
 
+  it('lands a near-miss that shares no words, only rare characters: 侧面相撞 finds 侧碰…碰撞, marked as close', () => {
+    const answer = engine.answer('search', '侧面相撞');
+    expect(answer.status).toBe('ok');
+    expect(answer.approximate).toBe(true);
+    expect(answer.message).toMatch(/相近/);
+    const top = answer.results[0]!;
+    expect(top.speaker?.name).toBe('崔淑娟');
+    expect(top.excerpt).toMatch(/侧碰.*碰撞/u);
+  });
+
+  it('does not land a query on one shared character (侧门) or on none (疫情)', () => {
+    expect(engine.answer('search', '侧门').status).toBe('no_match');
+    expect(engine.answer('search', '疫情').status).toBe('no_match');
+  });
+
   it('says when it had to loosen the match, in words and in the approximate flag', () => {
     expect(engine.answer('search', '侧面碰撞').message).toMatch(/相近/);
     expect(engine.answer('search', '侧面碰撞').approximate).toBe(true);

@@ -118,6 +118,7 @@ const judged: Judged[] = [
   ['figures', '100', 杨浪浪],
   // /search: free text, multi-word, stitched phrases, near misses, traditional
   ['search', '侧面碰撞', 崔淑娟],
+  ['search', '侧面相撞', 崔淑娟],
   ['search', '磁器口古镇 5A', 吴超],
   ['search', '归原小镇', 李鹏程],
   ['search', '歸原小鎮', 李鹏程],

@@ -36,6 +36,14 @@ describe('TextIndex', () => {
     expect(index.search('碰', 1, 10)).toHaveLength(1);
   });
 
+  it('weighs a lone character by its rarity, and can ask for a least number of them present', () => {
+    const chars = new TextIndex([['侧碰壁障碰撞。', '正面看，面面俱到。', '面对面。', '对面。']]);
+    // 侧 and 撞 are rare, 面 and 相 common or absent: two rare ones outweigh the rest.
+    const [hit] = chars.search('侧 面 相 撞', 0.5, 10);
+    expect(chars.sentenceText(hit!.sentence)).toBe('侧碰壁障碰撞。');
+    expect(chars.search('侧 面 相 撞', 0.5, 10, 3)).toEqual([]);
+  });
+
   it('returns nothing for characters the text never contains', () => {
     expect(index.search('疫情', 0.5, 10)).toEqual([]);
   });
