@@ -307,6 +307,17 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
 
   const districtSuggestions = (): string[] => coveredDistricts.map((d) => resolver.shortName(d));
 
+  /** Sentences holding every word of `q` verbatim (after folding; punctuation ignored). */
+  function sentencesHoldingWords(q: string): number[] {
+    const words = fnorm(q).split(/\s+/u).map(fkey).filter(Boolean);
+    const [first] = words;
+    if (!first) return [];
+    return index.sentencesWith(first).filter((id) => {
+      const t = fkey(index.sentenceText(id));
+      return words.every((w) => t.includes(w));
+    });
+  }
+
   // --- /district ---
   function placeLabel(p: PlaceCandidate): string {
     return p.kind === 'district' ? p.name : `${p.name}（${p.district}）`;
@@ -323,6 +334,14 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       return base('district', q, 'ambiguous', `“${q}”有 ${m.candidates.length} 处：${m.candidates.map(placeLabel).join('、')}。请说明是哪一个。`, { suggestions });
     }
     if (m.status === 'unknown') {
+      // No place by that name, but the report uses the words (`甘泉`, `滩子村`, `两江`): point to full text.
+      const sections = new Set(sentencesHoldingWords(q).map((id) => index.sectionOf(id))).size;
+      if (sections > 0) {
+        const search = `/search ${q}`;
+        return base('district', q, 'no_match', `没有找到叫“${q}”的重庆区县、镇街或地标，但报道中有 ${sections} 段提到“${q}”。可以试试 ${search}。`, {
+          suggestions: [search, ...districtSuggestions()],
+        });
+      }
       return base('district', q, 'no_match', `没有找到叫“${q}”的重庆区县、镇街或地标。可以试试：${districtSuggestions().slice(0, 8).join('、')}。`, { suggestions: districtSuggestions() });
     }
     const place = m.place;
@@ -537,13 +556,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       const whole = new RegExp(`${/^\d/.test(literal) ? '(?<![\\d.])' : ''}${escaped}${/\d$/.test(literal) ? '(?!\\d|\\.\\d)' : ''}`, 'u');
       return index.sentencesWith(literal).filter((id) => whole.test(noThousands(fnorm(index.sentenceText(id)))));
     }
-    const words = fnorm(q).split(/\s+/u).map(fkey).filter(Boolean);
-    const [first] = words;
-    if (!first) return [];
-    return index.sentencesWith(first).filter((id) => {
-      const t = fkey(index.sentenceText(id));
-      return words.every((w) => t.includes(w));
-    });
+    return sentencesHoldingWords(q);
   }
 
   /** An answer listing the sections of `ids` (most matching sentences first), marking `terms`. */

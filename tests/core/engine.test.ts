@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AnswerSchema, SearchCommandSchema, type Answer } from '../../src/core/answer.ts';
 import { cleanQuery, createEngine } from '../../src/core/engine.ts';
 import { GazetteerSchema } from '../../src/core/gazetteer.ts';
+import { suggestionCommands } from '../../src/render/text.ts';
 import { realEngine } from './engine-setup.ts';
 
 const commands = SearchCommandSchema.options;
@@ -121,6 +122,24 @@ describe('A /district answer', () => {
     expect(answer.resolved).toMatchObject({ kind: 'township', id: '双江镇' });
     expect(answer.message).toMatch(/没有直接提到双江镇/);
     expect(answer.results[0]?.speaker?.org).toContain('潼南');
+  });
+
+  it.each(['甘泉', '滩子村', '两江'])('says when %s is no place it knows but the report uses the words, and suggests /search', (word) => {
+    const answer = engine.answer('district', word);
+    expect(answer.status).toBe('no_match');
+    expect(answer.message).toMatch(new RegExp(`没有找到叫“${word}”的.*但报道中有 \\d+ 段提到“${word}”.*/search ${word}`, 'u'));
+    // A suggestion that starts with a command is rendered as that command, so the reader can tap it.
+    expect(answer.suggestions[0]).toBe(`/search ${word}`);
+    expect(suggestionCommands(answer)).toContain(`/search ${word}`);
+    const search = engine.answer('search', word);
+    expect(search.status).toBe('ok');
+    expect(search.results[0]?.excerpt).toContain(word);
+  });
+
+  it('does not suggest /search for words the report never uses', () => {
+    const answer = engine.answer('district', '火星');
+    expect(answer.status).toBe('no_match');
+    expect(answer.suggestions.some((s) => s.startsWith('/search'))).toBe(false);
   });
 
   it('carries the speaker and headline of each section', () => {
