@@ -30,6 +30,8 @@ const QUERIES: [SearchCommand, string][] = [
   ['search', '侧面碰撞'], ['search', '磁器口古镇 5A'], ['search', '归原小镇'], ['search', '新能源车'], ['search', '富春山居图'],
   ['search', '柠檬'], ['search', '整车进口'], ['search', '以案四说'], ['search', '乡村振兴'], ['search', '发展'],
   ['search', '技能培训 就业'], ['search', '党代会精神'],
+  // Very common words: one character in most sentences, and an everyday word that is no topic.
+  ['search', '的'], ['topic', '发展'],
   ['search', '推动产业转型升级以此提升产品市场竞争力'.repeat(150)],
 ];
 

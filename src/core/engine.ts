@@ -20,6 +20,11 @@ export interface EngineOptions {
   maxExcerptSentences: number;
   /** Smallest share of a query's weighted bigrams a sentence must contain to be a full-text hit. */
   minCoverage: number;
+  /**
+   * Most sentences (or paragraphs) a full-text search collects as candidates. Rare bigrams choose them, so this only
+   * bites when every word of the query is very common (`的` on a thousand reports): it bounds the time such a query takes.
+   */
+  maxCandidates: number;
   /** Landmark aliases (data/place-aliases.json), mapped to districts. */
   placeAliases: readonly PlaceAlias[];
   /** How text and queries are folded before matching, one character at a time (default: NFKC, 繁→简, lower-case). */
@@ -31,6 +36,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   maxResults: 20,
   maxExcerptSentences: 3,
   minCoverage: 0.5,
+  maxCandidates: 5000,
   placeAliases: [],
   fold: foldChar,
 });
@@ -47,6 +53,23 @@ export interface Engine {
   /** Resolve a digest filter (`潼南`, `就业`, `tongnan`, `開州`) to a district or topic the report covers, else null. */
   resolveFilter(query: string): ResolvedFilter | null;
 }
+
+/** True when the ascending list holds x (binary search). */
+function sortedHas(list: readonly number[], x: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = list[mid] ?? 0;
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** A pasted passage is placed by this many of its rarest bigrams (the paragraph it came from holds them all). */
+const PASSAGE_BIGRAMS = 32;
 
 /** Loose matching of a short query by its characters: the idf-weighted share of them a sentence must hold. */
 const LOOSE_CHAR_COVERAGE = 0.55;
@@ -313,7 +336,11 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     const [first] = words;
     if (!first) return [];
     return index.sentencesWith(first).filter((id) => {
-      const t = fkey(index.sentenceText(id));
+      // The text as written first; folding (the slow part) only when that fails.
+      const text = index.sentenceText(id);
+      const lower = text.toLowerCase();
+      if (words.every((w) => lower.includes(w))) return true;
+      const t = fkey(text);
       return words.every((w) => t.includes(w));
     });
   }
@@ -554,7 +581,15 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       if (!literal) return [];
       const escaped = literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       const whole = new RegExp(`${/^\d/.test(literal) ? '(?<![\\d.])' : ''}${escaped}${/\d$/.test(literal) ? '(?!\\d|\\.\\d)' : ''}`, 'u');
-      return index.sentencesWith(literal).filter((id) => whole.test(noThousands(fnorm(index.sentenceText(id)))));
+      // Folding a sentence is the slow part: only when the text as written fails and might read differently folded
+      // (full-width digits, or a literal in Chinese numerals that may be written traditionally).
+      const ascii = /^[\x20-\x7e]*$/u.test(literal);
+      return index.sentencesWith(literal).filter((id) => {
+        const text = index.sentenceText(id);
+        if (whole.test(noThousands(text))) return true;
+        if (ascii && !/[\uff01-\uff5e]/u.test(text)) return false;
+        return whole.test(noThousands(fnorm(text)));
+      });
     }
     return sentencesHoldingWords(q);
   }
@@ -625,6 +660,12 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     score: number;
     ids: () => number[];
   }
+  /** Ranked sections, how many sections matched, and whether collection stopped early (so `total` is a lower bound). */
+  interface Found {
+    ranked: Ranked[];
+    total: number;
+    capped: boolean;
+  }
 
   function answerSearch(q: string, command: SearchCommand = 'search'): Answer {
     const terms = fnorm(q).split(/\s+/u).filter((t) => /[\p{L}\p{N}]/u.test(t));
@@ -635,7 +676,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     // A pasted passage of several sentences is scored per paragraph (or per section, when it spans paragraphs):
     // per sentence, each of its sentences covers only a share of it and the paste would never reach the threshold.
     const passage = sentenceRanges(q).length >= 2;
-    let found = passage ? passageHits(query, opts.minCoverage) : { ranked: [], total: 0 };
+    let found: Found = passage ? passageHits(query, opts.minCoverage) : { ranked: [], total: 0, capped: false };
     if (found.total === 0) found = sentenceHits(query, terms, opts.minCoverage);
     // Nothing close enough: accept looser matches (a phrase the text words differently), and say so.
     const loose = found.total === 0;
@@ -655,7 +696,9 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     }
     const results = found.ranked.slice(0, opts.maxResults).map((r) => makeResult(r.sec, r.score, r.ids(), terms, { mark: 'bigram' }));
     const prefix = loose ? `没有完全相符的内容，以下是相近的结果。` : '';
-    return base(command, q, 'ok', `${prefix}“${q}”：报道中有 ${found.total} 段相关内容。`, {
+    // Collection stopped early for very common words (`的`): the count is a lower bound, and says so.
+    const count = found.capped ? `至少有 ${found.total}` : `有 ${found.total}`;
+    return base(command, q, 'ok', `${prefix}“${q}”：报道中${count} 段相关内容。`, {
       resolved: { kind: 'text', id: query, label: q },
       results,
       ...(loose ? { approximate: true } : {}),
@@ -663,17 +706,28 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   }
 
   /** Sections holding sentences that cover `query` by at least `min`, re-ranked: whole terms found verbatim beat scattered bigrams. */
-  function sentenceHits(query: string, terms: readonly string[], min: number, minMatched = 0): { ranked: Ranked[]; total: number } {
-    const hits = index.search(query, min, Number.MAX_SAFE_INTEGER, minMatched);
-    if (hits.length === 0) return { ranked: [], total: 0 };
+  function sentenceHits(query: string, terms: readonly string[], min: number, minMatched = 0): Found {
+    const { hits: found, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: opts.maxCandidates });
+    const hits = found.map((h) => ({ sentence: h.unit, coverage: h.coverage }));
+    if (hits.length === 0) return { ranked: [], total: 0, capped: false };
     const shortlist = hits.slice(0, 200);
     const keyTerms = terms.map(fkey).filter(Boolean);
     const queryChars = [...new Set([...keyTerms.join('')])];
-    // Sentences holding each whole term, from the index: no sentence is re-folded when every term is there.
-    const holding = keyTerms.map((t) => new Set(index.sentencesWith(t)));
+    // Whether a sentence holds each whole term: from the index (no sentence re-folded), or for one character
+    // (whose sentences may be most of the report) from the shortlisted sentence's text.
+    const holding = keyTerms.map((t): ((id: number) => boolean) => {
+      if ([...t].length === 1) {
+        return (id) => {
+          const text = index.sentenceText(id);
+          return text.includes(t) || fkey(text).includes(t);
+        };
+      }
+      const list = index.sentencesWith(t);
+      return (id) => sortedHas(list, id);
+    });
     const perSection = new Map<number, { score: number; ids: { id: number; score: number }[] }>();
     for (const h of shortlist) {
-      const phrase = holding.filter((set) => set.has(h.sentence)).length / Math.max(1, keyTerms.length);
+      const phrase = holding.filter((holds) => holds(h.sentence)).length / Math.max(1, keyTerms.length);
       let chars = 1;
       if (phrase < 1) {
         const text = fkey(index.sentenceText(h.sentence));
@@ -692,11 +746,11 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
         return { sec, score: e.score + 0.02 * Math.min(3, e.ids.length - 1), ids: () => ids };
       })
       .sort((a, b) => b.score - a.score || a.sec - b.sec);
-    return { ranked, total: new Set(hits.map((h) => index.sectionOf(h.sentence))).size };
+    return { ranked, total: new Set(hits.map((h) => index.sectionOf(h.sentence))).size, capped };
   }
 
   /** Sections ranked by their best paragraph's coverage of a pasted passage; a section holding all of it first. */
-  function passageHits(query: string, min: number): { ranked: Ranked[]; total: number } {
+  function passageHits(query: string, min: number): Found {
     // The sentences a result shows: those of the unit most of which is in the passage (an exact paste: its first ones).
     const pick = (from: number, to: number): number[] => {
       const scored: { id: number; inPassage: number }[] = [];
@@ -707,17 +761,23 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       return scored.sort((a, b) => b.inPassage - a.inPassage || a.id - b.id).map((x) => x.id);
     };
     const ranked = new Map<number, Ranked>();
-    if (index.searchUnits(query, 'paragraph', 1, 1).length === 0) {
+    const bounds = { maxCandidates: opts.maxCandidates, maxGroups: PASSAGE_BIGRAMS };
+    const paragraphs = index.searchUnits(query, 'paragraph', { minCoverage: min, ...bounds });
+    const paragraphHits = paragraphs.hits;
+    let capped = paragraphs.capped;
+    if ((paragraphHits[0]?.coverage ?? 0) < 1) {
       // Copied across a paragraph break: a section that holds all of it comes first.
-      for (const h of index.searchUnits(query, 'section', 1, Number.MAX_SAFE_INTEGER)) {
+      const sections = index.searchUnits(query, 'section', { minCoverage: 1, ...bounds });
+      capped ||= sections.capped;
+      for (const h of sections.hits) {
         ranked.set(h.unit, { sec: h.unit, score: h.coverage, ids: () => pick(...index.sentencesOf(h.unit)) });
       }
     }
-    for (const h of index.searchUnits(query, 'paragraph', min, Number.MAX_SAFE_INTEGER)) {
+    for (const h of paragraphHits) {
       const sec = index.sectionOfParagraph(h.unit);
       if (!ranked.has(sec)) ranked.set(sec, { sec, score: h.coverage, ids: () => pick(...index.paragraphSentences(h.unit)) });
     }
-    return { ranked: [...ranked.values()], total: ranked.size };
+    return { ranked: [...ranked.values()], total: ranked.size, capped };
   }
 
   function answerUnsafe(command: SearchCommand, raw: string): Answer {

@@ -20,6 +20,39 @@ export interface UnitHit {
   coverage: number;
 }
 
+/** How `TextIndex.searchUnits` filters and bounds its work. */
+export interface UnitSearchOptions {
+  /** Least share of the query's weighted bigrams a unit must hold. */
+  minCoverage: number;
+  /** Most hits returned (default: all). */
+  limit?: number;
+  /** Least number of the query's bigrams and lone characters a unit must hold (default 0). */
+  minMatched?: number;
+  /**
+   * Most units collected as candidates (default: no limit). Rare bigrams are read first, so for a query made only of
+   * very common ones (`的`) the search stops collecting after this many, in index order, and says so with `capped`.
+   */
+  maxCandidates?: number;
+  /**
+   * Read only this many of the query's rarest bigrams and characters (default: all). A long passage is placed by its
+   * rarest bigrams at a fraction of the cost; coverage is then estimated from them, scaled by the share of the
+   * query's weight the text holds at all, so a unit holding the whole passage still scores 1.
+   */
+  maxGroups?: number;
+}
+
+/** Hits best first; `capped` when `maxCandidates` stopped collection, so counts are lower bounds. */
+export interface UnitSearchResult {
+  hits: UnitHit[];
+  capped: boolean;
+}
+
+/** A query read against the index: groups of alternative bigram ids, each worth its weight, rarest first. */
+interface QueryGroups {
+  groups: { ids: number[]; weight: number }[];
+  total: number;
+}
+
 /** A scored sentence returned by `TextIndex.search`. */
 export interface SentenceHit {
   sentence: number;
@@ -126,6 +159,7 @@ export class TextIndex {
   /** The last query group that counted for each unit, so a group counts once per paragraph or section. */
   private readonly groupStamp: Int32Array;
   private searchNo = 0;
+  private readonly groupCache = new Map<string, QueryGroups>();
   private groupNo = 0;
 
   constructor(
@@ -343,23 +377,30 @@ export class TextIndex {
    * bigrams and lone characters, best first, ties in document order.
    */
   search(query: string, minCoverage: number, limit: number, minMatched = 0): SentenceHit[] {
-    return this.searchUnits(query, 'sentence', minCoverage, limit, minMatched).map((h) => ({ sentence: h.unit, coverage: h.coverage }));
+    return this.searchUnits(query, 'sentence', { minCoverage, limit, minMatched }).hits.map((h) => ({ sentence: h.unit, coverage: h.coverage }));
   }
 
   /**
    * Like `search`, but a paragraph or section contains a bigram when any of its sentences does: a pasted passage
    * spanning several sentences is covered whole by the paragraph it came from.
    */
-  searchUnits(query: string, unit: SearchUnit, minCoverage: number, limit: number, minMatched = 0): UnitHit[] {
-    const { groups, total } = this.queryGroups(query);
-    if (total === 0) return [];
+  searchUnits(query: string, unit: SearchUnit, options: UnitSearchOptions): UnitSearchResult {
+    const { minCoverage, limit = Number.MAX_SAFE_INTEGER, minMatched = 0, maxCandidates = Number.MAX_SAFE_INTEGER } = options;
+    const { groups, total } = this.queryGroups(query, options.maxGroups);
+    if (total === 0) return { hits: [], capped: false };
     const unitOf = unit === 'sentence' ? null : unit === 'paragraph' ? this.paraIdOf : this.secOf;
     const run = ++this.searchNo;
     const touched: number[] = [];
-    for (const g of groups) {
+    let capped = false;
+    // Weight of the groups not yet read: a unit first met when it is below what coverage needs can never qualify.
+    let remaining = total;
+    const needed = minCoverage * total - 1e-9;
+    for (const [gi, g] of groups.entries()) {
+      const admit = remaining >= needed;
+      remaining -= g.weight;
       // Within a group a unit counts once, even if it holds several of its alternatives or several sentences hold it.
       const groupRun = ++this.groupNo;
-      for (const id of g.ids) {
+      lists: for (const id of g.ids) {
         const list = this.postingList(id);
         for (let k = 0; k < list.length; k++) {
           const s = list[k] ?? 0;
@@ -367,6 +408,13 @@ export class TextIndex {
           if (this.groupStamp[u] === groupRun) continue;
           this.groupStamp[u] = groupRun;
           if (this.stamp[u] !== run) {
+            if (!admit) continue;
+            if (touched.length >= maxCandidates) {
+              capped = true;
+              // In the first group every candidate has been counted already: nothing more to add.
+              if (gi === 0) break lists;
+              continue;
+            }
             this.stamp[u] = run;
             this.acc[u] = 0;
             this.matched[u] = 0;
@@ -383,7 +431,7 @@ export class TextIndex {
       if (coverage >= minCoverage && (this.matched[u] ?? 0) >= minMatched) hits.push({ unit: u, coverage });
     }
     hits.sort((a, b) => b.coverage - a.coverage || a.unit - b.unit);
-    return hits.length > limit ? hits.slice(0, limit) : hits;
+    return { hits: hits.length > limit ? hits.slice(0, limit) : hits, capped };
   }
 
   /**
@@ -422,7 +470,18 @@ export class TextIndex {
   }
 
   /** A query's groups of alternative bigram ids, each worth one weight: a bigram, or all bigrams of a lone character. */
-  private queryGroups(query: string): { groups: { ids: number[]; weight: number }[]; total: number } {
+  private queryGroups(query: string, maxGroups?: number): QueryGroups {
+    // One answer reads the same query many times (search, then `overlap` per shown sentence): remember the last few.
+    const key = `${maxGroups ?? ''}\u0000${query}`;
+    const hit = this.groupCache.get(key);
+    if (hit) return hit;
+    if (this.groupCache.size >= 8) this.groupCache.clear();
+    const made = this.makeQueryGroups(query, maxGroups);
+    this.groupCache.set(key, made);
+    return made;
+  }
+
+  private makeQueryGroups(query: string, maxGroups?: number): QueryGroups {
     const terms = query.split(/\s+/u).filter(Boolean);
     const groups: { ids: number[]; weight: number }[] = [];
     const seen = new Set<number>();
@@ -436,7 +495,18 @@ export class TextIndex {
         groups.push({ ids: id >= 0 ? [id] : [], weight: this.rarity(id >= 0 ? this.df(id) : 0) });
       }
     }
-    return { groups, total: groups.reduce((a, g) => a + g.weight, 0) };
+    // Rarest first (fewest postings): they pick the candidates, common ones only add to them (see `maxCandidates`).
+    const size = (g: { ids: number[] }): number => g.ids.reduce((a, id) => a + this.df(id), 0);
+    groups.sort((a, b) => size(a) - size(b));
+    const all = groups.reduce((a, g) => a + g.weight, 0);
+    if (maxGroups === undefined) return { groups, total: all };
+    // Only the rarest groups the text holds; what it never holds only scales the total (see `maxGroups`).
+    const held = groups.filter((g) => g.ids.length > 0);
+    const kept = held.slice(0, maxGroups);
+    const keptWeight = kept.reduce((a, g) => a + g.weight, 0);
+    const heldWeight = held.reduce((a, g) => a + g.weight, 0);
+    const scale = held.length === groups.length ? 1 : heldWeight / all;
+    return { groups: kept, total: scale > 0 ? keptWeight / scale : 0 };
   }
 }
 

@@ -189,6 +189,31 @@ describe('A /search answer', () => {
   });
 });
 
+describe('When a search word is very common', () => {
+  const { report } = realEngine();
+  const gazetteer = GazetteerSchema.parse(JSON.parse(readFileSync('data/chongqing-divisions.json', 'utf8')));
+  // A low cap stands in for a thousand reports: the real report has fewer sentences than the default cap.
+  const capped = createEngine(report, gazetteer, { maxCandidates: 10 });
+
+  it('/search 的 still answers, and says the count is a lower bound', () => {
+    const answer = capped.answer('search', '的');
+    expect(answer.status).toBe('ok');
+    expect(answer.results.length).toBeGreaterThan(0);
+    expect(answer.message).toMatch(/报道中至少有 \d+ 段相关内容/);
+    for (const r of answer.results) expect(r.excerpt).toContain('的');
+  });
+
+  it('a rare word next to a common one is still found first (的 柠檬)', () => {
+    const answer = capped.answer('search', '的 柠檬');
+    expect(answer.results[0]?.speaker?.name).toBe('刘红光');
+    expect(answer.results[0]?.excerpt).toContain('柠檬');
+  });
+
+  it('without the cap, the count is exact', () => {
+    expect(realEngine().engine.answer('search', '的').message).toMatch(/报道中有 \d+ 段相关内容/);
+  });
+});
+
 describe('When a passage of the report is pasted into /search', () => {
   const { report, engine } = realEngine();
   const sectionOf = (text: string): string => report.sections.find((s) => s.paragraphs.some((p) => p.includes(text)))!.id;

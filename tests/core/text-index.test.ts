@@ -78,7 +78,7 @@ describe('Scoring per paragraph or section', () => {
 
   it('a passage of two sentences is only half in each sentence, but whole in their paragraph', () => {
     expect(Math.max(...index.search(query, 0, 10).map((h) => h.coverage))).toBeLessThan(0.7);
-    const [top] = index.searchUnits(query, 'paragraph', 0.5, 10);
+    const [top] = index.searchUnits(query, 'paragraph', { minCoverage: 0.5 }).hits;
     expect(top).toEqual({ unit: 0, coverage: 1 });
     expect(index.paragraphSentences(0)).toEqual([0, 2]);
     expect(index.sectionOfParagraph(2)).toBe(1);
@@ -86,8 +86,33 @@ describe('Scoring per paragraph or section', () => {
 
   it('a passage across a paragraph break is whole only in its section', () => {
     const across = '排污口整治推进。美丽河湖建设。';
-    expect(index.searchUnits(across, 'paragraph', 1, 10)).toEqual([]);
-    expect(index.searchUnits(across, 'section', 1, 10)).toEqual([{ unit: 0, coverage: 1 }]);
+    expect(index.searchUnits(across, 'paragraph', { minCoverage: 1 }).hits).toEqual([]);
+    expect(index.searchUnits(across, 'section', { minCoverage: 1 }).hits).toEqual([{ unit: 0, coverage: 1 }]);
+  });
+});
+
+describe('Bounding the work of a search', () => {
+  // 的 in every sentence, 柠檬 in one near the end.
+  const paragraphs = Array.from({ length: 50 }, (_, i) => [i === 40 ? '潼南的柠檬熟了。' : `第${i}天的风。`]);
+  const index = new TextIndex(paragraphs);
+
+  it('stops collecting candidates for a very common character at maxCandidates, and says so', () => {
+    const all = index.searchUnits('的', 'sentence', { minCoverage: 1 });
+    expect(all.hits).toHaveLength(50);
+    expect(all.capped).toBe(false);
+    const few = index.searchUnits('的', 'sentence', { minCoverage: 1, maxCandidates: 10 });
+    expect(few.hits).toHaveLength(10);
+    expect(few.capped).toBe(true);
+  });
+
+  it('lets the rarest words choose the candidates, so a rare word is found even when common ones would fill the cap', () => {
+    const { hits } = index.searchUnits('的 柠檬', 'sentence', { minCoverage: 0.9, maxCandidates: 5 });
+    expect(hits.map((h) => index.sentenceText(h.unit))).toEqual(['潼南的柠檬熟了。']);
+  });
+
+  it('places a passage by its rarest bigrams, still scoring its own paragraph 1', () => {
+    const { hits } = index.searchUnits('潼南的柠檬熟了', 'paragraph', { minCoverage: 0.5, maxGroups: 2 });
+    expect(hits[0]).toEqual({ unit: 40, coverage: 1 });
   });
 });
 
