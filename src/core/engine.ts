@@ -219,8 +219,10 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   );
   const topicFuse = new Fuse(
     topics.map((t) => ({ id: t.id, name: t.name, full: t.full, synonyms: t.synonymFull })),
-    { keys: ['full', 'synonyms'], threshold: 0.3, ignoreLocation: true },
+    { keys: ['full', 'synonyms'], threshold: 0.3, ignoreLocation: true, includeMatches: true },
   );
+  // Every name and synonym syllable by syllable, so pinyin typed for part of one (`zhenxing`) maps back to characters.
+  const topicTermSyllables = topics.flatMap((t) => t.terms.map((term) => ({ chars: [...term], syl: syllables(term) })));
 
   // --- people: speakers and other named people, one entry per (name, org) ---
   const people: PersonEntry[] = [];
@@ -398,6 +400,35 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   }
 
   // --- /topic ---
+  /**
+   * The topic a part of a name or synonym (`振兴` of 乡村振兴) stands for: only when one topic's terms hold it and the
+   * report uses it mostly inside them. Everyday words (`发展` in 绿色发展 and 均衡发展, `工作` in 人大工作) stand for none.
+   */
+  function topicHoldingPart(key: string): TopicEntry | null {
+    const holders = topics.filter((t) => t.keys.some((k) => k.length >= 2 && k.includes(key)));
+    const [only] = holders;
+    if (!only || holders.length > 1) return null;
+    const inTerms = only.terms.filter((term) => fkey(term).includes(key));
+    const inside = new Set(inTerms.flatMap((term) => index.sentencesWith(term))).size;
+    const anywhere = index.sentencesWith(key).length;
+    return anywhere <= 2 * inside ? only : null;
+  }
+
+  /** Parts of topic names and synonyms whose pinyin is `latin`, syllable-aligned (`zhenxing` → 振兴, `fazhan` → 发展). */
+  function topicPartsByPinyin(latin: string): string[] {
+    const parts = new Set<string>();
+    for (const { chars, syl } of topicTermSyllables) {
+      for (let i = 0; i < syl.length; i++) {
+        let typed = '';
+        for (let j = i; j < syl.length && typed.length < latin.length; j++) {
+          typed += syl[j] ?? '';
+          if (typed === latin && j > i) parts.add(chars.slice(i, j + 1).join(''));
+        }
+      }
+    }
+    return [...parts];
+  }
+
   function resolveTopic(q: string): TopicEntry | null {
     const key = fkey(q);
     if (!key) return null;
@@ -427,25 +458,23 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
         }
       }
       if (held) return held;
-      // The query is part of a name or synonym (`振兴` of 乡村振兴): only when one topic's terms hold it and the report
-      // uses it mostly inside them. Everyday words (`发展` in 绿色发展 and 均衡发展, `工作` in 人大工作) go to full text.
-      const holders = topics.filter((t) => t.keys.some((k) => k.length >= 2 && k.includes(key)));
-      if (holders.length > 1) return null;
-      const [only] = holders;
-      if (only) {
-        const inTerms = only.terms.filter((term) => fkey(term).includes(key));
-        const inside = new Set(inTerms.flatMap((term) => index.sentencesWith(term))).size;
-        const anywhere = index.sentencesWith(key).length;
-        return anywhere <= 2 * inside ? only : null;
-      }
+      if (topics.some((t) => t.keys.some((k) => k.length >= 2 && k.includes(key)))) return topicHoldingPart(key);
     }
     const latin = latinKey(q);
     if (latin) {
       const exact = topics.find((t) => t.full === latin || t.initials === latin || t.synonymFull.includes(latin));
       if (exact) return exact;
+      // Pinyin for part of a name or synonym: the same rule as for characters (`zhenxing` yes, `fazhan` no).
+      const parts = topicPartsByPinyin(latin);
+      if (parts.length > 0) {
+        const found = new Set(parts.map(topicHoldingPart));
+        return found.size === 1 ? ([...found][0] ?? null) : null;
+      }
       if (latin.length >= 4) {
+        // A typo in the pinyin of a whole name or synonym (`jiuyie`), not a match inside a longer one.
         const hit = topicFuse.search(latin)[0];
-        if (hit) return topics.find((t) => t.id === hit.item.id) ?? null;
+        const whole = hit?.matches?.some((m) => Math.abs((m.value ?? '').length - latin.length) <= 2) ?? false;
+        if (hit && whole) return topics.find((t) => t.id === hit.item.id) ?? null;
       }
       return null;
     }
@@ -464,9 +493,13 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   function answerTopic(q: string): Answer {
     const topic = resolveTopic(q);
     if (!topic) {
-      const text = answerSearch(q, 'topic');
+      // Pinyin for an everyday word (`fazhan`) searches its characters, as 发展 would.
+      const latin = latinKey(q);
+      const [word] = latin ? topicPartsByPinyin(latin) : [];
+      const text = answerSearch(word ?? q, 'topic');
       if (text.status === 'ok') {
-        return { ...text, message: `“${q}”不在话题分类中，以下是全文搜索结果。${text.message}`, suggestions: topics.map((t) => t.name) };
+        const said = word ? `“${q}”（${word}）` : `“${q}”`;
+        return { ...text, query: q, message: `${said}不在话题分类中，以下是全文搜索结果。${text.message}`, suggestions: topics.map((t) => t.name) };
       }
       return base('topic', q, 'no_match', `报道没有涉及“${q}”。可以试试这些话题：${topics.map((t) => t.name).join('、')}。`, { suggestions: topics.map((t) => t.name) });
     }

@@ -272,6 +272,25 @@ describe('A /topic answer', () => {
     expect(answer.message).toContain(`话题“${topic}”`);
   });
 
+  it.each([
+    ['fazhan', '发展'],
+    ['Gōngzuò', '工作'],
+  ])('reads pinyin for an everyday word (%s) as that word: full text for %s, not a topic', (query, word) => {
+    const answer = engine.answer('topic', query);
+    expect(answer.status).toBe('ok');
+    expect(answer.query).toBe(query);
+    expect(answer.resolved?.kind).toBe('text');
+    expect(answer.message).toContain(`“${query}”（${word}）不在话题分类中`);
+    expect(answer.results[0]?.excerpt).toContain(word);
+  });
+
+  it.each([
+    ['zhenxing', '乡村振兴'],
+    ['jiuyie', '就业'],
+  ])('still resolves pinyin for a part only one topic has, or with a typo (%s → %s)', (query, topic) => {
+    expect(engine.answer('topic', query).resolved).toMatchObject({ kind: 'topic', label: topic });
+  });
+
   it('falls back to full text for a phrase that is no topic, and says so', () => {
     const answer = engine.answer('topic', '柠檬');
     expect(answer.status).toBe('ok');

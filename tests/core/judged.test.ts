@@ -74,6 +74,7 @@ const judged: Judged[] = [
   ['topic', '新能源车', 钟熙],
   ['topic', '乡村振心', [刘明农业, 向东海]],
   ['topic', '振兴', [刘明农业, 向东海]],
+  ['topic', 'zhenxing', [刘明农业, 向东海]],
   ['topic', '双城', 刘红光],
   ['topic', '生态环竟', 刘明生态],
   // /person: speakers and quoted people, partial names, role words, pinyin, traditional
