@@ -61,10 +61,12 @@ export interface SentenceHit {
 }
 
 // Only letters and digits make bigrams. Punctuation and spaces break the run (`小仙原，小朋友` has no `原小`),
-// except a lone separator between digits, so `1,234` and `2.6` index like `1234` and `26`.
+// except a decimal point or a thousands separator inside a number, so `2.6` and `1,234` index like `26` and `1234`
+// (but `2021，2022` stays two numbers).
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const DIGIT_CHAR = /^\p{Nd}$/u;
-const NUMBER_SEPARATOR = /^[,.'’\s]$/u;
+/** Three digits and no fourth, where a thousands group starts. */
+const THOUSANDS_GROUP = /\p{Nd}{3}(?!\p{Nd})/uy;
 /** Marks a break in a run of folded units: no bigram spans it. */
 const BREAK = -1;
 
@@ -82,13 +84,21 @@ function isWord(ch: string): boolean {
  * Word characters of a folded string, each with whether it joins the one before it into a bigram:
  * not after punctuation or space, unless that was one separator between two digits.
  */
+/** True when the separator `gap` before `text[offset]` (a digit after a digit) is a decimal point or a thousands comma. */
+function inNumber(gap: string, text: string, offset: number): boolean {
+  if (gap === '.') return true;
+  if (gap !== ',') return false;
+  THOUSANDS_GROUP.lastIndex = offset;
+  return THOUSANDS_GROUP.test(text);
+}
+
 function wordRuns(text: string, visit: (ch: string, joined: boolean, offset: number) => void): void {
   let prev = '';
   let gap = '';
   let offset = 0;
   for (const c of text) {
     if (isWord(c)) {
-      const joined = prev !== '' && (gap === '' || (gap.length === 1 && NUMBER_SEPARATOR.test(gap) && DIGIT_CHAR.test(prev) && DIGIT_CHAR.test(c)));
+      const joined = prev !== '' && (gap === '' || (gap.length === 1 && DIGIT_CHAR.test(prev) && DIGIT_CHAR.test(c) && inNumber(gap, text, offset)));
       visit(c, joined, offset);
       prev = c;
       gap = '';

@@ -67,6 +67,12 @@ describe('Bigrams and punctuation', () => {
     expect(index.search('1,234', 1, 10)).toHaveLength(1);
   });
 
+  it('a comma between two numbers keeps them apart: 2021，2022 holds no 12', () => {
+    const years = new TextIndex([['2021，2022年。'], ['第12名。']]);
+    expect(years.sentencesWith('12').map((s) => years.sectionOf(s))).toEqual([1]);
+    expect(years.sentencesWith('2021').map((s) => years.sectionOf(s))).toEqual([0]);
+  });
+
   it('a query with punctuation between words matches each side, not the pair across it', () => {
     expect(index.sentencesWith('小仙原，小朋友').map((s) => index.sectionOf(s))).toEqual([0]);
   });
