@@ -222,7 +222,10 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     { keys: ['full', 'synonyms'], threshold: 0.3, ignoreLocation: true, includeMatches: true },
   );
   // Every name and synonym syllable by syllable, so pinyin typed for part of one (`zhenxing`) maps back to characters.
-  const topicTermSyllables = topics.flatMap((t) => t.terms.map((term) => ({ chars: [...term], syl: syllables(term) })));
+  // Han-only terms, where characters and syllables pair one to one (`5A` would not).
+  const topicTermSyllables = topics.flatMap((t) =>
+    t.terms.filter((term) => /^\p{Script=Han}+$/u.test(term)).map((term) => ({ chars: [...term], syl: syllables(term) })),
+  );
 
   // --- people: speakers and other named people, one entry per (name, org) ---
   const people: PersonEntry[] = [];
