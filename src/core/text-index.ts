@@ -525,7 +525,6 @@ export class TextIndex {
  * one of the terms' bigrams (or, for a one-character term, that character). Offsets are into the original text.
  */
 export function highlightTerms(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
-  const folded = foldWithMap(text, fold);
   const pairs = new Set<string>();
   const singles = new Set<string>();
   for (const term of terms) {
@@ -540,27 +539,31 @@ export function highlightTerms(text: string, terms: readonly string[], fold: Fol
     });
     if (alone) singles.add(prev);
   }
-  // Word characters of the folded text with their folded offsets, and whether each joins the one before.
-  const pos: number[] = [];
-  const chars: string[] = [];
-  const joins: boolean[] = [];
-  wordRuns(folded.text, (c, joined, offset) => {
-    pos.push(offset);
-    chars.push(c);
-    joins.push(joined);
-  });
-  // Mark in original offsets; a matched pair also covers what was skipped between its characters (`2.6` in `2.6万`).
+  if (pairs.size === 0 && singles.size === 0) return [];
+  // One pass over the text, folding as it goes (the rules of `wordRuns`), marking in original offsets; a matched pair
+  // also covers what was skipped between its characters (`2.6` in `2.6万`).
   const ranges: [number, number][] = [];
-  const orig = (k: number): [number, number] => {
-    const a = folded.origin[pos[k] ?? 0] ?? 0;
-    return [a, Math.max(a + 1, folded.origin[(pos[k] ?? 0) + (chars[k]?.length ?? 1)] ?? a + 1)];
-  };
-  for (let k = 0; k < chars.length; k++) {
-    if (singles.has(chars[k] ?? '')) ranges.push(orig(k));
-    if (k + 1 < chars.length && joins[k + 1] && pairs.has(`${chars[k]}${chars[k + 1]}`)) ranges.push([orig(k)[0], orig(k + 1)[1]]);
+  let prev = '';
+  let prevStart = 0;
+  let gap = '';
+  let at = 0;
+  for (const ch of text) {
+    const end = at + ch.length;
+    for (const c of fold(ch)) {
+      if (!isWord(c)) {
+        if (prev !== '') gap += c;
+        continue;
+      }
+      const joined = prev !== '' && (gap === '' || (gap.length === 1 && DIGIT_CHAR.test(prev) && DIGIT_CHAR.test(c) && inNumber(gap, text, at)));
+      if (singles.has(c)) ranges.push([at, end]);
+      if (joined && pairs.has(`${prev}${c}`)) ranges.push([prevStart, end]);
+      prev = c;
+      prevStart = at;
+      gap = '';
+    }
+    at = end;
   }
-  const out = mergeRanges(ranges);
-  return out;
+  return mergeRanges(ranges);
 }
 
 /** Sort and merge overlapping or touching ranges. */
