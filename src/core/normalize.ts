@@ -9,6 +9,10 @@ export type FoldChar = (ch: string) => string;
 
 /** Fold one character the way every text and query is folded: NFKC, traditional→simplified, lower-case. */
 export function foldChar(ch: string): string {
+  // Most characters fold to themselves; a flat table by UTF-16 code answers those without hashing a string,
+  // which matters because highlighting folds every character of every excerpt it shows.
+  const code = ch.length === 1 ? ch.charCodeAt(0) : -1;
+  if (code >= 0 && identity[code] === SAME) return ch;
   const hit = charCache.get(ch);
   if (hit !== undefined) return hit;
   const convert = (t2s ??= OpenCC.Converter({ from: 't', to: 'cn' }));
@@ -17,8 +21,13 @@ export function foldChar(ch: string): string {
   // Control and format characters (and zero-width joiners) never carry meaning in a query.
   out = out.replace(/[\p{Cc}\p{Cf}]/gu, '');
   charCache.set(ch, out);
+  if (code >= 0 && out === ch) identity[code] = SAME;
   return out;
 }
+
+const SAME = 1;
+/** `identity[code] === SAME`: the single-unit character with this code folds to itself. */
+const identity = new Uint8Array(0x10000);
 
 /** Normalised text plus, for each of its UTF-16 units, the offset of the original character it came from. */
 export interface Folded {

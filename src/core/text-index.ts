@@ -70,8 +70,19 @@ const THOUSANDS_GROUP = /\p{Nd}{3}(?!\p{Nd})/uy;
 /** Marks a break in a run of folded units: no bigram spans it. */
 const BREAK = -1;
 
+// Whether a character is a word character, by UTF-16 code for single units (0 unknown, 1 yes, 2 no): a table
+// lookup instead of a regex or a string-keyed map, since every character of every shown excerpt is asked.
+const wordByCode = new Uint8Array(0x10000);
 const isWordCache = new Map<string, boolean>();
 function isWord(ch: string): boolean {
+  if (ch.length === 1) {
+    const code = ch.charCodeAt(0);
+    const known = wordByCode[code]!;
+    if (known !== 0) return known === 1;
+    const v = WORD_CHAR.test(ch);
+    wordByCode[code] = v ? 1 : 2;
+    return v;
+  }
   let v = isWordCache.get(ch);
   if (v === undefined) {
     v = WORD_CHAR.test(ch);

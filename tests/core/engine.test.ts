@@ -339,3 +339,31 @@ describe('cleanQuery at the limit', () => {
     expect(cleanQuery('a😀bc', 3)).toBe('a😀b');
   });
 });
+
+describe('Cleaning a query', () => {
+  // The reference: grapheme by grapheme, as cleanQuery does for text that is not plain.
+  const reference = (query: string, max: number): string => {
+    let out = '';
+    let count = 0;
+    for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(query)) {
+      if (count >= max) break;
+      let clean = segment.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/gu, ' ');
+      if (clean.startsWith(' ') && (out === '' || out.endsWith(' '))) clean = clean.slice(1);
+      if (clean === '') continue;
+      out += clean;
+      count += 1;
+    }
+    return out.trim();
+  };
+
+  it('gives what cutting grapheme by grapheme gives, for any mix of Chinese, Latin, digits, punctuation and spaces', () => {
+    const alphabet = fc.constantFrom(...'潼南区就業 　\t\n\r,.，。abcXYZ0129éü－（）'.split(''));
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 60 }), fc.integer({ min: 1, max: 30 }), (chars, max) => {
+        const q = chars.join('');
+        expect(cleanQuery(q, max)).toBe(reference(q, max));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
