@@ -5,7 +5,7 @@ import { DEFAULT_FIGURE_UNITS, parseFigureQuery, valueDistance } from './figures
 import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
 import { foldChar, nameKey, normalize, type FoldChar } from './normalize.ts';
 import { latinKey, pinyinKeys, syllables } from './pinyin.ts';
-import type { Figure, Person, Report, Section } from './report.ts';
+import { personLabel, type Figure, type Person, type Report, type Section } from './report.ts';
 import { highlightExact, highlightTerms, TextIndex } from './text-index.ts';
 import { sentenceRanges } from './sentences.ts';
 import { sectionTitle } from './section-title.ts';
@@ -102,11 +102,6 @@ export function cleanQuery(query: string, max: number): string {
     count += 1;
   }
   return out.trim();
-}
-
-function personLabel(p: Person): string {
-  const where = [p.org, p.role].filter(Boolean).join(' ');
-  return where ? `${p.name}（${where}）` : p.name;
 }
 
 interface PersonEntry {

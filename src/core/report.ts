@@ -24,6 +24,12 @@ export const PersonSchema = z.object({
 });
 export type Person = z.infer<typeof PersonSchema>;
 
+/** How a person is named everywhere: `张三（某某局处长）`, or just the name when org and role are unknown. */
+export function personLabel(person: Person): string {
+  const title = `${person.org}${person.role}`.trim();
+  return title ? `${person.name}（${title}）` : person.name;
+}
+
 export const PlaceSchema = z.object({
   /** The place as named in the text (`满月镇`, `永川`, `磁器口`). */
   name: z.string().min(1),

@@ -1,5 +1,5 @@
 import type { Answer, Highlight, SearchCommand } from '../core/answer.ts';
-import type { Figure, Person } from '../core/report.ts';
+import type { Figure } from '../core/report.ts';
 
 /** Chinese name of each search command, for headings and help. */
 export const COMMAND_LABELS: Readonly<Record<SearchCommand, string>> = Object.freeze({
@@ -33,11 +33,8 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
-/** `{name:'张三', role:'党委书记', org:'某某古镇'}` → `张三（某某古镇党委书记）`. */
-export function personLabel(person: Person): string {
-  const title = `${person.org}${person.role}`.trim();
-  return title ? `${person.name}（${title}）` : person.name;
-}
+/** Re-exported so renderers import their text helpers from one place. */
+export { personLabel } from '../core/report.ts';
 
 /** A figure as one line: the number as written, then the sentence it stands in. */
 export function figureLine(figure: Figure): string {
