@@ -27,7 +27,7 @@ export type AnswerResult = z.infer<typeof AnswerResultSchema>;
 
 /**
  * What the query resolved to: a district, topic or person, or nothing.
- * `label` is what the user is shown (`潼南区`, `就业`, `刘明（市生态环境局水生态环境处）`).
+ * `label` is what the user is shown (`潼南区`, `就业`, `张三（某某局处长）`).
  */
 export const ResolvedSchema = z.object({
   kind: z.enum(['district', 'township', 'landmark', 'topic', 'person', 'figure', 'text']),

@@ -207,7 +207,7 @@ export class DistrictResolver {
     }
     const bare = stripSuffix(stripSuffix(key, COUNTY_SUFFIXES), ['省']);
     if (this.outside.has(bare) || this.outside.has(key)) return { status: 'not_chongqing', name: bare };
-    // A longer phrase naming a unit (`潼南区发展改革委`): the longest unit name inside it.
+    // A longer phrase naming a unit (`永川区农业农村委`): the longest unit name inside it.
     let contained: PlaceCandidate | null = null;
     let containedLen = 0;
     for (const c of this.counties) {

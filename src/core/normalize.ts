@@ -64,7 +64,3 @@ export function nameKey(text: string, fold: FoldChar = foldChar): string {
   return normalize(text, fold).replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
-/** True for characters of Han script. */
-export function isHan(ch: string): boolean {
-  return /\p{Script=Han}/u.test(ch);
-}

@@ -60,7 +60,7 @@ export interface SentenceHit {
   coverage: number;
 }
 
-// Only letters and digits make bigrams. Punctuation and spaces break the run (`小仙原，小朋友` has no `原小`),
+// Only letters and digits make bigrams. Punctuation and spaces break the run (`山水，水果` has no `水水`),
 // except a decimal point or a thousands separator inside a number, so `2.6` and `1,234` index like `26` and `1234`
 // (but `2021，2022` stays two numbers).
 const WORD_CHAR = /[\p{L}\p{N}]/u;

@@ -30,7 +30,7 @@ export const NAME_PATTERN = `(?:(?:${COMPOUND_SURNAMES.join('|')})[\\u4e00-\\u9f
 
 const HEADING_SPEAKER = new RegExp(`^(.*?)(${ROLE_PATTERN})(${NAME_PATTERN})$`, 'u');
 
-/** Split `机构职务姓名` (`潼南区发展改革委党组书记、主任刘某`) into org, role and name, or null if it is not one. */
+/** Split `机构职务姓名` (`某某区发展改革委党组书记、主任张三`) into org, role and name, or null if it is not one. */
 export function splitSpeaker(text: string): { org: string; role: string; name: string } | null {
   const m = HEADING_SPEAKER.exec(text.trim());
   if (!m) return null;

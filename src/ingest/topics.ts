@@ -14,8 +14,8 @@ export interface TopicInput {
 /**
  * Topic ids for each section, strongest first. The text is matched against every topic's synonyms at once,
  * longest first and without overlaps (so `警示教育` counts for 纪检反腐, not also for 教育); each hit is weighted by
- * how rare its synonym is across the report's sections, so words every section shares (`党代会精神` in a report
- * about a party congress) do not decide a section's topic. A topic's own name counts once more wherever it stands
+ * how rare its synonym is across the report's sections, so words every section shares (`会议精神` in a report
+ * about a meeting) do not decide a section's topic. A topic's own name counts once more wherever it stands
  * inside one of its synonyms (`人大常委会` is also `人大`).
  */
 export function tagTopics(topics: Topic[], sections: TopicInput[]): string[][] {

@@ -1,14 +1,5 @@
-import type { Answer, Highlight, SearchCommand } from '../core/answer.ts';
+import type { Answer, Highlight } from '../core/answer.ts';
 import type { Figure } from '../core/report.ts';
-
-/** Chinese name of each search command, for headings and help. */
-export const COMMAND_LABELS: Readonly<Record<SearchCommand, string>> = Object.freeze({
-  district: '地区',
-  topic: '主题',
-  person: '人物',
-  figures: '数字',
-  search: '全文',
-});
 
 // C0/C1 controls (except \n and \t) and lone surrogates: Telegram rejects or mangles them.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
