@@ -28,8 +28,13 @@ export interface DigestBotDeps {
   retry?: Partial<RetryOptions>;
 }
 
+/** How to use /subscribe; `defaultTime` is what a bare `/subscribe` sets (DIGEST_TIME). */
+export function subscribeUsage(defaultTime = '08:00'): string {
+  return `用法：${code('/subscribe')}（每天 ${defaultTime}）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；${code('/subscribe 全部')} 取消筛选。`;
+}
+
 export const DIGEST_TEXT = Object.freeze({
-  usage: `用法：${code('/subscribe')}（每天 08:00）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；${code('/subscribe 全部')} 取消筛选。`,
+  usage: subscribeUsage(),
   adminsOnly: '只有群管理员可以更改本群的每日摘要订阅。',
   anonymous: '你正以匿名管理员身份发言，我无法确认你的权限。请切换为以个人身份发言后再试，或私聊我为自己订阅。',
   checkFailed: '暂时无法确认你的管理员身份（Telegram 接口出错），为安全起见没有做任何更改，请稍后再试。',
@@ -82,10 +87,11 @@ const ALL = /^(全部|所有|全部内容|不限|all)$/i;
 
 type AdminVerdict = 'ok' | 'not_admin' | 'anonymous' | 'check_failed';
 
-/** The digest commands as a Composer; mount it after the search composer (which passes these commands on). */
+/** The digest commands as a Composer; it passes every other message on, and the search composer passes these on, so either order works. */
 export function digestComposer(deps: DigestBotDeps): Composer<Context> {
   const composer = new Composer<Context>();
   const admins = new AdminCache(deps.adminCacheMs ?? 60_000);
+  const usage = subscribeUsage(formatTimeOfDay(deps.defaultMinutes));
 
   const reply = (ctx: Context, html: string) => {
     const inGroup = ctx.chat?.type !== 'private';
@@ -139,7 +145,7 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
         'badTime' in args
           ? `“${escapeHtml(args.badTime)}”不是有效的时间（00:00–23:59）。`
           : `一次只能设置一个筛选条件（一个主题或一个区县），收到了${args.filters.map((f) => `“${escapeHtml(f)}”`).join('')}，未做更改。`;
-      await reply(ctx, `${why}\n${DIGEST_TEXT.usage}`);
+      await reply(ctx, `${why}\n${usage}`);
       return;
     }
     const existing = deps.store.get(chat.id);
@@ -150,7 +156,7 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       filter = deps.resolveFilter(args.filterQuery);
       if (!filter) {
         const topics = deps.report.topics.slice(0, 6).map((t) => t.name).join('、');
-        await reply(ctx, `没有找到与“${escapeHtml(args.filterQuery)}”对应的主题或区县，未做更改。可选主题如：${escapeHtml(topics)}。\n${DIGEST_TEXT.usage}`);
+        await reply(ctx, `没有找到与“${escapeHtml(args.filterQuery)}”对应的主题或区县，未做更改。可选主题如：${escapeHtml(topics)}。\n${usage}`);
         return;
       }
     }

@@ -43,7 +43,7 @@ afterEach(async () => {
 });
 
 /** 2022-06-03 07:00 in Asia/Shanghai. */
-async function setup(real?: { report: typeof report; engine: Engine }) {
+async function setup(real?: { report: typeof report; engine: Engine }, defaultMinutes = 480) {
   const { report, engine } = real ?? { report: fixtureReport(), engine: scripted };
   api = await FakeBotApi.start({ strictHtml: true });
   const store = new MemorySubscriptionStore();
@@ -56,7 +56,7 @@ async function setup(real?: { report: typeof report; engine: Engine }) {
     flood: new FloodGuard({ limit: 1000 }),
     features: [
       searchComposer({ engine, report, pages: new PageCache(), logger, retry: { sleep: async () => {} } }),
-      digestComposer({ store, report, resolveFilter: engine.resolveFilter, now: clock.now, defaultMinutes: 480, timezone: 'Asia/Shanghai', logger, retry: { sleep: async () => {} } }),
+      digestComposer({ store, report, resolveFilter: engine.resolveFilter, now: clock.now, defaultMinutes, timezone: 'Asia/Shanghai', logger, retry: { sleep: async () => {} } }),
     ],
   });
   api.setMember(GROUP.id, ADMIN.id, 'administrator');
@@ -106,6 +106,11 @@ describe('In a private chat', () => {
     await dm('/unsubscribe');
     await dm('/subscribe'); // restores the stopped subscription as it was
     expect(store.get(USER.id)).toMatchObject({ active: true, minutes: 540 });
+  });
+
+  it('the usage answer names the default time the operator configured (DIGEST_TIME)', async () => {
+    const { dm } = await setup(undefined, 9 * 60 + 30);
+    expect(await dm('/subscribe 25:00')).toContain('每天 09:30');
   });
 
   it.each(['/subscribe 25:00', '/subscribe abc', '/subscribe 7:61 就业'])('%s gets a usage answer and changes nothing', async (command) => {
