@@ -54,7 +54,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
         else write(replyPlain(reply, report, commands));
       } catch (err) {
         // Same promise as the bot: a failure is reported, the chat goes on.
-        write(`出错了，请稍后再试（${(err as Error).message}）`);
+        write('出错了，请稍后再试。');
+        process.stderr.write(`report-bot: ${(err as Error).stack ?? String(err)}\n`);
       }
     }
     if (interactive) rl.prompt();
