@@ -44,7 +44,8 @@ async function main(): Promise<number> {
   // 3. Report and search engine: refuse to start on a missing or invalid report.
   let loaded: ReturnType<typeof loadEngine>;
   try {
-    loaded = loadEngine('data', {}, config.reportPath);
+    const onError = (err: unknown, command: string, query: string) => logger.error({ err, command, query }, 'search engine bug; the user got a generic answer');
+    loaded = loadEngine('data', { onError }, config.reportPath);
   } catch (err) {
     return fail((err as Error).message);
   }

@@ -29,6 +29,8 @@ export interface EngineOptions {
   placeAliases: readonly PlaceAlias[];
   /** How text and queries are folded before matching, one character at a time (default: NFKC, 繁→简, lower-case). */
   fold: FoldChar;
+  /** Hears about a bug caught while answering (the user gets a sentence instead); adapters log it. */
+  onError: (err: unknown, command: SearchCommand, query: string) => void;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
@@ -39,6 +41,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   maxCandidates: 5000,
   placeAliases: [],
   fold: foldChar,
+  onError: () => {},
 });
 
 export interface ResolvedFilter {
@@ -854,8 +857,9 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     answer(command, query) {
       try {
         return answerUnsafe(command, query);
-      } catch {
-        // A bug must not take the bot down: the user gets a sentence (tests fail on it), never a stack trace.
+      } catch (err) {
+        // A bug must not take the bot down: the user gets a sentence (tests fail on it), the operator the error.
+        opts.onError(err, command, String(query).slice(0, 200));
         return base(command, cleanQuery(String(query), opts.maxQueryLength), 'no_match', '内部错误，请换个说法再试。');
       }
     },

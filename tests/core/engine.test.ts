@@ -367,3 +367,23 @@ describe('Cleaning a query', () => {
     );
   });
 });
+
+describe('A bug inside the engine', () => {
+  it('gives the user a sentence and tells the operator through onError', () => {
+    const errors: unknown[] = [];
+    const { report } = realEngine();
+    const gazetteer = GazetteerSchema.parse(JSON.parse(readFileSync('data/chongqing-divisions.json', 'utf8')));
+    // A fold that throws stands in for any bug on the answering path.
+    const broken = createEngine(report, gazetteer, {
+      fold: (ch) => {
+        if (ch === '炸') throw new Error('boom');
+        return ch;
+      },
+      onError: (err) => errors.push(err),
+    });
+    const answer = broken.answer('search', '炸弹');
+    expect(answer.message).toContain('内部错误');
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).message).toBe('boom');
+  });
+});
