@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Figure, Person, Report, Section } from './report.ts';
 import { splitSentences } from './sentences.ts';
+import { parseChineseNumber } from './figures.ts';
 
 /** What a subscription narrows its digest to: a district (`潼南区`) or a topic id (`employment`). */
 export const DigestFilterSchema = z.object({
@@ -232,19 +233,12 @@ export function composeDigest(report: Report, input: ComposeInput): Digest | nul
 /** Minutes after midnight, 0..1439. */
 export type Minutes = number;
 
-const CN_DIGITS: Readonly<Record<string, number>> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
-
 /** `七` → 7, `十二` → 12, `二十三` → 23, `零五` → 5, `05` → 5; null for anything else. */
 function parseSmallNumber(text: string): number | null {
   if (/^\d{1,2}$/.test(text)) return Number(text);
-  // `零五` as in 七点零五.
-  const zeroPadded = /^[零〇]([一二三四五六七八九])$/.exec(text);
-  if (zeroPadded) return CN_DIGITS[zeroPadded[1]!]!;
-  const m = /^([一二两三四五六七八九])?(十)?([零〇一二三四五六七八九])?$/.exec(text);
-  if (!m || text.length === 0) return null;
-  const [, tens, ten, ones] = m;
-  if (!ten) return tens === undefined && ones !== undefined ? CN_DIGITS[ones]! : tens !== undefined && ones === undefined ? CN_DIGITS[tens]! : null;
-  return (tens ? CN_DIGITS[tens]! : 1) * 10 + (ones ? CN_DIGITS[ones]! : 0);
+  // `七`, `十二`, `零五` (as in 七点零五): a whole number under 100.
+  const value = parseChineseNumber(text);
+  return value !== null && Number.isInteger(value) && value < 100 ? value : null;
 }
 
 /**

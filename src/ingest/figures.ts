@@ -1,7 +1,7 @@
 import type { Figure } from '../core/report.ts';
 import { splitSentences } from '../core/sentences.ts';
+import { parseChineseNumber } from '../core/figures.ts';
 
-const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const CN_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 const MAGNITUDES: Record<string, number> = { 万亿: 1e12, 亿: 1e8, 万: 1e4, 千: 1e3 };
 
@@ -23,7 +23,7 @@ const PATTERNS: { re: RegExp; parse: (m: RegExpExecArray) => Omit<Figure, 'conte
   {
     re: new RegExp(`百分之(${NUM}|${CN_NUM})`, 'gu'),
     parse: (m) => {
-      const value = /\d/u.test(m[1]!) ? parseArabic(m[1]!) : parseChinese(m[1]!);
+      const value = /\d/u.test(m[1]!) ? parseArabic(m[1]!) : parseChineseNumber(m[1]!);
       return value === null ? null : { text: m[0], value, unit: '%', qualifier: 'exact' };
     },
   },
@@ -31,8 +31,8 @@ const PATTERNS: { re: RegExp; parse: (m: RegExpExecArray) => Omit<Figure, 'conte
   {
     re: new RegExp(`(${CN_NUM})分之(${CN_NUM})`, 'gu'),
     parse: (m) => {
-      const den = parseChinese(m[1]!);
-      const num = parseChinese(m[2]!);
+      const den = parseChineseNumber(m[1]!);
+      const num = parseChineseNumber(m[2]!);
       return den && num !== null ? { text: m[0], value: num / den, unit: '', qualifier: 'exact' } : null;
     },
   },
@@ -70,7 +70,7 @@ const PATTERNS: { re: RegExp; parse: (m: RegExpExecArray) => Omit<Figure, 'conte
   {
     re: new RegExp(`(${CN_NUM})(余|多)?(${CN_COUNT_UNITS.join('|')})`, 'gu'),
     parse: (m) => {
-      const value = parseChinese(m[1]!);
+      const value = parseChineseNumber(m[1]!);
       return value !== null && value > 1 ? { text: m[0], value, unit: m[3]!, qualifier: m[2] ? 'atLeast' : 'exact' } : null;
     },
   },
@@ -122,18 +122,4 @@ function normUnit(unit: string): string {
 
 function parseArabic(s: string): number {
   return Number(s.replace(/[,，]/gu, ''));
-}
-
-/** `三` → 3, `十二` → 12, `二十五` → 25, `一百零八` → 108; null if not a Chinese numeral. */
-export function parseChinese(s: string): number | null {
-  let total = 0;
-  let digit: number | null = null;
-  for (const ch of s) {
-    if (ch in CN_DIGITS) digit = CN_DIGITS[ch]!;
-    else if (ch in CN_UNITS) {
-      total += (digit ?? 1) * CN_UNITS[ch]!;
-      digit = null;
-    } else return null;
-  }
-  return total + (digit ?? 0);
 }
