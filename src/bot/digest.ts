@@ -1,7 +1,7 @@
 /** The digest feature: /subscribe, /unsubscribe, /subscription and /digest, with an admin check in groups. */
 import { Composer, type Context } from 'telegraf';
 import { parseCommandLine } from '../core/command.ts';
-import { composeDigest, formatTimeOfDay, localDateTime, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, type DigestFilter } from '../core/digest.ts';
+import { formatTimeOfDay, localDateTime, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, type DigestFilter } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import type { Logger } from '../logger.ts';
 import { renderDigestHtml } from '../render/digest.ts';
@@ -9,6 +9,7 @@ import { code, escapeHtml } from '../render/html.ts';
 import type { ChatType, Subscription, SubscriptionStore } from '../store/types.ts';
 import { addressed, updateLog } from './context.ts';
 import { withRetry, type RetryOptions } from './send.ts';
+import { digestFor } from '../digest/compose.ts';
 
 /** The account Telegram shows for anonymous group admins: its messages carry no real user to check. */
 export const GROUP_ANONYMOUS_BOT_ID = 1087968824;
@@ -204,13 +205,7 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
     const date = localDateTime(deps.now(), active?.timezone ?? deps.timezone).date;
     // Read-only: today's ledger row pins the section; nothing is written, so the rotation is untouched.
     const row = deps.store.delivery(chatId, date);
-    const d = composeDigest(deps.report, {
-      chatId,
-      date,
-      filter: active?.filter ?? null,
-      history: deps.store.history(chatId, date),
-      ...(row?.sectionId ? { sectionId: row.sectionId } : {}),
-    });
+    const d = digestFor(deps.report, deps.store, { chatId, date, filter: active?.filter ?? null, pinnedSectionId: row?.sectionId ?? null });
     await reply(ctx, d ? renderDigestHtml(d) : DIGEST_TEXT.noDigest);
   }
 

@@ -1,19 +1,31 @@
-import { composeDigest } from '../core/digest.ts';
+import { composeDigest, type Digest, type DigestFilter } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import { renderDigestHtml } from '../render/digest.ts';
 import type { SubscriptionStore } from '../store/types.ts';
 import type { ComposeFn } from './sender.ts';
 
-/** The sender's compose step: the chat's history from the ledger, the pure core, the HTML renderer. */
+/**
+ * A chat's digest for a date: its history from the ledger, then the pure core. `pinnedSectionId` (today's ledger row)
+ * keeps a resend or an on-demand `/digest` on the section already chosen.
+ */
+export function digestFor(
+  report: Report,
+  store: SubscriptionStore,
+  chat: { chatId: number; date: string; filter: DigestFilter | null; pinnedSectionId?: string | null },
+): Digest | null {
+  return composeDigest(report, {
+    chatId: chat.chatId,
+    date: chat.date,
+    filter: chat.filter,
+    history: store.history(chat.chatId, chat.date),
+    ...(chat.pinnedSectionId ? { sectionId: chat.pinnedSectionId } : {}),
+  });
+}
+
+/** The sender's compose step: `digestFor`, rendered as Telegram HTML. */
 export function makeCompose(report: Report, store: SubscriptionStore): ComposeFn {
   return (sub, date, pinnedSectionId) => {
-    const digest = composeDigest(report, {
-      chatId: sub.chatId,
-      date,
-      filter: sub.filter,
-      history: store.history(sub.chatId, date),
-      ...(pinnedSectionId ? { sectionId: pinnedSectionId } : {}),
-    });
+    const digest = digestFor(report, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId });
     return digest ? { sectionId: digest.sectionId, html: renderDigestHtml(digest) } : null;
   };
 }
