@@ -209,6 +209,16 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
     await reply(ctx, d ? renderDigestHtml(d) : DIGEST_TEXT.noDigest);
   }
 
+  // Removed from a group or blocked in a DM: stop the subscription now, with the reason, rather than at the next send.
+  composer.on('my_chat_member', async (ctx, next) => {
+    const status = ctx.myChatMember.new_chat_member.status;
+    if ((status === 'kicked' || status === 'left') && deps.store.get(ctx.chat.id)?.active) {
+      deps.store.deactivate(ctx.chat.id, status === 'kicked' ? '机器人被移出群组或被屏蔽' : '机器人已离开该聊天', deps.now());
+      updateLog(ctx).ignored = `subscription stopped: ${status}`;
+    }
+    return next();
+  });
+
   composer.on('message', async (ctx, next) => {
     const input = addressed(ctx);
     if (!input) return next();

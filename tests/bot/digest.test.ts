@@ -210,6 +210,23 @@ describe('In a group', () => {
     expect(store.get(GROUP.id)?.active).toBe(false);
   });
 
+  it('removing the bot from the group stops the subscription at once, and /subscription says why after it is added back', async () => {
+    const { group, store, bot } = await setup();
+    await group('/subscribe 07:00');
+    await bot.handleUpdate({
+      update_id: nextId++,
+      my_chat_member: {
+        chat: GROUP,
+        from: ADMIN,
+        date: 1,
+        old_chat_member: { status: 'member', user: { id: 1, is_bot: true, first_name: 'bot' } },
+        new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true, first_name: 'bot' } },
+      },
+    } as unknown as Update);
+    expect(store.get(GROUP.id)).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });
+    expect(await group('/subscription')).toContain('机器人被移出群组或被屏蔽');
+  });
+
   it('a member who is not an administrator is refused and nothing changes', async () => {
     const { group, store } = await setup();
     expect(await group('/subscribe', USER)).toContain('只有群管理员');
