@@ -1,5 +1,6 @@
 /** Retrying Bot API calls the way Telegram asks: wait `retry_after` on 429, back off on 5xx and network errors, give up on 4xx. */
 import { TelegramError } from 'telegraf';
+import { classifyError } from '../api-errors.ts';
 
 export interface RetryOptions {
   /** Total tries, including the first (default 3). */
@@ -29,18 +30,18 @@ export function errorCode(err: unknown): number {
 
 /** True when the user or chat can no longer be written to (blocked, kicked, chat gone): no point in retrying or replying. */
 export function isUnreachable(err: unknown): boolean {
-  if (!(err instanceof TelegramError)) return false;
-  return err.code === 403 || (err.code === 400 && /chat not found/i.test(err.description ?? ''));
+  return classifyError(err).kind === 'gone';
 }
 
-/** How long to wait before retrying `err`, or null to give up. */
+/**
+ * How long to wait before retrying `err`, or null to give up. A timeout or reset is not retried: Telegram may have
+ * delivered the reply, and a user seeing the same answer twice is worse than a missing one they can ask again.
+ */
 export function retryDelay(err: unknown, attempt: number, opts: RetryOptions): number | null {
-  const code = errorCode(err);
-  if (code === 429) {
-    const after = err instanceof TelegramError ? Number(err.parameters?.retry_after ?? 1) * 1000 : 1000;
-    return after <= opts.maxRetryAfterMs ? after : null;
-  }
-  if (code === 0 || code >= 500) return opts.backoffMs * 2 ** (attempt - 1);
+  if (errorCode(err) === -1) return null; // a bug in our own code: retrying cannot help
+  const failure = classifyError(err);
+  if (failure.kind === 'retry_after') return failure.ms <= opts.maxRetryAfterMs ? failure.ms : null;
+  if (failure.kind === 'transient') return opts.backoffMs * 2 ** (attempt - 1);
   return null;
 }
 

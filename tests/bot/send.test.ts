@@ -24,9 +24,16 @@ describe('withRetry', () => {
     expect(call.calls()).toBe(1);
   });
 
-  it('backs off on 5xx and network errors, doubling, up to three tries', async () => {
+  it('does not resend after a timeout or a reset: the reply may have arrived, and a double answer is worse', async () => {
+    const reset = Object.assign(new Error('socket hang up'), { name: 'FetchError', code: 'ECONNRESET' });
+    const call = failing([reset]);
+    await expect(withRetry(call.fn, { sleep: async () => {} })).rejects.toBe(reset);
+    expect(call.calls()).toBe(1);
+  });
+
+  it('backs off on 5xx and refused connections, doubling, up to three tries', async () => {
     const waits: number[] = [];
-    const network = Object.assign(new Error('socket hang up'), { name: 'FetchError' });
+    const network = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { name: 'FetchError', code: 'ECONNREFUSED', errno: 'ECONNREFUSED' });
     const call = failing([tgError(502, 'Bad Gateway'), network, tgError(500, 'x')]);
     await expect(withRetry(call.fn, { sleep: async (ms) => { waits.push(ms); } })).rejects.toThrow('500');
     expect(waits).toEqual([500, 1000]);
