@@ -4,24 +4,23 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { GazetteerSchema, PlaceAliasesSchema } from '../core/gazetteer.ts';
 import { TopicSchema } from '../core/report.ts';
+import { readJsonFile } from '../read-json.ts';
 import { buildReport, type RawArticle, type ReferenceData } from './build.ts';
 
 // The alias file also lists short county names that are everyday words; only ingest needs them.
 const IngestAliasesSchema = PlaceAliasesSchema.extend({ wordLikeShortNames: z.array(z.string().min(1)).default([]) });
-const placeAliases = (data: unknown) => {
-  const parsed = IngestAliasesSchema.parse(data);
-  return { aliases: parsed.aliases, wordLikeShortNames: parsed.wordLikeShortNames };
-};
+
 
 const TopicsFileSchema = z.object({ about: z.string().optional(), topics: z.array(TopicSchema).min(1) });
 
 /** Read the reference data files in `dataDir`, validated. */
 export function readReferenceData(dataDir: string): ReferenceData {
-  const read = (name: string) => JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as unknown;
+  const aliases = readJsonFile(join(dataDir, 'place-aliases.json'), IngestAliasesSchema);
   return {
-    gazetteer: GazetteerSchema.parse(read('chongqing-divisions.json')),
-    ...placeAliases(read('place-aliases.json')),
-    topics: TopicsFileSchema.parse(read('topics.json')).topics,
+    gazetteer: readJsonFile(join(dataDir, 'chongqing-divisions.json'), GazetteerSchema),
+    aliases: aliases.aliases,
+    wordLikeShortNames: aliases.wordLikeShortNames,
+    topics: readJsonFile(join(dataDir, 'topics.json'), TopicsFileSchema).topics,
   };
 }
 
