@@ -49,6 +49,12 @@ export function gate(commands: readonly CommandSpec[] = COMMANDS): MiddlewareFn<
     const message = ctx.message;
     if (!message) return next();
     if (!('text' in message)) {
+      // In a private chat a photo's caption is read as text; a sticker or voice message gets the greeting
+      // (what the bot can do), never silence. In groups anything without text is chatter.
+      if (message.chat.type === 'private') {
+        setAddressed(ctx, { text: 'caption' in message && typeof message.caption === 'string' ? message.caption : '', explicit: true });
+        return next();
+      }
       updateLog(ctx).ignored = 'not text';
       return;
     }

@@ -320,8 +320,16 @@ describe('When something goes wrong', () => {
     expect(typeof line['ms']).toBe('number');
   });
 
-  it('ignores non-text messages quietly', async () => {
+  it('answers a sticker in a private chat with the greeting, and searches a photo\'s caption', async () => {
     await s.send({ message: { message_id: 9, date: 1, chat: { id: DM_USER.id, type: 'private' }, from: DM_USER, sticker: { file_id: 'x' } } });
+    expect(lastText()).toContain('试试这些命令');
+    await s.send({ message: { message_id: 10, date: 1, chat: { id: DM_USER.id, type: 'private' }, from: DM_USER, photo: [], caption: '潼南' } });
+    expect(s.engineCalls.at(-1)).toEqual(['search', '潼南']);
+  });
+
+  it('ignores stickers and photos in a group', async () => {
+    await s.send({ message: { message_id: 11, date: 1, chat: GROUP, from: DM_USER, sticker: { file_id: 'x' } } });
+    await s.send({ message: { message_id: 12, date: 1, chat: GROUP, from: DM_USER, photo: [], caption: '潼南' } });
     expect(s.api.sent()).toEqual([]);
   });
 });
