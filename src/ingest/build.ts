@@ -32,7 +32,16 @@ const CITY_ORG = /^(?:市|重庆)/u;
 export function buildReport(articles: RawArticle[], refs: ReferenceData, onWarning: (message: string) => void = () => {}): Report {
   if (articles.length === 0) throw new Error('no articles to ingest: put .txt files in data/raw/');
   const finder = new PlaceFinder(refs.gazetteer, refs.aliases, refs.wordLikeShortNames);
-  const built = articles.map((a) => buildArticle(a, articleSlug(a.source), finder, refs.topics, onWarning));
+  // One bad article is reported and skipped; it never takes the others down with it.
+  const built = articles.flatMap((a) => {
+    try {
+      return [buildArticle(a, articleSlug(a.source), finder, refs.topics, onWarning)];
+    } catch (err) {
+      onWarning(`${a.source}: skipped: ${(err as Error).message}`);
+      return [];
+    }
+  });
+  if (built.length === 0) throw new Error('no article could be ingested (see the warnings above)');
   const ids = built.map((b) => b.article.id);
   const clash = ids.find((id, i) => ids.indexOf(id) !== i);
   if (clash) throw new Error(`two articles have the id "${clash}": rename one of the files in data/raw/`);
@@ -56,6 +65,11 @@ function buildArticle(
 ): { article: Article; sections: Section[] } {
   const seg = segmentArticle(raw.text);
   for (const w of seg.warnings) onWarning(`${raw.source}: ${w}`);
+  seg.sections = seg.sections.filter((s) => {
+    if (s.paragraphs.length > 0) return true;
+    onWarning(`${raw.source}: heading with no text under it, dropped: ${s.heading ?? '(none)'}`);
+    return false;
+  });
   if (seg.sections.length === 0) throw new Error(`${raw.source}: no sections found`);
   const article: Article = { id: articleId, source: raw.source, title: seg.title, subtitle: seg.subtitle, reporters: seg.reporters };
   const topicsBySection = tagTopics(topics, seg.sections);
