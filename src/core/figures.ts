@@ -7,13 +7,22 @@ export interface FigureQuery {
   unit: string | null;
 }
 
-/** Units a figure query may end with (`7316台`, `30分钟`, `25万人次`); anything else makes the query text (`5A`). */
-export const DEFAULT_FIGURE_UNITS: readonly string[] = Object.freeze([
-  '元', '人', '人次', '个', '条', '所', '家', '项', '户', '名', '位', '座', '处', '台', '辆', '架', '艘', '列', '趟', '班',
-  '件', '套', '间', '批', '场', '届', '本', '份', '种', '类', '张', '例', '部', '只', '头', '株', '棵', '次', '倍', '岁',
-  '公里', '千米', '米', '平方米', '平方公里', '亩', '公顷', '吨', '千克', '公斤', '千瓦', '度',
-  '年', '月', '天', '日', '小时', '分钟', '秒', '个百分点', '百分点', 'km', 'kg',
+/** Units and measure words a figure carries in the text (`7316台`, `900万标箱`, `350亿千瓦时`), the longest first when matching. */
+export const FIGURE_UNITS: readonly string[] = Object.freeze([
+  '元', '美元', '欧元', '人', '人次', '个', '条', '所', '家', '项', '户', '名', '位', '座', '处', '台', '辆', '架', '架次', '艘', '列',
+  '趟', '班次', '车次', '件', '套', '间', '批', '场', '场次', '届', '本', '份', '种', '类', '张', '例', '部', '只', '头', '株', '棵',
+  '次', '倍', '岁', '标箱', '公里', '千米', '米', '平方米', '平方公里', '立方米', '亩', '公顷', '吨', '千克', '公斤', '千瓦时', '千瓦',
+  '兆瓦', '千伏', '年', '天', '小时', '分钟', '秒', '个月', '个百分点', '百分点', 'km', 'kg',
 ]);
+
+/** Units a figure query may end with: the figures' own, and calendar words a query may use (`3月`, `5日`). */
+export const DEFAULT_FIGURE_UNITS: readonly string[] = Object.freeze([...FIGURE_UNITS, '月', '日', '度']);
+
+/** `8.2` × 10¹² exactly (8200000000000, not 8199999999999.999): the decimal point moves, nothing is multiplied. */
+export function scaleDecimal(digits: string, factor: number): number {
+  const plain = digits.replace(/[,，]/gu, '');
+  return factor === 1 ? Number(plain) : Number(`${plain}e${Math.round(Math.log10(factor))}`);
+}
 
 const DIGIT: Readonly<Record<string, number>> = Object.freeze({
   零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
@@ -94,7 +103,7 @@ export function parseFigureQuery(raw: string, units: Iterable<string> = DEFAULT_
   let rest = '';
   const digits = /^(\d+(?:\.\d+)?)(万亿|亿|万|千|百)?(.*)$/u.exec(q);
   if (digits) {
-    value = Number(digits[1]) * (digits[2] ? (MAGNITUDE[digits[2]] ?? 1) : 1);
+    value = scaleDecimal(digits[1]!, digits[2] ? (MAGNITUDE[digits[2]] ?? 1) : 1);
     rest = digits[3] ?? '';
   } else {
     const chinese = /^([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?)(.*)$/u.exec(q);

@@ -12,7 +12,7 @@ export const FigureSchema = z.object({
   unit: z.string(),
   /** How to read the value: exact, a lower bound (`2/3以上`), a rough amount (`数百名`), or a range. */
   qualifier: z.enum(['exact', 'atLeast', 'approx', 'range']).default('exact'),
-  /** The whole sentence the figure stands in; a substring of one of the section's paragraphs. */
+  /** The whole sentence the figure stands in; a substring of one of the section's paragraphs or of its headline. */
   context: z.string().min(1),
 });
 export type Figure = z.infer<typeof FigureSchema>;
@@ -67,6 +67,8 @@ export const SectionSchema = z.object({
   continuesFrom: z.string().optional(),
   /** Paragraphs that are inline sub-headings rather than running text. */
   subheadings: z.array(z.string()).optional(),
+  /** Photo captions and credits, data sources and layout credits printed with the section (not running text). */
+  captions: z.array(z.string()).optional(),
 });
 export type Section = z.infer<typeof SectionSchema>;
 
@@ -110,8 +112,8 @@ export const ReportSchema = z
         if (!topicIds.has(t)) ctx.addIssue({ code: 'custom', path: ['sections', i, 'topics', j], message: `unknown topic "${t}"` });
       });
       section.figures.forEach((f, j) => {
-        if (!section.paragraphs.some((p) => p.includes(f.context))) {
-          ctx.addIssue({ code: 'custom', path: ['sections', i, 'figures', j, 'context'], message: 'context is not a substring of any paragraph' });
+        if (![...section.paragraphs, section.headline ?? ''].some((p) => p.includes(f.context))) {
+          ctx.addIssue({ code: 'custom', path: ['sections', i, 'figures', j, 'context'], message: 'context is not a substring of any paragraph or the headline' });
         }
       });
     });

@@ -2,7 +2,7 @@ import { pinyin } from 'pinyin-pro';
 import { parseReport, type Article, type Person, type Report, type Section, type Topic } from '../core/report.ts';
 import type { Gazetteer, PlaceAlias } from '../core/gazetteer.ts';
 import { extractFigures } from './figures.ts';
-import { findPeople } from './people.ts';
+import { describe, findPeople } from './people.ts';
 import { CITY, districtsOf, PlaceFinder } from './places.ts';
 import { segmentArticle, type RawSection } from './segment.ts';
 import { tagTopics } from './topics.ts';
@@ -83,15 +83,19 @@ function buildArticle(
     return id;
   };
   let continuationCount = 0;
+  const articleText = seg.sections.flatMap((s) => s.paragraphs).join('\n');
   const sections = seg.sections.map((s, i): Section => {
     const text = s.paragraphs.join('\n');
     const found = findPeople(text);
-    // A lead introduces its speaker inline (`…古镇党委书记某某提前…`): the first person named is the speaker.
-    const speaker: Person | null = s.speaker ?? (s.kind === 'lead' ? (found[0] ?? null) : null);
+    const speaker = completeSpeaker(s.speaker, articleText) ?? (s.kind === 'lead' ? soleSubject(found, text) : null);
     const people = found.filter((p) => p.name !== speaker?.name);
+    for (const p of people) if (!p.role) onWarning(`${raw.source}: ${p.name} is named without a role`);
+    if (s.heading && !speaker && s.kind === 'speaker' && /[：:]$/u.test(s.heading)) onWarning(`${raw.source}: heading without a recognised speaker: ${s.heading}`);
     const places = finder.find([s.heading ?? '', text].join('\n'));
     const districts = orderDistricts(districtsOf(places), speaker);
     const runningText = s.paragraphs.filter((p) => !s.subheadings.includes(p));
+    // The lead carries the article's subtitle as its headline (`…突破1700亿件，同比增长21%`): searched, and its figures count.
+    const headline = s.headline ?? (i === 0 && s.kind === 'lead' ? seg.subtitle : null);
     const id = unique(
       s.kind === 'continuation'
         ? `${articleId}-cont-${++continuationCount}`
@@ -102,14 +106,14 @@ function buildArticle(
       articleId,
       kind: s.kind,
       heading: s.heading,
-      headline: s.headline,
+      headline,
       speaker,
       people,
       districts,
       places,
       topics: topicsBySection[i]!,
       paragraphs: s.paragraphs,
-      figures: runningText.flatMap(extractFigures),
+      figures: [...(headline && headline !== s.heading ? [headline] : []), ...runningText].flatMap(extractFigures),
       ...extras(s),
     };
   });
@@ -117,11 +121,29 @@ function buildArticle(
 }
 
 /** Fields beyond the contract that help renderers. */
-function extras(s: RawSection): { continuesFrom?: string; subheadings?: string[] } {
+function extras(s: RawSection): { continuesFrom?: string; subheadings?: string[]; captions?: string[] } {
   return {
     ...(s.continuesFrom ? { continuesFrom: s.continuesFrom } : {}),
     ...(s.subheadings.length ? { subheadings: s.subheadings } : {}),
+    ...(s.captions.length ? { captions: s.captions } : {}),
   };
+}
+
+/** A speaker known only by name (`某某代表——`, a dialogue guest) gets the post the article gives them elsewhere. */
+function completeSpeaker(speaker: Person | null, articleText: string): Person | null {
+  if (!speaker || speaker.role || speaker.org) return speaker;
+  const post = describe(speaker.name, articleText);
+  return post ? { ...speaker, ...post } : speaker;
+}
+
+/**
+ * A lead that is about one person (`…古镇党委书记某某提前…`, named again later) has that person as its speaker;
+ * a lead that names several people, or one in passing, has none.
+ */
+function soleSubject(found: Person[], text: string): Person | null {
+  const [only, ...others] = found;
+  if (!only || others.length > 0 || !only.role) return null;
+  return text.split(only.name).length - 1 >= 2 ? only : null;
 }
 
 /**

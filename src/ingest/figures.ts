@@ -1,15 +1,12 @@
 import type { Figure } from '../core/report.ts';
 import { splitSentences } from '../core/sentences.ts';
-import { parseChineseNumber } from '../core/figures.ts';
+import { FIGURE_UNITS, parseChineseNumber, scaleDecimal } from '../core/figures.ts';
 
 const CN_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 const MAGNITUDES: Record<string, number> = { 万亿: 1e12, 亿: 1e8, 万: 1e4, 千: 1e3 };
 
-/** Measure words and units a figure may carry, longest first. */
-const UNITS = [
-  '个百分点', '百分点', '个月', '平方公里', '平方米', '人次', '公里', '千米', '分钟', '小时', '万元', '个', '名', '人', '台', '辆', '条', '项', '所', '家', '座', '处',
-  '元', '吨', '米', '亩', '天', '倍', '户', '批', '届', '次', '场', '年', '%', '％',
-];
+/** Measure words and units a figure may carry, longest first so `场次` wins over `场`. */
+const UNITS = [...FIGURE_UNITS, '%', '％'].sort((a, b) => b.length - a.length);
 // Chinese-numeral amounts are everywhere in prose (`一是`, `两江`, `三年行动`): only these measure words make them figures.
 const CN_COUNT_UNITS = ['名', '人', '个', '项', '所', '家', '台', '辆', '条', '座', '户'];
 
@@ -46,7 +43,7 @@ const PATTERNS: { re: RegExp; parse: (m: RegExpExecArray) => Omit<Figure, 'conte
     re: new RegExp(`(${NUM})[—–\\-~～至到](${NUM})(${magAlt})?(${unitAlt})`, 'gu'),
     parse: (m) => {
       const mag = m[3] ? MAGNITUDES[m[3]]! : 1;
-      return { text: m[0], value: parseArabic(m[1]!) * mag, valueMax: parseArabic(m[2]!) * mag, unit: normUnit(m[4]!), qualifier: 'range' };
+      return { text: m[0], value: scaleDecimal(m[1]!, mag), valueMax: scaleDecimal(m[2]!, mag), unit: normUnit(m[4]!), qualifier: 'range' };
     },
   },
   // 2.6万亿元, 28.9%, 7316台, 200万人次, 100余所, 25万人次以上
@@ -58,7 +55,7 @@ const PATTERNS: { re: RegExp; parse: (m: RegExpExecArray) => Omit<Figure, 'conte
       const more = m[3] || m[5] || m[7] === '以上' || m[7] === '多' || m[1] === '超过' || m[1] === '超' || m[1] === '逾' || m[1] === '至少';
       const approx = m[1] === '近' || m[1] === '约' || m[7] === '左右' || m[1] === '不到';
       // The hedge word before the number (`近`, `不到`) goes into the qualifier, not the text.
-      return { text: m[0].slice(m[1]?.length ?? 0), value: parseArabic(m[2]!) * mag, unit, qualifier: more ? 'atLeast' : approx ? 'approx' : 'exact' };
+      return { text: m[0].slice(m[1]?.length ?? 0), value: scaleDecimal(m[2]!, mag), unit, qualifier: more ? 'atLeast' : approx ? 'approx' : 'exact' };
     },
   },
   // 数百名, 数十个

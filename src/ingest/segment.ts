@@ -1,17 +1,27 @@
 import { endsSentence } from '../core/sentences.ts';
-import { splitSpeaker } from './roles.ts';
+import { DEPUTY_SUFFIX, isName, parseDescriptor } from './roles.ts';
+import { classifyLine, isShort, SIGNATURE, type LineKind } from './lines.ts';
+
+/** A person as segmenting finds them; role and org may be empty until build completes them from the text. */
+export interface RawPerson {
+  name: string;
+  role: string;
+  org: string;
+}
 
 /** A section as cut from the raw text, before places, topics and figures are added. */
 export interface RawSection {
   kind: 'lead' | 'speaker' | 'continuation';
   heading: string | null;
   headline: string | null;
-  speaker: { name: string; role: string; org: string } | null;
+  speaker: RawPerson | null;
   /** For continuation fragments: the page the story started on (`1版`). */
   continuesFrom: string | null;
-  /** Paragraphs that are sub-headings or captions, not running text. */
+  /** Paragraphs that are sub-headings, not running text. */
   subheadings: string[];
   paragraphs: string[];
+  /** Photo captions and credits, data sources, layout credits: kept apart from the running text. */
+  captions: string[];
 }
 
 export interface SegmentedArticle {
@@ -23,20 +33,12 @@ export interface SegmentedArticle {
   warnings: string[];
 }
 
-const FRAGMENT_MARK = /^[（(]\s*上接\s*([0-9一二三四五六七八九十]+)\s*版\s*[）)]\s*/u;
-/** `本报记者 张三 李四`, `本报首席记者张三`, `记者 张三 实习生 李四`. */
-const BYLINE = /^(?:本报|新华社|本台)?(?:首席|特约|实习)?记者[\s\u3000]*(?=\S)/u;
-/** `本报讯（记者 张三 李四）正文…`: a dateline that names the reporters before the running text. */
-const DATELINE = /^(?:本报讯|新华社[\u4e00-\u9fff]{0,6}电)[（(]\s*(?:本报|首席|特约)?记者\s*([^）)]+)[）)]\s*/u;
-/** Words in a byline that are roles, not names. */
-const BYLINE_ROLES = /^(?:本报|记者|首席记者|特约记者|实习记者|实习生|通讯员|摄影|摄|报道|文|图)$/u;
-const HEADING_SEPARATOR = /[：:]/u;
-// Sentence punctuation never appears in a `机构职务姓名` heading prefix.
-const NOT_IN_HEADING = /[，。！？；“”"《》]/u;
 /** Fewest characters an adjacent piece must repeat of the paragraph it continues before we drop them as a repeat. */
 const MIN_ADJACENT_OVERLAP = 2;
-/** A line this short with no sentence punctuation is a sub-heading or caption, never half a sentence. */
-const MAX_SUBHEADING = 30;
+/** A kicker naming one person (`某某代表谈…——`, `某某代表——`): the piece is that person speaking. */
+const PERSON_KICKER = /^([\u4e00-\u9fff·]{2,8}?)(?:代表|委员)(?:谈.*)?$/u;
+/** An interviewer's question (`记者：…`): the answer that follows belongs to the same section. */
+const QUESTION = /^(?:记者|问|主持人)[：:]/u;
 
 /** Cut an article into title, subtitle, reporters and sections, stitching paragraphs broken by page breaks. */
 export function segmentArticle(raw: string): SegmentedArticle {
@@ -47,22 +49,42 @@ export function segmentArticle(raw: string): SegmentedArticle {
     .map((l) => l.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim())
     .filter((l) => l.length > 0);
 
-  const article: SegmentedArticle = { title: '', subtitle: null, reporters: [], sections: [], warnings: [] };
-  let current: RawSection | null = null;
+  const article: SegmentedArticle = { title: lines[0] ?? '', subtitle: null, reporters: [], sections: [], warnings: [] };
+  const kinds = lines.map((line, i) => (i === 0 ? ({ kind: 'title' } as LineKind) : classifyLine(line)));
+  // Several closing bylines (`（本报记者…）`) mean a composite page: each block they close is a report of its own.
+  const composite = kinds.filter((k) => k.kind === 'closingByline').length >= 2;
+  const guests = new Map<string, RawPerson>();
+  let bodyStarted = false;
+  let current = null as RawSection | null;
+  // Captions met before the section they belong to (photos above a story's first paragraph).
+  let pendingCaptions: string[] = [];
   // The paragraph just before this line, if it broke off mid-sentence (page break inside a section).
   let adjacentOpen = null as Open | null;
   // Continuation fragments whose last paragraph broke off: their rest may come later, out of order.
   const openFragments: Open[] = [];
+  // Where the quote a signature (`——某某（…）`) closes begins: after a `连线` mark or the previous signature.
+  let quoteStart: { section: RawSection; index: number } | null = null;
+  // A kicker line (`某某高新区——`) waiting for its headline and byline.
+  let kicker: string | null = null;
+  // Right after a closing byline (or the editor's note) on a composite page, a headline opens the next report.
+  let blockClosed = false;
+  let leadSpeaker: RawPerson | null = null;
+  let authorNote: string | null = null;
 
-  const newSection = (s: Omit<RawSection, 'subheadings' | 'paragraphs' | 'continuesFrom'> & Partial<RawSection>): RawSection => {
-    const section: RawSection = { continuesFrom: null, subheadings: [], paragraphs: [], ...s };
+  const newSection = (s: Pick<RawSection, 'kind' | 'heading' | 'headline' | 'speaker'> & Partial<RawSection>): RawSection => {
+    const section: RawSection = { continuesFrom: null, subheadings: [], paragraphs: [], captions: pendingCaptions, ...s };
+    pendingCaptions = [];
     article.sections.push(section);
     adjacentOpen = null;
+    quoteStart = null;
+    blockClosed = false;
     return section;
   };
+  const ensureCurrent = (): RawSection => (current ??= newSection({ kind: 'lead', heading: null, headline: null, speaker: null }));
 
   const addParagraph = (section: RawSection, text: string): void => {
     section.paragraphs.push(text);
+    bodyStarted = true;
     const open: Open = { section, index: section.paragraphs.length - 1 };
     adjacentOpen = endsSentence(text) ? null : open;
     if (section.kind === 'continuation' && adjacentOpen) openFragments.push(open);
@@ -74,39 +96,144 @@ export function segmentArticle(raw: string): SegmentedArticle {
     adjacentOpen = null;
   };
 
-  for (const line of lines) {
-    if (!article.title) {
-      article.title = line;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    let k = kinds[i]!;
+    const next = kinds[i + 1];
+    // A line right above a photo credit is that photo's caption.
+    if ((k.kind === 'body' || k.kind === 'short') && next?.kind === 'caption' && next.credit && line.length <= 120) {
+      k = { kind: 'caption', editorsNote: false, credit: false };
+    }
+    switch (k.kind) {
+      case 'caption':
+        if (current && bodyStarted) current.captions.push(line);
+        else pendingCaptions.push(line);
+        if (k.editorsNote && composite) blockClosed = true;
+        continue;
+      case 'byline':
+        article.reporters.push(...k.names);
+        adjacentOpen = null;
+        continue;
+      case 'closingByline':
+        article.reporters.push(...k.names);
+        if (k.author !== null) authorNote = k.author;
+        adjacentOpen = null;
+        if (composite) blockClosed = true;
+        continue;
+      case 'dateline':
+        // A dateline opens the story itself: what follows is its lead, never the rest of an earlier paragraph.
+        article.reporters.push(...k.names);
+        current = bodyStarted || current?.paragraphs.length ? newSection({ kind: 'lead', heading: null, headline: null, speaker: null }) : ensureCurrent();
+        addParagraph(current, k.rest);
+        continue;
+      case 'fragment':
+        current = newSection({ kind: 'continuation', heading: null, headline: null, speaker: null, continuesFrom: `${k.page}版` });
+        addParagraph(current, k.rest);
+        continue;
+      case 'guests':
+        // `对话嘉宾：` and one line per guest: `某某  全国政协委员、某某大学教授`.
+        for (; i + 1 < lines.length; i++) {
+          const m = /^([\u4e00-\u9fff·]{2,8})[\s\u3000]{1,}(.+)$/u.exec(lines[i + 1]!);
+          const post = m ? parseDescriptor(m[2]!) : null;
+          if (!m || !post) break;
+          guests.set(m[1]!, { name: m[1]!, ...post });
+          pendingCaptions.push(lines[i + 1]!);
+        }
+        continue;
+      case 'linkMark':
+        // `连线`: a boxed quote follows, signed at its end.
+        if (current) quoteStart = { section: current, index: current.paragraphs.length };
+        continue;
+      case 'signature': {
+        const speaker = signedSpeaker(line);
+        if (!speaker || !current || current.paragraphs.length === 0) {
+          if (current) addSubheading(current, line);
+          continue;
+        }
+        const from = quoteStart?.section === current ? quoteStart.index : current.paragraphs.length - 1;
+        const heading = quoteStart?.section === current ? '连线' : line;
+        const quote = current.paragraphs.splice(from);
+        current.subheadings = current.subheadings.filter((h) => current!.paragraphs.includes(h));
+        const signed = newSection({ kind: 'speaker', heading, headline: null, speaker });
+        signed.paragraphs.push(...quote);
+        // The next quote starts after this signature, in the section it lands in.
+        current = signed;
+        quoteStart = { section: signed, index: signed.paragraphs.length };
+        continue;
+      }
+      case 'kicker': {
+        const who = PERSON_KICKER.exec(k.text);
+        if (!bodyStarted && article.sections.length === 0) {
+          if (who) leadSpeaker = { name: who[1]!, role: '', org: '' };
+          article.subtitle ??= k.text;
+          continue;
+        }
+        kicker = k.text;
+        continue;
+      }
+      case 'subtitle':
+        if (!bodyStarted && article.subtitle === null && article.sections.length === 0) {
+          article.subtitle = k.text;
+          continue;
+        }
+        break;
+      case 'author':
+        // A name alone under the title (and its kicker): the author, who is the piece's speaker.
+        if (!bodyStarted && article.sections.length === 0 && kinds.slice(1, i).every((p) => p.kind === 'kicker' || p.kind === 'subtitle')) {
+          leadSpeaker = k.person;
+          continue;
+        }
+        break;
+      case 'heading': {
+        // `机构职务姓名：` alone on its line takes the next line as its title.
+        let headline = k.headline;
+        let heading = line;
+        if (!headline && next && (next.kind === 'short' || next.kind === 'body') && lines[i + 1]!.length <= 40 && !endsSentence(lines[i + 1]!)) {
+          headline = lines[++i]!;
+          heading = `${line}${headline}`;
+        }
+        if (!k.speaker) article.warnings.push(`heading without a recognisable 机构职务姓名, kept with no speaker: ${line}`);
+        current = newSection({ kind: 'speaker', heading, headline: headline || null, speaker: k.speaker });
+        kicker = null;
+        continue;
+      }
+      case 'prefixed': {
+        const speaker = k.speaker ?? guests.get(k.name) ?? null;
+        if (!speaker) break;
+        const last = current?.paragraphs[current.paragraphs.length - 1];
+        if (current && !current.speaker && last !== undefined && QUESTION.test(last)) {
+          // An interview: the answer to the reporter's question stays with it and names the section's speaker.
+          current.speaker = speaker;
+          addParagraph(current, line);
+          continue;
+        }
+        current = newSection({ kind: 'speaker', heading: k.prefix, headline: null, speaker });
+        addParagraph(current, k.rest);
+        continue;
+      }
+      default:
+        break;
+    }
+
+    // A headline: right before a byline (a report of its own on a composite page), or after a closed block.
+    const headlineLike = line.length <= 40 && !endsSentence(line) && !/[。！？]/u.test(line);
+    const bylineNext = next?.kind === 'byline';
+    if (headlineLike && bylineNext && !bodyStarted && article.sections.length === 0) {
+      // Above the byline before any text: the subtitle, or the first report's headline when there is one already.
+      if (article.subtitle === null) article.subtitle = line;
+      else current = newSection({ kind: 'lead', heading: line, headline: line, speaker: null });
       continue;
     }
-    if (/^[—－-]{2,}/u.test(line) && article.subtitle === null && article.sections.length === 0) {
-      article.subtitle = line.replace(/^[—－-]+\s*/u, '');
+    if (headlineLike && bodyStarted && (bylineNext || (blockClosed && (k.kind === 'short' || k.kind === 'subtitle')))) {
+      const heading = kicker ? `${kicker}——${line}` : line;
+      current = newSection({ kind: 'speaker', heading, headline: line, speaker: null });
+      kicker = null;
       continue;
     }
-    if (BYLINE.test(line) && !/[，。！？]/u.test(line)) {
-      article.reporters.push(...bylineNames(line.replace(BYLINE, '')));
-      adjacentOpen = null;
-      continue;
-    }
-    const dateline = DATELINE.exec(line);
-    if (dateline) {
-      // A dateline opens the story itself: what follows is its lead, never the rest of an earlier paragraph.
-      article.reporters.push(...bylineNames(dateline[1]!));
-      current = newSection({ kind: 'lead', heading: null, headline: null, speaker: null });
-      addParagraph(current, line.slice(dateline[0].length));
-      continue;
-    }
-    const fragment = FRAGMENT_MARK.exec(line);
-    if (fragment) {
-      current = newSection({ kind: 'continuation', heading: null, headline: null, speaker: null, continuesFrom: `${fragment[1]}版` });
-      addParagraph(current, line.slice(fragment[0].length));
-      continue;
-    }
-    const heading = parseHeading(line);
-    if (heading) {
-      if (!heading.speaker) article.warnings.push(`heading without a recognisable 机构职务姓名, kept with no speaker: ${line}`);
-      current = newSection({ kind: 'speaker', heading: line, headline: heading.headline, speaker: heading.speaker });
-      continue;
+    if (kicker) {
+      // A kicker with no byline after it was a sub-heading after all.
+      addSubheading(ensureCurrent(), `${kicker}——`);
+      kicker = null;
     }
 
     // Running text: the rest of a sentence broken off earlier, or a new paragraph.
@@ -125,23 +252,45 @@ export function segmentArticle(raw: string): SegmentedArticle {
       continue;
     }
 
-    if (!current) current = newSection({ kind: 'lead', heading: null, headline: null, speaker: null });
-    if (isStandaloneHeading(line)) {
-      addSubheading(current, line);
+    const section = ensureCurrent();
+    if (k.kind === 'short' || k.kind === 'subtitle') {
+      addSubheading(section, line);
       continue;
     }
     const sub = splitSubheading(line);
     if (sub) {
-      addSubheading(current, sub.subheading);
-      addParagraph(current, sub.body);
+      addSubheading(section, sub.subheading);
+      addParagraph(section, sub.body);
     } else {
-      addParagraph(current, line);
+      addParagraph(section, line);
     }
   }
+  if (pendingCaptions.length > 0) {
+    const last = article.sections[article.sections.length - 1];
+    if (last) last.captions.push(...pendingCaptions);
+  }
+  // Sub-headings or captions only: nothing for a reader to ask about.
+  article.sections = article.sections.filter((s) => s.paragraphs.some((p) => !s.subheadings.includes(p)) || s.kind !== 'lead');
+  if (authorNote !== null && leadSpeaker) {
+    const post = parseDescriptor(authorNote);
+    if (post) leadSpeaker = { ...leadSpeaker, ...post };
+  }
+  const lead = article.sections[0];
+  if (leadSpeaker && lead && !lead.speaker && article.sections.length === 1) lead.speaker = leadSpeaker;
   for (const open of openFragments) {
     article.warnings.push(`continuation fragment still broken off at the end: …${open.section.paragraphs[open.index]!.slice(-12)}`);
   }
   return article;
+}
+
+/** `——某某委员（某某大学教授）`, `——某某（某某研究院院长、研究员）` → the person who signed the quote. */
+function signedSpeaker(line: string): RawPerson | null {
+  const m = SIGNATURE.exec(line);
+  if (!m) return null;
+  const name = m[1]!.replace(DEPUTY_SUFFIX, '');
+  if (!isName(name)) return null;
+  const post = parseDescriptor(m[2]!);
+  return { name, role: post?.role ?? '', org: post?.org ?? '' };
 }
 
 interface Open {
@@ -159,7 +308,7 @@ function removeOpen(list: Open[], open: Open): void {
  * characters (longest overlap wins); otherwise the paragraph right before it, if it broke off.
  */
 function continuationTarget(line: string, adjacent: Open | null, fragments: Open[]): Open | null {
-  if (isStandaloneHeading(line)) return null;
+  if (isShort(line)) return null;
   let best: Open | null = null;
   let bestOverlap = 0;
   for (const c of [...(adjacent ? [adjacent] : []), ...fragments]) {
@@ -185,28 +334,6 @@ export function overlapLength(a: string, b: string): number {
 }
 
 /**
- * A heading line `机构职务姓名：标题`, or null. A line of that shape whose prefix does not split into
- * org, role and name still opens a section (with no speaker) rather than being read as running text.
- */
-function parseHeading(line: string): { speaker: { name: string; role: string; org: string } | null; headline: string } | null {
-  const sep = HEADING_SEPARATOR.exec(line);
-  if (!sep) return null;
-  const prefix = line.slice(0, sep.index);
-  const headline = line.slice(sep.index + 1).trim();
-  if (prefix.length < 4 || prefix.length > 60 || NOT_IN_HEADING.test(prefix) || !headline || /[。！？]$/u.test(headline) || headline.length > 60) return null;
-  const speaker = splitSpeaker(prefix);
-  if (speaker) return { speaker, headline };
-  // Shape alone: a name-like prefix (Han characters only) and a short headline.
-  return /^[\u4e00-\u9fff、（）()]+$/u.test(prefix) && prefix.length <= 40 && headline.length <= 40 ? { speaker: null, headline } : null;
-}
-
-/** A short line with no sentence punctuation (`■ 产业升级`, `（图片由某某提供）`): a sub-heading or caption. */
-function isStandaloneHeading(line: string): boolean {
-  if (/^[（(][^（）()]*[）)]$/u.test(line)) return true;
-  return line.length <= MAX_SUBHEADING && !/[，。！？；、,;]/u.test(line) && !/[\u4e00-\u9fff][》]$/u.test(line);
-}
-
-/**
  * An inline sub-heading run into its paragraph, separated by spaces (`技能培训 将围绕… 正文…。`):
  * everything before the last space-separated part, when it has no sentence punctuation.
  */
@@ -218,12 +345,4 @@ function splitSubheading(line: string): { subheading: string; body: string } | n
   // A heading has no sentence punctuation and is short; the body is running text.
   if (/[，。！？；]/u.test(head) || head.length > 60 || !/[\u4e00-\u9fff]/u.test(head) || body.length < 8) return null;
   return { subheading: head, body };
-}
-
-/** Names in a byline, without role words (`实习生`, `通讯员`). */
-function bylineNames(text: string): string[] {
-  return text
-    .split(/[\s\u3000、，,]+/u)
-    .map((w) => w.replace(/^(?:实习生|通讯员|摄影|记者)/u, ''))
-    .filter((w) => w && !BYLINE_ROLES.test(w));
 }
