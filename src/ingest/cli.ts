@@ -5,14 +5,20 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseReport } from '../core/report.ts';
 import { renderReportFile } from './files.ts';
+import { summaryTable } from './summary.ts';
 
 function main(argv: string[]): number {
   // `--data-dir DIR` lets tests and other deployments point ingest at another data folder.
   const at = argv.indexOf('--data-dir');
   const dataDir = at >= 0 && argv[at + 1] ? argv[at + 1]! : 'data';
   const target = join(dataDir, 'report.json');
-  const fresh = renderReportFile(dataDir, (w) => console.error(`warning: ${w}`));
+  const warnings: string[] = [];
+  const fresh = renderReportFile(dataDir, (w) => {
+    warnings.push(w);
+    console.error(`warning: ${w}`);
+  });
   if (argv.includes('--check')) {
     let current = '';
     try {
@@ -29,8 +35,9 @@ function main(argv: string[]): number {
     return 0;
   }
   writeFileSync(target, fresh);
-  const report = JSON.parse(fresh) as { sections: unknown[]; articles: unknown[] };
-  console.log(`wrote ${target}: ${report.articles.length} article(s), ${report.sections.length} sections`);
+  const report = parseReport(JSON.parse(fresh));
+  for (const line of summaryTable(report, warnings)) console.log(line);
+  console.log(`wrote ${target}: ${report.articles.length} article(s), ${report.sections.length} sections, ${warnings.length} warning(s)`);
   return 0;
 }
 

@@ -269,8 +269,13 @@ export function segmentArticle(raw: string): SegmentedArticle {
     const last = article.sections[article.sections.length - 1];
     if (last) last.captions.push(...pendingCaptions);
   }
-  // Sub-headings or captions only: nothing for a reader to ask about.
-  article.sections = article.sections.filter((s) => s.paragraphs.some((p) => !s.subheadings.includes(p)) || s.kind !== 'lead');
+  // A lead of sub-headings only (`从“办理一案”到“治理一片”` above the first speaker) is no section: its lines go with
+  // the next section's captions, so nothing is lost and no section opens with a heading instead of text.
+  article.sections = article.sections.filter((s, i) => {
+    if (s.kind !== 'lead' || s.paragraphs.some((p) => !s.subheadings.includes(p))) return true;
+    article.sections[i + 1]?.captions.unshift(...s.captions, ...s.paragraphs);
+    return false;
+  });
   if (authorNote !== null && leadSpeaker) {
     const post = parseDescriptor(authorNote);
     if (post) leadSpeaker = { ...leadSpeaker, ...post };
