@@ -3,7 +3,6 @@ import { config as loadDotenv } from 'dotenv';
 import { createBot } from './bot/bot.ts';
 import { registerCommands, startPolling, startWebhook, type Running } from './bot/launch.ts';
 import { PageCache } from './bot/pages.ts';
-import { errorCode } from './bot/send.ts';
 import { searchComposer } from './bot/search.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
 import { runConsoleChat } from './console/chat.ts';
@@ -19,7 +18,9 @@ import { storeLease } from './digest/lease.ts';
 import { DigestScheduler } from './digest/scheduler.ts';
 import { DigestSender } from './digest/sender.ts';
 import { telegramSendApi } from './digest/telegram.ts';
+import { StoreOpenError } from './store/open-file.ts';
 import { SqliteSubscriptionStore } from './store/sqlite.ts';
+import { explainStartFailure } from './start-errors.ts';
 
 /** Print a start-up failure for a human and give the exit code. */
 function fail(message: string): number {
@@ -68,7 +69,8 @@ async function main(): Promise<number> {
   try {
     store = new SqliteSubscriptionStore({ dataDir: config.dataDir });
   } catch (err) {
-    return fail(`cannot open the subscription store in ${config.dataDir}: ${(err as Error).message}`);
+    // A StoreOpenError already names DATA_DIR or the file and says what to do.
+    return fail(err instanceof StoreOpenError ? err.message : `cannot open the subscription store in DATA_DIR ${config.dataDir}: ${(err as Error).message} (DATA_DIR must be a writable directory)`);
   }
 
   // 6. The bot: shared middleware (errors, gate, flood control), then one composer per feature.
@@ -85,19 +87,27 @@ async function main(): Promise<number> {
   // 7. Command menu in English and Chinese; a failure is logged and the bot goes on.
   await registerCommands(bot, logger);
 
-  // 8. Updates: a webhook when WEBHOOK_URL is set, long polling otherwise.
+  // 8. Signals are caught from here on: one that arrives while starting stops the bot once it has started
+  //    (a second one exits at once), so a supervisor's SIGTERM is never met by the default, abrupt exit.
+  let onSignal = (signal: string) => { if (pendingSignal) process.exit(1); pendingSignal = signal; };
+  let pendingSignal: string | null = null;
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  // 9. Updates: a webhook when WEBHOOK_URL is set, long polling otherwise.
   let running: Running;
   try {
     running = config.webhook
-      ? await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host }, logger)
+      ? await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host, health: () => (report.sections.length === 0 ? 'report' : store.answers() ? null : 'store') }, logger)
       : await startPolling(bot, logger);
   } catch (err) {
     logger.fatal({ err }, 'could not start the bot');
-    const hint = errorCode(err) === 401 ? ' Telegram rejected TELEGRAM_BOT_TOKEN: copy it again from @BotFather.' : '';
-    return fail(`could not start the bot: ${redact((err as Error).message, config.token)}.${hint}`);
+    store.close();
+    // Named by the variable to change (PORT, HOST, TELEGRAM_API_ROOT, TELEGRAM_BOT_TOKEN), never by a secret.
+    return fail(redact(explainStartFailure(err, { port: config.port, host: config.host, apiRoot: config.apiRoot }), config.token));
   }
 
-  // 9. Digest scheduler: wakes every minute; the first tick now catches up after downtime.
+  // 10. Digest scheduler: wakes every minute; the first tick now catches up after downtime.
   const sender = new DigestSender({
     store,
     api: telegramSendApi(bot.telegram),
@@ -118,7 +128,7 @@ async function main(): Promise<number> {
   scheduler.start();
   void scheduler.tick();
 
-  // 10. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once;
+  // 11. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once;
   //     updates failing on their own (another instance polling, the webhook server dying) exit 1.
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -132,8 +142,8 @@ async function main(): Promise<number> {
         (err: unknown) => { logger.error({ err }, 'error while stopping'); resolve(1); },
       );
     };
-    process.on('SIGINT', () => stop('SIGINT', 0));
-    process.on('SIGTERM', () => stop('SIGTERM', 0));
+    onSignal = (signal) => stop(signal, 0);
+    if (pendingSignal) stop(pendingSignal, 0);
     void running.failed.then(() => stop('updates stopped', 1));
   });
 }
