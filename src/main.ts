@@ -22,6 +22,9 @@ import { StoreOpenError } from './store/open-file.ts';
 import { SqliteSubscriptionStore } from './store/sqlite.ts';
 import { explainStartFailure } from './start-errors.ts';
 
+/** The longest a graceful stop may take; the webhook server's own grace for updates (8 s) fits inside it. */
+const STOP_DEADLINE_MS = 10_000;
+
 /** Print a start-up failure for a human and give the exit code. */
 function fail(message: string): number {
   process.stderr.write(`report-bot: ${message}\n`);
@@ -136,6 +139,9 @@ async function main(): Promise<number> {
       if (stopping) process.exit(1);
       stopping = true;
       logger.info({ reason }, 'stopping');
+      // A Bot API call that never answers must not hold the stop for ever: after 10 s exit 1 anyway (a digest
+      // left `pending` is resent once on the next start, as after a crash).
+      setTimeout(() => { logger.error({ reason }, 'could not stop within 10 s; exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
       // The digest in flight finishes and is recorded before the store closes.
       Promise.all([running.stop(reason), scheduler.stop()]).then(
         () => { store.close(); logger.info('stopped'); resolve(code); },
