@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/support/temp-dir-guard.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -5,7 +5,16 @@ import { isValidTimeZone, parseTimeOfDay } from './core/digest.ts';
 // `.env` files often hold `KEY=` for "unset": treat blank values as absent.
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8081' });
+
+// Plain decimal digits only: Number() would also take `1e3`, `0x10` or `Infinity`, which nobody means as a port or a rate.
+const PORT_RANGE = 'must be a whole number from 0 to 65535 (0 picks a free port)';
+const port = z.string({ error: PORT_RANGE }).trim().regex(/^\d{1,5}$/, PORT_RANGE).transform(Number).refine((n) => n <= 65535, PORT_RANGE);
+const rate = (example: number) => {
+  const message = `must be a number greater than 0, such as ${example}`;
+  return z.string({ error: message }).trim().regex(/^\d+(\.\d+)?$/, message).transform(Number).refine((n) => n > 0, message);
+};
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every environment variable the bot reads; blank values count as unset. */
 export const EnvSchema = z
@@ -19,10 +28,10 @@ export const EnvSchema = z
     /** Checked on every webhook request (Telegram sends it as X-Telegram-Bot-Api-Secret-Token). */
     WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -')),
     /** Port of the webhook server (and /healthz). */
-    PORT: optional(z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535)).default(8080),
+    PORT: optional(port).default(8080),
     /** Interface the webhook server binds. */
     HOST: optional(z.string()).default('0.0.0.0'),
-    LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+    LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })).default('info'),
     /** Writable directory for state (subscriptions database). */
     DATA_DIR: optional(z.string()).default('./var/'),
     /** The report the bot answers from (built by `npm run ingest`). */
@@ -32,9 +41,9 @@ export const EnvSchema = z
     /** Time zone subscription times are read in. */
     DIGEST_TIMEZONE: optional(z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai')).default('Asia/Shanghai'),
     /** Broadcast limits (Telegram's: 30 messages/s overall, 1/s per chat, 20/min per group). */
-    BROADCAST_PER_SECOND: optional(z.coerce.number({ error: 'must be a number' }).positive()).default(30),
-    BROADCAST_PER_CHAT_PER_SECOND: optional(z.coerce.number({ error: 'must be a number' }).positive()).default(1),
-    BROADCAST_PER_GROUP_PER_MINUTE: optional(z.coerce.number({ error: 'must be a number' }).positive()).default(20),
+    BROADCAST_PER_SECOND: optional(rate(30)).default(30),
+    BROADCAST_PER_CHAT_PER_SECOND: optional(rate(1)).default(1),
+    BROADCAST_PER_GROUP_PER_MINUTE: optional(rate(20)).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {

@@ -3,7 +3,6 @@ import { config as loadDotenv } from 'dotenv';
 import { createBot } from './bot/bot.ts';
 import { registerCommands, startPolling, startWebhook, type Running } from './bot/launch.ts';
 import { PageCache } from './bot/pages.ts';
-import { errorCode } from './bot/send.ts';
 import { searchComposer } from './bot/search.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
 import { runConsoleChat } from './console/chat.ts';
@@ -19,7 +18,12 @@ import { storeLease } from './digest/lease.ts';
 import { DigestScheduler } from './digest/scheduler.ts';
 import { DigestSender } from './digest/sender.ts';
 import { telegramSendApi } from './digest/telegram.ts';
+import { StoreOpenError } from './store/open-file.ts';
 import { SqliteSubscriptionStore } from './store/sqlite.ts';
+import { explainStartFailure } from './start-errors.ts';
+
+/** The longest a graceful stop may take; the webhook server's own grace for updates (8 s) fits inside it. */
+const STOP_DEADLINE_MS = 10_000;
 
 /** Print a start-up failure for a human and give the exit code. */
 function fail(message: string): number {
@@ -68,7 +72,8 @@ async function main(): Promise<number> {
   try {
     store = new SqliteSubscriptionStore({ dataDir: config.dataDir });
   } catch (err) {
-    return fail(`cannot open the subscription store in ${config.dataDir}: ${(err as Error).message}`);
+    // A StoreOpenError already names DATA_DIR or the file and says what to do.
+    return fail(err instanceof StoreOpenError ? err.message : `cannot open the subscription store in DATA_DIR ${config.dataDir}: ${(err as Error).message} (DATA_DIR must be a writable directory)`);
   }
 
   // 6. The bot: shared middleware (errors, gate, flood control), then one composer per feature.
@@ -85,19 +90,27 @@ async function main(): Promise<number> {
   // 7. Command menu in English and Chinese; a failure is logged and the bot goes on.
   await registerCommands(bot, logger);
 
-  // 8. Updates: a webhook when WEBHOOK_URL is set, long polling otherwise.
+  // 8. Signals are caught from here on: one that arrives while starting stops the bot once it has started
+  //    (a second one exits at once), so a supervisor's SIGTERM is never met by the default, abrupt exit.
+  let onSignal = (signal: string) => { if (pendingSignal) process.exit(1); pendingSignal = signal; };
+  let pendingSignal: string | null = null;
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  // 9. Updates: a webhook when WEBHOOK_URL is set, long polling otherwise.
   let running: Running;
   try {
     running = config.webhook
-      ? await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host }, logger)
+      ? await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host, health: () => (report.sections.length === 0 ? 'report' : store.answers() ? null : 'store') }, logger)
       : await startPolling(bot, logger);
   } catch (err) {
     logger.fatal({ err }, 'could not start the bot');
-    const hint = errorCode(err) === 401 ? ' Telegram rejected TELEGRAM_BOT_TOKEN: copy it again from @BotFather.' : '';
-    return fail(`could not start the bot: ${redact((err as Error).message, config.token)}.${hint}`);
+    store.close();
+    // Named by the variable to change (PORT, HOST, TELEGRAM_API_ROOT, TELEGRAM_BOT_TOKEN), never by a secret.
+    return fail(redact(explainStartFailure(err, { port: config.port, host: config.host, apiRoot: config.apiRoot }), config.token));
   }
 
-  // 9. Digest scheduler: wakes every minute; the first tick now catches up after downtime.
+  // 10. Digest scheduler: wakes every minute; the first tick now catches up after downtime.
   const sender = new DigestSender({
     store,
     api: telegramSendApi(bot.telegram),
@@ -118,7 +131,7 @@ async function main(): Promise<number> {
   scheduler.start();
   void scheduler.tick();
 
-  // 10. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once;
+  // 11. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once;
   //     updates failing on their own (another instance polling, the webhook server dying) exit 1.
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -126,14 +139,17 @@ async function main(): Promise<number> {
       if (stopping) process.exit(1);
       stopping = true;
       logger.info({ reason }, 'stopping');
+      // A Bot API call that never answers must not hold the stop for ever: after 10 s exit 1 anyway (a digest
+      // left `pending` is resent once on the next start, as after a crash).
+      setTimeout(() => { logger.error({ reason }, 'could not stop within 10 s; exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
       // The digest in flight finishes and is recorded before the store closes.
       Promise.all([running.stop(reason), scheduler.stop()]).then(
         () => { store.close(); logger.info('stopped'); resolve(code); },
         (err: unknown) => { logger.error({ err }, 'error while stopping'); resolve(1); },
       );
     };
-    process.on('SIGINT', () => stop('SIGINT', 0));
-    process.on('SIGTERM', () => stop('SIGTERM', 0));
+    onSignal = (signal) => stop(signal, 0);
+    if (pendingSignal) stop(pendingSignal, 0);
     void running.failed.then(() => stop('updates stopped', 1));
   });
 }

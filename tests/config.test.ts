@@ -43,6 +43,20 @@ describe('parseConfig', () => {
     expect(message).toContain('LOG_LEVEL');
   });
 
+  it('says which values a number variable takes when it is out of range or not whole', () => {
+    expect(problems({ PORT: '70000' })).toContain('PORT must be a whole number from 0 to 65535');
+    expect(problems({ PORT: '1.5' })).toContain('PORT must be a whole number from 0 to 65535');
+    expect(problems({ PORT: '0x10' })).toContain('PORT must be a whole number from 0 to 65535');
+    expect(problems({ BROADCAST_PER_SECOND: '0' })).toContain('BROADCAST_PER_SECOND must be a number greater than 0');
+    expect(problems({ BROADCAST_PER_GROUP_PER_MINUTE: 'lots' })).toContain('BROADCAST_PER_GROUP_PER_MINUTE must be a number greater than 0');
+  });
+
+  it('lists the allowed log levels instead of raw validation text', () => {
+    const message = problems({ LOG_LEVEL: 'bogus' });
+    expect(message).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+    expect(message).not.toContain('Invalid option');
+  });
+
   it('switches to a webhook when WEBHOOK_URL is set, serving at the URL path', () => {
     const config = parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/tg/hook', WEBHOOK_SECRET: 'a'.repeat(32), PORT: '3000' });
     expect(config.webhook).toEqual({ url: 'https://bot.example.org/tg/hook', secret: 'a'.repeat(32), path: '/tg/hook' });

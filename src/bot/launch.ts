@@ -1,9 +1,8 @@
 /** Starting and stopping the bot: command menu, long polling or webhook (with /healthz), graceful stop. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Context, Telegraf } from 'telegraf';
 import type { Logger } from '../logger.ts';
 import { botCommandLists, COMMANDS, type CommandSpec } from './commands.ts';
+import { startWebhookServer } from './webhook.ts';
 
 /** Updates the bot asks for; digest and search only need these. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
@@ -63,45 +62,24 @@ export interface WebhookOptions {
   path: string;
   port: number;
   host: string;
+  /** What else /healthz checks (report, store): a one-word reason when unhealthy, null when fine. */
+  health?: () => string | null;
 }
 
 /**
- * Webhook mode: an HTTP server answering `GET /healthz` and Telegram's POSTs on the URL's path
- * (only with the right X-Telegram-Bot-Api-Secret-Token), then `setWebhook`.
+ * Webhook mode: the hardened HTTP server (`webhook.ts`) answering `GET /healthz` and Telegram's POSTs on the
+ * URL's path, then `setWebhook`. Throws ListenError when PORT/HOST cannot be used.
  */
 export async function startWebhook(bot: Telegraf<Context>, options: WebhookOptions, logger: Logger): Promise<Running> {
   bot.botInfo ??= await bot.telegram.getMe();
-  const callback = bot.webhookCallback(options.path, { secretToken: options.secret });
-  let stopping = false;
-  const server: Server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/healthz') {
-      res.writeHead(stopping ? 503 : 200, { 'content-type': 'text/plain' }).end(stopping ? 'stopping' : 'ok');
-      return;
-    }
-    if (stopping) {
-      // Telegram retries later; the next process gets the update.
-      res.writeHead(503).end();
-      return;
-    }
-    void callback(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  await bot.telegram.setWebhook(options.url, { secret_token: options.secret, allowed_updates: [...ALLOWED_UPDATES] });
-  logger.info({ username: bot.botInfo.username, mode: 'webhook', port }, 'bot started');
-  return {
-    port,
-    failed: new Promise<unknown>((resolve) => server.once('error', resolve)),
-    async stop() {
-      stopping = true;
-      // close() waits for requests in flight (each one awaits its update's handling) to finish.
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-    },
-  };
+  const server = await startWebhookServer({ ...options, logger, handleUpdate: (update, res) => bot.handleUpdate(update, res) });
+  try {
+    await bot.telegram.setWebhook(options.url, { secret_token: options.secret, allowed_updates: [...ALLOWED_UPDATES] });
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  server.ready();
+  logger.info({ username: bot.botInfo.username, mode: 'webhook', port: server.port }, 'bot started');
+  return { port: server.port, failed: server.failed, stop: () => server.stop() };
 }

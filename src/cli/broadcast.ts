@@ -88,8 +88,25 @@ export interface BroadcastDeps {
   onSender?: (sender: DigestSender) => void;
 }
 
-/** Run one broadcast (or dry run); resolves to the run's summary (null for a dry run). */
-export async function broadcast(deps: BroadcastDeps): Promise<RunSummary | null> {
+/**
+ * One line for a cron job to alert on, and whether the run failed: nothing due got through, a chat failed for good
+ * (dropped for a reason other than leaving the chat or a filter that no longer matches), the run stopped on a fatal
+ * error, or another broadcast held the lease. Chats that only failed for now are retried by the next run.
+ */
+export function verdict(summary: RunSummary, due: number): { failed: boolean; line: string } {
+  // Each chat that left (or whose filter matches nothing) is counted both as dropped and as deactivated.
+  const lost = Math.max(0, summary.dropped - summary.deactivated);
+  const counts = `${summary.sent} of ${due} due sent, ${summary.failed} to retry, ${lost} failed for good, ${summary.deactivated} unsubscribed, ${summary.left} left for the next run`;
+  const problem = summary.lockedBy ? `another broadcast holds the lease (${summary.lockedBy})`
+    : summary.fatal ? `stopped: ${summary.fatal}`
+    : lost > 0 ? `${lost} chat(s) failed for good`
+    : summary.sent === 0 && summary.failed > 0 ? 'nothing due could be delivered'
+    : null;
+  return problem ? { failed: true, line: `broadcast FAILED: ${problem} (${counts})` } : { failed: false, line: `broadcast OK (${counts})` };
+}
+
+/** Run one broadcast (or dry run); resolves to the run's summary and due count (null for a dry run). */
+export async function broadcast(deps: BroadcastDeps): Promise<(RunSummary & { due: number }) | null> {
   const { config, report, store, clock, args, out } = deps;
   const now = args.at ?? clock.now();
   if (args.dryRun) {
@@ -109,8 +126,10 @@ export async function broadcast(deps: BroadcastDeps): Promise<RunSummary | null>
   const jobs = dueJobs(store, now);
   const summary = await sender.run(jobs);
   if (summary.lockedBy) out(`another broadcast is in progress (${summary.lockedBy}); nothing sent`);
-  out(JSON.stringify({ due: jobs.length, ...summary }));
-  return summary;
+  const result = { due: jobs.length, ...summary };
+  out(JSON.stringify(result));
+  out(verdict(summary, jobs.length).line);
+  return result;
 }
 
 async function main(): Promise<void> {
@@ -126,7 +145,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   try {
     const summary = await broadcast({ config, report, store, clock: systemClock, args, out: (l) => process.stdout.write(`${l}\n`), onSender: (s) => (sender = s) });
-    if (summary?.fatal || summary?.lockedBy) process.exitCode = 1;
+    // The verdict line is the last line on stdout; a failed run also exits 1, so cron can alert on either.
+    if (summary && verdict(summary, summary.due).failed) process.exitCode = 1;
   } finally {
     store.close();
   }

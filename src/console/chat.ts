@@ -20,6 +20,8 @@ export interface ConsoleChatOptions {
   commands?: readonly CommandSpec[];
   /** Today's digest as plain text, for `/digest` (subscriptions need Telegram, but the digest can be read here). */
   digestPreview?: () => string;
+  /** Where a failure's stack goes for the operator (default: stderr); the chat itself only gets one sentence. */
+  errors?: Writable;
 }
 
 /** What the terminal says to the digest commands that need a Telegram chat. */
@@ -55,7 +57,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
       } catch (err) {
         // Same promise as the bot: a failure is reported, the chat goes on.
         write('出错了，请稍后再试。');
-        process.stderr.write(`report-bot: ${(err as Error).stack ?? String(err)}\n`);
+        (options.errors ?? process.stderr).write(`report-bot: ${(err as Error).stack ?? String(err)}\n`);
       }
     }
     if (interactive) rl.prompt();

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DigestFilterSchema } from '../core/digest.ts';
+import { asOpenError, checkIntegrity, ensureDir, refuseEmptyFile } from './open-file.ts';
 import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, type ChatId, type Delivery, type RetryPlan, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** File name of the store inside DATA_DIR. */
@@ -148,14 +148,24 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 
   constructor(options: SqliteStoreOptions = {}) {
     this.path = options.path ?? join(options.dataDir ?? './var/', STORE_FILE);
-    if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+    if (this.path !== ':memory:') {
+      ensureDir(dirname(this.path), options.path ? dirname(options.path) : (options.dataDir ?? './var/'));
+      refuseEmptyFile(this.path);
+    }
     this.db = new Database(this.path);
-    // WAL: the bot's reads never wait for the sender's writes. NORMAL sync: every commit survives a killed
-    // process (kill -9); only a power cut can lose the last commits.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    try {
+      // WAL: the bot's reads never wait for the sender's writes. NORMAL sync: every commit survives a killed
+      // process (kill -9); only a power cut can lose the last commits.
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      // A file with a valid header and damaged pages would open fine and then fail every digest run.
+      checkIntegrity(this.db, this.path);
+      migrate(this.db);
+    } catch (err) {
+      this.db.close();
+      throw asOpenError(err, this.path);
+    }
     const db = this.db;
     this.stmts = {
       upsert: db.prepare(`
@@ -291,6 +301,16 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   /** Whether the file is in WAL mode (for tests and operators). */
   journalMode(): string {
     return String(this.db.pragma('journal_mode', { simple: true }));
+  }
+
+  /** Whether the database still answers a read (for /healthz): cheap, one row at most. */
+  answers(): boolean {
+    try {
+      this.db.prepare('SELECT 1 FROM subscriptions LIMIT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   close(): void {

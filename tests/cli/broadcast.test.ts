@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { broadcast, parseBroadcastArgs } from '../../src/cli/broadcast.ts';
+import { broadcast, parseBroadcastArgs, verdict } from '../../src/cli/broadcast.ts';
 import { parseConfig } from '../../src/config.ts';
 import { MemorySubscriptionStore } from '../../src/store/memory.ts';
 import { SqliteSubscriptionStore } from '../../src/store/sqlite.ts';
@@ -69,6 +69,33 @@ describe('npm run broadcast', () => {
     expect(await run()).toMatchObject({ sent: 3, failed: 0 });
     expect(await run()).toMatchObject({ sent: 0 });
     expect(api.sent()).toHaveLength(3);
+  });
+
+  it('fails with one summary line when the API is unreachable for the whole run, so cron can alert', async () => {
+    api = await FakeBotApi.start({ strictHtml: true });
+    api.fail({ method: 'sendMessage' }, { kind: 'server_error' });
+    const store = new MemorySubscriptionStore();
+    for (const chatId of [1, 2]) store.subscribe({ chatId, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
+    const out: string[] = [];
+    const config = parseConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot });
+    const summary = await broadcast({ config, report, store, clock: virtualClock(AT), args: parseBroadcastArgs(['--at', AT, '--quiet']), out: (l) => out.push(l) });
+    expect(summary).toMatchObject({ sent: 0, failed: 2 });
+    expect(verdict(summary!, summary!.due).failed).toBe(true);
+    expect(out.at(-1)).toMatch(/^broadcast FAILED: nothing due could be delivered \(0 of 2 due sent, 2 to retry/);
+  });
+
+  it('fails when a chat failed for good, but not when a chat left', async () => {
+    api = await FakeBotApi.start({ strictHtml: true });
+    api.fail({ method: 'sendMessage', chatId: 2 }, { kind: 'bad_request', description: 'Bad Request: message is too long' });
+    api.fail({ method: 'sendMessage', chatId: 3 }, { kind: 'blocked' });
+    const store = new MemorySubscriptionStore();
+    for (const chatId of [1, 2, 3]) store.subscribe({ chatId, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
+    const out: string[] = [];
+    const config = parseConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot });
+    const summary = await broadcast({ config, report, store, clock: virtualClock(AT), args: parseBroadcastArgs(['--at', AT, '--quiet']), out: (l) => out.push(l) });
+    expect(verdict(summary!, summary!.due).failed).toBe(true);
+    expect(out.at(-1)).toMatch(/^broadcast FAILED: 1 chat\(s\) failed for good \(1 of 3 due sent, 0 to retry, 1 failed for good, 1 unsubscribed/);
+    expect(verdict({ ...summary!, dropped: 1, deactivated: 1 }, 3)).toMatchObject({ failed: false, line: expect.stringMatching(/^broadcast OK/) });
   });
 
   it('rejects unknown arguments with the usage line', () => {

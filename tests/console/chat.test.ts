@@ -4,11 +4,14 @@ import type { SearchCommand } from '../../src/core/answer.ts';
 import { runConsoleChat } from '../../src/console/chat.ts';
 import { REPORT, scriptedEngine } from '../bot/support.ts';
 
-async function chat(lines: string[], interactive = false, digestPreview?: () => string): Promise<{ out: string; answered: number; calls: unknown[] }> {
+async function chat(lines: string[], interactive = false, digestPreview?: () => string): Promise<{ out: string; errors: string; answered: number; calls: unknown[] }> {
   const calls: Array<[SearchCommand, string]> = [];
   const output = new PassThrough();
+  const errorOutput = new PassThrough();
   let out = '';
+  let errors = '';
   output.on('data', (c) => { out += String(c); });
+  errorOutput.on('data', (c) => { errors += String(c); });
   const answered = await runConsoleChat({
     engine: scriptedEngine(calls),
     report: REPORT,
@@ -16,8 +19,9 @@ async function chat(lines: string[], interactive = false, digestPreview?: () => 
     output,
     interactive,
     ...(digestPreview ? { digestPreview } : {}),
+    errors: errorOutput,
   });
-  return { out, answered, calls };
+  return { out, errors, answered, calls };
 }
 
 describe('The terminal chat', () => {
@@ -56,9 +60,11 @@ describe('The terminal chat', () => {
     expect(out).toContain('> ');
   });
 
-  it('reports a failing answer and keeps going', async () => {
-    const { out, answered } = await chat(['/search boom', '/search ok']);
+  it('reports a failing answer and keeps going, with the stack on the error stream it was given', async () => {
+    const { out, errors, answered } = await chat(['/search boom', '/search ok']);
     expect(out).toContain('出错了，请稍后再试');
+    expect(errors).toMatch(/^report-bot: Error: engine exploded/);
+    expect(out).not.toContain('engine exploded');
     expect(out).toContain('“ok”：找到 1 条相关内容。');
     expect(answered).toBe(2);
   });

@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,11 +29,15 @@ describe('Start-up checks', () => {
 
   it('refuses an invalid report, naming the file and the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-bot-'));
-    const path = join(dir, 'report.json');
-    writeFileSync(path, JSON.stringify({ title: '', articles: [], sections: [] }));
-    const bot = spawnBot({ REPORT_PATH: path }, '');
-    expect(await bot.exited).toBe(1);
-    expect(bot.stderr()).toContain(path);
-    expect(bot.stderr()).toContain('title');
+    try {
+      const path = join(dir, 'report.json');
+      writeFileSync(path, JSON.stringify({ title: '', articles: [], sections: [] }));
+      const bot = spawnBot({ REPORT_PATH: path }, '');
+      expect(await bot.exited).toBe(1);
+      expect(bot.stderr()).toContain(path);
+      expect(bot.stderr()).toContain('title');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 /** Webhook mode: the bot serves /healthz, accepts updates only with the secret token, answers them, and stops on SIGTERM. */
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { freePort, spawnBot, type BotProcess } from './harness.ts';
@@ -57,8 +58,31 @@ describe('In webhook mode', () => {
     expect(api.sentTexts(77)[0]).toContain('潼南区');
   });
 
-  it('stops gracefully on SIGINT with exit code 0, answering /healthz with 503 no more', async () => {
-    expect(await bot.stop('SIGINT')).toBe(0);
-    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  it('survives bodies of any shape with the right secret, and goes on answering', async () => {
+    const raw = (body: string) => fetch(`${base}/tg/hook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body });
+    for (const body of ['null', '[]', '"text"', '{"update_id":4}', '{"update_id":5,"message":{}}', '{"update_id":6,"message":null}', '{"update_id":7,"message":{"text":"/about"}}', '{"update_id":8,"callback_query":{"data":"x"}}', '{"update_id":9,"my_chat_member":{}}']) {
+      expect((await raw(body)).status, body).toBeLessThan(500);
+    }
+    const res = await post(update(10, '/about'), SECRET);
+    expect(res.status).toBe(200);
+    expect(bot.child.exitCode).toBeNull();
   });
+
+  it('stops on SIGTERM with exit code 0 within 10 s while clients send their bodies slowly', async () => {
+    const { port } = new URL(base);
+    const slow = (secret: string) => new Promise<Socket>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(`POST /tg/hook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: ${secret}\r\nContent-Length: 1000\r\n\r\n{`);
+        resolve(socket);
+      });
+      socket.on('error', () => undefined);
+    });
+    const sockets = [await slow(SECRET), await slow('wrong-secret-000000000')];
+    const started = Date.now();
+    const code = await Promise.race([bot.stop('SIGTERM'), new Promise((r) => setTimeout(() => r('still running after 12 s'), 12_000))]);
+    for (const s of sockets) s.destroy();
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  }, 20_000);
 });

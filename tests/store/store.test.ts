@@ -1,4 +1,4 @@
-import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, existsSync, openSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -195,5 +195,42 @@ describe('The SQLite store on disk', () => {
     expect(migrate(db)).toBe(latest);
     expect(migrate(db)).toBe(latest);
     db.close();
+  });
+
+  it('answers a health check while open, and not once closed', () => {
+    const store = new SqliteSubscriptionStore({ dataDir: tempDir() });
+    expect(store.answers()).toBe(true);
+    store.close();
+    expect(store.answers()).toBe(false);
+  });
+});
+
+describe('Opening a SQLite store that is not what it should be', () => {
+  it('refuses an empty (0-byte) file instead of starting with no subscriptions, and says how to restore or start fresh', () => {
+    const dir = tempDir();
+    const path = join(dir, STORE_FILE);
+    writeFileSync(path, '');
+    expect(() => new SqliteSubscriptionStore({ dataDir: dir })).toThrow(/is empty \(0 bytes\)[\s\S]*backup[\s\S]*delete it/);
+    expect(() => new SqliteSubscriptionStore({ dataDir: dir })).toThrow(path);
+    expect(statSync(path).size).toBe(0); // left as it was, for the operator to look at
+  });
+
+  it('refuses a file with a valid header and damaged pages, naming it and how to restore a backup', () => {
+    const dir = tempDir();
+    const path = join(dir, STORE_FILE);
+    const store = new SqliteSubscriptionStore({ dataDir: dir });
+    for (let i = 1; i <= 2000; i++) store.subscribe(input({ chatId: i }), i);
+    store.close();
+    // Overwrite a page in the middle of the subscriptions table, leaving page 1 (the header and schema) intact.
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, 4096 * 4);
+    closeSync(fd);
+    expect(() => new SqliteSubscriptionStore({ dataDir: dir })).toThrow(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged[\\s\\S]*restore a backup`));
+  });
+
+  it('names DATA_DIR when the directory cannot be created', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(() => new SqliteSubscriptionStore({ dataDir: join(dir, 'file', 'sub') })).toThrow(/DATA_DIR .*file\/sub.* cannot be created/);
   });
 });
