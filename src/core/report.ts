@@ -76,6 +76,8 @@ export const ArticleSchema = z.object({
   id: z.string().min(1),
   /** File name under data/raw/. */
   source: z.string().min(1),
+  /** Publication date `YYYY-MM-DD` (from the file name), or null when unknown. */
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
   title: z.string().min(1),
   subtitle: z.string().nullable(),
   reporters: z.array(z.string().min(1)),
@@ -91,7 +93,7 @@ export type Topic = z.infer<typeof TopicSchema>;
 
 export const ReportSchema = z
   .object({
-    /** Title/subtitle/reporters of the first article: the report's face. */
+    /** Title/subtitle/reporters of the newest article: the report's face. */
     title: z.string().min(1),
     subtitle: z.string().nullable(),
     reporters: z.array(z.string().min(1)),

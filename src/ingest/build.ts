@@ -45,11 +45,12 @@ export function buildReport(articles: RawArticle[], refs: ReferenceData, onWarni
   const ids = built.map((b) => b.article.id);
   const clash = ids.find((id, i) => ids.indexOf(id) !== i);
   if (clash) throw new Error(`two articles have the id "${clash}": rename one of the files in data/raw/`);
-  const first = built[0]!.article;
+  // The report's face is its newest article, so adding an older one never changes what /about and /start show.
+  const face = newest(built.map((b) => b.article));
   return parseReport({
-    title: first.title,
-    subtitle: first.subtitle,
-    reporters: first.reporters,
+    title: face.title,
+    subtitle: face.subtitle,
+    reporters: face.reporters,
     articles: built.map((b) => b.article),
     topics: refs.topics,
     sections: built.flatMap((b) => b.sections),
@@ -71,7 +72,14 @@ function buildArticle(
     return false;
   });
   if (seg.sections.length === 0) throw new Error(`${raw.source}: no sections found`);
-  const article: Article = { id: articleId, source: raw.source, title: seg.title, subtitle: seg.subtitle, reporters: seg.reporters };
+  const article: Article = {
+    id: articleId,
+    source: raw.source,
+    date: dateOf(raw.source),
+    title: seg.title,
+    subtitle: seg.subtitle,
+    reporters: [...new Set(seg.reporters)],
+  };
   const topicsBySection = tagTopics(topics, seg.sections);
   // Ids are made from the file name and the speaker, not positions, so a new article or one more heading
   // found in this one leaves the other ids (and the delivery history that points at them) alone.
@@ -156,6 +164,19 @@ function orderDistricts(mentioned: string[], speaker: Person | null): string[] {
   const rest = mentioned.filter((d) => !own.includes(d));
   const city = own.length === 0 && (CITY_ORG.test(org) || mentioned.length === 0) ? [CITY] : [];
   return [...own, ...city, ...rest];
+}
+
+/** The newest article by date (then file name); an article without a date counts as oldest. */
+function newest(articles: Article[]): Article {
+  return articles.reduce((a, b) => ((b.date ?? '') > (a.date ?? '') || ((b.date ?? '') === (a.date ?? '') && b.source > a.source) ? b : a));
+}
+
+/** `2025-01-02-deputies.txt` → `2025-01-02`: the publication date the file name starts with, or null. */
+function dateOf(source: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/u.exec(source);
+  if (!m) return null;
+  const date = `${m[1]}-${m[2]}-${m[3]}`;
+  return Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ? null : date;
 }
 
 /** `2022-06-03-Some Story.txt` → `2022-06-03-some-story`. */

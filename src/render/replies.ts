@@ -80,15 +80,27 @@ export function helpHtml(entries: readonly HelpEntry[]): string {
   return lines.join('\n');
 }
 
-/** /about: title, source, counts and districts covered. */
+/** Articles listed by /about before the rest is summed up in one line. */
+const ABOUT_ARTICLES = 10;
+
+/** /about: title, source, counts and districts covered; with several articles, each one newest first. */
 export function aboutHtml(report: Report): string {
   const facts = reportFacts(report);
-  const sources = report.articles.map((a) => a.source).join('、');
   const lines = [`<b>${escapeHtml(truncate(report.title, 300))}</b>`];
   if (report.subtitle) lines.push(escapeHtml(truncate(report.subtitle, 300)));
   lines.push('');
-  lines.push(`来源：${escapeHtml(truncate(sources, 500))}`);
-  if (report.reporters.length > 0) lines.push(`记者：${escapeHtml(truncate(report.reporters.join('、'), 300))}`);
+  if (report.articles.length === 1) {
+    lines.push(`来源：${escapeHtml(truncate(report.articles[0]!.source, 500))}`);
+    if (report.reporters.length > 0) lines.push(`记者：${escapeHtml(truncate(report.reporters.join('、'), 300))}`);
+  } else {
+    const articles = [...report.articles].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || b.source.localeCompare(a.source));
+    lines.push(`共 ${articles.length} 篇报道（新的在前）：`);
+    for (const a of articles.slice(0, ABOUT_ARTICLES)) {
+      const count = report.sections.filter((s) => s.articleId === a.id).length;
+      lines.push(`• ${a.date ? `${a.date} ` : ''}《${escapeHtml(truncate(a.title, 80))}》（${count} 个部分）`);
+    }
+    if (articles.length > ABOUT_ARTICLES) lines.push(`……另有 ${articles.length - ABOUT_ARTICLES} 篇`);
+  }
   lines.push(`共 ${facts.sections} 个部分、${facts.speakers} 位发言人、${facts.figures} 个数字。`);
   if (facts.districts.length > 0) {
     lines.push(`涉及区县（${facts.districts.length} 个）：${escapeHtml(truncate(facts.districts.join('、'), 1500))}`);

@@ -21,7 +21,7 @@ export const REPORT: Report = {
   title: '凝心聚力抓发展 接续奋斗谱新篇',
   subtitle: '——市第六次党代会精神在全市广大党员干部群众中引发热烈反响',
   reporters: ['记者甲'],
-  articles: [{ id: 'a1', source: '2022-06-03-cqrb-party-congress-reactions.txt', title: '凝心聚力抓发展 接续奋斗谱新篇', subtitle: null, reporters: ['记者甲'] }],
+  articles: [{ id: 'a1', source: '2022-06-03-cqrb-party-congress-reactions.txt', date: '2022-06-03', title: '凝心聚力抓发展 接续奋斗谱新篇', subtitle: null, reporters: ['记者甲'] }],
   topics: [{ id: 'manufacturing', name: '制造业', synonyms: ['制造业'] }],
   sections: [
     {

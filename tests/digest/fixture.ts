@@ -12,7 +12,7 @@ export function fixtureReport(): Report {
     title: '测试报道',
     subtitle: null,
     reporters: ['记者甲'],
-    articles: [{ id: 'a1', source: 'test.txt', title: '测试报道', subtitle: null, reporters: ['记者甲'] }],
+    articles: [{ id: 'a1', source: 'test.txt', date: null, title: '测试报道', subtitle: null, reporters: ['记者甲'] }],
     topics,
     sections: [
       {
