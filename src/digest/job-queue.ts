@@ -15,11 +15,15 @@ export interface Entry {
 /**
  * The jobs of one run, waiting to go out. Each chat's jobs go one at a time and in the order they came: only a
  * chat's first job is scheduled, the others wait in line behind it until it is `done` (so a chat never has two
- * requests out, and a retry keeps its place). Across chats, the scheduled job with the earliest time goes first,
- * in arrival order among equals.
+ * requests out, and a retry keeps its place). Across chats, the jobs whose time has come go in arrival order,
+ * so a group's next date, once the group has cooled down, goes before private chats that came after it rather
+ * than after all of them.
  */
 export class JobQueue {
-  private readonly heap = new JobHeap();
+  /** Scheduled jobs whose time may not have come, earliest first. */
+  private readonly later = new JobHeap((a, b) => a.notBefore < b.notBefore || (a.notBefore === b.notBefore && a.seq < b.seq));
+  /** Scheduled jobs whose time has come, in arrival order. */
+  private readonly ready = new JobHeap((a, b) => a.seq < b.seq);
   /** Chats with a job scheduled or out, each with the jobs waiting behind it. */
   private readonly lines = new Map<number, Entry[]>();
   private waiting = 0;
@@ -36,24 +40,28 @@ export class JobQueue {
     if (line) line.push(entry);
     else {
       this.lines.set(entry.job.chatId, []);
-      this.heap.push(entry);
+      this.later.push(entry);
     }
   }
 
-  /** The scheduled job that may go first; undefined when every waiting chat has a job out. */
-  peek(): Entry | undefined {
-    return this.heap.peek();
+  /**
+   * The job to send next at `now`: the first to arrive among those whose time has come, else the one whose time
+   * comes first (check its `notBefore`); undefined when every waiting chat has a job out.
+   */
+  peek(now: number): Entry | undefined {
+    while ((this.later.peek()?.notBefore ?? Infinity) <= now) this.ready.push(this.later.pop()!);
+    return this.ready.peek() ?? this.later.peek();
   }
 
-  /** Move the first scheduled job to a later time (its chat is cooling down), so other chats go first meanwhile. */
+  /** Move the job `peek` returned to a later time (its chat is cooling down), so other chats go first meanwhile. */
   postpone(notBefore: number): void {
-    const top = this.heap.pop();
-    if (top) this.heap.push({ ...top, notBefore });
+    const top = this.ready.pop() ?? this.later.pop();
+    if (top) this.later.push({ ...top, notBefore });
   }
 
-  /** Take the first scheduled job; its chat gets nothing else until `done`. */
+  /** Take the job `peek` returned; its chat gets nothing else until `done`. */
   take(): Entry | undefined {
-    const top = this.heap.pop();
+    const top = this.ready.pop() ?? this.later.pop();
     if (top) this.waiting--;
     return top;
   }
@@ -66,19 +74,20 @@ export class JobQueue {
     const line = this.lines.get(chatId) ?? [];
     if (retry && retry.job.chatId === chatId) {
       this.waiting++;
-      this.heap.push(retry);
+      this.later.push(retry);
       return;
     }
     const next = line.shift();
-    if (next) this.heap.push(next);
+    if (next) this.later.push(next);
     else this.lines.delete(chatId);
     if (retry) this.add(retry);
   }
 }
 
-/** A binary min-heap on (notBefore, seq). */
+/** A binary min-heap of entries, first by `before`. */
 class JobHeap {
   private readonly items: Entry[] = [];
+  constructor(private readonly before: (a: Entry, b: Entry) => boolean) {}
   peek(): Entry | undefined {
     return this.items[0];
   }
@@ -88,7 +97,7 @@ class JobHeap {
     let i = a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!before(a[i]!, a[p]!)) break;
+      if (!this.before(a[i]!, a[p]!)) break;
       [a[i], a[p]] = [a[p]!, a[i]!];
       i = p;
     }
@@ -104,8 +113,8 @@ class JobHeap {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < a.length && before(a[l]!, a[m]!)) m = l;
-        if (r < a.length && before(a[r]!, a[m]!)) m = r;
+        if (l < a.length && this.before(a[l]!, a[m]!)) m = l;
+        if (r < a.length && this.before(a[r]!, a[m]!)) m = r;
         if (m === i) break;
         [a[i], a[m]] = [a[m]!, a[i]!];
         i = m;
@@ -113,8 +122,4 @@ class JobHeap {
     }
     return top;
   }
-}
-
-function before(a: Entry, b: Entry): boolean {
-  return a.notBefore < b.notBefore || (a.notBefore === b.notBefore && a.seq < b.seq);
 }

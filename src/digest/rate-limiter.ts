@@ -74,6 +74,21 @@ export class SlidingWindow {
     }
   }
 
+  /** Count the event recorded at `from` at `to` instead (later); for windows with several requests out. */
+  move(from: number, to: number): void {
+    if (!Number.isFinite(this.limit) || to <= from) return;
+    const t = this.times;
+    for (let j = t.length - 1; j >= this.head && t[j]! >= from; j--) {
+      if (t[j] === from) {
+        t.splice(j, 1);
+        break;
+      }
+    }
+    let k = t.length;
+    while (k > this.head && t[k - 1]! > to) k--;
+    t.splice(k, 0, to);
+  }
+
   /** Whether the window holds nothing that still counts (so its owner can be forgotten). */
   idle(now: number): boolean {
     this.evict(now);
@@ -104,8 +119,10 @@ function windowFor(rate: number, periodMs: number, marginMs: number): SlidingWin
  * one request out at a time, so its windows count each message at the answer: safe however slow the network,
  * at no cost in speed. The global window counts a request when it leaves: counting it at the answer too would
  * cut the rate to `limit / (1 s + round trip)` (23/s instead of 30 at 300 ms), and requests that leave a window
- * apart arrive a window apart, give or take the spread of the network delay (`marginMs`). Should Telegram count
- * differently, its 429 pauses everyone (`pauseUntil`).
+ * apart arrive a window apart, give or take the spread of the network delay (`marginMs`). A request answered
+ * later than usual (a stall on the way, or in this process before it really left) may have arrived that much
+ * later, so it is then counted at its answer less a usual round trip. Should Telegram still count differently,
+ * its 429 pauses everyone (`pauseUntil`).
  */
 export class RateLimiter {
   private readonly global: SlidingWindow;
@@ -117,6 +134,9 @@ export class RateLimiter {
   private readonly chats = new Map<number, SlidingWindow>();
   private readonly groups = new Map<number, SlidingWindow>();
   private records = 0;
+  /** The last round trips (ms), for what counts as a usual one. */
+  private readonly roundTrips: number[] = [];
+  private usualRoundTrip = Infinity;
   /** Nothing goes out before this (epoch ms): set by a 429, which Telegram means for the whole bot. */
   private pausedUntil = -Infinity;
 
@@ -158,12 +178,28 @@ export class RateLimiter {
   }
 
   /**
-   * Count the message sent last to this chat as sent at `at` (its request's end) in the chat's and group's windows;
-   * the sender calls this after every attempt, and never has two requests out to one chat.
+   * The request that left at `leftAt` for this chat was answered at `at`; the sender calls this after every attempt,
+   * and never has two requests out to one chat. The chat's and group's windows count it at `at`; the global window
+   * keeps it at `leftAt`, unless the answer was later than usual (see the class comment).
    */
-  settle(chatId: number, at: number): void {
+  settle(chatId: number, leftAt: number, at: number): void {
+    const roundTrip = at - leftAt;
+    if (roundTrip > this.usualRoundTrip) {
+      this.global.move(leftAt, at - this.usualRoundTrip);
+      this.pace.move(leftAt, at - this.usualRoundTrip);
+    }
+    this.learnRoundTrip(roundTrip);
     if (Number.isFinite(this.limits.perChatPerSecond)) this.windowOf(this.chats, chatId, this.limits.perChatPerSecond, 1000).settleLast(at);
     if (chatId < 0 && Number.isFinite(this.limits.perGroupPerMinute)) this.windowOf(this.groups, chatId, this.limits.perGroupPerMinute, 60_000).settleLast(at);
+  }
+
+  // Usual: the 90th percentile of the last 64, so ordinary jitter moves nothing and only outliers count later.
+  private learnRoundTrip(ms: number): void {
+    this.roundTrips.push(ms);
+    if (this.roundTrips.length > 64) this.roundTrips.shift();
+    if (this.roundTrips.length < 8) return;
+    const sorted = [...this.roundTrips].sort((a, b) => a - b);
+    this.usualRoundTrip = sorted[Math.floor(sorted.length * 0.9)]!;
   }
 
   private windowOf(map: Map<number, SlidingWindow>, chatId: number, rate: number, periodMs: number): SlidingWindow {

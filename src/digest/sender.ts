@@ -181,8 +181,8 @@ export class DigestSender {
         this.emit({ type: 'fatal', reason: summary.fatal });
         break;
       }
-      const top = queue.peek();
       const now = clock.now();
+      const top = queue.peek(now);
       if (!top || inFlight.size >= maxInFlight) {
         // Every waiting chat has a request out, or enough are out: the next answer changes that.
         await this.pause(null);
@@ -294,15 +294,16 @@ export class DigestSender {
 
     const attempt = entry.attempts + 1;
     store.begin(chatId, date, composed.sectionId, clock.now());
-    this.limiter.record(chatId, clock.now());
+    const leftAt = clock.now();
+    this.limiter.record(chatId, leftAt);
     let messageId: number;
     try {
       messageId = (await api.sendMessage(chatId, composed.html)).message_id;
     } catch (err) {
-      this.limiter.settle(chatId, clock.now());
+      this.limiter.settle(chatId, leftAt, clock.now());
       return this.handleFailure(entry, attempt, classifyError(err), summary);
     }
-    this.limiter.settle(chatId, clock.now());
+    this.limiter.settle(chatId, leftAt, clock.now());
     summary.sent++;
     await this.complete(chatId, date, messageId);
     this.emit({ type: 'sent', chatId, date, sectionId: composed.sectionId, messageId, attempt });

@@ -29,11 +29,16 @@ describe('The job queue', () => {
     expect([q.take()?.job, q.take()?.job]).toEqual([{ chatId: -1, date: 'd2' }, { chatId: -100, date: 'd1' }]);
   });
 
-  it('postpones a cooling chat so the next one goes first', () => {
+  it('postpones a cooling chat so the next one goes first, and sends it, once cool, before jobs that came after it', () => {
     const q = new JobQueue();
-    q.add(entry(1, 'd1'));
-    q.add(entry(2, 'd1'));
-    q.postpone(1000);
-    expect(q.peek()?.job.chatId).toBe(2);
+    q.add(entry(-1, 'd1'));
+    for (let chat = 1; chat <= 3; chat++) q.add(entry(chat, 'd1'));
+    expect(q.peek(0)?.job.chatId).toBe(-1);
+    q.postpone(1000); // the group is cooling down
+    expect(q.peek(0)?.job.chatId).toBe(1);
+    q.take();
+    expect(q.peek(1000)?.job.chatId).toBe(-1); // it came first
+    expect(q.take()?.job.chatId).toBe(-1);
+    expect(q.peek(1000)?.job.chatId).toBe(2);
   });
 });

@@ -61,10 +61,10 @@ describe('The rate limiter', () => {
   it("counts a chat's message at its answer, so a slow request cannot bring the chat's next message within a second", () => {
     const limiter = new RateLimiter({ globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 2, marginMs: 0 });
     limiter.record(-1, 0);
-    limiter.settle(-1, 500); // this request took half a second
+    limiter.settle(-1, 0, 500); // this request took half a second
     expect(limiter.chatReadyAt(-1, 600)).toBe(1500);
     limiter.record(-1, 1500);
-    limiter.settle(-1, 1600);
+    limiter.settle(-1, 1500, 1600);
     expect(limiter.chatReadyAt(-1, 1600)).toBe(60_500); // the group's two a minute, also from the answers
   });
 
@@ -72,7 +72,7 @@ describe('The rate limiter', () => {
     const limiter = new RateLimiter({ globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 0 });
     limiter.record(1, 0);
     limiter.chatReadyAt(1, 3000); // a look meanwhile evicts the start, a window ago
-    limiter.settle(1, 5000); // answered after five seconds
+    limiter.settle(1, 0, 5000); // answered after five seconds
     expect(limiter.chatReadyAt(1, 5000)).toBe(6000);
   });
 
@@ -81,9 +81,23 @@ describe('The rate limiter', () => {
     limiter.record(1, 0);
     limiter.record(2, 0);
     expect(limiter.globalReadyAt(0)).toBe(1000);
-    limiter.settle(1, 300);
-    limiter.settle(2, 400); // round trips of 300 and 400 ms
+    limiter.settle(1, 0, 300);
+    limiter.settle(2, 0, 400); // round trips of 300 and 400 ms
     expect(limiter.globalReadyAt(600)).toBe(1000);
+  });
+
+  it('counts a request answered much later than usual at its answer less a usual round trip: it may have arrived late', () => {
+    const limiter = new RateLimiter({ globalPerSecond: 2, perChatPerSecond: Infinity, perGroupPerMinute: Infinity, marginMs: 0 });
+    for (let i = 0; i < 10; i++) {
+      limiter.record(i, i * 1000);
+      limiter.settle(i, i * 1000, i * 1000 + 100); // usually 100 ms
+    }
+    limiter.record(100, 10_000);
+    limiter.record(101, 10_000);
+    limiter.settle(100, 10_000, 10_100);
+    limiter.settle(101, 10_000, 10_600); // 500 ms late: counted at 10,500
+    limiter.record(102, limiter.globalReadyAt(10_600));
+    expect(limiter.globalReadyAt(11_000)).toBe(11_500); // not 11,000: two may have arrived in [10,500, 11,000]
   });
 
   it('a pause holds every chat back until it ends, even uncapped, and a shorter pause never cuts a longer one', () => {
