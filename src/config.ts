@@ -44,6 +44,8 @@ export const EnvSchema = z
     BROADCAST_PER_SECOND: optional(rate(30)).default(30),
     BROADCAST_PER_CHAT_PER_SECOND: optional(rate(1)).default(1),
     BROADCAST_PER_GROUP_PER_MINUTE: optional(rate(20)).default(20),
+    /** Send digests as Telegram's paid broadcasts (`allow_paid_broadcast`), so BROADCAST_PER_SECOND may go up to 1,000. */
+    BROADCAST_PAID: optional(z.stringbool({ error: 'must be true or false' })).default(false),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
@@ -75,6 +77,8 @@ export interface Config {
     readonly defaultMinutes: number;
     readonly timezone: string;
     readonly limits: { readonly globalPerSecond: number; readonly perChatPerSecond: number; readonly perGroupPerMinute: number; readonly marginMs: number };
+    /** Send with `allow_paid_broadcast` (charged in Stars above 30 messages a second). */
+    readonly paidBroadcast: boolean;
   };
 }
 
@@ -110,8 +114,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     digest: Object.freeze({
       defaultMinutes: parseTimeOfDay(e.DIGEST_TIME) ?? 480,
       timezone: e.DIGEST_TIMEZONE,
-      // A small margin for timer granularity; the sender already counts each message at its request's end.
+      // A small margin for timer granularity and network jitter (see RateLimiter for what is counted when).
       limits: Object.freeze({ globalPerSecond: e.BROADCAST_PER_SECOND, perChatPerSecond: e.BROADCAST_PER_CHAT_PER_SECOND, perGroupPerMinute: e.BROADCAST_PER_GROUP_PER_MINUTE, marginMs: 10 }),
+      paidBroadcast: e.BROADCAST_PAID,
     }),
   });
 }

@@ -113,7 +113,7 @@ async function main(): Promise<number> {
   // 10. Digest scheduler: wakes every minute; the first tick now catches up after downtime.
   const sender = new DigestSender({
     store,
-    api: telegramSendApi(bot.telegram),
+    api: telegramSendApi(bot.telegram, { paid: config.digest.paidBroadcast }),
     compose: makeCompose(report, store),
     clock: systemClock,
     limits: config.digest.limits,

@@ -79,3 +79,12 @@ describe('parseConfig', () => {
     expect(problems({ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/', WEBHOOK_SECRET: 'short' })).toContain('WEBHOOK_SECRET');
   });
 });
+
+describe('BROADCAST_PAID', () => {
+  it('is off unless set, reads true/false, and names itself when it is neither', () => {
+    expect(parseConfig({}).digest.paidBroadcast).toBe(false);
+    expect(parseConfig({ BROADCAST_PAID: 'true', BROADCAST_PER_SECOND: '1000' }).digest).toMatchObject({ paidBroadcast: true, limits: { globalPerSecond: 1000 } });
+    expect(parseConfig({ BROADCAST_PAID: 'false' }).digest.paidBroadcast).toBe(false);
+    expect(problems({ BROADCAST_PAID: 'maybe' })).toContain('BROADCAST_PAID must be true or false');
+  });
+});

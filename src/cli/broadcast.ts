@@ -121,7 +121,7 @@ export async function broadcast(deps: BroadcastDeps): Promise<(RunSummary & { du
     if (args.quiet && e.type === 'sent') return;
     out(JSON.stringify(e));
   };
-  const sender = new DigestSender({ store, api: telegramSendApi(telegram), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log, lease: storeLease(store, clock) });
+  const sender = new DigestSender({ store, api: telegramSendApi(telegram, { paid: config.digest.paidBroadcast }), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log, lease: storeLease(store, clock) });
   deps.onSender?.(sender);
   const jobs = dueJobs(store, now);
   const summary = await sender.run(jobs);

@@ -8,7 +8,10 @@ export const RateLimitsSchema = z.object({
   globalPerSecond: Rate,
   perChatPerSecond: Rate,
   perGroupPerMinute: Rate,
-  /** Extra room added to every window, for clock granularity (network delay is covered by `settle`). */
+  /**
+   * Extra room added to every window: timer granularity, and the spread in how long requests take to reach
+   * Telegram (the global window counts a request when it leaves; per-chat and per-group ones when it is answered).
+   */
   marginMs: z.number().nonnegative(),
 });
 export type RateLimits = z.infer<typeof RateLimitsSchema>;
@@ -58,10 +61,32 @@ export class SlidingWindow {
   /**
    * Move the newest event to `at` (when its request finished). The request reached Telegram somewhere between
    * start and finish; counting it at the finish keeps the window safe however slow the network was.
+   * For windows with one request out at a time (a chat's), so the newest event is that request's.
    */
   settleLast(at: number): void {
+    if (!Number.isFinite(this.limit)) return;
     const last = this.times.length - 1;
-    if (last >= this.head && this.times[last]! < at) this.times[last] = at;
+    if (last >= this.head) {
+      if (this.times[last]! < at) this.times[last] = at;
+    } else {
+      // The request outlasted the window and its start was evicted: count it again, at its end.
+      this.times.push(at);
+    }
+  }
+
+  /** Count the event recorded at `from` at `to` instead (later); for windows with several requests out. */
+  move(from: number, to: number): void {
+    if (!Number.isFinite(this.limit) || to <= from) return;
+    const t = this.times;
+    for (let j = t.length - 1; j >= this.head && t[j]! >= from; j--) {
+      if (t[j] === from) {
+        t.splice(j, 1);
+        break;
+      }
+    }
+    let k = t.length;
+    while (k > this.head && t[k - 1]! > to) k--;
+    t.splice(k, 0, to);
   }
 
   /** Whether the window holds nothing that still counts (so its owner can be forgotten). */
@@ -87,18 +112,38 @@ function windowFor(rate: number, periodMs: number, marginMs: number): SlidingWin
   return new SlidingWindow(1, periodMs / rate + marginMs);
 }
 
-/** Global, per-chat and per-group send limits; groups are chats with negative ids. */
+/**
+ * Global, per-chat and per-group send limits; groups are chats with negative ids.
+ *
+ * Telegram counts a message when it arrives, somewhere between its request's start and its answer. A chat has
+ * one request out at a time, so its windows count each message at the answer: safe however slow the network,
+ * at no cost in speed. The global window counts a request when it leaves: counting it at the answer too would
+ * cut the rate to `limit / (1 s + round trip)` (23/s instead of 30 at 300 ms), and requests that leave a window
+ * apart arrive a window apart, give or take the spread of the network delay (`marginMs`). A request answered
+ * later than usual (a stall on the way, or in this process before it really left) may have arrived that much
+ * later, so it is then counted at its answer less a usual round trip. Should Telegram still count differently,
+ * its 429 pauses everyone (`pauseUntil`).
+ */
 export class RateLimiter {
   private readonly global: SlidingWindow;
+  /**
+   * A tenth of the global limit per 100 ms: spreads each second's messages over it. A full second's worth at once
+   * would put that many requests in flight together (more sockets, and more messages a crash leaves unknown).
+   */
+  private readonly pace: SlidingWindow;
   private readonly chats = new Map<number, SlidingWindow>();
   private readonly groups = new Map<number, SlidingWindow>();
   private records = 0;
+  /** The last round trips (ms), for what counts as a usual one. */
+  private readonly roundTrips: number[] = [];
+  private usualRoundTrip = Infinity;
   /** Nothing goes out before this (epoch ms): set by a 429, which Telegram means for the whole bot. */
   private pausedUntil = -Infinity;
 
   constructor(readonly limits: RateLimits = DEFAULT_RATE_LIMITS) {
     RateLimitsSchema.parse(limits);
     this.global = windowFor(limits.globalPerSecond, 1000, limits.marginMs);
+    this.pace = new SlidingWindow(Number.isFinite(limits.globalPerSecond) ? Math.ceil(limits.globalPerSecond / 10) : Infinity, 100);
   }
 
   /** Earliest time this chat may receive a message, ignoring the global limit. */
@@ -110,7 +155,7 @@ export class RateLimiter {
 
   /** Earliest time any message may go out under the global limit (and any pause). */
   globalReadyAt(now: number): number {
-    return Math.max(this.global.readyAt(now), this.pausedUntil);
+    return Math.max(this.global.readyAt(now), this.pace.readyAt(now), this.pausedUntil);
   }
 
   /** Send nothing to anyone before `until` (a 429's `retry_after`); a shorter pause never cuts a longer one. */
@@ -123,19 +168,38 @@ export class RateLimiter {
     return Math.max(this.chatReadyAt(chatId, now), this.globalReadyAt(now));
   }
 
-  /** Count a message sent now. */
+  /** Count a message whose request leaves now. */
   record(chatId: number, now: number): void {
     this.global.record(now);
+    this.pace.record(now);
     if (Number.isFinite(this.limits.perChatPerSecond)) this.windowOf(this.chats, chatId, this.limits.perChatPerSecond, 1000).record(now);
     if (chatId < 0 && Number.isFinite(this.limits.perGroupPerMinute)) this.windowOf(this.groups, chatId, this.limits.perGroupPerMinute, 60_000).record(now);
     if (++this.records % 10_000 === 0) this.forget(now);
   }
 
-  /** Count the message sent last to this chat as sent at `at` (its request's end); the sender calls this after every attempt. */
-  settle(chatId: number, at: number): void {
-    this.global.settleLast(at);
-    this.chats.get(chatId)?.settleLast(at);
-    if (chatId < 0) this.groups.get(chatId)?.settleLast(at);
+  /**
+   * The request that left at `leftAt` for this chat was answered at `at`; the sender calls this after every attempt,
+   * and never has two requests out to one chat. The chat's and group's windows count it at `at`; the global window
+   * keeps it at `leftAt`, unless the answer was later than usual (see the class comment).
+   */
+  settle(chatId: number, leftAt: number, at: number): void {
+    const roundTrip = at - leftAt;
+    if (roundTrip > this.usualRoundTrip) {
+      this.global.move(leftAt, at - this.usualRoundTrip);
+      this.pace.move(leftAt, at - this.usualRoundTrip);
+    }
+    this.learnRoundTrip(roundTrip);
+    if (Number.isFinite(this.limits.perChatPerSecond)) this.windowOf(this.chats, chatId, this.limits.perChatPerSecond, 1000).settleLast(at);
+    if (chatId < 0 && Number.isFinite(this.limits.perGroupPerMinute)) this.windowOf(this.groups, chatId, this.limits.perGroupPerMinute, 60_000).settleLast(at);
+  }
+
+  // Usual: the 90th percentile of the last 64, so ordinary jitter moves nothing and only outliers count later.
+  private learnRoundTrip(ms: number): void {
+    this.roundTrips.push(ms);
+    if (this.roundTrips.length > 64) this.roundTrips.shift();
+    if (this.roundTrips.length < 8) return;
+    const sorted = [...this.roundTrips].sort((a, b) => a - b);
+    this.usualRoundTrip = sorted[Math.floor(sorted.length * 0.9)]!;
   }
 
   private windowOf(map: Map<number, SlidingWindow>, chatId: number, rate: number, periodMs: number): SlidingWindow {

@@ -3,13 +3,10 @@ import { noMatchReason } from '../core/digest.ts';
 import type { Subscription, SubscriptionStore } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { Lease } from './lease.ts';
+import { JobQueue, type DigestJob, type Entry } from './job-queue.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limiter.ts';
 
-/** One digest to deliver: a chat and the local date it is for. */
-export interface DigestJob {
-  chatId: number;
-  date: string;
-}
+export type { DigestJob } from './job-queue.ts';
 
 /** The one Bot API call the sender needs; `src/digest/telegram.ts` adapts telegraf to it. */
 export interface SendApi {
@@ -22,8 +19,11 @@ export type ComposeFn = (sub: Subscription, date: string, pinnedSectionId: strin
 // How a failed Bot API call is read is shared with the bot's interactive replies.
 export { classifyError, type Failure } from '../api-errors.ts';
 
+/** What the sender needs from storage: the subscription, its ledger row, and the ledger's transitions. */
+export type SenderStore = Pick<SubscriptionStore, 'get' | 'delivery' | 'begin' | 'complete' | 'fail' | 'deactivate' | 'migrate'>;
+
 export interface SenderOptions {
-  store: SubscriptionStore;
+  store: SenderStore;
   api: SendApi;
   compose: ComposeFn;
   clock: Clock;
@@ -47,6 +47,11 @@ export interface SenderOptions {
   maxUnknownOutcomes?: number;
   /** Tries at recording a delivered message (a busy database) before it is left to the next run to record. */
   completeAttempts?: number;
+  /**
+   * Requests out at once (default: a second's worth at the global limit, at most 1,000; 100 when uncapped).
+   * The limits decide how many go; this only bounds sockets, and the messages a crash leaves unknown.
+   */
+  maxInFlight?: number;
   /** Called for every outcome; the scheduler logs these, tests and the benchmark count them. */
   onEvent?: (event: SendEvent) => void;
   /** Held for the whole run, so two processes sharing a store never broadcast at once. */
@@ -82,71 +87,21 @@ function emptySummary(): RunSummary {
   return { sent: 0, failed: 0, dropped: 0, deactivated: 0, migrated: 0, skipped: 0, left: 0, fatal: null, lockedBy: null };
 }
 
-interface Entry {
-  job: DigestJob;
-  notBefore: number;
-  seq: number;
-  attempts: number;
-}
-
-/** A binary min-heap on (notBefore, seq): the next job that may go out, in arrival order among equals. */
-class JobHeap {
-  private readonly items: Entry[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  peek(): Entry | undefined {
-    return this.items[0];
-  }
-  push(e: Entry): void {
-    const a = this.items;
-    a.push(e);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
-  }
-  pop(): Entry | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && before(a[l]!, a[m]!)) m = l;
-        if (r < a.length && before(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
-function before(a: Entry, b: Entry): boolean {
-  return a.notBefore < b.notBefore || (a.notBefore === b.notBefore && a.seq < b.seq);
-}
-
 /**
  * The rate-limited, crash-safe digest sender.
  *
- * One message is in flight at a time, and its ledger row is `pending` (committed) before the request leaves
- * and `sent` after Telegram answers. So a crash can leave at most one message whose fate is unknown, and a
- * restart resends exactly that one: at most one duplicate per crash. A request that gets no answer (timeout,
- * reset) is resent at most once per chat and day, so it adds at most one more.
+ * As many requests are out at once as the limits allow, so the rate is the cap's and not one per round trip;
+ * but a chat never has two out, and gets its messages in order. Each message's ledger row is `pending`
+ * (committed) before its request leaves and `sent` after Telegram answers. So a crash leaves unknown only the
+ * messages in flight, at most one per chat, and a restart resends each of those once: at most one duplicate per
+ * message in flight. A request that gets no answer (timeout, reset) is resent at most once per chat and day, so
+ * it adds at most one more.
  */
 export class DigestSender {
   private readonly limiter: RateLimiter;
   private readonly opts: Required<Omit<SenderOptions, 'onEvent' | 'limits' | 'lease'>> & Pick<SenderOptions, 'onEvent' | 'lease'>;
   private stopping = false;
+  /** Aborted by stop() and by every answer, to end a wait early; replaced after each answer. */
   private wake = new AbortController();
   private running: Promise<RunSummary> | null = null;
   private seq = 0;
@@ -154,8 +109,10 @@ export class DigestSender {
   private readonly unrecorded = new Map<string, number>();
 
   constructor(options: SenderOptions) {
-    this.limiter = new RateLimiter(options.limits ?? DEFAULT_RATE_LIMITS);
+    const limits = options.limits ?? DEFAULT_RATE_LIMITS;
+    this.limiter = new RateLimiter(limits);
     this.opts = {
+      maxInFlight: Number.isFinite(limits.globalPerSecond) ? Math.min(1000, Math.max(1, Math.ceil(limits.globalPerSecond))) : 100,
       maxAttempts: 5,
       maxDailyAttempts: 20,
       backoffBaseMs: 1000,
@@ -185,7 +142,7 @@ export class DigestSender {
     return p;
   }
 
-  /** Graceful stop, for good: the message in flight finishes and is recorded; queued jobs stay due for the next process. */
+  /** Graceful stop, for good: the messages in flight finish and are recorded; queued jobs stay due for the next process. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake.abort();
@@ -212,51 +169,77 @@ export class DigestSender {
   }
 
   private async drain(jobs: readonly DigestJob[], summary: RunSummary): Promise<RunSummary> {
-    const { clock, lease } = this.opts;
-    // Sleep in slices short enough to keep the lease alive.
-    const nap = (ms: number) => clock.sleep(lease ? Math.min(ms, lease.renewEveryMs) : ms, this.wake.signal);
-    const heap = new JobHeap();
+    const { clock, lease, maxInFlight } = this.opts;
+    const queue = new JobQueue();
     const start = clock.now();
-    for (const job of jobs) heap.push({ job, notBefore: start, seq: this.seq++, attempts: 0 });
+    for (const job of jobs) queue.add({ job, notBefore: start, seq: this.seq++, attempts: 0 });
+    const inFlight = new Set<Promise<void>>();
 
-    while (heap.size > 0 && !this.stopping) {
+    while ((queue.size > 0 || inFlight.size > 0) && !this.stopping && !summary.fatal) {
       if (lease && !lease.renew()) {
         summary.fatal = `lost the broadcast lease to ${lease.holder() ?? 'another process'}`;
         this.emit({ type: 'fatal', reason: summary.fatal });
         break;
       }
-      const top = heap.peek()!;
       const now = clock.now();
+      const top = queue.peek(now);
+      if (!top || inFlight.size >= maxInFlight) {
+        // Every waiting chat has a request out, or enough are out: the next answer changes that.
+        await this.pause(null);
+        continue;
+      }
       if (top.notBefore > now) {
-        await nap(top.notBefore - now);
+        await this.pause(top.notBefore - now);
         continue;
       }
       const chatReady = this.limiter.chatReadyAt(top.job.chatId, now);
       if (chatReady > now) {
         // Let other chats go first while this one cools down.
-        heap.pop();
-        heap.push({ ...top, notBefore: chatReady });
+        queue.postpone(chatReady);
         continue;
       }
       const globalReady = this.limiter.globalReadyAt(now);
       if (globalReady > now) {
-        await nap(globalReady - now);
+        await this.pause(globalReady - now);
         continue;
       }
-      heap.pop();
-      let next: Entry | null = null;
-      try {
-        next = await this.attempt(top, summary);
-      } catch (err) {
-        // A bug or a storage error for one chat must not end the broadcast for everyone else.
-        summary.failed++;
-        this.emit({ type: 'failed', chatId: top.job.chatId, date: top.job.date, reason: `unexpected: ${err instanceof Error ? err.message : String(err)}` });
-      }
-      if (next) heap.push(next);
-      if (summary.fatal) break;
+      const entry = queue.take()!;
+      // attempt() runs up to its request synchronously: the ledger row is pending and the limiter has counted
+      // it before the loop looks at the limits again.
+      const task: Promise<void> = this.dispatch(entry, summary).then((retry) => {
+        queue.done(entry.job.chatId, retry);
+        inFlight.delete(task);
+        this.wake.abort();
+        this.wake = new AbortController();
+      });
+      inFlight.add(task);
     }
-    summary.left = heap.size;
+    // Stopped, fatal or done: every request already out finishes and is recorded, so a stop repeats nothing.
+    await Promise.all(inFlight);
+    summary.left = queue.size;
     return summary;
+  }
+
+  /**
+   * Wait `ms`, or until the next answer or stop(); `null` waits for the answer alone (each request ends by its
+   * timeout, so the lease is still renewed often enough). Sleeps are sliced to keep the lease alive.
+   */
+  private pause(ms: number | null): Promise<void> {
+    const { clock, lease } = this.opts;
+    const signal = this.wake.signal;
+    if (ms === null) return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    return clock.sleep(lease ? Math.min(ms, lease.renewEveryMs) : ms, signal);
+  }
+
+  /** One attempt, never rejecting: a bug or a storage error for one chat must not end the broadcast for everyone else. */
+  private async dispatch(entry: Entry, summary: RunSummary): Promise<Entry | null> {
+    try {
+      return await this.attempt(entry, summary);
+    } catch (err) {
+      summary.failed++;
+      this.emit({ type: 'failed', chatId: entry.job.chatId, date: entry.job.date, reason: `unexpected: ${err instanceof Error ? err.message : String(err)}` });
+      return null;
+    }
   }
 
   /** One send attempt; returns the entry to retry later, if any. */
@@ -311,15 +294,16 @@ export class DigestSender {
 
     const attempt = entry.attempts + 1;
     store.begin(chatId, date, composed.sectionId, clock.now());
-    this.limiter.record(chatId, clock.now());
+    const leftAt = clock.now();
+    this.limiter.record(chatId, leftAt);
     let messageId: number;
     try {
       messageId = (await api.sendMessage(chatId, composed.html)).message_id;
     } catch (err) {
-      this.limiter.settle(chatId, clock.now());
+      this.limiter.settle(chatId, leftAt, clock.now());
       return this.handleFailure(entry, attempt, classifyError(err), summary);
     }
-    this.limiter.settle(chatId, clock.now());
+    this.limiter.settle(chatId, leftAt, clock.now());
     summary.sent++;
     await this.complete(chatId, date, messageId);
     this.emit({ type: 'sent', chatId, date, sectionId: composed.sectionId, messageId, attempt });

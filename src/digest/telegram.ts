@@ -1,7 +1,20 @@
 import type { Telegram } from 'telegraf';
+import type { Opts } from 'telegraf/types';
 import type { SendApi } from './sender.ts';
 
 type CallOptions = NonNullable<Parameters<Telegram['callApi']>[2]>;
+/**
+ * sendMessage's `allow_paid_broadcast` (Bot API 7.11): up to 1,000 messages a second, for a fee in Stars.
+ * telegraf's types stop at Bot API 7.1, and telegraf passes unknown parameters through as they are.
+ */
+type SendMessageParams = Opts<'sendMessage'> & { allow_paid_broadcast?: true };
+
+export interface SendApiOptions {
+  /** A hung request is abandoned after this long (its outcome is unknown). */
+  timeoutMs?: number;
+  /** Send as paid broadcasts (`BROADCAST_PAID`), so the bot may go past 30 messages a second. */
+  paid?: boolean;
+}
 
 /** Thrown when a request got no answer in time: Telegram may or may not have delivered the message. */
 export class SendTimeoutError extends Error {
@@ -14,15 +27,17 @@ export class SendTimeoutError extends Error {
   }
 }
 
-/** Adapt telegraf's Telegram client to the sender; a hung request is abandoned after `timeoutMs` (its outcome is unknown). */
-export function telegramSendApi(telegram: Telegram, timeoutMs = 30_000): SendApi {
+/** Adapt telegraf's Telegram client to the sender; a hung request is abandoned after `timeoutMs` (default 30 s). */
+export function telegramSendApi(telegram: Telegram, options: SendApiOptions = {}): SendApi {
+  const { timeoutMs = 30_000, paid = false } = options;
   return {
     async sendMessage(chatId, html) {
       const signal = AbortSignal.timeout(timeoutMs);
+      const params: SendMessageParams = { chat_id: chatId, text: html, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(paid ? { allow_paid_broadcast: true } : {}) };
       try {
         const message = await telegram.callApi(
           'sendMessage',
-          { chat_id: chatId, text: html, parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
+          params,
           // telegraf types the signal with the abort-controller polyfill; node-fetch accepts the native one.
           { signal: signal as unknown as CallOptions['signal'] },
         );

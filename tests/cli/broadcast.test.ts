@@ -127,7 +127,9 @@ describe('When the broadcast process is killed mid-way and restarted', () => {
       TELEGRAM_API_ROOT: api.apiRoot,
       DATA_DIR: dir,
       REPORT_PATH: reportPath,
-      BROADCAST_PER_SECOND: '100000',
+      // Fast, and slow enough for the fake API in this process to keep up, so the kill comes mid-way with
+      // several requests out at once.
+      BROADCAST_PER_SECOND: '200',
       LOG_LEVEL: 'silent',
     };
     const start = () => {
@@ -149,7 +151,7 @@ describe('When the broadcast process is killed mid-way and restarted', () => {
     return { lost, duplicates };
   }
 
-  it('kill -9: every chat ends with exactly one digest, except at most one duplicate', async () => {
+  it('kill -9: every chat ends with exactly one digest, except at most one duplicate per message in flight', async () => {
     const { dir, ids, start } = await prepare();
     const first = start();
     let delivered = 0;
@@ -161,24 +163,26 @@ describe('When the broadcast process is killed mid-way and restarted', () => {
     expect(killed.signal).toBe('SIGKILL');
     expect(api!.sent().length).toBeGreaterThanOrEqual(400);
     expect(api!.sent().length).toBeLessThan(CHATS);
-    // The ledger knows exactly one message whose fate is unknown: the one in flight.
+    // The ledger's messages of unknown fate are the ones in flight: at most a second's worth (the sender's cap).
     const afterKill = new SqliteSubscriptionStore({ dataDir: dir });
-    expect(ids.filter((id) => afterKill.delivery(id, '2022-06-03')?.status === 'pending')).toHaveLength(1);
+    const pending = ids.filter((id) => afterKill.delivery(id, '2022-06-03')?.status === 'pending').length;
     afterKill.close();
+    expect(pending).toBeGreaterThanOrEqual(1);
+    expect(pending).toBeLessThanOrEqual(200);
 
     const second = await start().exited;
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
     const { lost, duplicates } = tally(ids);
     expect(lost).toBe(0);
-    expect(duplicates).toBeLessThanOrEqual(1);
+    expect(duplicates).toBeLessThanOrEqual(pending); // each resent once at most
 
     const store = new SqliteSubscriptionStore({ dataDir: dir });
     expect(ids.every((id) => store.delivery(id, '2022-06-03')?.status === 'sent')).toBe(true);
     store.close();
   }, 40_000);
 
-  it('SIGTERM: the message in flight finishes, nothing is repeated, and the restart sends the rest', async () => {
+  it('SIGTERM: the messages in flight finish, nothing is repeated, and the restart sends the rest', async () => {
     const { ids, start } = await prepare();
     const first = start();
     let delivered = 0;

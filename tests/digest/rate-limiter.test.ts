@@ -48,20 +48,56 @@ describe('The rate limiter', () => {
 
   it('keeps pace with the cap: 300 distinct chats take about ten seconds, not more', () => {
     const times = schedule(new RateLimiter({ globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 10 }), Array.from({ length: 300 }, (_, i) => i + 1));
-    expect(times.at(-1)!).toBeLessThan(9 * 1010 + 1);
+    expect(times.at(-1)!).toBeLessThan(10 * 1010);
     expect(times.at(-1)!).toBeGreaterThanOrEqual(9 * 1000);
   });
 
-  it('counts a slow request at its end, so a late arrival cannot crowd the next second', () => {
+  it("spreads each second's messages over it: at 30 a second, three per 100 ms, never thirty at once", () => {
+    const times = schedule(new RateLimiter({ globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 10 }), Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(maxInWindow(times, 100)).toBe(3);
+    expect(times.slice(0, 6)).toEqual([0, 0, 0, 100, 100, 100]);
+  });
+
+  it("counts a chat's message at its answer, so a slow request cannot bring the chat's next message within a second", () => {
+    const limiter = new RateLimiter({ globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 2, marginMs: 0 });
+    limiter.record(-1, 0);
+    limiter.settle(-1, 0, 500); // this request took half a second
+    expect(limiter.chatReadyAt(-1, 600)).toBe(1500);
+    limiter.record(-1, 1500);
+    limiter.settle(-1, 1500, 1600);
+    expect(limiter.chatReadyAt(-1, 1600)).toBe(60_500); // the group's two a minute, also from the answers
+  });
+
+  it('counts a request that outlasted the chat window at its end, not forgetting it', () => {
+    const limiter = new RateLimiter({ globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 0 });
+    limiter.record(1, 0);
+    limiter.chatReadyAt(1, 3000); // a look meanwhile evicts the start, a window ago
+    limiter.settle(1, 0, 5000); // answered after five seconds
+    expect(limiter.chatReadyAt(1, 5000)).toBe(6000);
+  });
+
+  it('counts the overall limit when requests leave, so slow answers do not slow the broadcast', () => {
     const limiter = new RateLimiter({ globalPerSecond: 2, perChatPerSecond: Infinity, perGroupPerMinute: Infinity, marginMs: 0 });
     limiter.record(1, 0);
-    limiter.settle(1, 0);
     limiter.record(2, 0);
-    limiter.settle(2, 500); // this request took half a second
+    expect(limiter.globalReadyAt(0)).toBe(1000);
+    limiter.settle(1, 0, 300);
+    limiter.settle(2, 0, 400); // round trips of 300 and 400 ms
     expect(limiter.globalReadyAt(600)).toBe(1000);
-    limiter.record(3, 1000);
-    limiter.settle(3, 1000);
-    expect(limiter.globalReadyAt(1000)).toBe(1500);
+  });
+
+  it('counts a request answered much later than usual at its answer less a usual round trip: it may have arrived late', () => {
+    const limiter = new RateLimiter({ globalPerSecond: 2, perChatPerSecond: Infinity, perGroupPerMinute: Infinity, marginMs: 0 });
+    for (let i = 0; i < 10; i++) {
+      limiter.record(i, i * 1000);
+      limiter.settle(i, i * 1000, i * 1000 + 100); // usually 100 ms
+    }
+    limiter.record(100, 10_000);
+    limiter.record(101, 10_000);
+    limiter.settle(100, 10_000, 10_100);
+    limiter.settle(101, 10_000, 10_600); // 500 ms late: counted at 10,500
+    limiter.record(102, limiter.globalReadyAt(10_600));
+    expect(limiter.globalReadyAt(11_000)).toBe(11_500); // not 11,000: two may have arrived in [10,500, 11,000]
   });
 
   it('a pause holds every chat back until it ends, even uncapped, and a shorter pause never cuts a longer one', () => {

@@ -15,7 +15,7 @@ async function thrown(fault: Parameters<FakeBotApi['fail']>[1]): Promise<unknown
   api ??= await FakeBotApi.start();
   api.clearFaults();
   api.fail({ method: 'sendMessage' }, fault);
-  const send = telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot }), 300);
+  const send = telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot }), { timeoutMs: 300 });
   try {
     await send.sendMessage(1, 'x');
   } catch (err) {
@@ -64,5 +64,16 @@ describe('Errors from the Bot API, as the sender reads them', () => {
     api = await FakeBotApi.start({ token: '1:OTHER' });
     const send = telegramSendApi(new Telegram('2:WRONG', { apiRoot: api.apiRoot }));
     await expect(send.sendMessage(1, 'x').catch((e: unknown) => Promise.reject(new Error(classifyError(e).kind)))).rejects.toThrow('fatal');
+  });
+});
+
+describe('Paid broadcasts (BROADCAST_PAID)', () => {
+  it('sends digests with allow_paid_broadcast only when the operator turned it on', async () => {
+    api = await FakeBotApi.start();
+    const telegram = new Telegram(api.token, { apiRoot: api.apiRoot });
+    await telegramSendApi(telegram, { paid: true }).sendMessage(1, 'paid');
+    await telegramSendApi(telegram).sendMessage(2, 'free');
+    expect(api.sent(1)[0]?.params['allow_paid_broadcast']).toBe(true);
+    expect(api.sent(2)[0]?.params).not.toHaveProperty('allow_paid_broadcast');
   });
 });

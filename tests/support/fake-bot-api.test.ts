@@ -83,4 +83,17 @@ describe('the fake Bot API', () => {
     await telegram.sendMessage(1, '<b>ok</b> &amp; fine', { parse_mode: 'HTML' });
     expect(api.sent()).toHaveLength(1);
   });
+
+  it('with latencyMs it records a call on arrival and answers it a round trip later (never sooner than 80% of it)', async () => {
+    const { api, telegram } = await setup({ latencyMs: 200 });
+    let answered = false;
+    const started = performance.now();
+    const sending = telegram.sendMessage(1, 'x').then(() => (answered = true));
+    while (api.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(answered).toBe(false);
+    await sending;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(160);
+    api.setLatency(0);
+    expect((await telegram.sendMessage(2, 'y')).chat.id).toBe(2);
+  });
 });

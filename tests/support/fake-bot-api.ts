@@ -66,6 +66,11 @@ export interface FakeBotApiOptions {
   lean?: boolean;
   /** Reject texts like Telegram does: over 4,096 characters, or invalid HTML with `parse_mode: 'HTML'` (400). */
   strictHtml?: boolean;
+  /**
+   * Answer every call this many ms after it arrived, jittered ±20% (uniformly): a round trip to a distant
+   * Bot API. Calls are still recorded on arrival. Can be changed later with `setLatency`.
+   */
+  latencyMs?: number;
 }
 
 interface FaultRule extends FaultMatch {
@@ -99,6 +104,7 @@ export class FakeBotApi {
   private readonly maxPollMs: number;
   private readonly lean: boolean;
   private readonly strictHtml: boolean;
+  private latencyMs: number;
   private nextUpdateId = 1;
   private nextMessageId = 1;
   private seq = 0;
@@ -110,6 +116,7 @@ export class FakeBotApi {
     this.maxPollMs = options.maxPollMs ?? 500;
     this.lean = options.lean ?? false;
     this.strictHtml = options.strictHtml ?? false;
+    this.latencyMs = options.latencyMs ?? 0;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 30_000;
     this.server.on('connection', (socket) => {
@@ -133,6 +140,11 @@ export class FakeBotApi {
   /** Make matching calls fail with `fault` (rules are checked in the order they were added). */
   fail(match: FaultMatch, fault: Fault): void {
     this.rules.push({ ...match, fault, remaining: match.times ?? Infinity });
+  }
+
+  /** Answer calls from now on after about `ms` (±20%); 0 answers at once. */
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
   }
 
   /** Remove every fault rule. */
@@ -217,6 +229,7 @@ export class FakeBotApi {
       ok: true,
     };
     this.calls.push(call);
+    if (this.latencyMs > 0) await sleep(this.latencyMs * (0.8 + 0.4 * Math.random()));
     const finish = (status: number, body: unknown): void => {
       call.status = status;
       call.ok = status === 200;
