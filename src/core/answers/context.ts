@@ -9,6 +9,7 @@ import type { Figure, Person, Report, Section } from '../report.ts';
 import { sectionTitle } from '../section-title.ts';
 import { highlightExact, highlightTerms, TextIndex } from '../text-index.ts';
 
+/** The per-report state every command answers from; read-only once built. */
 export interface EngineContext {
   readonly opts: EngineOptions;
   readonly report: Report;

@@ -10,6 +10,7 @@ interface DistrictEntry {
   score: number;
 }
 
+/** What /district looks up, built once per report. */
 export interface DistrictIndex {
   /** Per district, the sections naming it, best first. */
   sections: Map<string, DistrictEntry[]>;

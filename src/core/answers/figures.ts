@@ -12,6 +12,7 @@ interface FigureEntry {
   context: string;
 }
 
+/** What /figures looks up, built once per report. */
 export interface FigureIndex {
   /** Every figure, in report order. */
   figures: FigureEntry[];

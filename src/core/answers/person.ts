@@ -15,6 +15,7 @@ interface PersonEntry {
   sections: number[];
 }
 
+/** What /person looks up, built once per report. */
 export interface PersonIndex {
   /** One entry per (name, org), in report order. */
   people: PersonEntry[];

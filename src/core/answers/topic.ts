@@ -16,6 +16,7 @@ interface TopicEntry {
   terms: string[];
 }
 
+/** What /topic (and the digest's topic filter) looks up, built once per report. */
 export interface TopicIndex {
   /** The taxonomy with folded and pinyin keys, in report order. */
   topics: TopicEntry[];
