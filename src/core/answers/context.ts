@@ -1,0 +1,172 @@
+// What every command answers from: the report's text index, the district resolver and the helpers that turn sections
+// and sentences into results. Built once per report by createContext; each command module adds its own index on top.
+import type { Answer, AnswerResult, AnswerStatus, Highlight, SearchCommand } from '../answer.ts';
+import { DistrictResolver } from '../district-resolver.ts';
+import type { EngineOptions } from '../engine.ts';
+import type { Gazetteer } from '../gazetteer.ts';
+import { nameKey, normalize, type FoldChar } from '../normalize.ts';
+import type { Figure, Person, Report, Section } from '../report.ts';
+import { sectionTitle } from '../section-title.ts';
+import { highlightExact, highlightTerms, TextIndex } from '../text-index.ts';
+
+/** The per-report state every command answers from; read-only once built. */
+export interface EngineContext {
+  readonly opts: EngineOptions;
+  readonly report: Report;
+  readonly sections: Report['sections'];
+  readonly fold: FoldChar;
+  /** Text folded for matching (normalize with the engine's fold). */
+  readonly fnorm: (text: string) => string;
+  /** Text folded to a name key: also without spaces and punctuation. */
+  readonly fkey: (text: string) => string;
+  readonly resolver: DistrictResolver;
+  readonly index: TextIndex;
+  /** Districts some section names, in the gazetteer's order. */
+  readonly coveredDistricts: readonly string[];
+  /** What an empty query gets, per command. */
+  readonly usage: Readonly<Record<SearchCommand, string>>;
+}
+
+/** Build the shared per-report state once: text index, resolver, covered districts and usage lines. */
+export function createContext(report: Report, gazetteer: Gazetteer, opts: EngineOptions): EngineContext {
+  const fold = opts.fold;
+  const fnorm = (text: string): string => normalize(text, fold);
+  const fkey = (text: string): string => nameKey(text, fold);
+  const sections = report.sections;
+  const resolver = new DistrictResolver(gazetteer, opts.placeAliases, fold);
+  const index = new TextIndex(
+    sections.map((s) => s.paragraphs),
+    fold,
+  );
+  const named = new Set(sections.flatMap(districtsNamed));
+  const coveredDistricts = resolver.districts.filter((d) => named.has(d));
+
+  // Usage examples come from the report itself, so they always lead somewhere.
+  const tagged = new Set(sections.flatMap((s) => s.topics));
+  const firstFigure = sections.find((s) => s.figures.length > 0)?.figures[0];
+  const exampleDistrict = resolver.shortName(coveredDistricts[0] ?? resolver.districts[0] ?? '');
+  const examplePerson = sections.find((s) => s.speaker)?.speaker?.name ?? '';
+  const exampleFigure = firstFigure?.text ?? '';
+  const exampleTopic = report.topics.find((t) => tagged.has(t.id))?.name ?? report.topics[0]?.name ?? '';
+  const exampleWords = firstFigure ? fkey(firstFigure.context).slice(0, 4) : exampleTopic;
+  const usage: Readonly<Record<SearchCommand, string>> = Object.freeze({
+    district: `用法：/district 区县名，例如 /district ${exampleDistrict}（也可以输入镇街、地标或拼音）`,
+    topic: `用法：/topic 话题，例如 /topic ${exampleTopic}`,
+    person: `用法：/person 姓名，例如 /person ${examplePerson}`,
+    figures: `用法：/figures 数字或关键词，例如 /figures ${exampleFigure}`,
+    search: `用法：/search 关键词，例如 /search ${exampleWords}`,
+  });
+
+  return { opts, report, sections, fold, fnorm, fkey, resolver, index, coveredDistricts, usage };
+}
+
+/** The districts a section names: its own and those of the places in it. */
+export function districtsNamed(s: Section): string[] {
+  return [...new Set<string>([...s.districts, ...s.places.map((p) => p.district)])];
+}
+
+/** Section i of the report (i comes from the index, so it exists). */
+export function sectionAt(ctx: EngineContext, i: number): Section {
+  return ctx.sections[i] as Section;
+}
+
+/** Speakers' sections first, then the lead, then the rest: the tie-break when two sections rank alike. */
+export function kindRank(s: Section | undefined): number {
+  return s?.kind === 'speaker' ? 0 : s?.kind === 'lead' ? 1 : 2;
+}
+
+/** An answer with no results unless `extra` brings them. */
+export function makeAnswer(command: SearchCommand, query: string, status: AnswerStatus, message: string, extra: Partial<Answer> = {}): Answer {
+  return { command, query, status, resolved: null, message, suggestions: [], results: [], ...extra };
+}
+
+/** Per section, how many sentences contain any of `terms` (phrase lookups in the index, no text scan). */
+export function sentenceCounts(ctx: EngineContext, terms: Iterable<string>): Map<number, number> {
+  const seen = new Set<number>();
+  const counts = new Map<number, number>();
+  for (const term of terms) {
+    for (const sentence of ctx.index.sentencesWith(term)) {
+      if (seen.has(sentence)) continue;
+      seen.add(sentence);
+      const sec = ctx.index.sectionOf(sentence);
+      counts.set(sec, (counts.get(sec) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/** Sentences of section i containing any of `terms`, most terms first. */
+export function sentencesMentioning(ctx: EngineContext, i: number, terms: readonly string[]): number[] {
+  const [from, to] = ctx.index.sentencesOf(i);
+  const scored: { id: number; n: number }[] = [];
+  for (let id = from; id < to; id++) {
+    const t = ctx.fnorm(ctx.index.sentenceText(id));
+    let n = 0;
+    for (const term of terms) if (term && t.includes(term)) n++;
+    if (n > 0) scored.push({ id, n });
+  }
+  scored.sort((a, b) => b.n - a.n || a.id - b.id);
+  return scored.map((x) => x.id);
+}
+
+/** Sentences holding every word of `q` verbatim (after folding; punctuation ignored): the fallback when no entity matches. */
+export function sentencesHoldingWords(ctx: EngineContext, q: string): number[] {
+  const { index, fkey } = ctx;
+  const words = ctx.fnorm(q).split(/\s+/u).map(fkey).filter(Boolean);
+  const [first] = words;
+  if (!first) return [];
+  return index.sentencesWith(first).filter((id) => {
+    // The text as written first; folding (the slow part) only when that fails.
+    const text = index.sentenceText(id);
+    const lower = text.toLowerCase();
+    if (words.every((w) => lower.includes(w))) return true;
+    const t = fkey(text);
+    return words.every((w) => t.includes(w));
+  });
+}
+
+export interface ResultOptions {
+  /** `exact`: mark verbatim occurrences (names, synonyms, figures); `bigram`: mark any run of query bigrams. */
+  mark: 'exact' | 'bigram';
+  figures?: Figure[];
+  speaker?: Person | null;
+}
+
+/** A result for section i showing the given sentences (best first in, document order out), with `terms` marked. */
+export function makeResult(ctx: EngineContext, i: number, score: number, sentenceIds: number[], terms: readonly string[], o: ResultOptions): AnswerResult {
+  const { index } = ctx;
+  const shownFigures = o.figures;
+  const speaker = o.speaker;
+  const highlight = o.mark === 'exact' ? highlightExact : highlightTerms;
+  const s = sectionAt(ctx, i);
+  const [from] = index.sentencesOf(i);
+  let ids = [...new Set(sentenceIds)].slice(0, ctx.opts.maxExcerptSentences).sort((a, b) => a - b);
+  if (ids.length === 0) ids = [from];
+  let excerpt = '';
+  const highlights: Highlight[] = [];
+  let prev = -2;
+  for (const id of ids) {
+    if (excerpt) excerpt += id === prev + 1 ? '' : ' … ';
+    const text = index.sentenceText(id);
+    for (const [a, b] of highlight(text, terms, ctx.fold)) highlights.push([excerpt.length + a, excerpt.length + b]);
+    excerpt += text;
+    prev = id;
+  }
+  const figs =
+    shownFigures ??
+    s.figures.filter((f) => ids.some((id) => {
+      const t = index.sentenceText(id);
+      return t.includes(f.context) || f.context.includes(t);
+    }));
+  const title = sectionTitle(s, ctx.report.topics);
+  return {
+    sectionId: s.id,
+    score,
+    speaker: speaker === undefined ? s.speaker : speaker,
+    headline: s.headline,
+    ...(title ? { title } : {}),
+    excerpt,
+    highlights,
+    figures: figs,
+  };
+}

@@ -1,0 +1,155 @@
+// /figures: figures by value (exact, then as written in the text, then the nearest) or by a word in their sentence.
+import type { Answer, AnswerResult, Resolved } from '../answer.ts';
+import { DEFAULT_FIGURE_UNITS, parseFigureQuery, valueDistance } from '../figures.ts';
+import type { Figure } from '../report.ts';
+import { makeAnswer, makeResult, sentencesHoldingWords, type EngineContext } from './context.ts';
+
+/** One figure of the report, with its text and sentence folded for word matching. */
+interface FigureEntry {
+  section: number;
+  figure: Figure;
+  text: string;
+  context: string;
+}
+
+/** What /figures looks up, built once per report. */
+export interface FigureIndex {
+  /** Every figure, in report order. */
+  figures: FigureEntry[];
+  /** Units a query may name: the defaults and every unit the report uses. */
+  units: Set<string>;
+}
+
+/** A hit: an index into `figures` and how well it matches. */
+interface FigureHit {
+  n: number;
+  score: number;
+}
+
+// Plain amounts before rough ones: `100` finds 100余所 before 数百名.
+const QUALIFIER_BONUS: Readonly<Record<Figure['qualifier'], number>> = Object.freeze({ exact: 0.04, atLeast: 0.02, range: 0.02, approx: 0 });
+
+/** List the report's figures once, flat, with folded text and context. */
+export function indexFigures(ctx: EngineContext): FigureIndex {
+  const figures = ctx.sections.flatMap((s, i) =>
+    s.figures.map((f) => ({ section: i, figure: f, text: ctx.fkey(f.text), context: ctx.fnorm(f.context) })),
+  );
+  const units = new Set([...DEFAULT_FIGURE_UNITS, ...figures.map((f) => f.figure.unit).filter(Boolean)]);
+  return { figures, units };
+}
+
+/** Answer /figures: figures by value (exact, else as written, else the nearest) or by a word in their sentence. */
+export function answerFigures(ctx: EngineContext, fx: FigureIndex, q: string): Answer {
+  const { figures } = fx;
+  const fq = parseFigureQuery(q, fx.units);
+  const examples = (): string[] => figures.slice(0, 6).map((f) => f.figure.text);
+  const noMatch = (): Answer =>
+    makeAnswer('figures', q, 'no_match', `报道中没有与“${q}”相符的数字。可以试试：${examples().join('、')}。`, { suggestions: examples() });
+  if (!fq) {
+    // A word: figures whose text holds it, then figures whose sentence holds every word (`进口`).
+    const key = ctx.fkey(q);
+    const words = ctx.fnorm(q).split(/\s+/u).map(ctx.fkey).filter(Boolean);
+    const hits: FigureHit[] = [];
+    figures.forEach((f, n) => {
+      if (key && f.text.includes(key)) hits.push({ n, score: 2 });
+      else if (words.length > 0 && words.every((w) => f.context.includes(w))) hits.push({ n, score: 1 });
+    });
+    if (hits.length > 0) {
+      return makeAnswer('figures', q, 'ok', `“${q}”：找到 ${hits.length} 个数字。`, { resolved: { kind: 'text', id: key, label: q }, results: figureResults(ctx, fx, hits, words) });
+    }
+    const ids = sentencesWriting(ctx, q, false);
+    if (ids.length === 0) return noMatch();
+    return sentenceAnswer(ctx, q, ids, words, (n) => `报道中没有与“${q}”相关的数字，以下是提到“${q}”的 ${n} 段内容。`);
+  }
+  const resolved: Resolved = { kind: 'figure', id: String(fq.value), label: q };
+  const exact: FigureHit[] = [];
+  const near: { n: number; d: number }[] = [];
+  figures.forEach((f, n) => {
+    const d = valueDistance(fq, f.figure);
+    // The unit typed counts most (`30分钟`, not `30条`), then how plainly the figure states the amount.
+    if (d === 0) exact.push({ n, score: 3 + (fq.unit && f.figure.unit === fq.unit ? 0.5 : 0) + QUALIFIER_BONUS[f.figure.qualifier] });
+    else if (d <= 0.05) near.push({ n, d });
+  });
+  if (exact.length > 0) {
+    const sameUnit = exact.filter((h) => h.score >= 3.5);
+    const kept = sameUnit.length > 0 ? sameUnit : exact;
+    return makeAnswer('figures', q, 'ok', `“${q}”：找到 ${kept.length} 个数字。`, { resolved, results: figureResults(ctx, fx, kept, []) });
+  }
+  // No figure has the value: the number as written in the text (a year, an amount the report states in passing).
+  const ids = sentencesWriting(ctx, q, true);
+  if (ids.length > 0) {
+    return sentenceAnswer(ctx, q, ids, [q], (n) => `报道中没有数值为“${q}”的数字，以下是提到“${q}”的 ${n} 段内容。`);
+  }
+  // Else only the nearest figures: `40%` → 40.2%, not every percentage within 5%; `33%` → 三分之一.
+  if (near.length === 0) return noMatch();
+  const nearest = Math.min(...near.map((h) => h.d));
+  const kept = near.filter((h) => Math.abs(h.d - nearest) < 1e-9).map((h) => ({ n: h.n, score: 2 - h.d }));
+  const first = figures[kept[0]?.n ?? -1]?.figure;
+  return makeAnswer('figures', q, 'ok', `没有正好等于“${q}”的数字，最接近的是 ${first?.text ?? ''}。`, { resolved, results: figureResults(ctx, fx, kept, []) });
+}
+
+/** Results for figure hits (higher score first), one per section, each figure's sentence shown. */
+function figureResults(ctx: EngineContext, fx: FigureIndex, hits: FigureHit[], terms: readonly string[]): AnswerResult[] {
+  const { index } = ctx;
+  const sorted = [...hits].sort((a, b) => b.score - a.score || a.n - b.n);
+  const bySection = new Map<number, { score: number; figs: Figure[] }>();
+  for (const h of sorted) {
+    const f = fx.figures[h.n];
+    if (!f) continue;
+    const entry = bySection.get(f.section) ?? { score: h.score, figs: [] };
+    entry.figs.push(f.figure);
+    bySection.set(f.section, entry);
+  }
+  const ordered = [...bySection.entries()].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]).slice(0, ctx.opts.maxResults);
+  return ordered.map(([i, { score, figs }]) => {
+    const [from, to] = index.sentencesOf(i);
+    const ids: number[] = [];
+    for (const f of figs) {
+      for (let id = from; id < to; id++) {
+        const t = index.sentenceText(id);
+        if (t.includes(f.context) || f.context.includes(t) || t.includes(f.text)) {
+          ids.push(id);
+          break;
+        }
+      }
+    }
+    return makeResult(ctx, i, score, ids, [...figs.map((f) => f.text), ...terms], { mark: 'exact', figures: figs });
+  });
+}
+
+/**
+ * Sentences where the query is written out, for a number no figure has (`2021` in 2021年) or a word no figure's
+ * sentence holds (`5A`). A number must stand whole: `42` is not in 42.1 or 420.
+ */
+function sentencesWriting(ctx: EngineContext, q: string, isNumber: boolean): number[] {
+  const { index } = ctx;
+  const noThousands = (t: string): string => t.replace(/(?<=\d)[,，](?=\d{3})/gu, '');
+  if (isNumber) {
+    const literal = noThousands(ctx.fnorm(q).replace(/\s+/gu, ''));
+    if (!literal) return [];
+    const escaped = literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const whole = new RegExp(`${/^\d/.test(literal) ? '(?<![\\d.])' : ''}${escaped}${/\d$/.test(literal) ? '(?!\\d|\\.\\d)' : ''}`, 'u');
+    // Folding a sentence is the slow part: only when the text as written fails and might read differently folded
+    // (full-width digits, or a literal in Chinese numerals that may be written traditionally).
+    const ascii = /^[\x20-\x7e]*$/u.test(literal);
+    return index.sentencesWith(literal).filter((id) => {
+      const text = index.sentenceText(id);
+      if (whole.test(noThousands(text))) return true;
+      if (ascii && !/[\uff01-\uff5e]/u.test(text)) return false;
+      return whole.test(noThousands(ctx.fnorm(text)));
+    });
+  }
+  return sentencesHoldingWords(ctx, q);
+}
+
+/** An answer listing the sections of `ids` (most matching sentences first), marking `terms`. */
+function sentenceAnswer(ctx: EngineContext, q: string, ids: number[], terms: string[], message: (sections: number) => string): Answer {
+  const bySection = new Map<number, number[]>();
+  for (const id of ids) {
+    const sec = ctx.index.sectionOf(id);
+    bySection.set(sec, [...(bySection.get(sec) ?? []), id]);
+  }
+  const ordered = [...bySection.entries()].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
+  const results = ordered.slice(0, ctx.opts.maxResults).map(([sec, list]) => makeResult(ctx, sec, list.length, list, terms, { mark: 'exact' }));
+  return makeAnswer('figures', q, 'ok', message(bySection.size), { resolved: { kind: 'text', id: ctx.fkey(q), label: q }, results });
+}

@@ -1,0 +1,104 @@
+// /person: speakers and other named people, by name, pinyin, a homophone, part of a name, or words of their org and role.
+import Fuse from 'fuse.js';
+import type { Answer, AnswerResult, Resolved } from '../answer.ts';
+import { latinKey, pinyinKeys, syllables } from '../pinyin.ts';
+import { personLabel, type Person } from '../report.ts';
+import { makeAnswer, makeResult, sectionAt, sentencesMentioning, type EngineContext } from './context.ts';
+
+interface PersonEntry {
+  person: Person;
+  label: string;
+  key: string;
+  full: string;
+  initials: string;
+  /** Sections the person appears in, their own section (as speaker) first. */
+  sections: number[];
+}
+
+/** What /person looks up, built once per report. */
+export interface PersonIndex {
+  /** One entry per (name, org), in report order. */
+  people: PersonEntry[];
+  /** Over the full pinyin, for typos in typed pinyin. */
+  fuse: Fuse<PersonEntry>;
+}
+
+/** Index speakers and other named people once, one entry per (name, org). */
+export function indexPeople(ctx: EngineContext): PersonIndex {
+  const people: PersonEntry[] = [];
+  const personByKey = new Map<string, PersonEntry>();
+  ctx.sections.forEach((s, i) => {
+    const add = (p: Person, own: boolean): void => {
+      const k = `${p.name}\u0000${p.org}`;
+      let e = personByKey.get(k);
+      if (!e) {
+        const pk = pinyinKeys(p.name);
+        e = { person: p, label: personLabel(p), key: ctx.fkey(p.name), full: pk.full, initials: pk.initials, sections: [] };
+        personByKey.set(k, e);
+        people.push(e);
+      }
+      if (own) e.sections.unshift(i);
+      else e.sections.push(i);
+    };
+    if (s.speaker) add(s.speaker, true);
+    for (const p of s.people) add(p, false);
+  });
+  const fuse = new Fuse(people, { keys: ['full'], threshold: 0.25, ignoreLocation: true, includeScore: true });
+  return { people, fuse };
+}
+
+/** Answer /person: everyone the query could name, best match first; namesakes are told apart by org. */
+export function answerPerson(ctx: EngineContext, px: PersonIndex, q: string): Answer {
+  const { people } = px;
+  const { fkey, fnorm } = ctx;
+  const key = fkey(q);
+  const latin = latinKey(q);
+  const qSyl = latin ? null : syllables(key).join('');
+  const matches: { e: PersonEntry; score: number }[] = [];
+  for (const e of people) {
+    let score = 0;
+    if (e.key === key) score = 1;
+    else if (key.includes(e.key)) {
+      // Extra words (`张三主任`, `张三 生态环境局`): more if they describe this person's org or role.
+      const rest = key.replace(e.key, '');
+      const about = fkey(`${e.person.org}${e.person.role}`);
+      let shared = 0;
+      for (let k = 0; k + 1 < rest.length; k++) if (about.includes(rest.slice(k, k + 2))) shared++;
+      score = 0.9 + 0.09 * (rest.length > 1 ? shared / (rest.length - 1) : 0);
+    }
+    else if (latin && (latin === e.full || latin === e.initials)) score = 0.95;
+    else if (qSyl && qSyl === e.full && key.length === e.key.length) score = 0.85; // homophone name
+    else if (e.key.includes(key) && key.length >= 1) score = key.length >= 2 ? 0.7 : 0.5;
+    else if (latin && latin.length >= 2 && e.full.startsWith(latin)) score = 0.6;
+    if (score > 0) matches.push({ e, score });
+  }
+  if (matches.length === 0 && latin && latin.length >= 4) {
+    for (const r of px.fuse.search(latin).slice(0, 3)) matches.push({ e: r.item, score: 0.5 * (1 - (r.score ?? 0)) });
+  }
+  if (matches.length === 0 && key.length >= 2) {
+    // No name matched: look for the words in people's org and role (`校长`, `纪委`).
+    for (const e of people) if (fnorm(`${e.person.org}${e.person.role}`).includes(key)) matches.push({ e, score: 0.3 });
+  }
+  if (matches.length === 0) {
+    const names = [...new Set(people.map((p) => p.person.name))];
+    return makeAnswer('person', q, 'no_match', `报道中没有找到“${q}”。报道中的人物有：${names.join('、')}。`, { suggestions: names });
+  }
+  matches.sort((a, b) => b.score - a.score || people.indexOf(a.e) - people.indexOf(b.e));
+  const top = matches[0] as { e: PersonEntry; score: number };
+  const sameName = matches.filter((m) => m.score === top.score);
+  const results: AnswerResult[] = [];
+  for (const { e, score } of matches) {
+    for (const [k, i] of e.sections.entries()) {
+      if (results.length >= ctx.opts.maxResults) break;
+      const hits = sentencesMentioning(ctx, i, [fnorm(e.person.name)]);
+      results.push(makeResult(ctx, i, score * 100 - k, hits, [e.person.name], { mark: 'exact', speaker: sectionAt(ctx, i).speaker ?? e.person }));
+    }
+  }
+  const resolved: Resolved = { kind: 'person', id: top.e.person.name, label: top.e.label };
+  const message =
+    sameName.length > 1
+      ? `找到 ${sameName.length} 位：${sameName.map((m) => m.e.label).join('；')}。`
+      : `${top.e.label}：报道中有 ${top.e.sections.length} 段相关内容。`;
+  const names = [...new Set(matches.map((m) => m.e.person.name))];
+  return makeAnswer('person', q, 'ok', message, { resolved, results, suggestions: names.length > 1 ? names : [] });
+}

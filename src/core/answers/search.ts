@@ -1,0 +1,156 @@
+// /search: full text over sentences, a pasted passage by paragraph, and looser matches when nothing is close enough.
+import type { Answer, SearchCommand } from '../answer.ts';
+import { sentenceRanges } from '../sentences.ts';
+import { makeAnswer, makeResult, type EngineContext } from './context.ts';
+
+/** A pasted passage is placed by this many of its rarest bigrams (the paragraph it came from holds them all). */
+const PASSAGE_BIGRAMS = 32;
+
+/** Loose matching of a short query by its characters: the idf-weighted share of them a sentence must hold. */
+const LOOSE_CHAR_COVERAGE = 0.55;
+
+/** A section ranked for a full-text query, with the sentences to show from it (computed only for shown results). */
+interface Ranked {
+  sec: number;
+  score: number;
+  ids: () => number[];
+}
+
+/** Ranked sections, how many sections matched, and whether collection stopped early (so `total` is a lower bound). */
+interface Found {
+  ranked: Ranked[];
+  total: number;
+  capped: boolean;
+}
+
+/** True when the ascending list holds x (binary search). */
+function sortedHas(list: readonly number[], x: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = list[mid] ?? 0;
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** Answer a full-text query; `command` names the answer when another command falls back to full text. */
+export function answerSearch(ctx: EngineContext, q: string, command: SearchCommand = 'search'): Answer {
+  const { opts } = ctx;
+  const topicNames = (): string[] => ctx.report.topics.map((t) => t.name);
+  const terms = ctx.fnorm(q).split(/\s+/u).filter((t) => /[\p{L}\p{N}]/u.test(t));
+  if (terms.length === 0) {
+    return makeAnswer(command, q, 'no_match', `“${q}”里没有可以搜索的文字。${ctx.usage.search}`, { suggestions: topicNames() });
+  }
+  const query = terms.join(' ');
+  // A pasted passage of several sentences is scored per paragraph (or per section, when it spans paragraphs):
+  // per sentence, each of its sentences covers only a share of it and the paste would never reach the threshold.
+  const passage = sentenceRanges(q).length >= 2;
+  let found: Found = passage ? passageHits(ctx, query, opts.minCoverage) : { ranked: [], total: 0, capped: false };
+  if (found.total === 0) found = sentenceHits(ctx, query, terms, opts.minCoverage);
+  // Nothing close enough: accept looser matches (a phrase the text words differently), and say so.
+  const loose = found.total === 0;
+  if (loose) {
+    // Short queries: their characters, rare ones weighing more, at least half of them and two present
+    // (`侧面相撞` finds `侧碰…碰撞` by 侧 and 撞); long ones: fewer bigrams.
+    const chars = [...new Set([...query].filter((c) => /[\p{L}\p{N}]/u.test(c)))];
+    found =
+      chars.length <= 12
+        ? sentenceHits(ctx, chars.join(' '), terms, LOOSE_CHAR_COVERAGE, Math.max(2, Math.ceil(chars.length / 2)))
+        : passage
+          ? passageHits(ctx, query, opts.minCoverage * 0.6)
+          : sentenceHits(ctx, query, terms, opts.minCoverage * 0.6);
+  }
+  if (found.total === 0) {
+    return makeAnswer(command, q, 'no_match', `报道中没有找到“${q}”。可以换个说法，或试试 /topic、/district、/person。`, { suggestions: topicNames() });
+  }
+  const results = found.ranked.slice(0, opts.maxResults).map((r) => makeResult(ctx, r.sec, r.score, r.ids(), terms, { mark: 'bigram' }));
+  const prefix = loose ? `没有完全相符的内容，以下是相近的结果。` : '';
+  // Collection stopped early for very common words (`的`): the count is a lower bound, and says so.
+  const count = found.capped ? `至少有 ${found.total}` : `有 ${found.total}`;
+  return makeAnswer(command, q, 'ok', `${prefix}“${q}”：报道中${count} 段相关内容。`, {
+    resolved: { kind: 'text', id: query, label: q },
+    results,
+    ...(loose ? { approximate: true } : {}),
+  });
+}
+
+/** Sections holding sentences that cover `query` by at least `min`, re-ranked: whole terms found verbatim beat scattered bigrams. */
+function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[], min: number, minMatched = 0): Found {
+  const { index, fkey } = ctx;
+  const { hits: found, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates });
+  const hits = found.map((h) => ({ sentence: h.unit, coverage: h.coverage }));
+  if (hits.length === 0) return { ranked: [], total: 0, capped: false };
+  const shortlist = hits.slice(0, 200);
+  const keyTerms = terms.map(fkey).filter(Boolean);
+  const queryChars = [...new Set([...keyTerms.join('')])];
+  // Whether a sentence holds each whole term: from the index (no sentence re-folded), or for one character
+  // (whose sentences may be most of the report) from the shortlisted sentence's text.
+  const holding = keyTerms.map((t): ((id: number) => boolean) => {
+    if ([...t].length === 1) {
+      return (id) => {
+        const text = index.sentenceText(id);
+        return text.includes(t) || fkey(text).includes(t);
+      };
+    }
+    const list = index.sentencesWith(t);
+    return (id) => sortedHas(list, id);
+  });
+  const perSection = new Map<number, { score: number; ids: { id: number; score: number }[] }>();
+  for (const h of shortlist) {
+    const phrase = holding.filter((holds) => holds(h.sentence)).length / Math.max(1, keyTerms.length);
+    let chars = 1;
+    if (phrase < 1) {
+      const text = fkey(index.sentenceText(h.sentence));
+      chars = queryChars.filter((c) => text.includes(c)).length / Math.max(1, queryChars.length);
+    }
+    const score = h.coverage + 0.5 * phrase + 0.2 * chars;
+    const sec = index.sectionOf(h.sentence);
+    const entry = perSection.get(sec) ?? { score: 0, ids: [] };
+    entry.ids.push({ id: h.sentence, score });
+    entry.score = Math.max(entry.score, score);
+    perSection.set(sec, entry);
+  }
+  const ranked = [...perSection.entries()]
+    .map(([sec, e]) => {
+      const ids = e.ids.sort((a, b) => b.score - a.score).map((x) => x.id);
+      return { sec, score: e.score + 0.02 * Math.min(3, e.ids.length - 1), ids: () => ids };
+    })
+    .sort((a, b) => b.score - a.score || a.sec - b.sec);
+  return { ranked, total: new Set(hits.map((h) => index.sectionOf(h.sentence))).size, capped };
+}
+
+/** Sections ranked by their best paragraph's coverage of a pasted passage; a section holding all of it first. */
+function passageHits(ctx: EngineContext, query: string, min: number): Found {
+  const { index } = ctx;
+  // The sentences a result shows: those of the unit most of which is in the passage (an exact paste: its first ones).
+  const pick = (from: number, to: number): number[] => {
+    const scored: { id: number; inPassage: number }[] = [];
+    for (let id = from; id < to; id++) {
+      const o = index.overlap(id, query);
+      if (o.ofQuery > 0) scored.push({ id, inPassage: o.ofSentence });
+    }
+    return scored.sort((a, b) => b.inPassage - a.inPassage || a.id - b.id).map((x) => x.id);
+  };
+  const ranked = new Map<number, Ranked>();
+  const bounds = { maxCandidates: ctx.opts.maxCandidates, maxGroups: PASSAGE_BIGRAMS };
+  const paragraphs = index.searchUnits(query, 'paragraph', { minCoverage: min, ...bounds });
+  const paragraphHits = paragraphs.hits;
+  let capped = paragraphs.capped;
+  if ((paragraphHits[0]?.coverage ?? 0) < 1) {
+    // Copied across a paragraph break: a section that holds all of it comes first.
+    const sections = index.searchUnits(query, 'section', { minCoverage: 1, ...bounds });
+    capped ||= sections.capped;
+    for (const h of sections.hits) {
+      ranked.set(h.unit, { sec: h.unit, score: h.coverage, ids: () => pick(...index.sentencesOf(h.unit)) });
+    }
+  }
+  for (const h of paragraphHits) {
+    const sec = index.sectionOfParagraph(h.unit);
+    if (!ranked.has(sec)) ranked.set(sec, { sec, score: h.coverage, ids: () => pick(...index.paragraphSentences(h.unit)) });
+  }
+  return { ranked: [...ranked.values()], total: ranked.size, capped };
+}
