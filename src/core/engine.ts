@@ -150,7 +150,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   const districtSections = new Map<string, DistrictEntry[]>();
   const districtTerms = new Map<string, Set<string>>();
   sections.forEach((s, i) => {
-    const named = new Set<string>([...s.districts, ...s.places.map((p) => p.district)]);
+    const named = new Set<string>([...s.districts, ...s.places.flatMap((p) => (p.district ? [p.district] : []))]);
     for (const d of named) {
       const short = resolver.shortName(d);
       const subject =

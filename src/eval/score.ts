@@ -46,9 +46,7 @@ const CHONGQING = '重庆市';
 
 /** The official full name of a place's division (`重庆市潼南区`, `四川省成都市`). */
 export function placeDivision(place: Place): string {
-  const p = place as Place & { division?: string };
-  if (p.division) return p.division;
-  return place.district === CHONGQING ? CHONGQING : `${CHONGQING}${place.district}`;
+  return place.division;
 }
 
 // A dateline at the start of a paragraph (`本报北京1月2日电  （记者王浩）`), skipped when matching first characters.

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ChinaDivisionsSchema } from '../core/divisions.ts';
 import { GazetteerSchema, PlaceAliasesSchema } from '../core/gazetteer.ts';
 import { TopicSchema } from '../core/report.ts';
 import { readJsonFile } from '../read-json.ts';
@@ -18,6 +19,7 @@ export function readReferenceData(dataDir: string): ReferenceData {
   const aliases = readJsonFile(join(dataDir, 'place-aliases.json'), IngestAliasesSchema);
   return {
     gazetteer: readJsonFile(join(dataDir, 'chongqing-divisions.json'), GazetteerSchema),
+    china: readJsonFile(join(dataDir, 'china-divisions.json'), ChinaDivisionsSchema),
     aliases: aliases.aliases,
     wordLikeShortNames: aliases.wordLikeShortNames,
     topics: readJsonFile(join(dataDir, 'topics.json'), TopicsFileSchema).topics,
