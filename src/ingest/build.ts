@@ -14,7 +14,7 @@ export interface ReferenceData {
   /** Every province-, prefecture- and county-level division of China (data/china-divisions.json). */
   china: ChinaDivisions;
   aliases: PlaceAlias[];
-  /** Short county names that are everyday words (`长寿`): see data/place-aliases.json. */
+  /** Place names that are everyday words too (`长寿`, `资源`): see data/place-aliases.json. */
   wordLikeShortNames: string[];
   topics: Topic[];
 }

@@ -8,7 +8,7 @@ import { TopicSchema } from '../core/report.ts';
 import { readJsonFile } from '../read-json.ts';
 import { buildReport, type RawArticle, type ReferenceData } from './build.ts';
 
-// The alias file also lists short county names that are everyday words; only ingest needs them.
+// The alias file also lists place names that are everyday words (长寿, 资源); only ingest needs them.
 const IngestAliasesSchema = PlaceAliasesSchema.extend({ wordLikeShortNames: z.array(z.string().min(1)).default([]) });
 
 
