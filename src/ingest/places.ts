@@ -55,6 +55,8 @@ const NOT_TOWNSHIP = /(?:城乡|城镇|乡镇|村镇|集镇|小镇|古镇|全镇
 const COMPANY_AFTER = /^[\u4e00-\u9fff]{2,10}?(?:股份有限公司|有限责任公司|有限公司|集团|律师事务所)/u;
 // A school named after its county (`某某中学校`): the school's name, not the county.
 const SCHOOL_AFTER = /^(?:中学|小学|学校|职业中学)/u;
+// A short name before a form of address is a person's name (`吴忠同志`).
+const PERSON_AFTER = /^(?:同志|先生|女士|老师)/u;
 // A democratic party's provincial committee (`民盟某省委会`): a post the truth drops, not a place.
 const PARTY_BEFORE = /(?:民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)$/u;
 // A project or enterprise after a word-like county name (`长寿高性能锂离子电池项目`, `石柱某某景区`) makes it the county.
@@ -184,8 +186,10 @@ export class PlaceFinder {
     warn: (message: string) => void,
   ): Entry | null {
     const after = text.slice(end);
-    // A county's short name before 中学 names a school (`某某中学校`), not the county.
+    // A county's short name before 中学 names a school (`某某中学校`), not the county; any short name before 同志 a person.
     if (SCHOOL_AFTER.test(after)) entries = entries.filter((e) => !(e.form === 'short' && e.unit.level === 'county'));
+    if (PERSON_AFTER.test(after)) entries = entries.filter((e) => e.form !== 'short');
+    if (entries.length === 0) return null;
     // In a chain each link lies inside the one before: `宁波江北` is Ningbo's 江北, `北京朝阳` Beijing's 朝阳.
     if (chained) {
       const inside = entries.filter((e) => isWithin(e.unit, chained.unit) && (e.unit !== chained.unit || e.form === 'landmark'));

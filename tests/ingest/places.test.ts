@@ -116,7 +116,7 @@ describe('Finding places outside Chongqing', () => {
   });
 
   it('reads no place into everyday words that are place names too', () => {
-    for (const text of ['建议健全教育资源配置机制', '带来真金白银的实惠', '来自天南海北的游客', '各县城乡建设']) expect(divisions(text)).toEqual([]);
+    for (const text of ['建议健全教育资源配置机制', '带来真金白银的实惠', '来自天南海北的游客', '各县城乡建设', '吴忠同志发言']) expect(divisions(text)).toEqual([]);
   });
 });
 
