@@ -1,4 +1,5 @@
 import Fuse from 'fuse.js';
+import type { DivisionIndex, Unit, UnitLevel } from './divisions.ts';
 import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
 import { foldChar, nameKey as foldKey, type FoldChar } from './normalize.ts';
 import { latinKey, pinyinKeys, syllables } from './pinyin.ts';
@@ -12,12 +13,32 @@ export interface PlaceCandidate {
   district: string;
 }
 
+/** An official division outside Chongqing that a query names (`成都` → 四川省成都市). */
+export interface DivisionCandidate {
+  /** Its own official name: `成都市`, `湖北省`, `鼓楼区`. */
+  name: string;
+  /** Official full name, which is what the answer says it understood: `四川省成都市`. */
+  division: string;
+  /** NBS code; a section's place lies inside when its code starts with this one. */
+  code: string;
+  level: UnitLevel;
+}
+
 /** What a place query resolved to; `how` says which rule matched, for the user message and tests. */
 export type PlaceMatch =
   | { status: 'found'; place: PlaceCandidate; how: 'exact' | 'former' | 'contains' | 'pinyin' | 'homophone' | 'typo' }
   | { status: 'ambiguous'; candidates: PlaceCandidate[] }
-  | { status: 'not_chongqing'; name: string }
+  /**
+   * A place outside Chongqing. With the national divisions loaded, `divisions` says which one(s) it can be:
+   * one for `成都`, `湖北省`, `宁波江北`; several, highest level first, for a shared name (`鼓楼`).
+   */
+  | { status: 'not_chongqing'; name: string; divisions?: DivisionCandidate[] }
   | { status: 'unknown' };
+
+/** True when a place (by its NBS code) lies in `division` or is it: `510112` (龙泉驿区) is in `5101` (成都市). */
+export function isInDivision(place: { code: string }, division: { code: string }): boolean {
+  return place.code.startsWith(division.code);
+}
 
 /**
  * Former names of Chongqing's district/county units that a suffix swap (`大足县` → `大足区`) cannot derive:
@@ -80,8 +101,15 @@ export class DistrictResolver {
   private readonly fuse: Fuse<{ name: string; full: string; initials: string }>;
 
   private readonly nameKey: (text: string) => string;
+  /** Divisions outside Chongqing by folded full and short name (`成都市`, `成都`, `湖北`), and provinces/cities by pinyin. */
+  private readonly national = new Map<string, Unit[]>();
+  private readonly nationalLatin = new Map<string, Unit[]>();
 
-  constructor(gazetteer: Gazetteer, aliases: readonly PlaceAlias[] = [], fold: FoldChar = foldChar) {
+  /**
+   * `divisions` (optional) adds every division of China, so `/district 成都` can say it means 四川省成都市; without it
+   * places outside Chongqing are told apart only from a short built-in list.
+   */
+  constructor(gazetteer: Gazetteer, aliases: readonly PlaceAlias[] = [], fold: FoldChar = foldChar, divisions?: DivisionIndex) {
     this.nameKey = (text) => foldKey(text, fold);
     const nameKey = this.nameKey;
     const byCode = new Map(gazetteer.divisions.map((d) => [d.code, d]));
@@ -139,6 +167,43 @@ export class DistrictResolver {
       if (a.name.length >= 3) this.addLatin(pinyinKeys(a.name).full, c);
     }
     this.fuse = new Fuse(fuseRows, { keys: ['full', 'initials'], threshold: 0.25, ignoreLocation: true, includeScore: true });
+    for (const u of divisions?.units ?? []) {
+      if (u.chongqing || u.level === 'township') continue;
+      const add = (map: Map<string, Unit[]>, key: string) => {
+        if (!key) return;
+        const list = map.get(key) ?? [];
+        if (!list.includes(u)) list.push(u);
+        map.set(key, list);
+      };
+      add(this.national, nameKey(u.name));
+      add(this.national, nameKey(u.short));
+      // Pinyin only for provinces and cities: county syllables collide too often (`gulou` is four places).
+      if (u.level !== 'county') add(this.nationalLatin, pinyinKeys(u.short).full);
+    }
+  }
+
+  /** A place outside Chongqing by its name (`成都`, `湖北省`) or a chain of names (`宁波江北`, `江苏省南京市鼓楼区`). */
+  private outsideDivision(key: string): Unit[] {
+    const direct = this.national.get(key);
+    if (direct) return direct;
+    if (key.length > 24) return [];
+    // A chain: the longest known name at the start, then the rest inside it.
+    for (let len = key.length - 1; len >= 2; len--) {
+      const parents = this.national.get(key.slice(0, len));
+      if (!parents) continue;
+      const rest = this.outsideDivision(key.slice(len));
+      const inside = rest.filter((u) => parents.some((p) => u.code.startsWith(p.code) && u !== p));
+      if (inside.length > 0) return inside;
+    }
+    return [];
+  }
+
+  private notChongqing(name: string, units: Unit[]): PlaceMatch {
+    const rank = { province: 0, city: 1, county: 2, township: 3 } as const;
+    const divisions = [...units]
+      .sort((a, b) => rank[a.level] - rank[b.level])
+      .map((u): DivisionCandidate => ({ name: u.name, division: u.division, code: u.code, level: u.level }));
+    return { status: 'not_chongqing', name, divisions };
   }
 
   /** The short form of a district's full name (`潼南区` → `潼南`, `石柱土家族自治县` → `石柱`). */
@@ -192,10 +257,16 @@ export class DistrictResolver {
       const hit = stripped !== key ? this.exact.get(stripped) : undefined;
       if (hit) return this.decide(hit, 'exact');
     }
+    // Names outside Chongqing, exactly: after every exact Chongqing rule (a Chongqing reading wins for 江北),
+    // before the fuzzy ones (so 成都 is not read as a typo for a district).
+    const outside = this.outsideDivision(key);
+    if (outside.length > 0) return this.notChongqing(query.trim(), outside);
     const latin = latinKey(query);
     if (latin) {
       const hit = this.latin.get(latin);
       if (hit) return this.decide(hit, 'pinyin');
+      const national = this.nationalLatin.get(latin) ?? this.nationalLatin.get(latin.replace(/(shi|sheng)$/, ''));
+      if (national) return this.notChongqing(national.length === 1 ? national[0]!.short : query.trim(), national);
       const outside = this.outsideLatin.get(latin) ?? this.outsideLatin.get(latin.replace(/(shi|sheng)$/, ''));
       if (outside) return { status: 'not_chongqing', name: outside };
       if (latin.length >= 5) {

@@ -31,10 +31,14 @@ export function personLabel(person: Person): string {
 }
 
 export const PlaceSchema = z.object({
-  /** The place as named in the text (`满月镇`, `永川`, `磁器口`). */
+  /** The place as named in the text (`满月镇`, `永川`, `磁器口`, `成都`, `成都高新区`). */
   name: z.string().min(1),
-  /** Canonical district/county it belongs to (`开州区`), or `重庆市`. */
-  district: z.string().min(1),
+  /** Official full name of its division (`重庆市开州区满月镇`, `四川省成都市`, `湖北省`); a landmark's is the place it lies in. */
+  division: z.string().min(1),
+  /** NBS code of that division (`500154126`, `5101`, `42`); a township outside Chongqing has its county's (the national data stops at counties). */
+  code: z.string().regex(/^\d+$/u, 'must be an NBS code (digits)'),
+  /** For a place in Chongqing only: its district/county (`开州区`), or `重庆市` for the city as a whole. */
+  district: z.string().min(1).optional(),
 });
 export type Place = z.infer<typeof PlaceSchema>;
 

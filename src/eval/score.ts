@@ -46,9 +46,7 @@ const CHONGQING = '重庆市';
 
 /** The official full name of a place's division (`重庆市潼南区`, `四川省成都市`). */
 export function placeDivision(place: Place): string {
-  const p = place as Place & { division?: string };
-  if (p.division) return p.division;
-  return place.district === CHONGQING ? CHONGQING : `${CHONGQING}${place.district}`;
+  return place.division;
 }
 
 // A dateline at the start of a paragraph (`本报北京1月2日电  （记者王浩）`), skipped when matching first characters.
@@ -130,7 +128,7 @@ export function scoreArticle(report: Report, articleId: string, truth: Truth, as
 
   let unnamed = 0;
   for (const s of sections) {
-    const text = [s.heading ?? '', ...s.paragraphs].join('\n');
+    const text = [s.heading ?? '', s.headline ?? '', ...s.paragraphs, ...(s.captions ?? [])].join('\n');
     for (const d of s.districts) {
       const named = s.places.some((p) => p.district === d && text.includes(p.name));
       if (!named) {

@@ -1,5 +1,6 @@
 import { pinyin } from 'pinyin-pro';
 import { parseReport, type Article, type Person, type Report, type Section, type Topic } from '../core/report.ts';
+import type { ChinaDivisions } from '../core/divisions.ts';
 import type { Gazetteer, PlaceAlias } from '../core/gazetteer.ts';
 import { extractFigures } from './figures.ts';
 import { describe, findPeople } from './people.ts';
@@ -10,8 +11,10 @@ import { tagTopics } from './topics.ts';
 /** Everything ingest needs besides the articles: the gazetteer, landmark aliases, the topic taxonomy. */
 export interface ReferenceData {
   gazetteer: Gazetteer;
+  /** Every province-, prefecture- and county-level division of China (data/china-divisions.json). */
+  china: ChinaDivisions;
   aliases: PlaceAlias[];
-  /** Short county names that are everyday words (`长寿`): see data/place-aliases.json. */
+  /** Place names that are everyday words too (`长寿`, `资源`): see data/place-aliases.json. */
   wordLikeShortNames: string[];
   topics: Topic[];
 }
@@ -22,16 +25,13 @@ export interface RawArticle {
   text: string;
 }
 
-// An organisation named for the whole city (`市经信委`, `重庆市…`, `重庆铁路…`) makes a section city-wide.
-const CITY_ORG = /^(?:市|重庆)/u;
-
 /**
  * Build a validated report from raw articles, in the order given. Pure: same input, same report.
  * `onWarning` hears about lines ingest had to guess about (a heading with no recognisable speaker, a fragment left open).
  */
 export function buildReport(articles: RawArticle[], refs: ReferenceData, onWarning: (message: string) => void = () => {}): Report {
   if (articles.length === 0) throw new Error('no articles to ingest: put .txt files in data/raw/');
-  const finder = new PlaceFinder(refs.gazetteer, refs.aliases, refs.wordLikeShortNames);
+  const finder = new PlaceFinder(refs);
   // One bad article is reported and skipped; it never takes the others down with it.
   const built = articles.flatMap((a) => {
     try {
@@ -90,6 +90,11 @@ function buildArticle(
     used.add(id);
     return id;
   };
+  const placesBySection = finder.findInArticle(
+    // Captions and the lead's subtitle name places too (`图为…某某县…`): all a reader sees of the section.
+    seg.sections.map((s, i) => [s.heading ?? '', ...(i === 0 && seg.subtitle ? [seg.subtitle] : []), ...s.paragraphs, ...s.captions].join('\n')),
+    (w) => onWarning(`${raw.source}: ${w}`),
+  );
   let continuationCount = 0;
   const articleText = seg.sections.flatMap((s) => s.paragraphs).join('\n');
   const sections = seg.sections.map((s, i): Section => {
@@ -99,7 +104,7 @@ function buildArticle(
     const people = found.filter((p) => p.name !== speaker?.name);
     for (const p of people) if (!p.role) onWarning(`${raw.source}: ${p.name} is named without a role`);
     if (s.heading && !speaker && s.kind === 'speaker' && /[：:]$/u.test(s.heading)) onWarning(`${raw.source}: heading without a recognised speaker: ${s.heading}`);
-    const places = finder.find([s.heading ?? '', text].join('\n'));
+    const places = placesBySection[i]!;
     const districts = orderDistricts(districtsOf(places), speaker);
     const runningText = s.paragraphs.filter((p) => !s.subheadings.includes(p));
     // The lead carries the article's subtitle as its headline (`…突破1700亿件，同比增长21%`): searched, and its figures count.
@@ -155,15 +160,14 @@ function soleSubject(found: Person[], text: string): Person | null {
 }
 
 /**
- * The section's subject first: the district in the speaker's organisation, else the city for a municipal body,
- * then the other districts in order of mention. A section that names no district is about the city.
+ * The section's subject first: the district in the speaker's organisation (the city for a municipal body `市…`),
+ * then the other districts in order of mention. Only what the text names: a section that names no Chongqing place
+ * gets none, not the whole city.
  */
 function orderDistricts(mentioned: string[], speaker: Person | null): string[] {
   const org = speaker?.org ?? '';
-  const own = mentioned.filter((d) => org.includes(d) || org.includes(d.slice(0, 2)));
-  const rest = mentioned.filter((d) => !own.includes(d));
-  const city = own.length === 0 && (CITY_ORG.test(org) || mentioned.length === 0) ? [CITY] : [];
-  return [...own, ...city, ...rest];
+  const own = mentioned.filter((d) => org.includes(d) || org.includes(d.slice(0, 2)) || (d === CITY && org.startsWith('市')));
+  return [...own, ...mentioned.filter((d) => !own.includes(d))];
 }
 
 /** The newest article by date (then file name); an article without a date counts as oldest. */

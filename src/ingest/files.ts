@@ -2,12 +2,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ChinaDivisionsSchema } from '../core/divisions.ts';
 import { GazetteerSchema, PlaceAliasesSchema } from '../core/gazetteer.ts';
 import { TopicSchema } from '../core/report.ts';
 import { readJsonFile } from '../read-json.ts';
 import { buildReport, type RawArticle, type ReferenceData } from './build.ts';
 
-// The alias file also lists short county names that are everyday words; only ingest needs them.
+// The alias file also lists place names that are everyday words (长寿, 资源); only ingest needs them.
 const IngestAliasesSchema = PlaceAliasesSchema.extend({ wordLikeShortNames: z.array(z.string().min(1)).default([]) });
 
 
@@ -18,6 +19,7 @@ export function readReferenceData(dataDir: string): ReferenceData {
   const aliases = readJsonFile(join(dataDir, 'place-aliases.json'), IngestAliasesSchema);
   return {
     gazetteer: readJsonFile(join(dataDir, 'chongqing-divisions.json'), GazetteerSchema),
+    china: readJsonFile(join(dataDir, 'china-divisions.json'), ChinaDivisionsSchema),
     aliases: aliases.aliases,
     wordLikeShortNames: aliases.wordLikeShortNames,
     topics: readJsonFile(join(dataDir, 'topics.json'), TopicsFileSchema).topics,

@@ -117,6 +117,8 @@ export function segmentArticle(raw: string): SegmentedArticle {
       case 'closingByline':
         article.reporters.push(...k.names);
         if (k.author !== null) authorNote = k.author;
+        // Kept with the section it closes, as a reader sees it (`（作者为某某省某某院副院长）` names a place too).
+        if (current) current.captions.push(line);
         adjacentOpen = null;
         if (composite) blockClosed = true;
         continue;
@@ -124,6 +126,7 @@ export function segmentArticle(raw: string): SegmentedArticle {
         // A dateline opens the story itself: what follows is its lead, never the rest of an earlier paragraph.
         article.reporters.push(...k.names);
         current = bodyStarted || current?.paragraphs.length ? newSection({ kind: 'lead', heading: null, headline: null, speaker: null }) : ensureCurrent();
+        current.captions.push(line.slice(0, line.length - k.rest.length).trim());
         addParagraph(current, k.rest);
         continue;
       case 'fragment':

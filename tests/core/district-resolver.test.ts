@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as OpenCC from 'opencc-js';
 import { describe, expect, it } from 'vitest';
-import { DistrictResolver, type PlaceMatch } from '../../src/core/district-resolver.ts';
+import { DistrictResolver, isInDivision, type PlaceMatch } from '../../src/core/district-resolver.ts';
+import { ChinaDivisionsSchema, DivisionIndex } from '../../src/core/divisions.ts';
 import { GazetteerSchema, PlaceAliasesSchema } from '../../src/core/gazetteer.ts';
 
 const gazetteer = GazetteerSchema.parse(JSON.parse(readFileSync('data/chongqing-divisions.json', 'utf8')));
@@ -112,4 +113,44 @@ describe('Every one of the 38 district/county units', () => {
       }
     },
   );
+});
+
+describe('When the national divisions are loaded, a place outside Chongqing', () => {
+  const divisions = new DivisionIndex(ChinaDivisionsSchema.parse(JSON.parse(readFileSync('data/china-divisions.json', 'utf8'))), gazetteer);
+  const national = new DistrictResolver(gazetteer, aliases, undefined, divisions);
+  const meant = (q: string) => {
+    const m = national.resolve(q);
+    return m.status === 'not_chongqing' ? m.divisions?.map((d) => d.division) : m.status;
+  };
+
+  it.each([
+    ['成都', ['四川省成都市']],
+    ['成都市', ['四川省成都市']],
+    ['湖北', ['湖北省']],
+    ['湖北省', ['湖北省']],
+    ['chengdu', ['四川省成都市']],
+    ['宁波江北', ['浙江省宁波市江北区']],
+    ['南京鼓楼', ['江苏省南京市鼓楼区']],
+    ['龙泉驿区', ['四川省成都市龙泉驿区']],
+  ])('%s says which division it means: %j', (query, expected) => {
+    expect(meant(query)).toEqual(expected);
+  });
+
+  it('gives every division a shared name can be, the highest level first', () => {
+    expect(meant('海南')).toEqual(['海南省', '青海省海南藏族自治州', '内蒙古自治区乌海市海南区']);
+    expect(meant('鼓楼')).toHaveLength(4);
+  });
+
+  it('still reads a name Chongqing shares, or a Chongqing query, as Chongqing', () => {
+    expect(districtOf(national.resolve('江北'))).toBe('江北区');
+    expect(districtOf(national.resolve('江北区'))).toBe('江北区');
+    expect(districtOf(national.resolve('潼楠'))).toBe('潼南区');
+    expect(districtOf(national.resolve('潼南区发展改革委'))).toBe('潼南区');
+  });
+
+  it('tells whether a place named in a section lies inside the division asked about', () => {
+    const sichuan = { code: '51' };
+    expect(isInDivision({ code: '510112' }, sichuan)).toBe(true); // 龙泉驿区
+    expect(isInDivision({ code: '500152' }, sichuan)).toBe(false); // 潼南区
+  });
 });

@@ -24,7 +24,7 @@ describe('The seed article, ingested', () => {
     expect(lead.kind).toBe('lead');
     expect(lead.heading).toBeNull();
     expect(lead.speaker).toEqual({ name: '吴超', role: '党委书记', org: '沙坪坝区磁器口古镇' });
-    expect(lead.districts).toEqual(['沙坪坝区']);
+    expect(lead.districts).toEqual(['沙坪坝区', '重庆市']); // 磁器口古镇, and 重庆 named in its text
   });
 
   it('has twelve headed speakers, each split into org, role and name', () => {
@@ -114,30 +114,32 @@ describe('The seed article, ingested', () => {
   describe('places', () => {
     const districtsOf = (name: string, org = '') => bySpeaker(report, name, org).districts;
 
-    it('maps each speaker section to the districts its text supports, the subject first', () => {
+    it('maps each speaker section to the districts its text names, the subject first', () => {
       expect(districtsOf('钟熙')).toEqual(['重庆市']);
       expect(districtsOf('刘明', '农业农村委')).toEqual(['重庆市', '巴南区']);
       expect(districtsOf('刘明', '生态环境局')).toEqual(['重庆市', '永川区']);
-      expect(districtsOf('刘红光')).toEqual(['潼南区']);
+      expect(districtsOf('刘红光')).toEqual(['潼南区', '重庆市']);
       expect(districtsOf('李鹏程')).toEqual(['武隆区']);
-      expect(districtsOf('金海军')).toEqual(['沙坪坝区']);
-      expect(districtsOf('黄发文')).toEqual(['九龙坡区']);
+      expect(districtsOf('金海军')).toEqual(['沙坪坝区', '重庆市']); // 西永; 西部（重庆）科学城 spans several districts
+      expect(districtsOf('黄发文')).toEqual(['九龙坡区', '重庆市']);
       expect(districtsOf('杨浪浪')).toEqual(['重庆市', '巫溪县', '垫江县']);
       expect(districtsOf('向东海')).toEqual(['开州区']);
       expect(districtsOf('方强')).toEqual(['大足区']);
-      for (const c of continuations) expect(c.districts).toEqual(['重庆市']);
+      // A fragment that names no place is about no district, not the whole city.
+      expect(continuations.map((c) => c.districts)).toEqual([[], ['重庆市'], []]);
     });
 
     it('maps townships and landmarks to their district', () => {
       const places = report.sections.flatMap((s) => s.places);
-      expect(places).toContainEqual({ name: '满月镇', district: '开州区' });
-      expect(places).toContainEqual({ name: '高升镇', district: '大足区' });
-      expect(places).toContainEqual({ name: '仙女山街道', district: '武隆区' });
-      expect(places).toContainEqual({ name: '圣灯山镇', district: '巴南区' });
-      expect(places).toContainEqual({ name: '磁器口', district: '沙坪坝区' });
-      expect(places).toContainEqual({ name: '西永', district: '沙坪坝区' });
-      expect(places).toContainEqual({ name: '九龙滩', district: '九龙坡区' });
-      expect(places).toContainEqual({ name: '永川', district: '永川区' });
+      expect(places).toContainEqual({ name: '满月镇', district: '开州区', division: '重庆市开州区满月镇', code: '500154126' });
+      expect(places).toContainEqual({ name: '高升镇', district: '大足区', division: '重庆市大足区高升镇', code: '500111118' });
+      expect(places).toContainEqual({ name: '仙女山街道', district: '武隆区', division: '重庆市武隆区仙女山街道', code: '500156003' });
+      expect(places).toContainEqual(expect.objectContaining({ name: '圣灯山镇', district: '巴南区' }));
+      expect(places).toContainEqual({ name: '磁器口', district: '沙坪坝区', division: '重庆市沙坪坝区', code: '500106' });
+      expect(places).toContainEqual(expect.objectContaining({ name: '西永', district: '沙坪坝区' }));
+      expect(places).toContainEqual(expect.objectContaining({ name: '九龙滩', district: '九龙坡区' }));
+      expect(places).toContainEqual({ name: '永川', district: '永川区', division: '重庆市永川区', code: '500118' });
+      expect(places).toContainEqual({ name: '西部（重庆）科学城', district: '重庆市', division: '重庆市', code: '50' });
     });
 
     it('does not read districts or townships into ordinary words', () => {

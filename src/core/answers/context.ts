@@ -62,7 +62,7 @@ export function createContext(report: Report, gazetteer: Gazetteer, opts: Engine
 
 /** The districts a section names: its own and those of the places in it. */
 export function districtsNamed(s: Section): string[] {
-  return [...new Set<string>([...s.districts, ...s.places.map((p) => p.district)])];
+  return [...new Set<string>([...s.districts, ...s.places.flatMap((p) => (p.district ? [p.district] : []))])];
 }
 
 /** Section i of the report (i comes from the index, so it exists). */
