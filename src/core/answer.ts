@@ -18,6 +18,8 @@ export const AnswerResultSchema = z.object({
   headline: z.string().nullable(),
   /** What to call the result when it has no headline (`（上接1版）人大、党建` for a continuation fragment). */
   title: z.string().optional(),
+  /** Which article the section comes from (`2025-01-02 《代表之声》`), once the report holds several. */
+  article: z.string().optional(),
   /** The sentences that matched, joined; plain text (renderers escape it). */
   excerpt: z.string(),
   highlights: z.array(HighlightSchema),

@@ -6,6 +6,7 @@ import { answerFigures, indexFigures } from './answers/figures.ts';
 import { answerPerson, indexPeople } from './answers/person.ts';
 import { answerSearch } from './answers/search.ts';
 import { answerTopic, indexTopics, resolveTopic } from './answers/topic.ts';
+import type { DivisionIndex } from './divisions.ts';
 import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
 import { foldChar, type FoldChar } from './normalize.ts';
 import type { Report } from './report.ts';
@@ -27,6 +28,8 @@ export interface EngineOptions {
   maxCandidates: number;
   /** Landmark aliases (data/place-aliases.json), mapped to districts. */
   placeAliases: readonly PlaceAlias[];
+  /** Every division of China (data/china-divisions.json), so `/district 成都` answers; without it such places are only named. */
+  divisions?: DivisionIndex;
   /** How text and queries are folded before matching, one character at a time (default: NFKC, 繁→简, lower-case). */
   fold: FoldChar;
   /** Hears about a bug caught while answering (the user gets a sentence instead); adapters log it. */

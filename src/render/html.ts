@@ -41,6 +41,7 @@ function renderResult(result: AnswerResult, index: number, command: Answer['comm
   lines.push(`<b>${index}. ${escapeHtml(who)}</b>`);
   const headline = result.headline ?? (result.speaker ? result.title : undefined);
   if (headline) lines.push(`<i>${escapeHtml(headline)}</i>`);
+  if (result.article) lines.push(`出自 ${escapeHtml(truncate(result.article, 80))}`);
   if (result.excerpt && limits.excerptChars > 0) {
     const cut = truncate(result.excerpt, limits.excerptChars);
     const body = segments(cut, result.highlights)

@@ -14,6 +14,7 @@ export function renderPlainResult(result: AnswerResult, index: number, command: 
   lines.push(`${index}. ${who}`);
   const headline = result.headline ?? (result.speaker ? result.title : undefined);
   if (headline) lines.push(`   ${headline}`);
+  if (result.article) lines.push(`   出自 ${result.article}`);
   if (result.excerpt) {
     const excerpt = segments(result.excerpt, result.highlights)
       .map((s) => (s.hit && mark ? `【${s.text}】` : s.text))

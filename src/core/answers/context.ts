@@ -25,6 +25,8 @@ export interface EngineContext {
   readonly coveredDistricts: readonly string[];
   /** What an empty query gets, per command. */
   readonly usage: Readonly<Record<SearchCommand, string>>;
+  /** Per article id, how a result names its article; empty while the report holds one article. */
+  readonly articleLabels: ReadonlyMap<string, string>;
 }
 
 /** Build the shared per-report state once: text index, resolver, covered districts and usage lines. */
@@ -33,11 +35,14 @@ export function createContext(report: Report, gazetteer: Gazetteer, opts: Engine
   const fnorm = (text: string): string => normalize(text, fold);
   const fkey = (text: string): string => nameKey(text, fold);
   const sections = report.sections;
-  const resolver = new DistrictResolver(gazetteer, opts.placeAliases, fold);
+  const resolver = new DistrictResolver(gazetteer, opts.placeAliases, fold, opts.divisions);
+  // Headings, headlines and captions are searched too (`/search` a heading's words finds its section); they come after
+  // the running text, so a section's first sentence is still its first body sentence.
   const index = new TextIndex(
-    sections.map((s) => s.paragraphs),
+    sections.map((s) => [...s.paragraphs, ...shownAround(s)]),
     fold,
   );
+  const articleLabels = new Map(report.articles.length > 1 ? report.articles.map((a) => [a.id, `${a.date ? `${a.date} ` : ''}《${a.title}》`]) : []);
   const named = new Set(sections.flatMap(districtsNamed));
   const coveredDistricts = resolver.districts.filter((d) => named.has(d));
 
@@ -57,7 +62,14 @@ export function createContext(report: Report, gazetteer: Gazetteer, opts: Engine
     search: `用法：/search 关键词，例如 /search ${exampleWords}`,
   });
 
-  return { opts, report, sections, fold, fnorm, fkey, resolver, index, coveredDistricts, usage };
+  return { opts, report, sections, fold, fnorm, fkey, resolver, index, coveredDistricts, usage, articleLabels };
+}
+
+/** What a reader sees printed with a section besides its running text: heading, headline, captions. */
+function shownAround(s: Section): string[] {
+  const heading = s.heading ?? '';
+  const headline = s.headline && !heading.includes(s.headline) ? [s.headline] : [];
+  return [...(heading ? [heading] : []), ...headline, ...(s.captions ?? [])];
 }
 
 /** The districts a section names: its own and those of the places in it. */
@@ -165,6 +177,7 @@ export function makeResult(ctx: EngineContext, i: number, score: number, sentenc
     speaker: speaker === undefined ? s.speaker : speaker,
     headline: s.headline,
     ...(title ? { title } : {}),
+    ...(ctx.articleLabels.has(s.articleId) ? { article: ctx.articleLabels.get(s.articleId)! } : {}),
     excerpt,
     highlights,
     figures: figs,

@@ -1,6 +1,6 @@
 // /district: a district, township or landmark, resolved by the shared resolver, then the sections about it, subject first.
 import type { Answer, Resolved } from '../answer.ts';
-import type { PlaceCandidate } from '../district-resolver.ts';
+import { isInDivision, type DivisionCandidate, type PlaceCandidate } from '../district-resolver.ts';
 import { districtsNamed, kindRank, makeAnswer, makeResult, sentenceCounts, sentencesHoldingWords, sentencesMentioning, type EngineContext } from './context.ts';
 
 interface DistrictEntry {
@@ -60,7 +60,18 @@ export function answerDistrict(ctx: EngineContext, dx: DistrictIndex, q: string)
   const districtSuggestions = (): string[] => coveredDistricts.map((d) => resolver.shortName(d));
   const m = resolver.resolve(q);
   if (m.status === 'not_chongqing') {
-    return makeAnswer('district', q, 'not_chongqing', `“${q}”不是重庆的区县。报道涉及的区县有：${coveredDistricts.join('、')}。`, { suggestions: districtSuggestions() });
+    const outside = answerOutside(ctx, q, m.divisions ?? []);
+    if (outside) return outside;
+    const which = m.divisions?.length === 1 ? `（${m.divisions[0]!.division}）` : '';
+    // The report names no such place, but may use the words otherwise (a village of that name): point to full text.
+    const sections = new Set(sentencesHoldingWords(ctx, q).map((id) => index.sectionOf(id))).size;
+    if (sections > 0) {
+      const search = `/search ${q}`;
+      return makeAnswer('district', q, 'no_match', `没有找到叫“${q}”的重庆区县、镇街或地标${which ? `（${which.slice(1, -1)}不在报道中）` : ''}，但报道中有 ${sections} 段提到“${q}”。可以试试 ${search}。`, {
+        suggestions: [search, ...districtSuggestions()],
+      });
+    }
+    return makeAnswer('district', q, 'not_chongqing', `“${q}”${which}不是重庆的区县，报道也没有提到那里。报道涉及的区县有：${coveredDistricts.join('、')}。`, { suggestions: districtSuggestions() });
   }
   if (m.status === 'ambiguous') {
     // Suggest forms that resolve unambiguously: the district name in front of the place.
@@ -102,4 +113,34 @@ export function answerDistrict(ctx: EngineContext, dx: DistrictIndex, q: string)
     .map((x) => makeResult(ctx, x.section, x.score, sentencesMentioning(ctx, x.section, terms), terms, { mark: 'exact' }));
   const more = list.length > results.length ? `（显示前 ${results.length} 段）` : '';
   return makeAnswer('district', q, 'ok', `${unnamed}${placeLabel(place)}${note}：报道中有 ${list.length} 段相关内容${more}。`, { resolved, results });
+}
+
+/**
+ * A place outside Chongqing (`成都`, `湖北`): the sections naming it or a place inside it, those naming it outright
+ * first. Of several divisions sharing the name (`鼓楼`), the ones the report names; null when it names none of them.
+ */
+function answerOutside(ctx: EngineContext, q: string, divisions: readonly DivisionCandidate[]): Answer | null {
+  const hits = divisions
+    .map((d) => ({
+      d,
+      sections: ctx.sections.flatMap((s, i) => {
+        const inside = s.places.filter((p) => isInDivision(p, d));
+        return inside.length ? [{ i, names: [...new Set(inside.map((p) => p.name))], direct: inside.some((p) => p.code === d.code) }] : [];
+      }),
+    }))
+    .filter((h) => h.sections.length > 0);
+  if (hits.length === 0) return null;
+  if (hits.length > 1) {
+    const labels = hits.map((h) => h.d.division);
+    return makeAnswer('district', q, 'ambiguous', `“${q}”有 ${hits.length} 处：${labels.join('、')}。请说明是哪一个。`, { suggestions: labels });
+  }
+  const { d, sections } = hits[0]!;
+  const ranked = [...sections].sort((a, b) => Number(b.direct) - Number(a.direct) || a.i - b.i);
+  const results = ranked.slice(0, ctx.opts.maxResults).map((x, k) => {
+    const terms = x.names.map(ctx.fnorm);
+    return makeResult(ctx, x.i, ranked.length - k, sentencesMentioning(ctx, x.i, terms), x.names, { mark: 'exact' });
+  });
+  const resolved: Resolved = { kind: 'district', id: d.code, label: d.division };
+  const more = sections.length > results.length ? `（显示前 ${results.length} 段）` : '';
+  return makeAnswer('district', q, 'ok', `${d.division}（不在重庆）：报道中有 ${sections.length} 段相关内容${more}。`, { resolved, results });
 }

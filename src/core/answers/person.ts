@@ -3,7 +3,7 @@ import Fuse from 'fuse.js';
 import type { Answer, AnswerResult, Resolved } from '../answer.ts';
 import { latinKey, pinyinKeys, syllables } from '../pinyin.ts';
 import { personLabel, type Person } from '../report.ts';
-import { makeAnswer, makeResult, sectionAt, sentencesMentioning, type EngineContext } from './context.ts';
+import { makeAnswer, makeResult, sectionAt, sentencesHoldingWords, sentencesMentioning, type EngineContext } from './context.ts';
 
 interface PersonEntry {
   person: Person;
@@ -11,8 +11,10 @@ interface PersonEntry {
   key: string;
   full: string;
   initials: string;
-  /** Sections the person appears in, their own section (as speaker) first. */
+  /** Sections the person appears in: their own (as speaker) first, each group in report order. */
   sections: number[];
+  /** How many of `sections` are their own. */
+  own: number;
 }
 
 /** What /person looks up, built once per report. */
@@ -33,11 +35,12 @@ export function indexPeople(ctx: EngineContext): PersonIndex {
       let e = personByKey.get(k);
       if (!e) {
         const pk = pinyinKeys(p.name);
-        e = { person: p, label: personLabel(p), key: ctx.fkey(p.name), full: pk.full, initials: pk.initials, sections: [] };
+        e = { person: p, label: personLabel(p), key: ctx.fkey(p.name), full: pk.full, initials: pk.initials, sections: [], own: 0 };
         personByKey.set(k, e);
         people.push(e);
       }
-      if (own) e.sections.unshift(i);
+      if (e.sections.includes(i)) return;
+      if (own) e.sections.splice(e.own++, 0, i);
       else e.sections.push(i);
     };
     if (s.speaker) add(s.speaker, true);
@@ -81,7 +84,10 @@ export function answerPerson(ctx: EngineContext, px: PersonIndex, q: string): An
   }
   if (matches.length === 0) {
     const names = [...new Set(people.map((p) => p.person.name))];
-    return makeAnswer('person', q, 'no_match', `报道中没有找到“${q}”。报道中的人物有：${names.join('、')}。`, { suggestions: names });
+    // Nobody of that name was recognised as a person, but the text may still name them: say where.
+    const named = key.length >= 2 ? sentencesHoldingWords(ctx, q) : [];
+    if (named.length > 0) return textAnswer(ctx, q, named);
+    return makeAnswer('person', q, 'no_match', `报道中没有找到“${q}”。报道中的人物有：${names.slice(0, 30).join('、')}。`, { suggestions: names.slice(0, 30) });
   }
   matches.sort((a, b) => b.score - a.score || people.indexOf(a.e) - people.indexOf(b.e));
   const top = matches[0] as { e: PersonEntry; score: number };
@@ -101,4 +107,18 @@ export function answerPerson(ctx: EngineContext, px: PersonIndex, q: string): An
       : `${top.e.label}：报道中有 ${top.e.sections.length} 段相关内容。`;
   const names = [...new Set(matches.map((m) => m.e.person.name))];
   return makeAnswer('person', q, 'ok', message, { resolved, results, suggestions: names.length > 1 ? names : [] });
+}
+
+/** Where the text names `q` although ingest found no person of that name: the sections, in report order. */
+function textAnswer(ctx: EngineContext, q: string, sentences: number[]): Answer {
+  const bySection = new Map<number, number[]>();
+  for (const id of sentences) {
+    const i = ctx.index.sectionOf(id);
+    bySection.set(i, [...(bySection.get(i) ?? []), id]);
+  }
+  const results = [...bySection]
+    .slice(0, ctx.opts.maxResults)
+    .map(([i, ids], k) => makeResult(ctx, i, 100 - k, ids, [q], { mark: 'exact' }));
+  const resolved: Resolved = { kind: 'text', id: q, label: q };
+  return makeAnswer('person', q, 'ok', `报道没有把“${q}”列为人物，但有 ${bySection.size} 段提到“${q}”。`, { resolved, results });
 }
