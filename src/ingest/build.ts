@@ -1,5 +1,5 @@
 import { pinyin } from 'pinyin-pro';
-import { parseReport, type Article, type Person, type Report, type Section, type Topic } from '../core/report.ts';
+import { parseReport, type Article, type Person, type Place, type Report, type Section, type Topic } from '../core/report.ts';
 import type { ChinaDivisions } from '../core/divisions.ts';
 import type { Gazetteer, PlaceAlias } from '../core/gazetteer.ts';
 import { extractFigures } from './figures.ts';
@@ -96,11 +96,13 @@ function buildArticle(
     (w) => onWarning(`${raw.source}: ${w}`),
   );
   let continuationCount = 0;
+  // The Chongqing district the article names most: what a bare `区`/`县` in an organisation (`区人大`) refers to.
+  const articleDistrict = mostNamed(placesBySection.flatMap((places) => districtsOf(places)));
   const articleText = seg.sections.flatMap((s) => s.paragraphs).join('\n');
   const sections = seg.sections.map((s, i): Section => {
     const text = s.paragraphs.join('\n');
     const found = findPeople(text);
-    const speaker = completeSpeaker(s.speaker, articleText) ?? (s.kind === 'lead' ? soleSubject(found, text) : null);
+    const speaker = withOwnDistrict(completeSpeaker(s.speaker, articleText) ?? (s.kind === 'lead' ? soleSubject(found, text) : null), placesBySection[i]!, articleDistrict);
     const people = found.filter((p) => p.name !== speaker?.name);
     for (const p of people) if (!p.role) onWarning(`${raw.source}: ${p.name} is named without a role`);
     if (s.heading && !speaker && s.kind === 'speaker' && /[：:]$/u.test(s.heading)) onWarning(`${raw.source}: heading without a recognised speaker: ${s.heading}`);
@@ -147,6 +149,22 @@ function completeSpeaker(speaker: Person | null, articleText: string): Person | 
   if (!speaker || speaker.role || speaker.org) return speaker;
   const post = describe(speaker.name, articleText);
   return post ? { ...speaker, ...post } : speaker;
+}
+
+/** `区人大` / `县委` in a speaker's organisation means the article's district: `某某区人大`. */
+function withOwnDistrict(speaker: Person | null, places: Place[], articleDistrict: string | null): Person | null {
+  if (!speaker || !/^[区县](?![区县])/u.test(speaker.org)) return speaker;
+  const district = districtsOf(places).find((d) => d.endsWith(speaker.org[0]!)) ?? (articleDistrict?.endsWith(speaker.org[0]!) ? articleDistrict : null);
+  return district ? { ...speaker, org: district + speaker.org.slice(1) } : speaker;
+}
+
+/** The value that occurs most often (the first of those tied), or null. */
+function mostNamed(values: string[]): string | null {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [v, n] of counts) if (best === null || n > counts.get(best)!) best = v;
+  return best;
 }
 
 /**

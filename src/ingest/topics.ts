@@ -24,7 +24,9 @@ export function tagTopics(topics: Topic[], sections: TopicInput[]): string[][] {
   const terms = [...topicsOf.keys()].sort((a, b) => b.length - a.length || a.localeCompare(b));
   const texts = sections.map((s) => ({ head: s.headline ?? '', body: s.paragraphs.join('\n') }));
   const df = new Map(terms.map((term) => [term, texts.filter((t) => t.head.includes(term) || t.body.includes(term)).length]));
-  const idf = (term: string) => Math.log(1 + sections.length / Math.max(1, df.get(term) ?? 0));
+  // With one or two sections there is nothing to contrast a word with: every hit counts one, or a single-section
+  // article (a plain report) could never reach MIN_SCORE and would get no topic at all.
+  const idf = (term: string) => (sections.length <= 2 ? 1 : Math.log(1 + sections.length / Math.max(1, df.get(term) ?? 0)));
 
   return texts.map(({ head, body }) => {
     const score = new Map<string, number>();

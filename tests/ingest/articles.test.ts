@@ -35,3 +35,11 @@ describe('A report of several articles', () => {
     expect(warnings).toEqual([expect.stringMatching(/^2031-03-01-empty\.txt: skipped/u)]);
   });
 });
+
+describe('A speaker whose organisation is written relative to the article', () => {
+  it('reads 区人大 as the article\'s own district\'s', () => {
+    const text = '潼南区两会侧记\n\n潼南区今年新建学校3所，群众满意。\n\n区人大代表林小红：把好事办实\n\n潼南区的学校越办越好，家长很放心。\n';
+    const report = buildReport([{ source: '2031-05-01-tongnan.txt', text }], refs);
+    expect(report.sections.find((s) => s.speaker)?.speaker).toEqual({ name: '林小红', role: '代表', org: '潼南区人大' });
+  });
+});
