@@ -31,12 +31,21 @@ describe.skipIf(!present)('Ingest and answers on the real-article corpus', () =>
     atLeast(totals.people, 119);
   });
 
+  it('finds the places the articles name, by official division, and tags no section with a place it does not name', () => {
+    atLeast(totals.placesRecall, 137);
+    expect(ratio(totals.placesRecall)).toBeGreaterThanOrEqual(0.9);
+    expect(ratio(totals.placesPrecision)).toBeGreaterThanOrEqual(0.84);
+    atLeast(totals.districtsRecall, 6);
+    expect(totals.districtsPrecision.right).toBe(totals.districtsPrecision.total);
+    expect(totals.unnamedDistrictTags).toBe(0);
+  });
+
   it('reads figures with exact values and their units', () => {
     atLeast(totals.figures, 94);
   });
 
   it('answers the natural questions with the right section first', () => {
-    atLeast(totals.questions, 137);
+    atLeast(totals.questions, 141);
     expect(ratio(totals.questions)).toBeGreaterThanOrEqual(0.9);
   });
 });
