@@ -69,7 +69,8 @@ export function classifyLine(line: string): LineKind {
     if (SIGNATURE.test(line)) return { kind: 'signature' };
     return { kind: 'subtitle', text: line.replace(/^[—－-]+[\s\u3000]*/u, '') };
   }
-  const kicker = /^(.{2,40}?)——$/u.exec(line);
+  // A kicker is a label, never a sentence: `某某高新区——`, not `…之旅开始了——`.
+  const kicker = /^([^，。！？；]{2,40}?)——$/u.exec(line);
   if (kicker) return { kind: 'kicker', text: kicker[1]!.trim() };
   const colon = /[：:]/u.exec(line);
   if (colon) {
