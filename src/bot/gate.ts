@@ -14,7 +14,8 @@ export interface Me {
   username: string;
 }
 
-const COMMAND_SUFFIX = /^\s*[/／][A-Za-z0-9_]+@([A-Za-z0-9_]+)/;
+// `/cmd@Name`, half- or full-width (`／ｃｍｄ＠Ｎａｍｅ`, folded before comparing).
+const COMMAND_SUFFIX = /^\s*[/／][A-Za-z0-9_\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A]+[@＠]([A-Za-z0-9_\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A]+)/u;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -24,7 +25,7 @@ function escapeRegExp(s: string): string {
 export function addressedText(message: Message.TextMessage, me: Me, commands: readonly CommandSpec[] = COMMANDS): Addressed | null {
   const text = message.text;
   const isPrivate = message.chat.type === 'private';
-  const suffix = COMMAND_SUFFIX.exec(text)?.[1];
+  const suffix = COMMAND_SUFFIX.exec(text)?.[1]?.normalize('NFKC');
   if (suffix !== undefined) {
     return suffix.toLowerCase() === me.username.toLowerCase() ? { text, explicit: true } : null;
   }

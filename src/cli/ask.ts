@@ -1,8 +1,9 @@
 // `npm run ask -- '/district 潼南'`: answer commands from the terminal, as plain text or (--json) one JSON line each.
-// Without a command argument, reads one command per line from standard input.
+// Without a command argument, reads one command per line from standard input. `--schema` prints the JSON Schema of an answer.
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { SearchCommandSchema, type Answer } from '../core/answer.ts';
+import { z } from 'zod';
+import { AnswerSchema, SearchCommandSchema, type Answer } from '../core/answer.ts';
 import { parseCommandLine } from '../core/command.ts';
 import type { Engine } from '../core/engine.ts';
 import { loadEngine } from '../load-engine.ts';
@@ -10,16 +11,19 @@ import { renderPlain } from '../render/plain.ts';
 
 interface AskArgs {
   json: boolean;
+  /** Print the JSON Schema of what `--json` prints, and nothing else. */
+  schema: boolean;
   dataDir: string;
   commands: string[];
 }
 
 /** Parse `ask` arguments: `--json`, `--data <dir>`, then command lines. */
 export function parseAskArgs(argv: readonly string[]): AskArgs {
-  const args: AskArgs = { json: false, dataDir: 'data', commands: [] };
+  const args: AskArgs = { json: false, schema: false, dataDir: 'data', commands: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     if (a === '--json') args.json = true;
+    else if (a === '--schema') args.schema = true;
     else if (a === '--data') args.dataDir = argv[++i] ?? args.dataDir;
     else if (a.startsWith('--data=')) args.dataDir = a.slice('--data='.length);
     else args.commands.push(a);
@@ -56,6 +60,10 @@ async function main(): Promise<void> {
     throw err;
   });
   const args = parseAskArgs(process.argv.slice(2));
+  if (args.schema) {
+    process.stdout.write(`${JSON.stringify(z.toJSONSchema(AnswerSchema, { io: 'output' }), null, 2)}\n`);
+    return;
+  }
   const { engine } = loadEngine(args.dataDir);
   if (args.commands.length > 0) {
     for (const c of args.commands) print(ask(engine, c), args.json);

@@ -46,7 +46,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
   }
   let answered = 0;
   for await (const line of rl) {
-    if (QUIT.test(line)) break;
+    if (QUIT.test(line.normalize('NFKC'))) break;
     if (line.trim() !== '') {
       answered++;
       try {

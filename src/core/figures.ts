@@ -5,6 +5,10 @@ export interface FigureQuery {
   value: number;
   /** `%`, `元`, `台`…, or null when the user typed a bare number. */
   unit: string | null;
+  /** Set when the user typed a rough amount (`数百`, `上千`, `近万`, `约100`, `100左右`): it matches rough figures. */
+  rough?: true;
+  /** Set when the number carries a magnitude word (`3369亿`, `两万`): then it is never a figure's written digits. */
+  scaled?: true;
 }
 
 /** Units and measure words a figure carries in the text (`7316台`, `900万标箱`, `350亿千瓦时`), the longest first when matching. */
@@ -83,6 +87,26 @@ function plainNumber(text: string): number | null {
  */
 export function parseFigureQuery(raw: string, units: Iterable<string> = DEFAULT_FIGURE_UNITS): FigureQuery | null {
   const q = raw.normalize('NFKC').replace(/\s+/g, '').replace(/(?<=\d),(?=\d{3})/g, '');
+  // A negative number (`-5`, `−5`, `负5`) is one: no figure has it, rather than every figure with a 5.
+  const sign = /^(?:[-−]|负)(?=[\d零〇一二两三四五六七八九十百千万亿])/u.exec(q);
+  if (sign) {
+    const positive = parseFigureQuery(q.slice(sign[0].length), units);
+    return positive && { ...positive, value: -positive.value };
+  }
+  // A rough amount: 数百, 几十, 上千, 近万, 约100, 100左右, 不到30分钟.
+  const some = /^(?:数|几)([十百千万])(万亿|亿|万)?(.*)$/u.exec(q) ?? /^上([百千万亿])(万亿|亿|万)?(.*)$/u.exec(q);
+  if (some) {
+    const value = scaleDecimal('1', (SMALL_UNIT[some[1]!] ?? MAGNITUDE[some[1]!] ?? 1) * (some[2] ? (MAGNITUDE[some[2]] ?? 1) : 1));
+    const unit = withUnit(value, some[3] ?? '', units);
+    return unit && { ...unit, rough: true, scaled: true };
+  }
+  const hedged = /^(?:将近|接近|大约|近|约|不到)(.+)$/u.exec(q) ?? /^(.+?)(?:左右|上下)$/u.exec(q);
+  if (hedged) {
+    // `近万`, `约千`: a magnitude word alone is one of it.
+    const body = hedged[1]!.replace(/^(?=[十百千万亿])/u, '一');
+    const r = parseFigureQuery(body, units);
+    return r && { ...r, rough: true };
+  }
   const percent = /^百分之(.+)$/.exec(q);
   if (percent) {
     const v = plainNumber(percent[1] ?? '');
@@ -101,21 +125,58 @@ export function parseFigureQuery(raw: string, units: Iterable<string> = DEFAULT_
   }
   let value: number | null = null;
   let rest = '';
+  let scaled = false;
   const digits = /^(\d+(?:\.\d+)?)(万亿|亿|万|千|百)?(.*)$/u.exec(q);
   if (digits) {
     value = scaleDecimal(digits[1]!, digits[2] ? (MAGNITUDE[digits[2]] ?? 1) : 1);
     rest = digits[3] ?? '';
+    scaled = digits[2] !== undefined;
   } else {
     const chinese = /^([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?)(.*)$/u.exec(q);
     if (!chinese) return null;
     value = parseChineseNumber(chinese[1] ?? '');
     rest = chinese[2] ?? '';
+    scaled = /[万亿]/u.test(chinese[1] ?? '');
   }
   if (value === null || !Number.isFinite(value)) return null;
+  const r = withUnit(value, rest, units);
+  return r && scaled ? { ...r, scaled: true } : r;
+}
+
+/** `value` with the unit `rest` names (nothing, `%`, one of `units`), or null when `rest` is no unit (`5A`). */
+function withUnit(value: number, rest: string, units: Iterable<string>): FigureQuery | null {
   if (rest === '') return { value, unit: null };
   const unit = rest.toLowerCase();
   if (unit === '%' || unit === '‰' || new Set(units).has(unit)) return { value, unit };
   return null;
+}
+
+const WRITTEN = /^(\d+(?:[,，]\d{3})*(?:\.\d+)?)(?:[—–\-~～至到](\d+(?:[,，]\d{3})*(?:\.\d+)?))?(?:余|多)?(?:万亿|亿|万|千)/u;
+
+/**
+ * Whether a bare number is the figure as written before its magnitude word: `3369` is 3369亿元, `2.6` is 2.6万亿元,
+ * `1.5` is within 1—2万人. A query with a unit or a magnitude (`3369万`) must match the value instead.
+ */
+export function matchesWritten(q: FigureQuery, f: Figure): boolean {
+  if (q.unit !== null || q.scaled) return false;
+  const m = WRITTEN.exec(f.text);
+  if (!m) return false;
+  const low = scaleDecimal(m[1]!, 1);
+  const high = m[2] ? scaleDecimal(m[2], 1) : low;
+  return q.value >= low && q.value <= high;
+}
+
+/** A rough amount: `数百名`, or one the text hedges (`近200万人次`, `不到30分钟`, `200人左右`). */
+export function isRough(f: Figure): boolean {
+  return f.qualifier === 'approx';
+}
+
+/** How a rough figure reads with its hedge word, which the figure's text leaves out: `近200万人次`, `不到30分钟`, `数百名`. */
+export function roughLabel(f: Figure): string {
+  if (!/^\d/u.test(f.text) || /(左右|上下)$/u.test(f.text)) return f.text;
+  const at = f.context.indexOf(f.text);
+  const hedge = at < 0 ? null : /(将近|接近|大约|近|约|不到)$/u.exec(f.context.slice(0, at));
+  return `${hedge?.[1] ?? '约'}${f.text}`;
 }
 
 /** How close a figure is to a queried value: 0 is equal, 1 is far; a range contains everything between its ends. */

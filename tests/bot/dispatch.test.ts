@@ -24,6 +24,11 @@ describe('dispatch', () => {
     expect(dispatch('／about', engine)).toEqual({ kind: 'about' });
   });
 
+  it('reads commands typed in full-width letters like the rest of the text', () => {
+    expect(dispatch('／ｄｉｓｔｒｉｃｔ 潼南', engine)).toMatchObject({ kind: 'answer', answer: { command: 'district', query: '潼南' } });
+    expect(dispatch('／ＨＥＬＰ', engine)).toEqual({ kind: 'help' });
+  });
+
   it('greets on 你好, hello and an empty mention', () => {
     for (const text of ['你好', '您好！', 'Hello', '']) expect(dispatch(text, engine)).toEqual({ kind: 'start' });
   });

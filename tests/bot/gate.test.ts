@@ -20,6 +20,13 @@ describe('Which messages are for the bot', () => {
     expect(addressedText(msg('/district@OtherBot 潼南', 'private'), me)).toBeNull();
   });
 
+  it('in groups: reads a command and bot name typed in full-width letters', () => {
+    expect(addressedText(msg('／ｄｉｓｔｒｉｃｔ 潼南'), me)).toEqual({ text: '／ｄｉｓｔｒｉｃｔ 潼南', explicit: false });
+    expect(addressedText(msg('／ｄｉｓｔｒｉｃｔ＠ＲｅｐｏｒｔＢｏｔ 潼南'), me)).toEqual({ text: '／ｄｉｓｔｒｉｃｔ＠ＲｅｐｏｒｔＢｏｔ 潼南', explicit: true });
+    expect(addressedText(msg('／ｄｉｓｔｒｉｃｔ＠ＯｔｈｅｒＢｏｔ 潼南'), me)).toBeNull();
+    expect(addressedText(msg('/district@ＯｔｈｅｒＢｏｔ 潼南', 'private'), me)).toBeNull();
+  });
+
   it('in groups: a bare /cmd only when the bot has that command, since others may be for other bots', () => {
     expect(addressedText(msg('/weather'), me)).toBeNull();
     expect(addressedText(msg('/roll 2d6'), me)).toBeNull();

@@ -14,6 +14,7 @@ describe('parseAskArgs', () => {
   it('reads --json, --data and the command lines in order', () => {
     expect(parseAskArgs(['--json', '--data', 'x', '/district 潼南', '/topic 就业'])).toEqual({
       json: true,
+      schema: false,
       dataDir: 'x',
       commands: ['/district 潼南', '/topic 就业'],
     });
@@ -53,6 +54,15 @@ describe('npm run ask', () => {
     const [district, figures] = lines.map((l) => AnswerSchema.parse(JSON.parse(l)));
     expect(district?.results[0]?.sectionId).toBe(findSection(report, { speaker: '刘红光' }).id);
     expect(figures?.results[0]?.sectionId).toBe(findSection(report, { speaker: '崔松柏' }).id);
+  });
+
+  it('prints the JSON schema of an answer with --schema, saying that results come in rank order and what score means', () => {
+    const schema = JSON.parse(runAsk(['--schema'])) as { properties: { results: { description?: string; items: { properties: { score: { description?: string } } } } } };
+    const results = schema.properties.results;
+    expect(results.description).toMatch(/rank order, best first/);
+    // /district 西永 ranks the section naming 西永 first although another scores higher: the schema says why.
+    expect(results.items.properties.score.description).toMatch(/does not set the order/);
+    expect(results.items.properties.score.description).toMatch(/township or landmark/);
   });
 
   it('reads one command per line from standard input and answers each in order', () => {

@@ -49,6 +49,13 @@ describe('The terminal chat', () => {
     expect(out).not.toContain('只能在 Telegram 中使用');
   });
 
+  it('answers commands typed in full-width letters, and stops at a full-width ／ｑｕｉｔ', async () => {
+    const { out, answered, calls } = await chat(['／ｄｉｓｔｒｉｃｔ 潼南', '／ｑｕｉｔ', '/search b']);
+    expect(answered).toBe(1);
+    expect(calls).toEqual([['district', '潼南']]);
+    expect(out).toContain('“潼南”：找到 1 条相关内容。');
+  });
+
   it('stops at /quit', async () => {
     const { answered } = await chat(['/search a', '/quit', '/search b']);
     expect(answered).toBe(1);

@@ -37,4 +37,11 @@ describe('parseCommandLine', () => {
   it('accepts a full-width slash', () => {
     expect(parseCommandLine('／person 刘明').command).toBe('person');
   });
+
+  it('reads a command typed in full-width letters, as a Chinese keyboard in full-width mode writes it', () => {
+    expect(parseCommandLine('／ｄｉｓｔｒｉｃｔ 潼南')).toEqual({ command: 'district', botName: null, query: '潼南' });
+    expect(parseCommandLine('／Ｆｉｇｕｒｅｓ　７３１６')).toEqual({ command: 'figures', botName: null, query: '７３１６' });
+    expect(parseCommandLine('／ｄｉｓｔｒｉｃｔ＠ＳｏｍｅＢｏｔ潼南')).toEqual({ command: 'district', botName: 'SomeBot', query: '潼南' });
+    expect(parseCommandLine('/ｔｏｐｉｃ_ｘ')).toEqual({ command: 'topic_x', botName: null, query: '' });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChineseNumber, parseFigureQuery, valueDistance } from '../../src/core/figures.ts';
+import { matchesWritten, parseChineseNumber, parseFigureQuery, valueDistance } from '../../src/core/figures.ts';
 import type { Figure } from '../../src/core/report.ts';
 
 const fig = (value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
@@ -112,7 +112,7 @@ describe('Units of a figure query', () => {
 
   it('accepts known units of any length, and units the caller adds', () => {
     expect(parseFigureQuery('2021年')).toEqual({ value: 2021, unit: '年' });
-    expect(parseFigureQuery('25万人次')).toEqual({ value: 250000, unit: '人次' });
+    expect(parseFigureQuery('25万人次')).toEqual({ value: 250000, unit: '人次', scaled: true });
     expect(parseFigureQuery('5个百分点')).toEqual({ value: 5, unit: '个百分点' });
     expect(parseFigureQuery('3枚')).toBeNull();
     expect(parseFigureQuery('3枚', ['枚'])).toEqual({ value: 3, unit: '枚' });
@@ -129,5 +129,40 @@ describe('A percentage asked of a plain ratio', () => {
 
   it('still never matches a percentage to a count', () => {
     expect(valueDistance(parseFigureQuery('33%')!, fig(33, '个'))).toBe(1);
+  });
+});
+
+describe('Rough amounts and signs in a figure query', () => {
+  it.each([
+    ['数百', 100, null],
+    ['数百名', 100, '名'],
+    ['几十个', 10, '个'],
+    ['上千', 1000, null],
+    ['近万', 10000, null],
+    ['近200万', 2e6, null],
+    ['约100', 100, null],
+    ['100左右', 100, null],
+    ['不到30分钟', 30, '分钟'],
+  ])('reads %s as roughly %d', (q, value, unit) => {
+    expect(parseFigureQuery(q)).toMatchObject({ value, unit, rough: true });
+  });
+
+  it('reads -5, −5, －５ and 负5 as minus five', () => {
+    for (const q of ['-5', '−5', '－５', '负5']) expect(parseFigureQuery(q)?.value).toBe(-5);
+  });
+});
+
+describe('matchesWritten', () => {
+  const bare = (q: string) => parseFigureQuery(q)!;
+  it('takes a bare number as the digits a figure writes before 万/亿: 3369 is 3369亿元, 2.6 is 2.6万亿元', () => {
+    expect(matchesWritten(bare('3369'), fig(3369e8, '元', { text: '3369亿元' }))).toBe(true);
+    expect(matchesWritten(bare('2.6'), fig(2.6e12, '元', { text: '2.6万亿元' }))).toBe(true);
+    expect(matchesWritten(bare('1.5'), fig(1e4, '人', { text: '1-2万人', valueMax: 2e4, qualifier: 'range' }))).toBe(true);
+  });
+
+  it('not a number with a unit or magnitude of its own, and not a figure with none', () => {
+    expect(matchesWritten(bare('3369万'), fig(3369e8, '元', { text: '3369亿元' }))).toBe(false);
+    expect(matchesWritten(bare('3369元'), fig(3369e8, '元', { text: '3369亿元' }))).toBe(false);
+    expect(matchesWritten(bare('42'), fig(42, '%', { text: '42.1%' }))).toBe(false);
   });
 });

@@ -200,9 +200,9 @@ describe('The judged answers that are not results', () => {
     expect(new Set(units)).toEqual(new Set(['分钟']));
   });
 
-  it('shows plain amounts before rough ones: 100 finds 100余所 before 数百名', () => {
+  it('does not take a rough amount for a plain one: 100 finds 100余所, not 数百名', () => {
     const answer = engine.answer('figures', '100');
-    expect(answer.results.map((r) => r.figures.map((f) => f.text))).toEqual([['100余所'], ['数百名']]);
+    expect(answer.results.map((r) => r.figures.map((f) => f.text))).toEqual([['100余所']]);
   });
 
   it('finds a number no figure has where the text writes it (2021 in 2021年), and says it is no figure', () => {

@@ -1,6 +1,6 @@
 // /figures: figures by value (exact, then as written in the text, then the nearest) or by a word in their sentence.
 import type { Answer, AnswerResult, Resolved } from '../answer.ts';
-import { DEFAULT_FIGURE_UNITS, parseFigureQuery, valueDistance } from '../figures.ts';
+import { DEFAULT_FIGURE_UNITS, isRough, matchesWritten, parseFigureQuery, roughLabel, valueDistance } from '../figures.ts';
 import type { Figure } from '../report.ts';
 import { makeAnswer, makeResult, sentencesHoldingWords, type EngineContext } from './context.ts';
 
@@ -38,10 +38,15 @@ export function indexFigures(ctx: EngineContext): FigureIndex {
   return { figures, units };
 }
 
-/** Answer /figures: figures by value (exact, else as written, else the nearest) or by a word in their sentence. */
+/**
+ * Answer /figures: figures by value or by their written digits (`3369` is 3369亿元), rough amounts only for a rough
+ * query (`数百`) or as a marked fallback; else where the text writes the number, else the nearest; or by a word in their sentence.
+ */
 export function answerFigures(ctx: EngineContext, fx: FigureIndex, q: string): Answer {
   const { figures } = fx;
-  const fq = parseFigureQuery(q, fx.units);
+  // Punctuation around a number is noise (`#5`, `（5）`), as it is for words: read the number.
+  const bareKey = ctx.fkey(q);
+  const fq = parseFigureQuery(q, fx.units) ?? (/^\d+(?:\.\d+)?$/u.test(bareKey) ? parseFigureQuery(bareKey, fx.units) : null);
   const examples = (): string[] => figures.slice(0, 6).map((f) => f.figure.text);
   const noMatch = (): Answer =>
     makeAnswer('figures', q, 'no_match', `报道中没有与“${q}”相符的数字。可以试试：${examples().join('、')}。`, { suggestions: examples() });
@@ -67,13 +72,24 @@ export function answerFigures(ctx: EngineContext, fx: FigureIndex, q: string): A
   figures.forEach((f, n) => {
     const d = valueDistance(fq, f.figure);
     // The unit typed counts most (`30分钟`, not `30条`), then how plainly the figure states the amount.
-    if (d === 0) exact.push({ n, score: 3 + (fq.unit && f.figure.unit === fq.unit ? 0.5 : 0) + QUALIFIER_BONUS[f.figure.qualifier] });
+    if (d === 0 || matchesWritten(fq, f.figure)) exact.push({ n, score: 3 + (fq.unit && f.figure.unit === fq.unit ? 0.5 : 0) + QUALIFIER_BONUS[f.figure.qualifier] });
     else if (d <= 0.05) near.push({ n, d });
   });
   if (exact.length > 0) {
     const sameUnit = exact.filter((h) => h.score >= 3.5);
-    const kept = sameUnit.length > 0 ? sameUnit : exact;
-    return makeAnswer('figures', q, 'ok', `“${q}”：找到 ${kept.length} 个数字。`, { resolved, results: figureResults(ctx, fx, kept, []) });
+    const inUnit = sameUnit.length > 0 ? sameUnit : exact;
+    // A plain number is not a rough amount (`100` is not 数百名) nor the other way round; the other kind is shown
+    // only when nothing of the query's kind has the value, and the message says which it is.
+    const rough = (h: FigureHit): boolean => isRough(figures[h.n]!.figure);
+    const kept = inUnit.filter((h) => rough(h) === Boolean(fq.rough));
+    if (kept.length > 0) {
+      return makeAnswer('figures', q, 'ok', `“${q}”：找到 ${kept.length} 个数字。`, { resolved, results: figureResults(ctx, fx, kept, []) });
+    }
+    const others = inUnit.map((h) => figures[h.n]!.figure);
+    const message = fq.rough
+      ? `报道中没有“${q}”这样的约数，数值相同的有：${others.map((f) => f.text).join('、')}。`
+      : `报道中没有正好是“${q}”的数字，只有约数：${others.map(roughLabel).join('、')}。`;
+    return makeAnswer('figures', q, 'ok', message, { resolved, results: figureResults(ctx, fx, inUnit, []), approximate: true });
   }
   // No figure has the value: the number as written in the text (a year, an amount the report states in passing).
   const ids = sentencesWriting(ctx, q, true);
