@@ -12,13 +12,12 @@ export type Highlight = z.infer<typeof HighlightSchema>;
 export const AnswerResultSchema = z.object({
   /** Id of the section in data/report.json. */
   sectionId: z.string(),
-  /** How strongly the section matches by its command's own measure; the order of `results` is the ranking (see below). */
+  /** How strongly the section matches by its command's own measure; never rises along `results` (see below). */
   score: z
     .number()
     .describe(
       'How strongly the section matches, by the command\'s own measure: higher is stronger, comparable only within one answer. ' +
-        'It does not set the order, the position in results does: a command may rank by something before score ' +
-        '(/district for a township or landmark puts the sections that name it first, whatever their score).',
+        'Results come in rank order and score never rises along them, so sorting by score keeps the order.',
     ),
   speaker: PersonSchema.nullable(),
   headline: z.string().nullable(),
@@ -65,7 +64,7 @@ export const AnswerSchema = z.object({
   message: z.string(),
   /** Things the user could type instead (district names, topics, example commands). */
   suggestions: z.array(z.string()),
-  results: z.array(AnswerResultSchema).describe('The sections found, in rank order, best first; read the order from here, not from score.'),
+  results: z.array(AnswerResultSchema).describe('The sections found, in rank order, best first.'),
   /** True when nothing matched the query itself and the results are only close to it (a looser fallback). */
   approximate: z.boolean().optional(),
 });

@@ -60,9 +60,15 @@ describe('npm run ask', () => {
     const schema = JSON.parse(runAsk(['--schema'])) as { properties: { results: { description?: string; items: { properties: { score: { description?: string } } } } } };
     const results = schema.properties.results;
     expect(results.description).toMatch(/rank order, best first/);
-    // /district 西永 ranks the section naming 西永 first although another scores higher: the schema says why.
-    expect(results.items.properties.score.description).toMatch(/does not set the order/);
-    expect(results.items.properties.score.description).toMatch(/township or landmark/);
+    expect(results.items.properties.score.description).toMatch(/never rises along them/);
+  });
+
+  it('gives scores that never rise along the results, so sorting by score keeps the rank (/district 西永 too)', () => {
+    const lines = runAsk(['--json'], '/district 西永\n/district 潼南\n/person 刘\n/topic 就业\n/figures 42%\n/search 党代会\n').trim().split('\n');
+    for (const answer of lines.map((l) => AnswerSchema.parse(JSON.parse(l)))) {
+      const scores = answer.results.map((r) => r.score);
+      expect(scores, `${answer.command} ${answer.query}`).toEqual([...scores].sort((a, b) => b - a));
+    }
   });
 
   it('reads one command per line from standard input and answers each in order', () => {

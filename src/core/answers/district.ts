@@ -105,7 +105,11 @@ export function answerDistrict(ctx: EngineContext, dx: DistrictIndex, q: string)
     const specific = ctx.fnorm(place.name);
     terms.unshift(specific);
     const naming = new Set(index.sentencesWith(specific).map((id) => index.sectionOf(id)));
-    ranked = [...list].sort((a, b) => Number(naming.has(b.section)) - Number(naming.has(a.section)));
+    // Naming the place itself outranks anything else a section does for its district, and the score says so.
+    const NAMES_PLACE = 1000;
+    ranked = list
+      .map((e) => ({ ...e, score: e.score + (naming.has(e.section) ? NAMES_PLACE : 0) }))
+      .sort((a, b) => b.score - a.score);
     if (!list.some((e) => naming.has(e.section))) unnamed = `报道没有直接提到${place.name}，以下是${place.district}的内容。`;
   }
   const results = ranked

@@ -94,10 +94,11 @@ export function answerPerson(ctx: EngineContext, px: PersonIndex, q: string): An
   const sameName = matches.filter((m) => m.score === top.score);
   const results: AnswerResult[] = [];
   for (const { e, score } of matches) {
-    for (const [k, i] of e.sections.entries()) {
+    for (const i of e.sections) {
       if (results.length >= ctx.opts.maxResults) break;
       const hits = sentencesMentioning(ctx, i, [fnorm(e.person.name)]);
-      results.push(makeResult(ctx, i, score * 100 - k, hits, [e.person.name], { mark: 'exact', speaker: sectionAt(ctx, i).speaker ?? e.person }));
+      // Down by position, less than any step between two matches: scores fall along the results, as the order does.
+      results.push(makeResult(ctx, i, score * 100 - results.length / (ctx.opts.maxResults + 1), hits, [e.person.name], { mark: 'exact', speaker: sectionAt(ctx, i).speaker ?? e.person }));
     }
   }
   const resolved: Resolved = { kind: 'person', id: top.e.person.name, label: top.e.label };
