@@ -22,6 +22,7 @@ export type LineKind =
   | { kind: 'author'; person: RawPerson }
   | { kind: 'heading'; speaker: RawPerson | null; headline: string }
   | { kind: 'prefixed'; prefix: string; name: string; speaker: RawPerson | null; rest: string }
+  | { kind: 'question'; rest: string }
   | { kind: 'short' }
   | { kind: 'body' };
 
@@ -72,6 +73,8 @@ export function classifyLine(line: string): LineKind {
   // A kicker is a label, never a sentence: `某某高新区——`, not `…之旅开始了——`.
   const kicker = /^([^，。！？；]{2,40}?)——$/u.exec(line);
   if (kicker) return { kind: 'kicker', text: kicker[1]!.trim() };
+  const question = /^(?:记者|问|主持人)[：:]/u.exec(line);
+  if (question) return { kind: 'question', rest: line.slice(question[0].length) };
   const colon = /[：:]/u.exec(line);
   if (colon) {
     const parsed = speakerLine(line.slice(0, colon.index).trim(), line.slice(colon.index + 1).trim());

@@ -15,8 +15,8 @@ const SURNAMES = new Set(
 const AFTER_NAME = /^(?:代表|委员|说|表示|介绍|认为|指出|坦言|告诉|透露|强调|称|谈|道|回忆|感慨|建议|提出|补充|解释|分析|看来|发言|直言|笑|[，。、；：！？”’（(\s])/u;
 /** Words that often follow a name but also a name's first two characters: trusted after the text agrees. */
 const AFTER_NAME_WEAK = /^(?:在|等|正|也|就|和|与|同|对|带|的|一|将|还|接|刚|又|已|曾|早|每|先|便|把|给|从|向|频|率|领|亲|更|都|却|才|总|最|不|并|很|特|常|经|作|所|这|那|用|被|让|为|老|收|掏|拿|翻|指|看|点|走|站|坐|带|拍|握|举|讲|写|回|答|打|忙)/u;
-/** Where a descriptor starts: after punctuation, or after `的` (`一旁的某某厅厅长`). */
-const DESCRIPTOR_START = /[，。；：！？“”‘’《》（）()\s的]/u;
+/** Where a descriptor starts: after punctuation, or after `的` or `是` (`一旁的某某厅厅长`, `嘉宾是某某大学教授`). */
+const DESCRIPTOR_START = /[，。；：！？“”‘’《》（）()\s的是]/u;
 /** Words that introduce a person rather than name their body (`记者同某某市委书记`). */
 const LEADING_WORDS = /^(?:记者同|记者与|记者和|同|与|跟|由|据|经|在|是|让|请|当|据悉)/u;
 /** Titles written after the name (`张三总书记`). */

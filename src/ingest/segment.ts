@@ -1,4 +1,5 @@
 import { endsSentence } from '../core/sentences.ts';
+import { describe } from './people.ts';
 import { DEPUTY_SUFFIX, isName, parseDescriptor } from './roles.ts';
 import { classifyLine, isShort, SIGNATURE, type LineKind } from './lines.ts';
 
@@ -54,6 +55,7 @@ export function segmentArticle(raw: string): SegmentedArticle {
   // Several closing bylines (`（本报记者…）`) mean a composite page: each block they close is a report of its own.
   const composite = kinds.filter((k) => k.kind === 'closingByline').length >= 2;
   const guests = new Map<string, RawPerson>();
+  const fullText = lines.join('\n');
   let bodyStarted = false;
   let current = null as RawSection | null;
   // Captions met before the section they belong to (photos above a story's first paragraph).
@@ -200,8 +202,18 @@ export function segmentArticle(raw: string): SegmentedArticle {
         kicker = null;
         continue;
       }
+      case 'question': {
+        // An interviewer's question opens a question-and-answer section, unless a heading has just opened one.
+        const fresh = current && current.paragraphs.every((p) => current!.subheadings.includes(p)) && current.kind === 'speaker' && !current.speaker;
+        if (!fresh && bodyStarted) current = newSection({ kind: 'speaker', heading: null, headline: null, speaker: null });
+        addParagraph(ensureCurrent(), line);
+        continue;
+      }
       case 'prefixed': {
-        const speaker = k.speaker ?? guests.get(k.name) ?? null;
+        // A bare name (`某某：…`) is a dialogue turn when the article introduces that person: in a guest list, or with a
+        // title anywhere in the text (`本期嘉宾：某某大学教授某某`).
+        const introduced = k.speaker ? null : describe(k.name, fullText);
+        const speaker = k.speaker ?? guests.get(k.name) ?? (introduced ? { name: k.name, ...introduced } : null);
         if (!speaker) break;
         const last = current?.paragraphs[current.paragraphs.length - 1];
         if (current && !current.speaker && last !== undefined && QUESTION.test(last)) {

@@ -172,3 +172,19 @@ describe('A piece that is one person speaking', () => {
     expect(a.sections[0]!.paragraphs).toEqual(['超1700亿件！1月8日，成绩单出炉。']);
   });
 });
+
+describe('An interview whose guest is introduced in the text', () => {
+  it('reads `某某：` as the guest\'s turn when the article gives them a title', () => {
+    const a = article(
+      '数字经济怎么看',
+      '本期嘉宾是北川大学经济学院教授林一川。',
+      '记者：数字经济发展有哪些新特点？',
+      '林一川：数据成为新的生产要素，平台经济加快发展。',
+      '记者：下一步怎么做？',
+      '林一川：要加快建设全国统一的数据市场。',
+    );
+    expect(a.sections.map((s) => s.speaker?.name ?? null)).toEqual([null, '林一川', '林一川']);
+    expect(a.sections.map((s) => s.paragraphs[0]!.slice(0, 6))).toEqual(['本期嘉宾是北', '记者：数字经', '记者：下一步']);
+    expect(a.sections[1]!.speaker).toEqual({ name: '林一川', role: '教授', org: '北川大学经济学院' });
+  });
+});
