@@ -117,8 +117,15 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
     for (const term of terms) if (term && t.includes(term)) n++;
     if (n > 0) scored.push({ id, n });
   }
-  scored.sort((a, b) => b.n - a.n || a.id - b.id);
+  // The running text first: a heading or caption is already shown with the result.
+  scored.sort((a, b) => Number(isAround(ctx, a.id)) - Number(isAround(ctx, b.id)) || b.n - a.n || a.id - b.id);
   return scored.map((x) => x.id);
+}
+
+/** Sentence `id` is from a heading, headline or caption (indexed after the section's running text), not a paragraph. */
+export function isAround(ctx: EngineContext, id: number): boolean {
+  const { section, paragraph } = ctx.index.location(id);
+  return paragraph >= (ctx.sections[section]?.paragraphs.length ?? 0);
 }
 
 /** Sentences holding every word of `q` verbatim (after folding; punctuation ignored): the fallback when no entity matches. */
@@ -152,7 +159,10 @@ export function makeResult(ctx: EngineContext, i: number, score: number, sentenc
   const highlight = o.mark === 'exact' ? highlightExact : highlightTerms;
   const s = sectionAt(ctx, i);
   const [from] = index.sentencesOf(i);
-  let ids = [...new Set(sentenceIds)].slice(0, ctx.opts.maxExcerptSentences).sort((a, b) => a - b);
+  let ids = [...new Set(sentenceIds)];
+  // A heading or caption only when nothing in the running text matched: otherwise it would be shown twice.
+  if (ids.some((id) => !isAround(ctx, id))) ids = ids.filter((id) => !isAround(ctx, id));
+  ids = ids.slice(0, ctx.opts.maxExcerptSentences).sort((a, b) => a - b);
   if (ids.length === 0) ids = [from];
   let excerpt = '';
   const highlights: Highlight[] = [];
