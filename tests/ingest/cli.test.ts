@@ -30,7 +30,8 @@ describe('npm run ingest', () => {
     const stale = ingest('--check');
     expect(stale.status).toBe(1);
     expect(stale.stderr).toMatch(/out of date.*npm run ingest/);
-  });
+    // Four real ingest processes: generous on a loaded machine.
+  }, 60_000);
 
   it('fails naming the problem when there is nothing to ingest', () => {
     rmSync(join(work, 'raw'), { recursive: true, force: true });
