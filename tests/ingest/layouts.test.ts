@@ -188,3 +188,12 @@ describe('An interview whose guest is introduced in the text', () => {
     expect(a.sections[1]!.speaker).toEqual({ name: '林一川', role: '教授', org: '北川大学经济学院' });
   });
 });
+
+describe('A district news site\'s page', () => {
+  it('keeps the source and editor lines out of the running text', () => {
+    const a = article('白沙镇新建学校开学', '来源：东港区融媒体中心', '9月1日，白沙镇新建的学校迎来首批学生。', '编辑：王五', '审核：赵六');
+    expect(a.sections).toHaveLength(1);
+    expect(a.sections[0]!.paragraphs).toEqual(['9月1日，白沙镇新建的学校迎来首批学生。']);
+    expect(a.sections[0]!.captions).toEqual(['来源：东港区融媒体中心', '编辑：王五', '审核：赵六']);
+  });
+});
