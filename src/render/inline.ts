@@ -40,7 +40,9 @@ export function messageContent(html: string, onInvalid?: OnInvalidHtml): InputTe
   const problems = validateTelegramHtml(html);
   if (problems.length === 0) return { message_text: html, parse_mode: 'HTML', link_preview_options: { is_disabled: true } };
   onInvalid?.(problems);
-  return { message_text: htmlToPlain(html).slice(0, MAX_MESSAGE_CHARS) || '…', link_preview_options: { is_disabled: true } };
+  const plain = htmlToPlain(html).slice(0, MAX_MESSAGE_CHARS);
+  // Telegram refuses a message that is only whitespace.
+  return { message_text: plain.trim() ? plain : '…', link_preview_options: { is_disabled: true } };
 }
 
 function keyboard(again: string): InlineKeyboardMarkup {

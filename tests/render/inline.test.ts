@@ -106,6 +106,11 @@ describe('An answer as inline results', () => {
 });
 
 describe('The answer to a query with no hits', () => {
+  it('never posts a blank message, even for a blank answer', () => {
+    const result = noHitResult(makeAnswer({ status: 'no_match', message: '\n', results: [] }), 'x');
+    expect(result.input_message_content).toEqual({ message_text: '…', link_preview_options: { is_disabled: true } });
+  });
+
   it('is one result that says so and posts the bot\'s whole answer with its suggestions', () => {
     const answer = makeAnswer({ status: 'no_match', message: '报道中没有找到“火星”。', suggestions: ['就业'], results: [] });
     const result = noHitResult(answer, '火星');
