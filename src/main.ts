@@ -2,6 +2,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { createBot } from './bot/bot.ts';
 import { registerCommands, startPolling, startWebhook, type Running } from './bot/launch.ts';
+import { inlineComposer } from './bot/inline.ts';
 import { PageCache } from './bot/pages.ts';
 import { searchComposer } from './bot/search.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
     return fail(err instanceof StoreOpenError ? err.message : `cannot open the subscription store in DATA_DIR ${config.dataDir}: ${(err as Error).message} (DATA_DIR must be a writable directory)`);
   }
 
-  // 6. The bot: shared middleware (errors, gate, flood control), then one composer per feature.
+  // 6. The bot: shared middleware (errors, gate, flood control), then one composer per feature (inline mode: `@ThisBot 潼南`).
   const bot = createBot({
     token: config.token,
     apiRoot: config.apiRoot,
@@ -84,6 +85,7 @@ async function main(): Promise<number> {
     features: [
       digestComposer({ store, report, resolveFilter: (q) => engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
       searchComposer({ engine, report, pages: new PageCache(), logger }),
+      inlineComposer({ engine, report, logger }),
     ],
   });
 

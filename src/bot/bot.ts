@@ -1,4 +1,4 @@
-/** The telegraf instance and the middleware every update passes: error boundary with one log line, gate, flood control (messages and buttons), then the features. */
+/** The telegraf instance and the middleware every update passes: error boundary with one log line, gate, flood control (messages, buttons and inline queries), then the features. */
 import { Telegraf, type Context, type Middleware, type MiddlewareFn } from 'telegraf';
 import type { Logger } from '../logger.ts';
 import { BOT_TEXT } from '../render/replies.ts';
@@ -18,6 +18,8 @@ export interface BotOptions {
   flood?: FloodGuard;
   /** Per-user limit on button taps, counted apart from commands so paging does not use up their budget (default 6 in 10 s). */
   buttonFlood?: FloodGuard;
+  /** Per-user limit on inline queries, which come as the user types (default 12 in 10 s). */
+  inlineFlood?: FloodGuard;
   /** Milliseconds a handler may take before telegraf gives up on it (default 30 s). */
   handlerTimeoutMs?: number;
 }
@@ -108,6 +110,33 @@ export function buttonFloodControl(guard: FloodGuard): MiddlewareFn<Context> {
   };
 }
 
+/**
+ * Per-user flood control for inline queries: past the limit the first query gets an empty, uncached answer whose
+ * button says to slow down; later ones get no answer at all (no engine work, no request) until the window frees up.
+ */
+export function inlineFloodControl(guard: FloodGuard, logger: Logger): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const query = ctx.inlineQuery;
+    if (!query) return next();
+    const verdict = guard.hit(query.from.id);
+    if (verdict === 'allow') return next();
+    updateLog(ctx).ignored = 'flood';
+    if (verdict === 'drop') return;
+    try {
+      // Personal and never cached: otherwise Telegram would show the notice to the next user typing the same text.
+      await ctx.telegram.callApi('answerInlineQuery', {
+        inline_query_id: query.id,
+        results: [],
+        cache_time: 0,
+        is_personal: true,
+        button: { text: BOT_TEXT.inlineFlood, start_parameter: 'flood' },
+      });
+    } catch (err) {
+      logger.warn({ update_id: ctx.update.update_id, err }, 'could not send the inline flood notice');
+    }
+  };
+}
+
 /** Build the bot with its middleware chain; does not start it. */
 export function createBot(options: BotOptions): Telegraf<Context> {
   const bot = new Telegraf<Context>(options.token, {
@@ -117,14 +146,16 @@ export function createBot(options: BotOptions): Telegraf<Context> {
   });
   const flood = options.flood ?? new FloodGuard();
   const buttonFlood = options.buttonFlood ?? new FloodGuard();
+  const inlineFlood = options.inlineFlood ?? new FloodGuard({ limit: 12 });
   // Keeps the flood tables small on a long-running bot.
-  const sweeper = setInterval(() => { flood.sweep(); buttonFlood.sweep(); }, 60_000);
+  const sweeper = setInterval(() => { flood.sweep(); buttonFlood.sweep(); inlineFlood.sweep(); }, 60_000);
   sweeper.unref();
 
   bot.use(errorBoundary(options.logger));
   bot.use(gate());
   bot.use(floodControl(flood));
   bot.use(buttonFloodControl(buttonFlood));
+  bot.use(inlineFloodControl(inlineFlood, options.logger));
   for (const feature of options.features) bot.use(feature);
   // Every callback query gets an answer, even one no feature knows (old buttons, forged data).
   bot.on('callback_query', async (ctx) => {

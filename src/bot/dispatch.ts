@@ -2,7 +2,7 @@
  * Turns one line a user typed into what to reply, without knowing about Telegram:
  * the bot and the terminal chat share it, so both answer the same commands the same way.
  */
-import type { Answer } from '../core/answer.ts';
+import type { Answer, SearchCommand } from '../core/answer.ts';
 import { SearchCommandSchema } from '../core/answer.ts';
 import { parseCommandLine } from '../core/command.ts';
 import type { Engine } from '../core/engine.ts';
@@ -11,6 +11,7 @@ import { renderHtmlPages } from '../render/html.ts';
 import { renderPlain } from '../render/plain.ts';
 import { aboutHtml, elsewhereHtml, helpHtml, htmlToPlain, startHtml, unknownHtml } from '../render/replies.ts';
 import { COMMANDS, findCommand, type CommandSpec } from './commands.ts';
+import { decodeStartParameter } from './deep-link.ts';
 
 export type Reply =
   | { kind: 'start' }
@@ -24,27 +25,77 @@ export type Reply =
 
 const GREETING = /^(你好|您好|嗨|哈喽|哈啰|在吗|hi|hello|hey|start)[\s!！。.~～?？]*$/i;
 
-/** What to answer to `text` (`/district 潼南`, `潼南`, `你好`); plain text is a full-text search. */
-export function dispatch(text: string, engine: Engine, commands: readonly CommandSpec[] = COMMANDS): Reply {
+export interface DispatchOptions {
+  /**
+   * Plain text goes to the command it most likely means (`潼南` → /district, `jiuye` → /topic) instead of full text.
+   * Inline queries use it: there is no conversation to correct a wrong guess in.
+   */
+  guess?: boolean;
+  /** Most results an answer carries (the engine's own cap when absent). */
+  maxResults?: number;
+}
+
+/** What to answer to `text` (`/district 潼南`, `潼南`, `你好`, `/start district-5r285Y2X`); plain text is a full-text search. */
+export function dispatch(text: string, engine: Engine, commands: readonly CommandSpec[] = COMMANDS, options: DispatchOptions = {}): Reply {
+  const ask = withCap(engine, options.maxResults);
   const line = parseCommandLine(text);
   const isSlash = /^\s*[/／]/.test(text);
   if (!isSlash) {
     if (line.query === '' || GREETING.test(line.query)) return { kind: 'start' };
-    return { kind: 'answer', answer: engine.answer('search', line.query) };
+    return { kind: 'answer', answer: options.guess ? likelyAnswer(line.query, ask) : ask.answer('search', line.query) };
   }
   const spec = findCommand(line.command, commands);
   if (!spec) return { kind: 'unknown', command: line.command };
   switch (spec.command) {
-    case 'start':
-      return { kind: 'start' };
+    case 'start': {
+      // A deep link (`t.me/ThisBot?start=district-…`) opens the bot on that answer; any other parameter just greets.
+      const link = decodeStartParameter(line.query);
+      return link ? { kind: 'answer', answer: ask.answer(link.command, link.query) } : { kind: 'start' };
+    }
     case 'help':
       return { kind: 'help' };
     case 'about':
       return { kind: 'about' };
   }
   const search = SearchCommandSchema.safeParse(spec.command);
-  if (spec.feature === 'search' && search.success) return { kind: 'answer', answer: engine.answer(search.data, line.query) };
+  if (spec.feature === 'search' && search.success) return { kind: 'answer', answer: ask.answer(search.data, line.query) };
   return { kind: 'elsewhere', spec, query: line.query };
+}
+
+/** The engine with another cap on results for every answer. */
+function withCap(engine: Engine, maxResults: number | undefined): Pick<Engine, 'answer'> {
+  return maxResults === undefined ? engine : { answer: (command, query) => engine.answer(command, query, maxResults) };
+}
+
+/** What a bare place name resolves to. */
+const PLACE_KINDS: ReadonlySet<string> = new Set(['district', 'township', 'landmark']);
+/** Longest bare word worth trying as a name; longer text is a phrase or a paste, so full text. */
+const MAX_GUESS_CHARS = 16;
+
+/**
+ * The answer to a bare word under the command it most likely means: a figure by value (`7316`, `26000亿`), a place
+ * (`潼南`, `tongnan`, `潼楠`), a topic (`就业`, `jiuye`), a person (`刘明`, `liuming`), else full text. Each command is
+ * asked in turn and kept only when it found the thing itself, not a fallback to full text. Several words are full text.
+ */
+export function likelyAnswer(query: string, engine: Pick<Engine, 'answer'>): Answer {
+  const q = query.trim();
+  if (/\s/u.test(q) || [...q].length > MAX_GUESS_CHARS) return engine.answer('search', q);
+  const tries: ReadonlyArray<[SearchCommand, (a: Answer) => boolean]> = [
+    ['figures', (a) => a.resolved?.kind === 'figure'],
+    ['district', (a) => PLACE_KINDS.has(a.resolved?.kind ?? '')],
+    ['topic', (a) => a.resolved?.kind === 'topic'],
+    ['person', (a) => a.resolved?.kind === 'person'],
+  ];
+  let place: Answer | undefined;
+  for (const [command, fits] of tries) {
+    const answer = engine.answer(command, q);
+    if (answer.status === 'ok' && answer.results.length > 0 && !answer.approximate && fits(answer)) return answer;
+    if (command === 'district') place = answer;
+  }
+  const text = engine.answer('search', q);
+  // A district the report does not cover, or a place outside Chongqing, says more than "nothing found" or near misses.
+  if ((text.status === 'no_match' || text.approximate) && place && ['no_coverage', 'not_chongqing', 'ambiguous'].includes(place.status)) return place;
+  return text;
 }
 
 /** A reply as Telegram HTML pages (several only for long answers). */

@@ -1,7 +1,7 @@
 /**
  * Decides whether a message is for this bot. Private chats: always. Groups: `/cmd` (for a command the bot has),
- * `/cmd@ThisBot`, `@ThisBot …` and replies to the bot's messages; `/cmd@OtherBot`, `/cmd` the bot lacks and
- * ordinary chatter are ignored, before flood control counts anything.
+ * `/cmd@ThisBot`, `@ThisBot …` and replies to the bot's messages; `/cmd@OtherBot`, `/cmd` the bot lacks,
+ * ordinary chatter and results posted through the bot's inline mode are ignored, before flood control counts anything.
  */
 import type { Context, MiddlewareFn } from 'telegraf';
 import type { Message } from 'telegraf/types';
@@ -23,6 +23,8 @@ function escapeRegExp(s: string): string {
 
 /** The text meant for `me` in `message`, or null when the message is not for this bot. */
 export function addressedText(message: Message.TextMessage, me: Me, commands: readonly CommandSpec[] = COMMANDS): Addressed | null {
+  // A result someone posted through inline mode (`@ThisBot 潼南`) is our own answer, not a question, even in a private chat.
+  if (message.via_bot?.id === me.id) return null;
   const text = message.text;
   const isPrivate = message.chat.type === 'private';
   const suffix = COMMAND_SUFFIX.exec(text)?.[1]?.normalize('NFKC');

@@ -4,8 +4,15 @@ import type { Logger } from '../logger.ts';
 import { botCommandLists, COMMANDS, type CommandSpec } from './commands.ts';
 import { startWebhookServer } from './webhook.ts';
 
-/** Updates the bot asks for; digest and search only need these. */
-export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+/** Updates the bot asks for: digest and search need these, inline mode `inline_query`. */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'inline_query'] as const;
+
+/** Warn when BotFather's inline mode is off: `@ThisBot 潼南` then does nothing, and only the operator can fix it. */
+export function warnIfInlineOff(botInfo: { supports_inline_queries?: boolean } | undefined, logger: Logger): void {
+  if (botInfo && botInfo.supports_inline_queries === false) {
+    logger.warn('inline mode is off: send BotFather /setinline, choose this bot and a placeholder such as 区县、主题、人物或数字');
+  }
+}
 
 /** Publish the command menu (default and `zh`); a failure is logged, never fatal: the bot works without a menu. */
 export async function registerCommands(bot: Telegraf<Context>, logger: Logger, commands: readonly CommandSpec[] = COMMANDS): Promise<boolean> {
@@ -43,6 +50,7 @@ export async function startPolling(bot: Telegraf<Context>, logger: Logger): Prom
   });
   await Promise.race([ready, done]);
   logger.info({ username: bot.botInfo?.username, mode: 'polling' }, 'bot started');
+  warnIfInlineOff(bot.botInfo, logger);
   return {
     failed,
     async stop(reason) {
@@ -81,5 +89,6 @@ export async function startWebhook(bot: Telegraf<Context>, options: WebhookOptio
   }
   server.ready();
   logger.info({ username: bot.botInfo.username, mode: 'webhook', port: server.port }, 'bot started');
+  warnIfInlineOff(bot.botInfo, logger);
   return { port: server.port, failed: server.failed, stop: () => server.stop() };
 }

@@ -12,6 +12,8 @@ const DEFAULTS: PageCacheOptions = Object.freeze({ maxEntries: 500, ttlMs: 48 * 
 
 interface Entry {
   pages: string[];
+  /** The inline query behind the 转发 button, kept so every page shows it. */
+  share?: string;
   expires: number;
 }
 
@@ -27,10 +29,10 @@ export class PageCache {
     this.opts = { ...DEFAULTS, ...options };
   }
 
-  /** Keep `pages` and return their key (8 URL-safe characters). */
-  put(pages: string[]): string {
+  /** Keep `pages` (and the answer's 转发 query, if any) and return their key (8 URL-safe characters). */
+  put(pages: string[], share?: string): string {
     const key = randomBytes(6).toString('base64url');
-    this.entries.set(key, { pages, expires: this.opts.clock() + this.opts.ttlMs });
+    this.entries.set(key, { pages, ...(share !== undefined ? { share } : {}), expires: this.opts.clock() + this.opts.ttlMs });
     while (this.entries.size > this.opts.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
@@ -41,13 +43,18 @@ export class PageCache {
 
   /** The pages under `key`, or undefined when unknown or expired. */
   get(key: string): string[] | undefined {
+    return this.entry(key)?.pages;
+  }
+
+  /** The pages and 转发 query under `key`, or undefined when unknown or expired. */
+  entry(key: string): { pages: string[]; share?: string } | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expires <= this.opts.clock()) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.pages;
+    return entry;
   }
 
   get size(): number {

@@ -1,10 +1,11 @@
-/** The search feature: /start, /help, /about, the five search commands, plain-text search and page buttons. */
+/** The search feature: /start (with deep links), /help, /about, the five search commands, plain-text search, page and 转发 buttons. */
 import { Composer, TelegramError, type Context } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { Answer } from '../core/answer.ts';
 import type { Engine } from '../core/engine.ts';
 import type { Report } from '../core/report.ts';
-import { NOOP_CALLBACK, PageCallbackSchema, pageKeyboard } from '../render/html.ts';
+import { answerKeyboard, NOOP_CALLBACK, PageCallbackSchema } from '../render/html.ts';
+import { inlineQueryFor } from '../render/inline.ts';
 import { validateTelegramHtml } from '../render/telegram-html.ts';
 import { BOT_TEXT, htmlToPlain } from '../render/replies.ts';
 import type { Logger } from '../logger.ts';
@@ -79,7 +80,9 @@ export function searchComposer(deps: SearchDeps): Composer<Context> {
     if (reply.kind === 'answer') log.results = reply.answer.results.length;
     log.pages = pages.length;
     const first = safePage(pages[0] ?? '…', deps.logger, ctx.update.update_id);
-    const keyboard = pages.length > 1 ? pageKeyboard(deps.pages.put(pages), 0, pages.length) : undefined;
+    // In a private chat an answer with results can be shared: 转发 posts it into another chat through inline mode.
+    const share = ctx.chat.type === 'private' && reply.kind === 'answer' && reply.answer.results.length > 0 ? inlineQueryFor(reply.answer.command, reply.answer.query) : undefined;
+    const keyboard = answerKeyboard(pages.length > 1 ? deps.pages.put(pages, share) : '', 0, pages.length, share);
     const extra = replyExtra(ctx, keyboard);
     await withRetry(
       () => ctx.reply(first.text, first.html ? extra : { ...extra, parse_mode: undefined }),
@@ -104,7 +107,8 @@ export function searchComposer(deps: SearchDeps): Composer<Context> {
       await ctx.answerCbQuery(BOT_TEXT.invalidButton);
       return;
     }
-    const pages = deps.pages.get(parsed.data.key);
+    const entry = deps.pages.entry(parsed.data.key);
+    const pages = entry?.pages;
     const page = pages?.[parsed.data.page];
     if (!pages || page === undefined) {
       await ctx.answerCbQuery(BOT_TEXT.expired);
@@ -116,7 +120,7 @@ export function searchComposer(deps: SearchDeps): Composer<Context> {
         () => ctx.editMessageText(safe.text, {
           ...(safe.html ? { parse_mode: 'HTML' as const } : {}),
           link_preview_options: { is_disabled: true },
-          reply_markup: pageKeyboard(parsed.data.key, parsed.data.page, pages.length),
+          reply_markup: answerKeyboard(parsed.data.key, parsed.data.page, pages.length, entry.share),
         }),
         deps.retry,
       );

@@ -1,6 +1,6 @@
 // The search engine's façade: options, the query guard, and routing each command to its module in answers/.
 import type { Answer, SearchCommand } from './answer.ts';
-import { createContext, makeAnswer } from './answers/context.ts';
+import { createContext, makeAnswer, type EngineContext } from './answers/context.ts';
 import { answerDistrict, indexDistricts } from './answers/district.ts';
 import { answerFigures, indexFigures } from './answers/figures.ts';
 import { answerPerson, indexPeople } from './answers/person.ts';
@@ -54,8 +54,11 @@ export interface ResolvedFilter {
 }
 
 export interface Engine {
-  /** Answer one search command; never throws on user input (empty, huge, HTML, emoji, control chars). */
-  answer(command: SearchCommand, query: string): Answer;
+  /**
+   * Answer one search command; never throws on user input (empty, huge, HTML, emoji, control chars).
+   * `maxResults` overrides the engine's own cap for this call (inline mode pages through more than a chat shows).
+   */
+  answer(command: SearchCommand, query: string, maxResults?: number): Answer;
   /** Resolve a digest filter (`潼南`, `就业`, `tongnan`, `開州`) to a district or topic the report covers, else null. */
   resolveFilter(query: string): ResolvedFilter | null;
 }
@@ -100,7 +103,8 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   const people = indexPeople(ctx);
   const figures = indexFigures(ctx);
 
-  function route(command: SearchCommand, q: string): Answer {
+  // Routes over the context it is given: the shared one, or a copy with this call's options.
+  function route(ctx: EngineContext, command: SearchCommand, q: string): Answer {
     switch (command) {
       case 'district':
         return answerDistrict(ctx, districts, q);
@@ -118,10 +122,12 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     }
   }
 
-  function answerUnsafe(command: SearchCommand, raw: string): Answer {
+  function answerUnsafe(command: SearchCommand, raw: string, maxResults?: number): Answer {
     const q = cleanQuery(raw, opts.maxQueryLength);
     if (!q) return makeAnswer(command, q, 'usage', ctx.usage[command]);
-    const answer = route(command, q);
+    // Another cap for this call only: the same shared state, other options (a shallow copy, nothing rebuilt).
+    const callCtx = maxResults && maxResults > 0 && maxResults !== opts.maxResults ? { ...ctx, opts: { ...opts, maxResults } } : ctx;
+    const answer = route(callCtx, command, q);
     // Say that a very long query was cut, so a surprising answer has an explanation.
     // Two characters past the limit tell (one may be a space that trims away), without segmenting the whole paste.
     const cut = cleanQuery(raw, opts.maxQueryLength + 2) !== q;
@@ -129,9 +135,9 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   }
 
   return {
-    answer(command, query) {
+    answer(command, query, maxResults) {
       try {
-        return answerUnsafe(command, query);
+        return answerUnsafe(command, query, maxResults);
       } catch (err) {
         // A bug must not take the bot down: the user gets a sentence (tests fail on it), the operator the error.
         opts.onError(err, command, String(query).slice(0, 200));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InlineKeyboardMarkup } from 'telegraf/types';
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { Answer, AnswerResult } from '../core/answer.ts';
 import { cleanText, figureLines, personLabel, segments, suggestionCommands, truncate } from './text.ts';
 
@@ -38,7 +38,7 @@ interface Limits {
 function renderResult(result: AnswerResult, index: number, command: Answer['command'], limits: Limits, figureContextChars: number): string {
   const lines: string[] = [];
   const who = result.speaker ? personLabel(result.speaker) : (result.title ?? '报道');
-  lines.push(`<b>${index}. ${escapeHtml(who)}</b>`);
+  lines.push(`<b>${index > 0 ? `${index}. ` : ''}${escapeHtml(who)}</b>`);
   const headline = result.headline ?? (result.speaker ? result.title : undefined);
   if (headline) lines.push(`<i>${escapeHtml(headline)}</i>`);
   if (result.article) lines.push(`出自 ${escapeHtml(truncate(result.article, 80))}`);
@@ -60,7 +60,7 @@ function renderResult(result: AnswerResult, index: number, command: Answer['comm
   return lines.join('\n');
 }
 
-/** Render one result within `budget` characters, shortening the excerpt and then the figure list until it fits. */
+/** Render one result within `budget` characters, shortening the excerpt and then the figure list until it fits; `index` 0 leaves it unnumbered (a result posted alone). */
 export function renderHtmlResult(result: AnswerResult, index: number, command: Answer['command'], budget: number, options: HtmlOptions = {}): string {
   const { figureContextChars } = { ...DEFAULTS, ...options };
   const limits: Limits = { excerptChars: result.excerpt.length, figureCount: result.figures.length };
@@ -75,7 +75,7 @@ export function renderHtmlResult(result: AnswerResult, index: number, command: A
       limits.figureCount -= 1;
     } else {
       // Only the name and headline are left: cut those as plain text.
-      return `<b>${index}.</b> ${escapeHtml(truncate(`${result.speaker ? personLabel(result.speaker) : ''} ${result.headline ?? ''}`, Math.max(0, Math.floor((budget - 20) / 6))))}`;
+      return `${index > 0 ? `<b>${index}.</b> ` : ''}${escapeHtml(truncate(`${result.speaker ? personLabel(result.speaker) : ''} ${result.headline ?? ''}`, Math.max(0, Math.floor((budget - 20) / 6))))}`;
     }
   }
 }
@@ -154,9 +154,29 @@ export const NOOP_CALLBACK = 'noop';
 /** The `上一页 · 2/5 · 下一页` keyboard for page `page` (0-based) of `total`; undefined for a single page. */
 export function pageKeyboard(key: string, page: number, total: number): InlineKeyboardMarkup | undefined {
   if (total <= 1) return undefined;
-  const row: Array<{ text: string; callback_data: string }> = [];
+  const row: InlineKeyboardButton[] = [];
   if (page > 0) row.push({ text: '« 上一页', callback_data: pageCallbackData(key, page - 1) });
   row.push({ text: `${page + 1}/${total}`, callback_data: NOOP_CALLBACK });
   if (page < total - 1) row.push({ text: '下一页 »', callback_data: pageCallbackData(key, page + 1) });
   return { inline_keyboard: [row] };
+}
+
+/** The 转发 button: Telegram asks which chat, then types `@ThisBot <inlineQuery>` there, so the answer can be posted into it. */
+export function shareButton(inlineQuery: string): InlineKeyboardButton {
+  return { text: '转发', switch_inline_query: inlineQuery };
+}
+
+/** The button under a posted inline result: types `@ThisBot <inlineQuery>` in the same chat, to search again. */
+export function searchAgainButton(inlineQuery: string): InlineKeyboardButton {
+  return { text: '🔍 再搜一次', switch_inline_query_current_chat: inlineQuery };
+}
+
+/**
+ * The keyboard of an answer in a private chat: the page row when there are several pages, then 转发 when `share`
+ * (the inline query that finds the answer again) is given. Undefined when there is neither.
+ */
+export function answerKeyboard(key: string, page: number, total: number, share?: string): InlineKeyboardMarkup | undefined {
+  const rows = [...(pageKeyboard(key, page, total)?.inline_keyboard ?? [])];
+  if (share !== undefined) rows.push([shareButton(share)]);
+  return rows.length > 0 ? { inline_keyboard: rows } : undefined;
 }

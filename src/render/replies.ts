@@ -125,6 +125,8 @@ export const BOT_TEXT = Object.freeze({
   error: '出错了，请稍后再试',
   /** A user sent commands too fast; sent once, then silence. */
   flood: '操作太频繁了，请稍等几秒再试。',
+  /** Shown above the (empty) inline results of a user typing inline queries too fast; once, then no answer. */
+  inlineFlood: '操作太频繁了，请稍等几秒再试',
   /** Toast for a user tapping buttons too fast (every tap is answered). */
   buttonFlood: '点得太快了，请稍等几秒再试。',
   /** A page button whose answer is no longer cached. */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, botCommandLists, type CommandSpec } from '../../src/bot/commands.ts';
-import { dispatch, replyPages, replyPlain } from '../../src/bot/dispatch.ts';
+import { encodeStartParameter } from '../../src/bot/deep-link.ts';
+import { dispatch, likelyAnswer, replyPages, replyPlain } from '../../src/bot/dispatch.ts';
 import { loadEngine } from '../../src/load-engine.ts';
 import { MAX_MESSAGE_CHARS } from '../../src/render/html.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
@@ -41,6 +42,40 @@ describe('dispatch', () => {
 
   it('reports unknown commands', () => {
     expect(dispatch('/weather 潼南', engine)).toEqual({ kind: 'unknown', command: 'weather' });
+  });
+
+  it('opens a deep link (/start district-…) on its answer, and greets on any other start parameter', () => {
+    expect(dispatch(`/start ${encodeStartParameter('district', '潼南')}`, engine)).toMatchObject({ kind: 'answer', answer: { command: 'district', query: '潼南' } });
+    expect(dispatch('/start@report_test_bot topic-5bCx5Lia', engine)).toMatchObject({ kind: 'answer', answer: { command: 'topic', query: '就业' } });
+    for (const other of ['/start', '/start inline', '/start flood', '/start weather-5r285Y2X']) expect(dispatch(other, engine)).toEqual({ kind: 'start' });
+  });
+
+  it('keeps plain text a full-text search unless asked to guess', () => {
+    expect(dispatch('潼南', engine)).toMatchObject({ kind: 'answer', answer: { command: 'search' } });
+  });
+});
+
+describe('A bare word, when the bot has to guess the command', () => {
+  const { engine } = loadEngine('data');
+  it.each([
+    ['潼南', 'district'], ['tongnan', 'district'], ['潼楠', 'district'], ['開州', 'district'], ['仙女山', 'district'],
+    ['就业', 'topic'], ['jiuye', 'topic'],
+    ['刘明', 'person'], ['liuming', 'person'],
+    ['7316', 'figures'], ['26000亿', 'figures'],
+    ['侧面碰撞', 'search'], ['乡村 振兴', 'search'],
+  ])('%s goes to /%s', (word, command) => {
+    const answer = likelyAnswer(word, engine);
+    expect(answer.command).toBe(command);
+    expect(answer.results.length).toBeGreaterThan(0);
+    expect(dispatch(word, engine, COMMANDS, { guess: true })).toMatchObject({ kind: 'answer', answer: { command } });
+  });
+
+  it('a district the report does not cover says so rather than showing near misses', () => {
+    expect(likelyAnswer('城口', engine)).toMatchObject({ command: 'district', status: 'no_coverage' });
+  });
+
+  it('a word nothing knows is a full-text search with no results', () => {
+    expect(likelyAnswer('xyzzy', engine)).toMatchObject({ command: 'search', status: 'no_match', results: [] });
   });
 });
 

@@ -53,4 +53,12 @@ describe('Which messages are for the bot', () => {
     expect(addressedText(msg('/district 永川', 'group', toBot), me)).toEqual({ text: '/district 永川', explicit: true });
     expect(addressedText(msg('永川', 'group', toUser), me)).toBeNull();
   });
+
+  it('never a result posted through its own inline mode, in a group or a private chat; another bot\'s results as usual', () => {
+    const viaMe = { via_bot: { id: 99, is_bot: true, first_name: 'b', username: 'ReportBot' } } as Partial<Message.TextMessage>;
+    const viaOther = { via_bot: { id: 7, is_bot: true, first_name: 'o', username: 'OtherBot' } } as Partial<Message.TextMessage>;
+    expect(addressedText(msg('钟熙 · 提速建设', 'private', viaMe), me)).toBeNull();
+    expect(addressedText(msg('@ReportBot 潼南', 'supergroup', viaMe), me)).toBeNull();
+    expect(addressedText(msg('潼南', 'private', viaOther), me)).toEqual({ text: '潼南', explicit: true });
+  });
 });

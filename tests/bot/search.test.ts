@@ -44,12 +44,20 @@ describe('In a private chat', () => {
     expect(text).toContain('涉及区县（2 个）：两江新区、潼南区');
   });
 
-  it.each(['district', 'topic', 'person', 'figures', 'search'] as const)('/%s passes its query to the engine and renders the answer', async (command) => {
+  it.each(['district', 'topic', 'person', 'figures', 'search'] as const)('/%s passes its query to the engine and renders the answer, with a 转发 button', async (command) => {
     await s.send(dm(`/${command} 潼南`));
     expect(s.engineCalls).toEqual([[command, '潼南']]);
     expect(lastText()).toContain('“潼南”：找到 1 条相关内容。');
     expect(lastParams()['reply_parameters']).toBeUndefined();
     expect(validateTelegramHtml(lastText())).toEqual([]);
+    expect(lastParams()['reply_markup']).toEqual({ inline_keyboard: [[{ text: '转发', switch_inline_query: `${command} 潼南` }]] });
+  });
+
+  it('an answer with nothing to share, and the fixed replies, have no 转发 button', async () => {
+    await s.send(dm('/search nothing'));
+    await s.send(dm('/help'));
+    await s.send(dm('/search'));
+    expect(s.api.sent().map((c) => c.params['reply_markup'])).toEqual([undefined, undefined, undefined]);
   });
 
   it('a command typed straight into Chinese text (/district潼南) is still the command', async () => {
@@ -102,13 +110,16 @@ describe('Paging through a long answer', () => {
     const row = keyboard.inline_keyboard[0]!;
     expect(row.map((b) => b.text)).toEqual(['1/4', '下一页 »']);
     for (const b of row) expect(Buffer.byteLength(b.callback_data)).toBeLessThan(64);
+    // Below the pages, 转发 shares the answer into another chat through inline mode.
+    expect(keyboard.inline_keyboard[1]).toEqual([{ text: '转发', switch_inline_query: 'search many' }]);
 
     await s.send(press(row[1]!.callback_data, 1));
     const edit = s.api.callsTo('editMessageText').at(-1)!;
     expect(String(edit.params['text'])).toContain('4. 钟熙');
     expect(edit.params['message_id']).toBe(1);
-    const buttons = (edit.params['reply_markup'] as { inline_keyboard: Array<Array<{ text: string }>> }).inline_keyboard[0]!;
-    expect(buttons.map((b) => b.text)).toEqual(['« 上一页', '2/4', '下一页 »']);
+    const rows = (edit.params['reply_markup'] as { inline_keyboard: Array<Array<{ text: string }>> }).inline_keyboard;
+    expect(rows[0]!.map((b) => b.text)).toEqual(['« 上一页', '2/4', '下一页 »']);
+    expect(rows[1]).toEqual([{ text: '转发', switch_inline_query: 'search many' }]);
     expect(s.api.callsTo('answerCallbackQuery')).toHaveLength(1);
   });
 
@@ -148,6 +159,14 @@ describe('In a supergroup', () => {
     expect(params['chat_id']).toBe(GROUP.id);
     expect(params['reply_parameters']).toMatchObject({ allow_sending_without_reply: true });
     expect(params['message_thread_id']).toBeUndefined();
+    // 转发 is for private chats: in a group everyone already sees the answer.
+    expect(params['reply_markup']).toBeUndefined();
+  });
+
+  it('pages a long answer without a 转发 row', async () => {
+    await s.send(group('/search many'));
+    const rows = (lastParams()['reply_markup'] as { inline_keyboard: Array<Array<{ text: string }>> }).inline_keyboard;
+    expect(rows.map((r) => r.map((b) => b.text))).toEqual([['1/4', '下一页 »']]);
   });
 
   it('ignores /cmd@OtherBot and ordinary chatter', async () => {

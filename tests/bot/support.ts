@@ -6,6 +6,7 @@ import type { Engine } from '../../src/core/engine.ts';
 import type { Report } from '../../src/core/report.ts';
 import { createBot } from '../../src/bot/bot.ts';
 import { FloodGuard } from '../../src/bot/flood.ts';
+import { inlineComposer, type InlineOptions } from '../../src/bot/inline.ts';
 import { PageCache } from '../../src/bot/pages.ts';
 import { searchComposer } from '../../src/bot/search.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -37,13 +38,18 @@ export const REPORT: Report = {
   ],
 };
 
-/** An engine whose answers are scripted by the query: `many` → 10 long results, `boom` → throws, anything else → one result. */
+/** An engine whose answers are scripted by the query: `many` → 10 long results, `lots` → 45 short ones, `nothing` → none, `boom` → throws, anything else → one result. */
 export function scriptedEngine(calls: Array<[SearchCommand, string]> = []): Engine {
   return {
     answer(command, query): Answer {
       calls.push([command, query]);
       if (query === 'boom') throw new Error(`engine exploded with token ${TOKEN}`);
       if (query === '') return makeAnswer({ command, query, status: 'usage', message: `用法：/${command} 关键词`, results: [] });
+      if (query === 'lots') {
+        const results = Array.from({ length: 45 }, (_, i) => makeResult({ sectionId: `s${i}`, excerpt: `第${i + 1}条。` }));
+        return makeAnswer({ command, query, message: '找到 45 条。', results });
+      }
+      if (query === 'nothing') return makeAnswer({ command, query, status: 'no_match', message: `报道中没有找到“${query}”。`, suggestions: ['就业'], results: [] });
       if (query === 'many') {
         const results = Array.from({ length: 10 }, (_, i) => makeResult({ sectionId: `s${i}`, excerpt: `第${i + 1}条`.repeat(150) }));
         return makeAnswer({ command, query, message: '找到 10 条。', results });
@@ -62,6 +68,8 @@ export interface Setup {
   clock: { now: number };
   /** Feed an update through the whole middleware chain, as polling would. */
   send(update: Partial<Update> & Record<string, unknown>): Promise<void>;
+  /** DM_USER (or `from`) types `@bot <query>`: the inline query goes through the chain; returns its id. */
+  inline(query: string, offset?: string, from?: { id: number }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -69,23 +77,33 @@ let nextUpdateId = 1;
 let nextMessageId = 1000;
 
 /** Start a fake Bot API and a bot wired like main.ts; override pieces as needed. */
-export async function setup(overrides: { engine?: Engine; floodLimit?: number } = {}): Promise<Setup> {
+export async function setup(overrides: { engine?: Engine; floodLimit?: number; inline?: Partial<InlineOptions> } = {}): Promise<Setup> {
   const api = await FakeBotApi.start({ token: TOKEN, username: BOT_USERNAME });
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', token: TOKEN, destination: new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } }) });
   const engineCalls: Array<[SearchCommand, string]> = [];
   const clock = { now: 1_000_000 };
+  const engine = overrides.engine ?? scriptedEngine(engineCalls);
   const bot = createBot({
     token: TOKEN,
     apiRoot: api.apiRoot,
     logger,
     flood: new FloodGuard({ clock: () => clock.now, limit: overrides.floodLimit ?? 6 }),
     buttonFlood: new FloodGuard({ clock: () => clock.now }),
-    features: [searchComposer({ engine: overrides.engine ?? scriptedEngine(engineCalls), report: REPORT, pages: new PageCache(), logger, retry: { sleep: async () => {} } })],
+    inlineFlood: new FloodGuard({ clock: () => clock.now, limit: 12 }),
+    features: [
+      searchComposer({ engine, report: REPORT, pages: new PageCache(), logger, retry: { sleep: async () => {} } }),
+      inlineComposer({ engine, report: REPORT, logger, options: { sleep: async () => {}, ...overrides.inline } }),
+    ],
   });
   return {
     api, bot, engineCalls, logs, clock,
     send: async (update) => { await bot.handleUpdate({ update_id: nextUpdateId++, ...update } as Update); },
+    inline: async (query, offset = '', from = DM_USER) => {
+      const update = api.inlineQueryUpdate({ from, query, offset });
+      await bot.handleUpdate({ update_id: nextUpdateId++, ...update } as unknown as Update);
+      return update.inline_query.id;
+    },
     close: () => api.close(),
   };
 }

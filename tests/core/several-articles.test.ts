@@ -75,3 +75,11 @@ describe('Answers over several articles', () => {
     expect(engine.answer('district', '哈尔滨').status).toBe('not_chongqing');
   });
 });
+
+describe('The number of results', () => {
+  it('is the engine\'s cap unless a call asks for more (inline mode pages through up to 100)', () => {
+    const many = createEngine(report, refs.gazetteer, { placeAliases: refs.aliases, divisions, maxResults: 1 });
+    expect(many.answer('search', '林一川').results).toHaveLength(1);
+    expect(many.answer('search', '林一川', 5).results.length).toBeGreaterThan(1);
+  });
+});

@@ -22,7 +22,7 @@ type Client = ReturnType<TelegramServer['getClient']>;
 interface BotMessage {
   messageId: number;
   isRead: boolean;
-  message: { chat_id: number | string; text: string; parse_mode?: string; reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> }; reply_parameters?: { message_id: number; allow_sending_without_reply?: boolean }; message_thread_id?: number };
+  message: { chat_id: number | string; text: string; parse_mode?: string; reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string; switch_inline_query?: string }>> }; reply_parameters?: { message_id: number; allow_sending_without_reply?: boolean }; message_thread_id?: number };
 }
 
 let server: TelegramServer;
@@ -131,15 +131,18 @@ describe('A user in a private chat', () => {
     const first = await ask(u, '/search 发展');
     const row = first.message.reply_markup!.inline_keyboard[0]!;
     expect(row.map((b) => b.text)).toEqual([expect.stringMatching(/^1\/\d+$/), '下一页 »']);
+    // In a private chat the answer can be shared into another chat through inline mode.
+    expect(first.message.reply_markup!.inline_keyboard[1]).toEqual([{ text: '转发', switch_inline_query: 'search 发展' }]);
     const total = row[0]!.text.split('/')[1]!;
     const edited = server.waitBotEdits();
-    await u.sendCallback(u.makeCallbackQuery(row[1]!.callback_data, { message: { message_id: first.messageId } }));
+    await u.sendCallback(u.makeCallbackQuery(row[1]!.callback_data!, { message: { message_id: first.messageId } }));
     await edited;
     const now = (server.storage.botMessages as unknown as BotMessage[]).find((m) => m.messageId === first.messageId)!;
     expect(now.message.text).toContain('4. ');
     expect(now.message.text).not.toBe(first.message.text);
     expect(validateTelegramHtml(now.message.text)).toEqual([]);
     expect(now.message.reply_markup!.inline_keyboard[0]!.map((b) => b.text).slice(0, 2)).toEqual(['« 上一页', `2/${total}`]);
+    expect(now.message.reply_markup!.inline_keyboard[1]).toEqual([{ text: '转发', switch_inline_query: 'search 发展' }]);
   });
 
   it('subscribes to, shows, reads and cancels the daily digest', async () => {

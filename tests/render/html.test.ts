@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/core/answer.ts';
 import {
+  answerKeyboard,
   escapeHtml,
   MAX_CALLBACK_BYTES,
   MAX_MESSAGE_CHARS,
@@ -129,6 +130,15 @@ describe('page buttons', () => {
   it('offers 上一页 and 下一页 around the page number', () => {
     const row = pageKeyboard('k1', 1, 5)!.inline_keyboard[0]!;
     expect(row.map((b) => b.text)).toEqual(['« 上一页', '2/5', '下一页 »']);
+  });
+
+  it('adds a 转发 row under the page row of a shareable answer, and alone on a single page', () => {
+    expect(answerKeyboard('k1', 0, 3, 'district 潼南')!.inline_keyboard).toEqual([
+      [{ text: '1/3', callback_data: 'noop' }, { text: '下一页 »', callback_data: 'pg:k1:1' }],
+      [{ text: '转发', switch_inline_query: 'district 潼南' }],
+    ]);
+    expect(answerKeyboard('', 0, 1, 'topic 就业')).toEqual({ inline_keyboard: [[{ text: '转发', switch_inline_query: 'topic 就业' }]] });
+    expect(answerKeyboard('', 0, 1)).toBeUndefined();
   });
 
   it('keeps callback data short, ASCII and parseable back to the page', () => {

@@ -84,6 +84,30 @@ describe('the fake Bot API', () => {
     expect(api.sent()).toHaveLength(1);
   });
 
+  it('delivers inline queries through getUpdates and records the answers it accepted', async () => {
+    const { api, telegram } = await setup({ strictHtml: true });
+    const id = api.pushInlineQuery({ from: { id: 9 }, query: '潼南', offset: '20' });
+    const [update] = await telegram.getUpdates(0, 100, 0, undefined);
+    expect(update).toMatchObject({ inline_query: { id, query: '潼南', offset: '20', chat_type: 'sender', from: { id: 9, is_bot: false } } });
+    const article = { type: 'article' as const, id: 'r0', title: '潼南区', input_message_content: { message_text: '<b>潼南</b>', parse_mode: 'HTML' as const } };
+    await telegram.answerInlineQuery(id, [article], { next_offset: '40', button: { text: '打开', start_parameter: 'district-5r285Y2X' } });
+    expect(api.inlineAnswers(id)).toHaveLength(1);
+    expect(api.inlineAnswers(id)[0]).toMatchObject({ next_offset: '40', results: [{ id: 'r0' }] });
+  });
+
+  it('refuses inline answers Telegram would refuse: an unknown or expired query, duplicate ids, a bad start parameter, broken HTML', async () => {
+    const { api, telegram } = await setup({ strictHtml: true, inlineTtlMs: 50 });
+    const article = (id: string, text = 'x') => ({ type: 'article' as const, id, title: 't', input_message_content: { message_text: text, parse_mode: 'HTML' as const } });
+    expect((await errorOf(telegram.answerInlineQuery('nope', []))).description).toMatch(/query is too old/);
+    const id = api.pushInlineQuery({ from: { id: 9 }, query: 'q' });
+    expect((await errorOf(telegram.answerInlineQuery(id, [article('a'), article('a')]))).description).toMatch(/RESULT_ID_DUPLICATE/);
+    expect((await errorOf(telegram.answerInlineQuery(id, [], { button: { text: 'b', start_parameter: '潼南' } }))).description).toMatch(/START_PARAM_INVALID/);
+    expect((await errorOf(telegram.answerInlineQuery(id, [article('a', '<b>open')]))).description).toMatch(/can't parse entities/);
+    await new Promise((r) => setTimeout(r, 80));
+    expect((await errorOf(telegram.answerInlineQuery(id, [article('a')]))).description).toMatch(/query is too old/);
+    expect(api.inlineAnswers()).toEqual([]);
+  });
+
   it('with latencyMs it records a call on arrival and answers it a round trip later (never sooner than 80% of it)', async () => {
     const { api, telegram } = await setup({ latencyMs: 200 });
     let answered = false;

@@ -11,6 +11,9 @@
  *   // … run the code under test against api.apiRoot …
  *   expect(api.sent(42)).toHaveLength(1);
  *   await api.close();
+ *
+ * Inline mode: `pushInlineQuery(user, '潼南')` delivers an inline_query update; `inlineAnswers(id)` reads what the bot
+ * answered. Like Telegram, answerInlineQuery is refused for a malformed answer and for a query older than `inlineTtlMs`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -71,6 +74,18 @@ export interface FakeBotApiOptions {
    * Bot API. Calls are still recorded on arrival. Can be changed later with `setLatency`.
    */
   latencyMs?: number;
+  /** What getMe says about inline mode (BotFather's /setinline; default false, as for a new bot). */
+  supportsInline?: boolean;
+  /** Answers to an inline query arriving this long after it was pushed get `query is too old` (default 10 s, as Telegram). */
+  inlineTtlMs?: number;
+}
+
+/** An inline query as the user sees it: who typed it, and the offset Telegram sends when the next page is wanted. */
+export interface InlineQueryInput {
+  from: { id: number; first_name?: string; language_code?: string };
+  query: string;
+  offset?: string;
+  chatType?: 'sender' | 'private' | 'group' | 'supergroup' | 'channel';
 }
 
 interface FaultRule extends FaultMatch {
@@ -107,6 +122,10 @@ export class FakeBotApi {
   private latencyMs: number;
   private nextUpdateId = 1;
   private nextMessageId = 1;
+  private nextInlineQueryId = 1;
+  private readonly inlineQueries = new Map<string, number>();
+  private readonly supportsInline: boolean;
+  private readonly inlineTtlMs: number;
   private seq = 0;
   private closed = false;
 
@@ -117,6 +136,8 @@ export class FakeBotApi {
     this.lean = options.lean ?? false;
     this.strictHtml = options.strictHtml ?? false;
     this.latencyMs = options.latencyMs ?? 0;
+    this.supportsInline = options.supportsInline ?? false;
+    this.inlineTtlMs = options.inlineTtlMs ?? 10_000;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 30_000;
     this.server.on('connection', (socket) => {
@@ -164,6 +185,35 @@ export class FakeBotApi {
     this.updates.push({ ...update, update_id: id });
     for (const w of this.waiters) w.resolve();
     return id;
+  }
+
+  /** Queue an inline_query update, as Telegram sends while a user types `@bot …`. Returns the query's id. */
+  pushInlineQuery(input: InlineQueryInput): string {
+    const update = this.inlineQueryUpdate(input);
+    this.pushUpdate(update);
+    return update.inline_query.id;
+  }
+
+  /** An inline_query update this server will accept answers to (for `bot.handleUpdate` without polling); its clock starts now. */
+  inlineQueryUpdate(input: InlineQueryInput): { inline_query: { id: string; from: Record<string, unknown>; query: string; offset: string; chat_type: string } } {
+    const id = `iq${this.nextInlineQueryId++}`;
+    this.inlineQueries.set(id, Date.now());
+    return {
+      inline_query: {
+        id,
+        from: { is_bot: false, first_name: `user${input.from.id}`, ...input.from },
+        query: input.query,
+        offset: input.offset ?? '',
+        chat_type: input.chatType ?? 'sender',
+      },
+    };
+  }
+
+  /** Accepted answerInlineQuery calls (their params), optionally for one query id. */
+  inlineAnswers(queryId?: string): Array<Record<string, unknown>> {
+    return this.callsTo('answerInlineQuery')
+      .filter((c) => c.ok && (queryId === undefined || c.params['inline_query_id'] === queryId))
+      .map((c) => c.params);
   }
 
   /** Calls a listener for every recorded call (e.g. to kill a process after the n-th message). */
@@ -287,9 +337,53 @@ export class FakeBotApi {
       }
     }
 
+    if (method === 'answerInlineQuery') {
+      const problem = this.inlineProblem(params);
+      if (problem) return finish(400, { ok: false, error_code: 400, description: `Bad Request: ${problem}` });
+    }
+
     const result = await this.result(method, params);
     if (result === undefined) return finish(404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
     finish(200, { ok: true, result });
+  }
+
+  /** Why Telegram would refuse this answerInlineQuery, or null. */
+  private inlineProblem(params: Record<string, unknown>): string | null {
+    const sentAt = this.inlineQueries.get(String(params['inline_query_id']));
+    if (sentAt === undefined || Date.now() - sentAt > this.inlineTtlMs) return 'query is too old and response timeout expired or query ID is invalid';
+    const results = params['results'];
+    if (!Array.isArray(results)) return 'results must be an array';
+    if (results.length > 50) return 'RESULTS_TOO_MUCH';
+    const ids = new Set<string>();
+    for (const r of results as Array<Record<string, unknown>>) {
+      const id = String(r['id'] ?? '');
+      if (id === '' || Buffer.byteLength(id) > 64) return 'RESULT_ID_INVALID';
+      if (ids.has(id)) return 'RESULT_ID_DUPLICATE';
+      ids.add(id);
+      if (r['type'] !== 'article' || typeof r['title'] !== 'string' || r['title'] === '') return 'RESULT_TYPE_INVALID';
+      const content = (r['input_message_content'] ?? {}) as Record<string, unknown>;
+      const text = String(content['message_text'] ?? '');
+      if (text.trim() === '') return 'MESSAGE_EMPTY';
+      if (this.strictHtml) {
+        const problems = content['parse_mode'] === 'HTML' ? validateTelegramHtml(text) : text.length > 4096 ? ['message is too long'] : [];
+        if (problems.length > 0) return `can't parse entities: ${problems[0]}`;
+      }
+      for (const row of ((r['reply_markup'] as { inline_keyboard?: unknown[][] } | undefined)?.inline_keyboard ?? []) as Array<Array<Record<string, unknown>>>) {
+        for (const b of row) {
+          for (const key of ['switch_inline_query', 'switch_inline_query_current_chat']) {
+            if (typeof b[key] === 'string' && (b[key] as string).length > 256) return 'BUTTON_QUERY_TOO_LONG';
+          }
+        }
+      }
+    }
+    const next = params['next_offset'];
+    if (next !== undefined && Buffer.byteLength(String(next)) > 64) return 'NEXT_OFFSET_INVALID';
+    const button = params['button'] as Record<string, unknown> | undefined;
+    if (button !== undefined) {
+      if (typeof button['text'] !== 'string' || button['text'] === '') return 'BUTTON_TEXT_INVALID';
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(String(button['start_parameter'] ?? ''))) return 'START_PARAM_INVALID';
+    }
+    return null;
   }
 
   private takeFault(method: string, chatId: string | null): Fault | null {
@@ -307,7 +401,7 @@ export class FakeBotApi {
     const now = Math.floor(Date.now() / 1000);
     switch (method) {
       case 'getMe':
-        return { id: BOT_ID, is_bot: true, first_name: 'Report Bot', username: this.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+        return { id: BOT_ID, is_bot: true, first_name: 'Report Bot', username: this.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: this.supportsInline };
       case 'sendMessage':
         return { message_id: this.nextMessageId++, date: now, chat: chatOf(params['chat_id']), text: String(params['text'] ?? '') };
       case 'editMessageText':
@@ -326,6 +420,7 @@ export class FakeBotApi {
       case 'setMyCommands':
       case 'deleteMyCommands':
       case 'answerCallbackQuery':
+      case 'answerInlineQuery':
       case 'deleteWebhook':
       case 'setWebhook':
       case 'deleteMessage':
