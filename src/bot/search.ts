@@ -41,7 +41,9 @@ function safePage(html: string, logger: Logger, updateId: number): { text: strin
   const problems = validateTelegramHtml(html);
   if (problems.length === 0) return { text: html, html: true };
   logger.warn({ update_id: updateId, problems: problems.slice(0, 5) }, 'rendered page is not valid Telegram HTML; sending plain text');
-  return { text: htmlToPlain(html).slice(0, 4096) || '…', html: false };
+  // Telegram refuses a blank message: whitespace alone is no text either.
+  const plain = htmlToPlain(html).slice(0, 4096);
+  return { text: plain.trim() ? plain : '…', html: false };
 }
 
 /** The answer has results that match the query itself, not just a looser fallback. */
