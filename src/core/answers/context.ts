@@ -23,26 +23,29 @@ export interface EngineContext {
   readonly index: TextIndex;
   /** Districts some section names, in the gazetteer's order. */
   readonly coveredDistricts: readonly string[];
+  /** Topic ids some section is tagged with. */
+  readonly taggedTopics: ReadonlySet<string>;
   /** What an empty query gets, per command. */
   readonly usage: Readonly<Record<SearchCommand, string>>;
 }
 
-/** Build the shared per-report state once: text index, resolver, covered districts and usage lines. */
-export function createContext(report: Report, gazetteer: Gazetteer, opts: EngineOptions): EngineContext {
+/**
+ * Build the shared per-report state once: text index, resolver, covered districts and usage lines. With `from` (the
+ * context of a report whose sections `report` starts with), only the sections after those are indexed.
+ */
+export function createContext(report: Report, gazetteer: Gazetteer, opts: EngineOptions, from?: EngineContext): EngineContext {
   const fold = opts.fold;
   const fnorm = (text: string): string => normalize(text, fold);
   const fkey = (text: string): string => nameKey(text, fold);
   const sections = report.sections;
-  const resolver = new DistrictResolver(gazetteer, opts.placeAliases, fold);
-  const index = new TextIndex(
-    sections.map((s) => s.paragraphs),
-    fold,
-  );
-  const named = new Set(sections.flatMap(districtsNamed));
+  const resolver = from?.resolver ?? new DistrictResolver(gazetteer, opts.placeAliases, fold);
+  const added = from ? sections.slice(from.sections.length) : sections;
+  const index = from ? from.index.extend(added.map((s) => s.paragraphs)) : new TextIndex(sections.map((s) => s.paragraphs), fold);
+  const named = new Set([...(from?.coveredDistricts ?? []), ...added.flatMap(districtsNamed)]);
   const coveredDistricts = resolver.districts.filter((d) => named.has(d));
 
   // Usage examples come from the report itself, so they always lead somewhere.
-  const tagged = new Set(sections.flatMap((s) => s.topics));
+  const tagged: ReadonlySet<string> = new Set([...(from?.taggedTopics ?? []), ...added.flatMap((s) => s.topics)]);
   const firstFigure = sections.find((s) => s.figures.length > 0)?.figures[0];
   const exampleDistrict = resolver.shortName(coveredDistricts[0] ?? resolver.districts[0] ?? '');
   const examplePerson = sections.find((s) => s.speaker)?.speaker?.name ?? '';
@@ -57,7 +60,7 @@ export function createContext(report: Report, gazetteer: Gazetteer, opts: Engine
     search: `用法：/search 关键词，例如 /search ${exampleWords}`,
   });
 
-  return { opts, report, sections, fold, fnorm, fkey, resolver, index, coveredDistricts, usage };
+  return { opts, report, sections, fold, fnorm, fkey, resolver, index, coveredDistricts, taggedTopics: tagged, usage };
 }
 
 /** The districts a section names: its own and those of the places in it. */
