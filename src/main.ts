@@ -80,7 +80,7 @@ async function main(): Promise<number> {
     }
   };
   syncFolders('start');
-  const stopWatching = watchFolders(['data/raw', articlesDir(config.dataDir)], () => syncFolders('folder changed'));
+  const stopWatching = watchFolders(['data/raw', articlesDir(config.dataDir)], () => syncFolders('folder changed'), (dir, err) => logger.warn({ err, dir }, 'not watching this folder for new articles (a restart still picks them up)'));
   // Handlers read the report and engine through these getters: each read is the snapshot in service then.
   const live = {
     get report() { return library.current().report; },

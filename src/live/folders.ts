@@ -1,8 +1,10 @@
 // Articles on disk: `$DATA_DIR/articles/` (what `npm run add` and bot admins add, so it survives restarts) and
 // `data/raw/`. At start and whenever a watched folder changes, every .txt not yet in service goes through the library.
+// Folders are made with ensureDir: a recursive mkdirSync loops for ever on paths like /proc/1/x.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir } from '../store/open-file.ts';
 import { ArticleRefused, checkArticleBytes, MAX_ARTICLE_BYTES, type Added, type Library } from './library.ts';
 
 /** Where added articles are kept. */
@@ -25,7 +27,7 @@ export function stableArticleName(text: string, date: string, given?: string): s
 /** Write an article into `$DATA_DIR/articles/` (temporary file, then rename, so a watcher never reads half of it). */
 export function saveArticle(dataDir: string, name: string, text: string): string {
   const dir = articlesDir(dataDir);
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const path = join(dir, name);
   const tmp = join(dir, `.${name}.${process.pid}.tmp`);
   writeFileSync(tmp, text);
@@ -104,9 +106,10 @@ export class FolderSync {
 
 /**
  * Watch folders and call `onChange` once things settle (`debounceMs` after the last event). Missing folders are
- * created. Returns a function that stops watching.
+ * created; one that cannot be created or watched goes to `onError` and the others are still watched. Returns a
+ * function that stops watching.
  */
-export function watchFolders(dirs: readonly string[], onChange: () => void, debounceMs = 300): () => void {
+export function watchFolders(dirs: readonly string[], onChange: () => void, onError: (dir: string, err: unknown) => void, debounceMs = 300): () => void {
   let timer: NodeJS.Timeout | null = null;
   const fire = () => {
     if (timer) clearTimeout(timer);
@@ -117,11 +120,19 @@ export function watchFolders(dirs: readonly string[], onChange: () => void, debo
   };
   const watchers: FSWatcher[] = [];
   for (const dir of dirs) {
-    mkdirSync(dir, { recursive: true });
-    const w = watch(dir, { persistent: false }, fire);
-    // A folder deleted under us ends its watcher; the other folders and a restart still work.
-    w.on('error', () => w.close());
-    watchers.push(w);
+    try {
+      ensureDir(dir);
+      const w = watch(dir, { persistent: false }, fire);
+      // A folder deleted under us ends its watcher; the other folders and a restart still work.
+      w.on('error', (err) => {
+        w.close();
+        onError(dir, err);
+      });
+      watchers.push(w);
+    } catch (err) {
+      // An unwritable DATA_DIR is reported where the store opens it; here the folder is just not watched.
+      onError(dir, err);
+    }
   }
   return () => {
     if (timer) clearTimeout(timer);
