@@ -24,7 +24,7 @@ let updateId = 1;
 const files = new Map<string, Uint8Array>();
 
 /** A .txt document sent by `from` in a private chat. */
-function document(fileId: string, fileName: string, from = DM_USER): Record<string, unknown> {
+function document(fileId: string, fileName: string, from: { id: number; first_name: string } = DM_USER): Record<string, unknown> {
   return { message: { message_id: 5000 + updateId, date: 1, chat: { id: from.id, type: 'private', first_name: from.first_name }, from, document: { file_id: fileId, file_unique_id: fileId, file_name: fileName, file_size: files.get(fileId)?.length ?? 0 } } };
 }
 
