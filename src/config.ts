@@ -46,6 +46,13 @@ export const EnvSchema = z
     BROADCAST_PER_GROUP_PER_MINUTE: optional(rate(20)).default(20),
     /** Send digests as Telegram's paid broadcasts (`allow_paid_broadcast`), so BROADCAST_PER_SECOND may go up to 1,000. */
     BROADCAST_PAID: optional(z.stringbool({ error: 'must be true or false' })).default(false),
+    /** Telegram user ids (comma-separated) allowed to add articles through the bot. */
+    BOT_ADMINS: optional(
+      z
+        .string()
+        .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^[1-9]\d{0,15}$/, 'must be comma-separated Telegram user ids (positive whole numbers), such as 12345678,87654321').transform(Number))),
+    ).default([]),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
@@ -72,6 +79,8 @@ export interface Config {
   readonly logLevel: Env['LOG_LEVEL'];
   readonly dataDir: string;
   readonly reportPath: string;
+  /** Telegram user ids that may add articles (BOT_ADMINS); empty: nobody can, through the bot. */
+  readonly botAdmins: readonly number[];
   /** Daily digests: default time (minutes after midnight), time zone, broadcast rate limits. */
   readonly digest: {
     readonly defaultMinutes: number;
@@ -111,6 +120,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     reportPath: e.REPORT_PATH,
+    botAdmins: Object.freeze([...e.BOT_ADMINS]),
     digest: Object.freeze({
       defaultMinutes: parseTimeOfDay(e.DIGEST_TIME) ?? 480,
       timezone: e.DIGEST_TIMEZONE,

@@ -13,6 +13,10 @@ import { htmlToPlain } from './render/replies.ts';
 import { loadEngine } from './load-engine.ts';
 import { createLogger, redact } from './logger.ts';
 import { digestComposer } from './bot/digest.ts';
+import { livingComposer } from './bot/living.ts';
+import { readRawArticles, readReferenceData } from './ingest/files.ts';
+import { articlesDir, FolderSync, watchFolders } from './live/folders.ts';
+import { Library } from './live/library.ts';
 import { systemClock } from './digest/clock.ts';
 import { makeCompose } from './digest/compose.ts';
 import { storeLease } from './digest/lease.ts';
@@ -54,17 +58,46 @@ async function main(): Promise<number> {
   } catch (err) {
     return fail((err as Error).message);
   }
-  const { report, engine } = loaded;
+
+  // 3b. The living report: articles added while running (data/raw/, $DATA_DIR/articles/, `npm run add`, admins)
+  //     go through one library that swaps report and engine whole; those stored since the report was built come in now.
+  let library: Library;
+  let folders: FolderSync;
+  try {
+    const rawArticles = readRawArticles('data');
+    const inReport = new Set(loaded.report.articles.map((a) => a.source));
+    library = new Library(loaded, { refs: readReferenceData('data') }, rawArticles.filter((a) => inReport.has(a.source)));
+    folders = new FolderSync(library, ['data/raw', articlesDir(config.dataDir)]);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const syncFolders = (why: string) => {
+    try {
+      const { added, refused } = folders.sync();
+      for (const a of added) logger.info({ article: a.article.id, sections: a.sections.length, warnings: a.warnings.length, swap_ms: Math.round(a.swapMs), why }, 'article added');
+      for (const r of refused) logger.warn({ file: r.source, reason: r.reason, why }, 'article refused; the report in service is unchanged');
+    } catch (err) {
+      logger.error({ err, why }, 'could not take in new articles; the report in service is unchanged');
+    }
+  };
+  syncFolders('start');
+  const stopWatching = watchFolders(['data/raw', articlesDir(config.dataDir)], () => syncFolders('folder changed'), (dir, err) => logger.warn({ err, dir }, 'not watching this folder for new articles (a restart still picks them up)'));
+  // Handlers read the report and engine through these getters: each read is the snapshot in service then.
+  const live = {
+    get report() { return library.current().report; },
+    get engine() { return library.current().engine; },
+  };
 
   // 4. No token: chat in the terminal with the same commands, then exit.
   if (!config.token) {
     const digestPreview = () => {
       // The terminal is one chat with no history: today's digest as Telegram would show it, as text.
       const date = localDateTime(systemClock.now(), config.digest.timezone).date;
-      const digest = composeDigest(report, { chatId: 0, date, filter: null, history: [] });
+      const digest = composeDigest(live.report, { chatId: 0, date, filter: null, history: [] });
       return digest ? htmlToPlain(renderDigestHtml(digest)) : '报道中没有可以做成摘要的内容。';
     };
-    await runConsoleChat({ engine, report, input: process.stdin, output: process.stdout, digestPreview });
+    await runConsoleChat({ get engine() { return live.engine; }, get report() { return live.report; }, input: process.stdin, output: process.stdout, digestPreview });
+    stopWatching();
     return 0;
   }
 
@@ -83,9 +116,10 @@ async function main(): Promise<number> {
     apiRoot: config.apiRoot,
     logger,
     features: [
-      digestComposer({ store, report, resolveFilter: (q) => engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
-      searchComposer({ engine, report, pages: new PageCache(), logger }),
-      inlineComposer({ engine, report, logger }),
+      livingComposer({ library, admins: config.botAdmins, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now() }),
+      digestComposer({ store, get report() { return live.report; }, resolveFilter: (q) => live.engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
+      searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages: new PageCache(), logger }),
+      inlineComposer({ get engine() { return live.engine; }, get report() { return live.report; }, logger }),
     ],
   });
 
@@ -103,7 +137,7 @@ async function main(): Promise<number> {
   let running: Running;
   try {
     running = config.webhook
-      ? await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host, health: () => (report.sections.length === 0 ? 'report' : store.answers() ? null : 'store') }, logger)
+      ? await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host, health: () => (live.report.sections.length === 0 ? 'report' : store.answers() ? null : 'store') }, logger)
       : await startPolling(bot, logger);
   } catch (err) {
     logger.fatal({ err }, 'could not start the bot');
@@ -116,7 +150,7 @@ async function main(): Promise<number> {
   const sender = new DigestSender({
     store,
     api: telegramSendApi(bot.telegram, { paid: config.digest.paidBroadcast }),
-    compose: makeCompose(report, store),
+    compose: makeCompose(() => live.report, store),
     clock: systemClock,
     limits: config.digest.limits,
     // Shared with `npm run broadcast`: never two senders on one database.
@@ -146,7 +180,7 @@ async function main(): Promise<number> {
       setTimeout(() => { logger.error({ reason }, 'could not stop within 10 s; exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
       // The digest in flight finishes and is recorded before the store closes.
       Promise.all([running.stop(reason), scheduler.stop()]).then(
-        () => { store.close(); logger.info('stopped'); resolve(code); },
+        () => { stopWatching(); store.close(); logger.info('stopped'); resolve(code); },
         (err: unknown) => { logger.error({ err }, 'error while stopping'); resolve(1); },
       );
     };

@@ -12,8 +12,8 @@ export interface CommandSpec {
   zh: string;
   /** A full example line, shown in /help. */
   usage: string;
-  /** Which part of the bot answers it: `search` and `info` are answered by src/bot/search.ts. */
-  feature: 'info' | 'search' | 'digest';
+  /** Which part of the bot answers it: `search` and `info` are answered by src/bot/search.ts, `living` by src/bot/living.ts. */
+  feature: 'info' | 'search' | 'digest' | 'living';
 }
 
 /** Search first, then digest, then info: the order of /help and of Telegram's command menu. */
@@ -27,6 +27,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   { command: 'subscribe', description: 'Get a digest every day (time, topic or district optional)', zh: '订阅每日摘要（可选时间、主题或区县）', usage: '/subscribe 07:30 就业', feature: 'digest' },
   { command: 'subscription', description: 'Show your digest subscription', zh: '查看订阅设置', usage: '/subscription', feature: 'digest' },
   { command: 'unsubscribe', description: 'Stop the daily digest', zh: '退订每日摘要', usage: '/unsubscribe', feature: 'digest' },
+  { command: 'latest', description: 'The newest articles', zh: '最新收录的报道', usage: '/latest', feature: 'living' },
   { command: 'about', description: 'About the report', zh: '关于这篇报道', usage: '/about', feature: 'info' },
   { command: 'help', description: 'All commands', zh: '查看全部命令', usage: '/help', feature: 'info' },
   { command: 'start', description: 'Welcome and examples', zh: '开始使用', usage: '/start', feature: 'info' },

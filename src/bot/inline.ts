@@ -167,7 +167,13 @@ export function inlineAnswerer(deps: Pick<InlineDeps, 'engine' | 'report' | 'com
 export function inlineComposer(deps: InlineDeps): Composer<Context> {
   const opts: InlineOptions = { ...DEFAULT_INLINE, ...deps.options };
   const composer = new Composer<Context>();
-  const answerInline = inlineAnswerer({ ...deps, perPage: opts.perPage });
+  // One answerer per report in service: a living report swaps report and engine, and the starting points follow.
+  let built: { report: Report; answer: ReturnType<typeof inlineAnswerer> } | null = null;
+  const answerInline: ReturnType<typeof inlineAnswerer> = (...args) => {
+    const report = deps.report;
+    if (built?.report !== report) built = { report, answer: inlineAnswerer({ engine: deps.engine, report, commands: deps.commands, perPage: opts.perPage }) };
+    return built.answer(...args);
+  };
 
   composer.on('inline_query', async (ctx) => {
     const started = opts.clock();

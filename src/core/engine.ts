@@ -1,11 +1,12 @@
 // The search engine's façade: options, the query guard, and routing each command to its module in answers/.
 import type { Answer, SearchCommand } from './answer.ts';
 import { createContext, makeAnswer, type EngineContext } from './answers/context.ts';
-import { answerDistrict, indexDistricts } from './answers/district.ts';
-import { answerFigures, indexFigures } from './answers/figures.ts';
-import { answerPerson, indexPeople } from './answers/person.ts';
+import { answerDistrict, indexDistricts, type DistrictIndex } from './answers/district.ts';
+import { extendDistricts, extendFigures, extendPeople, extendTopics } from './answers/extend.ts';
+import { answerFigures, indexFigures, type FigureIndex } from './answers/figures.ts';
+import { answerPerson, indexPeople, type PersonIndex } from './answers/person.ts';
 import { answerSearch } from './answers/search.ts';
-import { answerTopic, indexTopics, resolveTopic } from './answers/topic.ts';
+import { answerTopic, indexTopics, resolveTopic, type TopicIndex } from './answers/topic.ts';
 import type { DivisionIndex } from './divisions.ts';
 import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
 import { foldChar, type FoldChar } from './normalize.ts';
@@ -98,10 +99,30 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
   const opts: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   // The shared state first, then each command's own index over it.
   const ctx = createContext(report, gazetteer, opts);
-  const districts = indexDistricts(ctx);
-  const topics = indexTopics(ctx);
-  const people = indexPeople(ctx);
-  const figures = indexFigures(ctx);
+  return engineOver({ gazetteer, ctx, districts: indexDistricts(ctx), topics: indexTopics(ctx), people: indexPeople(ctx), figures: indexFigures(ctx) });
+}
+
+/** Everything an engine answers from. */
+interface EngineState {
+  gazetteer: Gazetteer;
+  ctx: EngineContext;
+  districts: DistrictIndex;
+  topics: TopicIndex;
+  people: PersonIndex;
+  figures: FigureIndex;
+}
+
+/** True when `next` is `prev` with sections appended (same objects) and the same taxonomy. */
+function appends(prev: Report, next: Report): boolean {
+  const n = prev.sections.length;
+  if (next.sections.length < n) return false;
+  for (let i = 0; i < n; i++) if (next.sections[i] !== prev.sections[i]) return false;
+  return next.topics === prev.topics || JSON.stringify(next.topics) === JSON.stringify(prev.topics);
+}
+
+function engineOver(state: EngineState): Engine {
+  const { ctx, districts, topics, people, figures } = state;
+  const opts = ctx.opts;
 
   // Routes over the context it is given: the shared one, or a copy with this call's options.
   function route(ctx: EngineContext, command: SearchCommand, q: string): Answer {
@@ -134,7 +155,7 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
     return cut ? { ...answer, message: `（查询太长，只用了前 ${opts.maxQueryLength} 个字。）${answer.message}` } : answer;
   }
 
-  return {
+  const engine: Engine = {
     answer(command, query, maxResults) {
       try {
         return answerUnsafe(command, query, maxResults);
@@ -154,4 +175,31 @@ export function createEngine(report: Report, gazetteer: Gazetteer, options?: Par
       return null;
     },
   };
+  STATES.set(engine, state);
+  return engine;
+}
+
+/** What each engine made here answers from, so `extendEngine` can build on it. */
+const STATES = new WeakMap<Engine, EngineState>();
+
+/**
+ * A new engine over `next`, whose sections are `engine`'s followed by more (an article added): only the new sections
+ * are indexed and only the entries they touch are ranked again, so it costs the article, not the corpus; `engine` is
+ * left as it was. Any other report (sections removed or changed, another taxonomy) is built afresh.
+ */
+export function extendEngine(engine: Engine, next: Report): Engine {
+  const state = STATES.get(engine);
+  if (!state) throw new Error('extendEngine: the engine was not made by createEngine');
+  const { ctx, districts, topics, people, figures } = state;
+  if (!appends(ctx.report, next)) return createEngine(next, state.gazetteer, ctx.opts);
+  const first = ctx.sections.length;
+  const nextCtx = createContext(next, state.gazetteer, ctx.opts, ctx);
+  return engineOver({
+    gazetteer: state.gazetteer,
+    ctx: nextCtx,
+    districts: extendDistricts(nextCtx, districts, first),
+    topics: extendTopics(nextCtx, topics, first),
+    people: extendPeople(nextCtx, people, first),
+    figures: extendFigures(nextCtx, figures, first),
+  });
 }

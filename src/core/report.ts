@@ -85,6 +85,8 @@ export const ArticleSchema = z.object({
   title: z.string().min(1),
   subtitle: z.string().nullable(),
   reporters: z.array(z.string().min(1)),
+  /** When the running bot took the article in (ISO time); absent for articles built by `npm run ingest`. */
+  addedAt: z.string().optional(),
 });
 export type Article = z.infer<typeof ArticleSchema>;
 

@@ -145,10 +145,31 @@ function wordUnitCount(units: readonly number[]): number {
   return n;
 }
 
+/** `head` followed by `rest`, as one new Int32Array. */
+function concatInt32(head: Int32Array | undefined, rest: readonly number[]): Int32Array {
+  const out = new Int32Array((head?.length ?? 0) + rest.length);
+  if (head) out.set(head);
+  out.set(rest, head?.length ?? 0);
+  return out;
+}
+
+/** File bigram `id` (key hi << 16 | lo) under both its characters, once each. */
+function addToChars(byChar: Map<number, number[]>, key: number, id: number): void {
+  for (const c of [key >>> 16, key & 0xffff]) {
+    const list = byChar.get(c);
+    if (!list) byChar.set(c, [id]);
+    else if (list[list.length - 1] !== id) list.push(id);
+  }
+}
+
 /**
  * Character-bigram inverted index over sentences (the CJK approach of Lucene's CJKAnalyzer):
  * every pair of adjacent folded letters/digits points to the sentences containing it.
  * Postings are delta- and varint-encoded in one byte array, so that a thousand reports fit in memory.
+ *
+ * Immutable once built. `extend` returns a new index with more sections appended that shares the packed postings
+ * of this one and keeps only the new sentences' postings apart (a tail per bigram), so adding an article costs its
+ * own text, not the corpus; it answers exactly as an index built from scratch over the same sections would.
  */
 export class TextIndex {
   readonly sentenceCount: number;
@@ -156,15 +177,25 @@ export class TextIndex {
   private readonly parOf: Int32Array;
   private readonly startOf: Int32Array;
   private readonly endOf: Int32Array;
-  /** bigram key (hi << 16 | lo) → dense id */
-  private readonly ids = new Map<number, number>();
-  /** Byte offsets of each bigram's posting list in `postings`. */
+  /** bigram key (hi << 16 | lo) → dense id, for the bigrams of the packed postings (shared by extensions). */
+  private readonly packedIds: Map<number, number>;
+  /** The same for bigrams first met in sections added by `extend` (ids go on from the packed ones). */
+  private readonly extraIds: Map<number, number>;
+  /** Byte offsets of each packed bigram's posting list in `postings`. */
   private readonly offsets: Int32Array;
   /** Sentence ids, ascending per bigram, as varint deltas: about a quarter of the size of an Int32Array. */
   private readonly postings: Uint8Array;
+  /** How many sentences each packed bigram's list in `postings` holds. */
+  private readonly packedDf: Int32Array;
+  /** Sentences added by `extend`, ascending per bigram (all after the packed ones). */
+  private readonly tail: Map<number, Int32Array>;
+  /** Sentences in the packed postings; the rest are in `tail`. */
+  private readonly packedSentences: number;
   private readonly dfs: Int32Array;
-  /** folded character → bigram ids containing it, for one-character queries */
-  private readonly byChar = new Map<number, number[]>();
+  /** folded character → packed bigram ids containing it, for one-character queries */
+  private readonly packedByChar: Map<number, number[]>;
+  /** folded character → bigram ids in `extraIds` containing it */
+  private readonly extraByChar: Map<number, number[]>;
   private readonly firstSentence: Int32Array;
   /** Global paragraph id of each sentence; first sentence of each paragraph (plus an end marker); section of each paragraph. */
   private readonly paraIdOf: Int32Array;
@@ -172,7 +203,7 @@ export class TextIndex {
   private readonly paraSection: Int32Array;
   // Scratch buffers reused by every search (the engine is single-threaded).
   /** Sentences holding each folded UTF-16 unit, for the weight of a one-character term. */
-  private readonly charDf = new Int32Array(0x10000);
+  private readonly charDf: Int32Array;
   private readonly acc: Float64Array;
   /** How many query groups each unit holds, for `minMatched`. */
   private readonly matched: Int32Array;
@@ -183,10 +214,15 @@ export class TextIndex {
   private readonly groupCache = new Map<string, QueryGroups>();
   private groupNo = 0;
 
+  /** Index `paragraphs` (one list per section); with `from` (an index over a prefix of them), only the sections after it. */
   constructor(
     private readonly paragraphs: readonly (readonly string[])[],
     private readonly fold: FoldChar = foldChar,
+    from?: TextIndex,
   ) {
+    const firstSection = from ? from.paragraphs.length : 0;
+    const sentenceBase = from ? from.sentenceCount : 0;
+    const paraBase = from ? from.paraFirst.length - 1 : 0;
     const sec: number[] = [];
     const par: number[] = [];
     const st: number[] = [];
@@ -195,50 +231,113 @@ export class TextIndex {
     const paraId: number[] = [];
     const paraFirst: number[] = [];
     const paraSection: number[] = [];
-    paragraphs.forEach((ps, s) => {
-      firstSentence.push(sec.length);
-      ps.forEach((p, j) => {
+    for (let s = firstSection; s < paragraphs.length; s++) {
+      firstSentence.push(sentenceBase + sec.length);
+      (paragraphs[s] ?? []).forEach((p, j) => {
         const ranges = splitSentences(p);
         if (ranges.length === 0) return;
-        paraFirst.push(sec.length);
+        paraFirst.push(sentenceBase + sec.length);
         paraSection.push(s);
         for (const [a, b] of ranges) {
-          paraId.push(paraFirst.length - 1);
+          paraId.push(paraBase + paraFirst.length - 1);
           sec.push(s);
           par.push(j);
           st.push(a);
           en.push(b);
         }
       });
-    });
-    firstSentence.push(sec.length);
-    paraFirst.push(sec.length);
-    this.paraIdOf = Int32Array.from(paraId);
-    this.paraFirst = Int32Array.from(paraFirst);
-    this.paraSection = Int32Array.from(paraSection);
-    this.sentenceCount = sec.length;
-    this.secOf = Int32Array.from(sec);
-    this.parOf = Int32Array.from(par);
-    this.startOf = Int32Array.from(st);
-    this.endOf = Int32Array.from(en);
-    this.firstSentence = Int32Array.from(firstSentence);
+    }
+    firstSentence.push(sentenceBase + sec.length);
+    paraFirst.push(sentenceBase + sec.length);
+    // An extension keeps the prefix's arrays and appends (the end markers of the prefix are dropped).
+    this.paraIdOf = concatInt32(from?.paraIdOf, paraId);
+    this.paraFirst = concatInt32(from?.paraFirst.subarray(0, paraBase), paraFirst);
+    this.paraSection = concatInt32(from?.paraSection, paraSection);
+    this.sentenceCount = sentenceBase + sec.length;
+    this.secOf = concatInt32(from?.secOf, sec);
+    this.parOf = concatInt32(from?.parOf, par);
+    this.startOf = concatInt32(from?.startOf, st);
+    this.endOf = concatInt32(from?.endOf, en);
+    this.firstSentence = concatInt32(from?.firstSentence.subarray(0, firstSection), firstSentence);
+    this.charDf = from ? Int32Array.from(from.charDf) : new Int32Array(0x10000);
 
+    if (from) {
+      this.packedIds = from.packedIds;
+      this.offsets = from.offsets;
+      this.postings = from.postings;
+      this.packedDf = from.packedDf;
+      this.packedByChar = from.packedByChar;
+      this.packedSentences = from.packedSentences;
+      const extra = this.appendTail(from, sentenceBase);
+      this.extraIds = extra.ids;
+      this.extraByChar = extra.byChar;
+      this.tail = extra.tail;
+      this.dfs = extra.dfs;
+    } else {
+      this.packedIds = new Map();
+      this.extraIds = new Map();
+      this.extraByChar = new Map();
+      this.tail = new Map();
+      this.packedSentences = this.sentenceCount;
+      const packed = this.pack();
+      this.offsets = packed.offsets;
+      this.postings = packed.postings;
+      this.dfs = packed.dfs;
+      this.packedDf = packed.dfs;
+      this.packedByChar = packed.byChar;
+    }
+    this.acc = new Float64Array(this.sentenceCount);
+    this.matched = new Int32Array(this.sentenceCount);
+    this.stamp = new Int32Array(this.sentenceCount);
+    this.groupStamp = new Int32Array(this.sentenceCount);
+  }
+
+  /**
+   * A new index over these sections and `more` after them, sharing this one's packed postings. Once the sentences
+   * kept apart outgrow a quarter of the packed ones (and a few thousand), it packs everything afresh instead.
+   */
+  extend(more: readonly (readonly string[])[]): TextIndex {
+    const all = [...this.paragraphs, ...more];
+    const added = more.reduce((n, ps) => n + ps.length * 2, 0);
+    const apart = this.sentenceCount - this.packedSentences + added;
+    if (apart > Math.max(4000, this.packedSentences / 4)) return new TextIndex(all, this.fold);
+    return new TextIndex(all, this.fold, this);
+  }
+
+  /** Calls `fn` for each distinct bigram key of sentence i (in text order), leaving its folded units in `units`. */
+  private eachBigramKey(i: number, units: number[], fn: (key: number) => void): void {
+    foldedUnits(this.sentenceText(i), units, this.fold);
+    for (let k = 0; k + 1 < units.length; k++) {
+      const a = units[k] ?? BREAK;
+      const b = units[k + 1] ?? BREAK;
+      if (a === BREAK || b === BREAK) continue;
+      fn((a << 16) | b);
+    }
+  }
+
+  /** Count each folded unit once per sentence, for one-character weights. */
+  private countChars(i: number, units: readonly number[], lastChar: Int32Array): void {
+    for (const u of units) {
+      if (u === BREAK || lastChar[u] === i) continue;
+      lastChar[u] = i;
+      this.charDf[u] = (this.charDf[u] ?? 0) + 1;
+    }
+  }
+
+  /** Build the packed postings over every sentence (a fresh index). */
+  private pack(): { offsets: Int32Array; postings: Uint8Array; dfs: Int32Array; byChar: Map<number, number[]> } {
+    const ids = this.packedIds;
     // Two passes over the text (measure, then fill) instead of keeping every sentence's bigrams: half the peak memory.
     const df: number[] = [];
     const bytes: number[] = [];
     let last: number[] = [];
     const units: number[] = [];
     const forEachBigram = (i: number, fn: (id: number, delta: number) => void): void => {
-      foldedUnits(this.sentenceText(i), units, this.fold);
-      for (let k = 0; k + 1 < units.length; k++) {
-        const a = units[k] ?? BREAK;
-        const b = units[k + 1] ?? BREAK;
-        if (a === BREAK || b === BREAK) continue;
-        const key = (a << 16) | b;
-        let id = this.ids.get(key);
+      this.eachBigramKey(i, units, (key) => {
+        let id = ids.get(key);
         if (id === undefined) {
-          id = this.ids.size;
-          this.ids.set(key, id);
+          id = ids.size;
+          ids.set(key, id);
           df.push(0);
           bytes.push(0);
           last.push(-1);
@@ -248,7 +347,7 @@ export class TextIndex {
           last[id] = i;
           fn(id, i - prev);
         }
-      }
+      });
     };
     const lastChar = new Int32Array(0x10000).fill(-1);
     for (let i = 0; i < this.sentenceCount; i++) {
@@ -256,42 +355,83 @@ export class TextIndex {
         df[id] = (df[id] ?? 0) + 1;
         bytes[id] = (bytes[id] ?? 0) + varintSize(delta);
       });
-      for (const u of units) {
-        if (u === BREAK || lastChar[u] === i) continue;
-        lastChar[u] = i;
-        this.charDf[u] = (this.charDf[u] ?? 0) + 1;
-      }
+      this.countChars(i, units, lastChar);
     }
-    const n = this.ids.size;
-    this.dfs = Int32Array.from(df);
-    this.offsets = new Int32Array(n + 1);
-    for (let id = 0; id < n; id++) this.offsets[id + 1] = (this.offsets[id] ?? 0) + (bytes[id] ?? 0);
-    this.postings = new Uint8Array(this.offsets[n] ?? 0);
-    const fill = Int32Array.from(this.offsets.subarray(0, n));
+    const n = ids.size;
+    const dfs = Int32Array.from(df);
+    const offsets = new Int32Array(n + 1);
+    for (let id = 0; id < n; id++) offsets[id + 1] = (offsets[id] ?? 0) + (bytes[id] ?? 0);
+    const postings = new Uint8Array(offsets[n] ?? 0);
+    const fill = Int32Array.from(offsets.subarray(0, n));
     last = new Array<number>(n).fill(-1);
     for (let i = 0; i < this.sentenceCount; i++) {
       forEachBigram(i, (id, delta) => {
         let at = fill[id] ?? 0;
         let v = delta;
         while (v >= 0x80) {
-          this.postings[at++] = (v & 0x7f) | 0x80;
+          postings[at++] = (v & 0x7f) | 0x80;
           v >>>= 7;
         }
-        this.postings[at++] = v;
+        postings[at++] = v;
         fill[id] = at;
       });
     }
-    for (const [key, id] of this.ids) {
-      for (const c of [key >>> 16, key & 0xffff]) {
-        const list = this.byChar.get(c);
-        if (!list) this.byChar.set(c, [id]);
-        else if (list[list.length - 1] !== id) list.push(id);
-      }
+    const byChar = new Map<number, number[]>();
+    for (const [key, id] of ids) addToChars(byChar, key, id);
+    return { offsets, postings, dfs, byChar };
+  }
+
+  /** The postings of the sentences from `first` on, kept apart from the packed ones; copies `from`'s tail and adds to it. */
+  private appendTail(from: TextIndex, first: number): { ids: Map<number, number>; byChar: Map<number, number[]>; tail: Map<number, Int32Array>; dfs: Int32Array } {
+    const ids = new Map(from.extraIds);
+    const byChar = new Map(from.extraByChar);
+    const copied = new Set<number>();
+    let count = from.dfs.length;
+    const added = new Map<number, number[]>();
+    const units: number[] = [];
+    const lastChar = new Int32Array(0x10000).fill(-1);
+    for (let i = first; i < this.sentenceCount; i++) {
+      this.eachBigramKey(i, units, (key) => {
+        let id = this.packedIds.get(key) ?? ids.get(key);
+        if (id === undefined) {
+          id = count++;
+          ids.set(key, id);
+          // Ids are handed out in order of first occurrence, as a fresh build would: the char lists stay in id order.
+          for (const c of [key >>> 16, key & 0xffff]) {
+            if (!copied.has(c)) {
+              copied.add(c);
+              byChar.set(c, [...(byChar.get(c) ?? [])]);
+            }
+          }
+          addToChars(byChar, key, id);
+        }
+        const list = added.get(id);
+        if (!list) added.set(id, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      });
+      this.countChars(i, units, lastChar);
     }
-    this.acc = new Float64Array(this.sentenceCount);
-    this.matched = new Int32Array(this.sentenceCount);
-    this.stamp = new Int32Array(this.sentenceCount);
-    this.groupStamp = new Int32Array(this.sentenceCount);
+    const dfs = new Int32Array(count);
+    dfs.set(from.dfs);
+    const tail = new Map(from.tail);
+    for (const [id, list] of added) {
+      dfs[id] = (dfs[id] ?? 0) + list.length;
+      tail.set(id, concatInt32(from.tail.get(id), list));
+    }
+    return { ids, byChar, tail, dfs };
+  }
+
+  /** Dense id of a bigram key, or undefined when no sentence holds it. */
+  private bigramId(key: number): number | undefined {
+    return this.packedIds.get(key) ?? this.extraIds.get(key);
+  }
+
+  /** Bigram ids containing a folded character, ascending. */
+  private charBigrams(c: number): number[] {
+    const packed = this.packedByChar.get(c);
+    const extra = this.extraByChar.get(c);
+    if (!extra) return packed ?? [];
+    return packed ? [...packed, ...extra] : extra;
   }
 
   /** Where sentence i sits. */
@@ -340,7 +480,7 @@ export class TextIndex {
       const a = units[k] ?? BREAK;
       if (a === BREAK) continue;
       const b = units[k + 1] ?? BREAK;
-      if (b !== BREAK) bigrams.push(this.ids.get((a << 16) | b) ?? -1);
+      if (b !== BREAK) bigrams.push(this.bigramId((a << 16) | b) ?? -1);
       else if ((units[k - 1] ?? BREAK) === BREAK) singles.push(a);
     }
     return { bigrams, singles };
@@ -374,9 +514,10 @@ export class TextIndex {
   /** Decode one bigram's posting list: ascending sentence ids. */
   private postingList(id: number): Int32Array {
     const out = new Int32Array(this.df(id));
+    const packed = this.packedDf[id] ?? 0;
     let p = this.offsets[id] ?? 0;
     let s = -1;
-    for (let k = 0; k < out.length; k++) {
+    for (let k = 0; k < packed; k++) {
       let b = this.postings[p++] ?? 0;
       let v = b & 0x7f;
       let shift = 7;
@@ -388,6 +529,8 @@ export class TextIndex {
       s += v;
       out[k] = s;
     }
+    const tail = this.tail.get(id);
+    if (tail) out.set(tail, packed);
     return out;
   }
 
@@ -468,7 +611,7 @@ export class TextIndex {
       const a = units[k] ?? BREAK;
       const b = units[k + 1] ?? BREAK;
       if (a === BREAK || b === BREAK) continue;
-      const id = this.ids.get((a << 16) | b);
+      const id = this.bigramId((a << 16) | b);
       if (id !== undefined) present.add(id);
     }
     let got = 0;
@@ -509,7 +652,7 @@ export class TextIndex {
     for (const term of terms) {
       const parts = this.termParts(term);
       // A lone character weighs by how rare it is, like a bigram: in `侧面相撞`, 侧 and 撞 count more than 面.
-      for (const c of parts.singles) groups.push({ ids: this.byChar.get(c) ?? [], weight: this.rarity(this.charDf[c] ?? 0) });
+      for (const c of parts.singles) groups.push({ ids: this.charBigrams(c), weight: this.rarity(this.charDf[c] ?? 0) });
       for (const id of parts.bigrams) {
         if (id >= 0 && seen.has(id)) continue;
         if (id >= 0) seen.add(id);

@@ -22,10 +22,10 @@ export function digestFor(
   });
 }
 
-/** The sender's compose step: `digestFor`, rendered as Telegram HTML. */
-export function makeCompose(report: Report, store: SubscriptionStore): ComposeFn {
+/** The sender's compose step: `digestFor`, rendered as Telegram HTML; `report` may be a getter for the report in service. */
+export function makeCompose(report: Report | (() => Report), store: SubscriptionStore): ComposeFn {
   return (sub, date, pinnedSectionId) => {
-    const digest = digestFor(report, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId });
+    const digest = digestFor(typeof report === 'function' ? report() : report, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId });
     return digest ? { sectionId: digest.sectionId, html: renderDigestHtml(digest) } : null;
   };
 }

@@ -1,5 +1,6 @@
 /** The bot's fixed replies (/start, /help, /about, unknown command) as Telegram HTML, and as plain text for the terminal. */
 import type { Report } from '../core/report.ts';
+import { lastAddedLine } from './living.ts';
 import { code, escapeHtml } from './html.ts';
 import { truncate } from './text.ts';
 
@@ -84,7 +85,7 @@ export function helpHtml(entries: readonly HelpEntry[]): string {
 const ABOUT_ARTICLES = 10;
 
 /** /about: title, source, counts and districts covered; with several articles, each one newest first. */
-export function aboutHtml(report: Report): string {
+export function aboutHtml(report: Report, timezone = 'Asia/Shanghai'): string {
   const facts = reportFacts(report);
   const lines = [`<b>${escapeHtml(truncate(report.title, 300))}</b>`];
   if (report.subtitle) lines.push(escapeHtml(truncate(report.subtitle, 300)));
@@ -106,6 +107,9 @@ export function aboutHtml(report: Report): string {
     lines.push(`涉及区县（${facts.districts.length} 个）：${escapeHtml(truncate(facts.districts.join('、'), 1500))}`);
   }
   if (facts.topics.length > 0) lines.push(`主题：${escapeHtml(truncate(facts.topics.join('、'), 800))}`);
+  // Articles the running bot took in carry the time; the newest is the last addition.
+  const added = report.articles.flatMap((a) => (a.addedAt ? [Date.parse(a.addedAt)] : [])).filter((t) => !Number.isNaN(t));
+  if (added.length > 0) lines.push(lastAddedLine(Math.max(...added), timezone));
   return lines.join('\n');
 }
 

@@ -23,31 +23,34 @@ export interface EngineContext {
   readonly index: TextIndex;
   /** Districts some section names, in the gazetteer's order. */
   readonly coveredDistricts: readonly string[];
+  /** Topic ids some section is tagged with. */
+  readonly taggedTopics: ReadonlySet<string>;
   /** What an empty query gets, per command. */
   readonly usage: Readonly<Record<SearchCommand, string>>;
   /** Per article id, how a result names its article; empty while the report holds one article. */
   readonly articleLabels: ReadonlyMap<string, string>;
 }
 
-/** Build the shared per-report state once: text index, resolver, covered districts and usage lines. */
-export function createContext(report: Report, gazetteer: Gazetteer, opts: EngineOptions): EngineContext {
+/**
+ * Build the shared per-report state once: text index, resolver, covered districts and usage lines. With `from` (the
+ * context of a report whose sections `report` starts with), only the sections after those are indexed.
+ */
+export function createContext(report: Report, gazetteer: Gazetteer, opts: EngineOptions, from?: EngineContext): EngineContext {
   const fold = opts.fold;
   const fnorm = (text: string): string => normalize(text, fold);
   const fkey = (text: string): string => nameKey(text, fold);
   const sections = report.sections;
-  const resolver = new DistrictResolver(gazetteer, opts.placeAliases, fold, opts.divisions);
+  const resolver = from?.resolver ?? new DistrictResolver(gazetteer, opts.placeAliases, fold, opts.divisions);
+  const added = from ? sections.slice(from.sections.length) : sections;
   // Headings, headlines and captions are searched too (`/search` a heading's words finds its section); they come after
   // the running text, so a section's first sentence is still its first body sentence.
-  const index = new TextIndex(
-    sections.map((s) => [...s.paragraphs, ...shownAround(s)]),
-    fold,
-  );
+  const index = from ? from.index.extend(added.map(searchedText)) : new TextIndex(sections.map(searchedText), fold);
   const articleLabels = new Map(report.articles.length > 1 ? report.articles.map((a) => [a.id, `${a.date ? `${a.date} ` : ''}《${a.title}》`]) : []);
-  const named = new Set(sections.flatMap(districtsNamed));
+  const named = new Set([...(from?.coveredDistricts ?? []), ...added.flatMap(districtsNamed)]);
   const coveredDistricts = resolver.districts.filter((d) => named.has(d));
 
   // Usage examples come from the report itself, so they always lead somewhere.
-  const tagged = new Set(sections.flatMap((s) => s.topics));
+  const tagged: ReadonlySet<string> = new Set([...(from?.taggedTopics ?? []), ...added.flatMap((s) => s.topics)]);
   const firstFigure = sections.find((s) => s.figures.length > 0)?.figures[0];
   const exampleDistrict = resolver.shortName(coveredDistricts[0] ?? resolver.districts[0] ?? '');
   const examplePerson = sections.find((s) => s.speaker)?.speaker?.name ?? '';
@@ -62,14 +65,14 @@ export function createContext(report: Report, gazetteer: Gazetteer, opts: Engine
     search: `用法：/search 关键词，例如 /search ${exampleWords}`,
   });
 
-  return { opts, report, sections, fold, fnorm, fkey, resolver, index, coveredDistricts, usage, articleLabels };
+  return { opts, report, sections, fold, fnorm, fkey, resolver, index, coveredDistricts, taggedTopics: tagged, usage, articleLabels };
 }
 
-/** What a reader sees printed with a section besides its running text: heading, headline, captions. */
-function shownAround(s: Section): string[] {
+/** What the index holds of a section: its running text, then what is printed with it (heading, headline, captions). */
+export function searchedText(s: Section): string[] {
   const heading = s.heading ?? '';
   const headline = s.headline && !heading.includes(s.headline) ? [s.headline] : [];
-  return [...(heading ? [heading] : []), ...headline, ...(s.captions ?? [])];
+  return [...s.paragraphs, ...(heading ? [heading] : []), ...headline, ...(s.captions ?? [])];
 }
 
 /** The districts a section names: its own and those of the places in it. */

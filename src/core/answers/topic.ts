@@ -2,6 +2,7 @@
 import Fuse from 'fuse.js';
 import type { Answer, Resolved } from '../answer.ts';
 import { latinKey, pinyinKeys, syllables } from '../pinyin.ts';
+import type { Section } from '../report.ts';
 import { kindRank, makeAnswer, makeResult, sentenceCounts, sentencesMentioning, type EngineContext } from './context.ts';
 import { answerSearch } from './search.ts';
 
@@ -16,12 +17,19 @@ interface TopicEntry {
   terms: string[];
 }
 
+/** A count per section number (a Map, or layers of them once sections are added). */
+export interface SectionCounts {
+  get(section: number): number | undefined;
+}
+
 /** What /topic (and the digest's topic filter) looks up, built once per report. */
 export interface TopicIndex {
   /** The taxonomy with folded and pinyin keys, in report order. */
   topics: TopicEntry[];
   /** Per topic id, its sections, strongest first; only topics some section is tagged with. */
   sections: Map<string, number[]>;
+  /** Per topic id, per section, how many of its sentences name the topic or a synonym (the ranking's first key). */
+  strength: Map<string, SectionCounts>;
   /** Chinese names and synonyms of three or more characters, for one-character typos. */
   keyFuse: Fuse<{ id: string; key: string }>;
   /** Over the pinyin of names and synonyms, for typos in typed pinyin. */
@@ -54,13 +62,8 @@ export function indexTopics(ctx: EngineContext): TopicIndex {
     });
   });
   // How strongly a section is about a topic: sentences naming the topic or a synonym (phrase lookups in the index).
-  const topicStrength = new Map<string, Map<number, number>>(topics.map((t) => [t.id, sentenceCounts(ctx, t.terms)]));
-  for (const [id, list] of topicSections) {
-    const strength = topicStrength.get(id);
-    const hits = (i: number): number => strength?.get(i) ?? 0;
-    const rank = (i: number): number => sections[i]?.topics.indexOf(id) ?? 99;
-    list.sort((a, b) => hits(b) - hits(a) || rank(a) - rank(b) || kindRank(sections[a]) - kindRank(sections[b]) || a - b);
-  }
+  const topicStrength = new Map<string, SectionCounts>(topics.map((t) => [t.id, sentenceCounts(ctx, t.terms)]));
+  for (const [id, list] of topicSections) rankTopicSections(sections, id, list, topicStrength.get(id));
   const keyFuse = new Fuse(
     topics.flatMap((t) => t.keys.filter((k) => [...k].length >= 3).map((k) => ({ id: t.id, key: k }))),
     { keys: ['key'], threshold: 0.3, ignoreLocation: true, includeScore: true },
@@ -73,7 +76,19 @@ export function indexTopics(ctx: EngineContext): TopicIndex {
   const termSyllables = topics.flatMap((t) =>
     t.terms.filter((term) => /^\p{Script=Han}+$/u.test(term)).map((term) => ({ chars: [...term], syl: syllables(term) })),
   );
-  return { topics, sections: topicSections, keyFuse, pinyinFuse, termSyllables };
+  return { topics, sections: topicSections, strength: topicStrength, keyFuse, pinyinFuse, termSyllables };
+}
+
+/** Sort a topic's sections in place: most sentences naming it first, then where it stands in the section's topics, then kind, then order. */
+export function rankTopicSections(sections: readonly Section[], id: string, list: number[], strength: SectionCounts | undefined): void {
+  list.sort(topicOrder(sections, id, strength));
+}
+
+/** The order of rankTopicSections, as a comparator of two section numbers. */
+export function topicOrder(sections: readonly Section[], id: string, strength: SectionCounts | undefined): (a: number, b: number) => number {
+  const hits = (i: number): number => strength?.get(i) ?? 0;
+  const rank = (i: number): number => sections[i]?.topics.indexOf(id) ?? 99;
+  return (a, b) => hits(b) - hits(a) || rank(a) - rank(b) || kindRank(sections[a]) - kindRank(sections[b]) || a - b;
 }
 
 /**

@@ -1,0 +1,166 @@
+/**
+ * The living report in the bot: /latest for everyone; for BOT_ADMINS in a private chat, `/add` + pasted text or a
+ * .txt document takes in an article (through the same Library as file watching and `npm run add`), with an undo button.
+ */
+import { Composer, type Context } from 'telegraf';
+import type { InlineKeyboardMarkup } from 'telegraf/types';
+import { parseCommandLine } from '../core/command.ts';
+import { localDateTime } from '../core/digest.ts';
+import { ArticleRefused, checkArticleBytes, MAX_ARTICLE_BYTES, type Library } from '../live/library.ts';
+import { deleteArticle, saveArticle, stableArticleName } from '../live/folders.ts';
+import type { Logger } from '../logger.ts';
+import { escapeHtml } from '../render/html.ts';
+import { addedHtml, latestHtml } from '../render/living.ts';
+import { addressed, updateLog } from './context.ts';
+
+export interface LivingBotDeps {
+  library: Library;
+  /** BOT_ADMINS: who may add. */
+  admins: readonly number[];
+  /** Where added articles are kept (`$DATA_DIR`). */
+  dataDir: string;
+  timezone: string;
+  logger: Logger;
+  /** Epoch ms. */
+  now: () => number;
+  /** Fetch a document's bytes (default: getFileLink, then fetch). */
+  download?: (ctx: Context, fileId: string) => Promise<Uint8Array>;
+}
+
+export const LIVING_TEXT = Object.freeze({
+  notAdmin: '只有本机器人的管理员（BOT_ADMINS）可以添加文章。',
+  privateOnly: '请在与我的私聊中添加文章。',
+  addUsage: '用法：在私聊中发送 /add 并在后面粘贴整篇文章，或直接发送一个 UTF-8 编码的 .txt 文件。',
+  notTxt: '只收 .txt 文本文件（UTF-8 编码）。',
+  undone: '已撤销，这篇文章不再参与查询。',
+  undoGone: '这篇文章已经撤销过了，或按钮已过期。',
+});
+
+const UNDO = /^undo:(\d{1,9})$/u;
+
+/** The default download: Telegram's file link, fetched with a size cap. */
+async function telegramDownload(ctx: Context, fileId: string): Promise<Uint8Array> {
+  const link = await ctx.telegram.getFileLink(fileId);
+  const res = await fetch(link);
+  if (!res.ok) throw new Error(`download failed: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The feature as a Composer; mount it before the search composer (it answers /latest and /add). */
+export function livingComposer(deps: LivingBotDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  const download = deps.download ?? telegramDownload;
+  // Undo buttons name an article by a short number (callback data is at most 64 bytes); forgotten at restart.
+  const undoable = new Map<number, { articleId: string; source: string }>();
+  let nextUndo = 1;
+
+  /** Refuse and log anyone who is not an admin, or not in a private chat; true when the add may go on. */
+  async function mayAdd(ctx: Context): Promise<boolean> {
+    const user = ctx.from?.id;
+    if (user === undefined || !deps.admins.includes(user)) {
+      deps.logger.warn({ update_id: ctx.update.update_id, user, chat: ctx.chat?.id }, 'someone who is not in BOT_ADMINS tried to add an article; refused');
+      updateLog(ctx).ignored = 'add: not an admin';
+      await ctx.reply(LIVING_TEXT.notAdmin);
+      return false;
+    }
+    if (ctx.chat?.type !== 'private') {
+      await ctx.reply(LIVING_TEXT.privateOnly);
+      return false;
+    }
+    return true;
+  }
+
+  /** Take the text in, keep it under $DATA_DIR/articles, answer with what was understood and an undo button. */
+  async function take(ctx: Context, text: string, givenName: string | undefined): Promise<void> {
+    const log = updateLog(ctx);
+    log.command = 'add';
+    const date = localDateTime(deps.now(), deps.timezone).date;
+    const name = stableArticleName(text, date, givenName);
+    try {
+      const added = deps.library.add({ source: name, text }, deps.now());
+      saveArticle(deps.dataDir, name, text);
+      const key = nextUndo++;
+      undoable.set(key, { articleId: added.article.id, source: name });
+      deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from?.id, article: added.article.id, sections: added.sections.length, swap_ms: Math.round(added.swapMs) }, 'article added through the bot');
+      const keyboard: InlineKeyboardMarkup = { inline_keyboard: [[{ text: '撤销收录', callback_data: `undo:${key}` }]] };
+      await ctx.reply(addedHtml(added.article, added.sections, added.warnings), { parse_mode: 'HTML', reply_markup: keyboard });
+    } catch (err) {
+      if (!(err instanceof ArticleRefused)) throw err;
+      deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from?.id, reason: err.reason }, 'article refused');
+      await ctx.reply(`没有收录：${escapeHtml(err.reason)}。正在使用的报道没有变化。`, { parse_mode: 'HTML' });
+    }
+  }
+
+  composer.on('message', async (ctx, next) => {
+    const message = ctx.message;
+    if ('document' in message) {
+      // Only in a private chat does a document reach us (the gate drops groups' non-text messages).
+      if (!(await mayAdd(ctx))) return;
+      const doc = message.document;
+      if (!/\.txt$/iu.test(doc.file_name ?? '') && doc.mime_type !== 'text/plain') {
+        await ctx.reply(LIVING_TEXT.notTxt);
+        return;
+      }
+      if ((doc.file_size ?? 0) > MAX_ARTICLE_BYTES) {
+        await ctx.reply(`没有收录：文件太大（${Math.round((doc.file_size ?? 0) / 1024)} KB，上限 ${MAX_ARTICLE_BYTES / 1024} KB）。正在使用的报道没有变化。`);
+        return;
+      }
+      const bytes = await download(ctx, doc.file_id);
+      let text: string;
+      try {
+        text = checkArticleBytes(doc.file_name ?? 'document.txt', bytes);
+      } catch (err) {
+        if (!(err instanceof ArticleRefused)) throw err;
+        await ctx.reply(`没有收录：${err.reason}。正在使用的报道没有变化。`);
+        return;
+      }
+      await take(ctx, text, doc.file_name);
+      return;
+    }
+    const input = addressed(ctx);
+    if (!input || !('text' in message)) return next();
+    const line = parseCommandLine(input.text);
+    if (line.command === 'latest' && /^\s*[/／]/u.test(input.text)) {
+      updateLog(ctx).command = 'latest';
+      const snap = deps.library.current();
+      await ctx.reply(latestHtml(snap.report, snap.lastAddedAt, deps.timezone), { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+      return;
+    }
+    if (line.command === 'add' && /^\s*[/／]/u.test(input.text)) {
+      if (!(await mayAdd(ctx))) return;
+      // The pasted text as sent, line breaks and all (parseCommandLine would fold them).
+      const body = message.text.replace(/^\s*[/／]add(@[A-Za-z0-9_]+)?/iu, '');
+      if (body.trim() === '') {
+        await ctx.reply(LIVING_TEXT.addUsage);
+        return;
+      }
+      await take(ctx, body.replace(/^[ \t]*\n/u, ''), undefined);
+      return;
+    }
+    return next();
+  });
+
+  composer.on('callback_query', async (ctx, next) => {
+    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+    const m = data ? UNDO.exec(data) : null;
+    if (!m) return next();
+    updateLog(ctx).command = 'undo';
+    if (!deps.admins.includes(ctx.from.id)) {
+      deps.logger.warn({ update_id: ctx.update.update_id, user: ctx.from.id }, 'someone who is not in BOT_ADMINS tapped undo; refused');
+      await ctx.answerCbQuery(LIVING_TEXT.notAdmin);
+      return;
+    }
+    const entry = undoable.get(Number(m[1]));
+    if (!entry || !deps.library.remove(entry.articleId)) {
+      await ctx.answerCbQuery(LIVING_TEXT.undoGone);
+      return;
+    }
+    undoable.delete(Number(m[1]));
+    deleteArticle(deps.dataDir, entry.source);
+    deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from.id, article: entry.articleId }, 'added article undone');
+    await ctx.answerCbQuery(LIVING_TEXT.undone);
+    await ctx.reply(LIVING_TEXT.undone);
+  });
+
+  return composer;
+}

@@ -1,0 +1,68 @@
+// `npm run add -- path/to/article.txt` (or `-` for standard input): check the article against the report in service
+// and the articles already stored, then keep it in $DATA_DIR/articles/ under a stable name. A running bot takes it in
+// within a second (it watches that folder); otherwise the next start does.
+import { config as loadDotenv } from 'dotenv';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseConfig } from '../config.ts';
+import { localDateTime } from '../core/digest.ts';
+import { readRawArticles, readReferenceData } from '../ingest/files.ts';
+import { articlesDir, FolderSync, saveArticle, stableArticleName } from '../live/folders.ts';
+import { ArticleRefused, checkArticleBytes, Library, MAX_ARTICLE_BYTES } from '../live/library.ts';
+import { loadEngine } from '../load-engine.ts';
+import { addedHtml } from '../render/living.ts';
+import { htmlToPlain } from '../render/replies.ts';
+
+export const ADD_USAGE = 'usage: npm run add -- path/to/article.txt   (or - to read the article from standard input)';
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const b = Buffer.from(chunk as Uint8Array);
+    size += b.length;
+    // Stop reading far past the limit: the size check below refuses it with the reason.
+    if (size > MAX_ARTICLE_BYTES * 2) break;
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [path, ...rest] = argv;
+  if (!path || rest.length > 0 || (path.startsWith('-') && path !== '-')) {
+    process.stderr.write(`${ADD_USAGE}\n`);
+    return 2;
+  }
+  loadDotenv({ quiet: true });
+  const config = parseConfig(process.env);
+  const bytes = path === '-' ? await readStdin() : readFileSync(path);
+  const given = path === '-' ? undefined : basename(path);
+  try {
+    const text = checkArticleBytes(given ?? 'stdin', bytes);
+    const name = stableArticleName(text, localDateTime(Date.now(), config.digest.timezone).date, given);
+    // The report as the bot would have it now: report.json, then data/raw/ and the stored articles.
+    const loaded = loadEngine('data', {}, config.reportPath);
+    const inReport = new Set(loaded.report.articles.map((a) => a.source));
+    const library = new Library(loaded, { refs: readReferenceData('data') }, readRawArticles('data').filter((a) => inReport.has(a.source)));
+    new FolderSync(library, ['data/raw', articlesDir(config.dataDir)]).sync();
+    const added = library.add({ source: name, text });
+    const saved = saveArticle(config.dataDir, name, text);
+    process.stdout.write(`${htmlToPlain(addedHtml(added.article, added.sections, added.warnings))}\n\nsaved ${saved}; a running bot takes it in within a second, otherwise the next start does.\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof ArticleRefused) {
+      process.stderr.write(`not added: ${err.source}: ${err.reason}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    process.stderr.write(`add failed: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,159 @@
+// The living report: the report and engine in service, and the one pipeline every new article goes through (file
+// watching, `npm run add`, a bot admin): check the text, build the article's sections off to the side, then swap in
+// a new report and engine in one assignment. Queries read one snapshot, so they get the old or the new, never a mix.
+import { createHash } from 'node:crypto';
+import { extendEngine, type Engine } from '../core/engine.ts';
+import type { Article, Report, Section } from '../core/report.ts';
+import { buildReport, type RawArticle, type ReferenceData } from '../ingest/build.ts';
+
+/** What queries answer from; replaced whole, never changed. */
+export interface Snapshot {
+  readonly report: Report;
+  readonly engine: Engine;
+  /** Epoch ms of the last article added while running (or the newest stored one's), null when none. */
+  readonly lastAddedAt: number | null;
+}
+
+/** Largest article accepted: a long feature is about 100 KB of UTF-8; anything far past that is not an article. */
+export const MAX_ARTICLE_BYTES = 512 * 1024;
+
+/** Why an article was refused, in one sentence for the person who sent it. */
+export class ArticleRefused extends Error {
+  constructor(
+    readonly source: string,
+    readonly reason: string,
+  ) {
+    super(`${source}: ${reason}`);
+    this.name = 'ArticleRefused';
+  }
+}
+
+/** What one accepted article brought, for the reply to whoever added it. */
+export interface Added {
+  article: Article;
+  sections: readonly Section[];
+  warnings: readonly string[];
+  /** Milliseconds from the built article to the new engine in service. */
+  swapMs: number;
+}
+
+const HAN = /\p{Script=Han}/gu;
+
+/** Text of an article file, or the reason it is no article: empty, not UTF-8, binary, too large, not Chinese text. */
+export function checkArticleBytes(source: string, bytes: Uint8Array): string {
+  if (bytes.length > MAX_ARTICLE_BYTES) throw new ArticleRefused(source, `太大（${Math.round(bytes.length / 1024)} KB，上限 ${MAX_ARTICLE_BYTES / 1024} KB），不像是一篇报道`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ArticleRefused(source, '不是 UTF-8 编码的文本，请另存为 UTF-8 后再试');
+  }
+  return checkArticleText(source, text);
+}
+
+/** The same checks for text already decoded (pasted in a message). */
+export function checkArticleText(source: string, raw: string): string {
+  const text = raw.replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n');
+  if (text.trim() === '') throw new ArticleRefused(source, '是空的');
+  if (text.length > MAX_ARTICLE_BYTES) throw new ArticleRefused(source, `太长（${text.length} 个字符），不像是一篇报道`);
+  // NUL and other control characters do not occur in text; a few stray ones are tolerated, many mean a binary file.
+  const control = text.match(/[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/gu)?.length ?? 0;
+  if (control > Math.max(4, text.length / 1000)) throw new ArticleRefused(source, '像是二进制文件，不是文本');
+  const han = text.match(HAN)?.length ?? 0;
+  if (han < 50 || han < text.replace(/\s+/gu, '').length * 0.3) throw new ArticleRefused(source, '中文太少，不像是一篇中文报道');
+  return text;
+}
+
+/** Fingerprint of an article's text that ignores whitespace, so the same article pasted again is recognised. */
+export function textFingerprint(text: string): string {
+  return createHash('sha256').update(text.replace(/\s+/gu, '')).digest('hex');
+}
+
+/** `base` with one more article's sections after its own; the face is the newest article, as ingest makes it. */
+function withArticle(base: Report, article: Article, sections: readonly Section[]): Report {
+  const articles = [...base.articles, article];
+  const face = articles.reduce((a, b) => ((b.date ?? '') > (a.date ?? '') || ((b.date ?? '') === (a.date ?? '') && b.source > a.source) ? b : a));
+  return { ...base, title: face.title, subtitle: face.subtitle, reporters: face.reporters, articles, sections: [...base.sections, ...sections] };
+}
+
+export interface LibraryOptions {
+  refs: ReferenceData;
+  /** Epoch ms (injected for tests). */
+  now?: () => number;
+  /** Hears about every article taken in, after the swap (alerts, logs). */
+  onAdded?: (added: Added, snapshot: Snapshot) => void;
+}
+
+/** The report in service and the pipeline that adds to it. Single-threaded: every change is one synchronous swap. */
+export class Library {
+  private snap: Snapshot;
+  private readonly fingerprints = new Map<string, string>();
+
+  constructor(
+    initial: { report: Report; engine: Engine; lastAddedAt?: number | null },
+    private readonly options: LibraryOptions,
+    /** Texts of the articles already in `initial` (by source), so duplicates of them are refused too. */
+    texts: Iterable<RawArticle> = [],
+  ) {
+    this.snap = Object.freeze({ report: initial.report, engine: initial.engine, lastAddedAt: initial.lastAddedAt ?? null });
+    for (const raw of texts) this.fingerprints.set(textFingerprint(raw.text), raw.source);
+  }
+
+  /** The current report and engine: read once per query and use both from it. */
+  current(): Snapshot {
+    return this.snap;
+  }
+
+  /** True when an article from this file (or with this text) is in service. */
+  has(source: string): boolean {
+    return this.snap.report.articles.some((a) => a.source === source);
+  }
+
+  /**
+   * Take in one article: check it, build its sections, swap in the new report and engine. Throws ArticleRefused
+   * (the report in service stays as it was) for empty, binary, non-UTF-8, oversized or duplicate text, or text in
+   * which no section is found.
+   */
+  add(raw: RawArticle, addedAt = (this.options.now ?? Date.now)()): Added {
+    const text = checkArticleText(raw.source, raw.text);
+    const before = this.snap;
+    if (!/\.txt$/u.test(raw.source)) throw new ArticleRefused(raw.source, '文件名要以 .txt 结尾');
+    if (before.report.articles.some((a) => a.source === raw.source)) throw new ArticleRefused(raw.source, '同名的文章已经收录');
+    const fingerprint = textFingerprint(text);
+    const same = this.fingerprints.get(fingerprint);
+    if (same) throw new ArticleRefused(raw.source, `与已收录的 ${same} 内容相同`);
+    const warnings: string[] = [];
+    let built: Report;
+    try {
+      built = buildReport([{ source: raw.source, text }], this.options.refs, (w) => warnings.push(w));
+    } catch {
+      throw new ArticleRefused(raw.source, `没能从中找出任何段落${warnings.length ? `（${warnings[warnings.length - 1]}）` : ''}`);
+    }
+    const article: Article = { ...(built.articles[0] as Article), addedAt: new Date(addedAt).toISOString() };
+    if (before.report.articles.some((a) => a.id === article.id)) throw new ArticleRefused(raw.source, `文章编号 ${article.id} 已被占用，请换个文件名`);
+    const t0 = performance.now();
+    const report = withArticle(before.report, article, built.sections);
+    const engine = extendEngine(before.engine, report);
+    // The swap: one assignment. A query running now has its snapshot; the next one gets the new.
+    this.snap = Object.freeze({ report, engine, lastAddedAt: addedAt });
+    const added: Added = { article, sections: built.sections, warnings, swapMs: performance.now() - t0 };
+    this.fingerprints.set(fingerprint, raw.source);
+    this.options.onAdded?.(added, this.snap);
+    return added;
+  }
+
+  /** Take an added article out again (the undo button); the engine is rebuilt without it. False when it is not there. */
+  remove(articleId: string): boolean {
+    const before = this.snap;
+    const article = before.report.articles.find((a) => a.id === articleId);
+    if (!article || before.report.articles.length === 1) return false;
+    const articles = before.report.articles.filter((a) => a.id !== articleId);
+    const face = articles.reduce((a, b) => ((b.date ?? '') > (a.date ?? '') || ((b.date ?? '') === (a.date ?? '') && b.source > a.source) ? b : a));
+    const report: Report = { ...before.report, title: face.title, subtitle: face.subtitle, reporters: face.reporters, articles, sections: before.report.sections.filter((s) => s.articleId !== articleId) };
+    // Not an append: extendEngine builds afresh (seconds on a huge report, rare: an undo).
+    const engine = extendEngine(before.engine, report);
+    this.snap = Object.freeze({ report, engine, lastAddedAt: before.lastAddedAt });
+    for (const [fp, source] of this.fingerprints) if (source === article.source) this.fingerprints.delete(fp);
+    return true;
+  }
+}

@@ -1,0 +1,62 @@
+// Replies about the living report: /latest, and what the bot understood of an article an admin added.
+import { CHONGQING as CITY } from '../core/divisions.ts';
+import type { Article, Report, Section } from '../core/report.ts';
+import { code, escapeHtml } from './html.ts';
+
+/** Articles /latest lists. */
+export const LATEST_COUNT = 10;
+
+const truncate = (text: string, max: number): string => ([...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text);
+
+/** Articles newest first: by date, then by when they were added, then by file name. */
+export function newestFirst(articles: readonly Article[]): Article[] {
+  return [...articles].sort(
+    (a, b) => (b.date ?? '').localeCompare(a.date ?? '') || (b.addedAt ?? '').localeCompare(a.addedAt ?? '') || b.source.localeCompare(a.source),
+  );
+}
+
+/** `2024-05-01T08:30:00.000Z` → `2024-05-01 16:30`, in `timezone`. */
+export function localTime(epochMs: number, timezone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(epochMs);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** /latest: the newest articles with date, headline and how many sections; the time of the last addition. */
+export function latestHtml(report: Report, lastAddedAt: number | null, timezone: string): string {
+  const articles = newestFirst(report.articles);
+  const lines = [`<b>最新报道</b>（共 ${articles.length} 篇，新的在前）`];
+  for (const a of articles.slice(0, LATEST_COUNT)) {
+    const count = report.sections.filter((s) => s.articleId === a.id).length;
+    lines.push(`• ${a.date ? `${a.date} ` : ''}《${escapeHtml(truncate(a.title, 80))}》（${count} 个部分）`);
+  }
+  if (articles.length > LATEST_COUNT) lines.push(`……另有 ${articles.length - LATEST_COUNT} 篇，见 /about`);
+  if (lastAddedAt !== null) lines.push('', `最近一次收录：${localTime(lastAddedAt, timezone)}`);
+  return lines.join('\n');
+}
+
+/** The line /about adds: when the last article was taken in. */
+export function lastAddedLine(lastAddedAt: number | null, timezone: string): string {
+  return lastAddedAt === null ? '' : `最近一次收录：${localTime(lastAddedAt, timezone)}`;
+}
+
+/** What the bot understood of an added article: headline, speakers, districts, figures counted, warnings. */
+export function addedHtml(article: Article, sections: readonly Section[], warnings: readonly string[]): string {
+  const speakers = [...new Set(sections.flatMap((s) => (s.speaker ? [s.speaker.name] : [])))];
+  const districts = [...new Set(sections.flatMap((s) => s.districts.filter((d) => d !== CITY)))];
+  const figures = sections.reduce((n, s) => n + s.figures.length, 0);
+  const lines = [
+    `已收录：《${escapeHtml(truncate(article.title, 120))}》${article.date ? `（${article.date}）` : ''}`,
+    `文件：${code(article.source)}`,
+    `${sections.length} 个部分，${figures} 个数字`,
+    `发言人：${speakers.length ? escapeHtml(truncate(speakers.join('、'), 400)) : '（没有找到）'}`,
+    `区县：${districts.length ? escapeHtml(truncate(districts.join('、'), 400)) : '（没有找到）'}`,
+  ];
+  if (warnings.length > 0) {
+    lines.push('', `<b>请核对</b>（${warnings.length} 条提示）：`);
+    for (const w of warnings.slice(0, 5)) lines.push(`• ${escapeHtml(truncate(w, 200))}`);
+    if (warnings.length > 5) lines.push(`……另有 ${warnings.length - 5} 条`);
+  }
+  lines.push('', '现在起所有查询都会用到它。');
+  return lines.join('\n');
+}
