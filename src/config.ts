@@ -46,6 +46,14 @@ export const EnvSchema = z
     BROADCAST_PER_GROUP_PER_MINUTE: optional(rate(20)).default(20),
     /** Send digests as Telegram's paid broadcasts (`allow_paid_broadcast`), so BROADCAST_PER_SECOND may go up to 1,000. */
     BROADCAST_PAID: optional(z.stringbool({ error: 'must be true or false' })).default(false),
+    /** PostgreSQL shared by several instances (`postgres://user:password@host:5432/db`); unset: SQLite in DATA_DIR. */
+    DATABASE_URL: optional(z.string().trim().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://bot:secret@127.0.0.1:5432/reportbot')),
+    /** Telegram user ids allowed to use /stats (and other admin commands), comma-separated. */
+    BOT_ADMINS: optional(
+      z.string().trim().regex(/^\d+(\s*,\s*\d+)*,?$/, 'must be Telegram user ids separated by commas, such as 12345678,87654321')
+        .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean).map(Number))
+        .refine((ids) => ids.every((id) => Number.isSafeInteger(id) && id > 0), 'must be Telegram user ids separated by commas, such as 12345678,87654321'),
+    ).default([]),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
@@ -69,6 +77,12 @@ export interface Config {
   readonly webhook: { readonly url: string; readonly secret: string; readonly path: string } | null;
   readonly port: number;
   readonly host: string;
+  /** Long polling with PORT set: serve /metrics and /healthz on HOST:PORT too (webhook mode always does). */
+  readonly opsServer: boolean;
+  /** PostgreSQL connection string (DATABASE_URL), or null for SQLite in DATA_DIR. Holds a password: never log it. */
+  readonly databaseUrl: string | null;
+  /** Telegram user ids allowed to use /stats (BOT_ADMINS). */
+  readonly botAdmins: readonly number[];
   readonly logLevel: Env['LOG_LEVEL'];
   readonly dataDir: string;
   readonly reportPath: string;
@@ -108,6 +122,10 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     webhook: webhook && Object.freeze(webhook),
     port: e.PORT,
     host: e.HOST,
+    // In polling mode nothing listens unless the operator asked for a port: no surprise open port on upgrade.
+    opsServer: webhook !== null || (env.PORT ?? '').trim() !== '',
+    databaseUrl: e.DATABASE_URL ?? null,
+    botAdmins: Object.freeze([...new Set(e.BOT_ADMINS)]),
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     reportPath: e.REPORT_PATH,

@@ -1,4 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import type { SubscriptionStore } from '../store/types.ts';
+
+/** Where long answers' pages wait for 上一页/下一页: in this process (PageCache) or in the shared store (StorePages). */
+export interface Pages {
+  /** Keep `pages` and return their key (8 URL-safe characters, fits callback_data). */
+  put(pages: string[]): string | Promise<string>;
+  /** The pages under `key`, or undefined when unknown or expired. */
+  get(key: string): string[] | undefined | Promise<string[] | undefined>;
+}
 
 export interface PageCacheOptions {
   /** Most answers kept; the oldest is forgotten first (default 500). */
@@ -15,11 +24,16 @@ interface Entry {
   expires: number;
 }
 
+/** A fresh page key: 48 random bits, so keys from different instances never collide in practice. */
+function newKey(): string {
+  return randomBytes(6).toString('base64url');
+}
+
 /**
  * Rendered pages of long answers, under short random ASCII keys that fit in callback_data.
- * In memory only: after a restart old buttons get the "expired" toast, which is fine for a search bot.
+ * In memory only, for tests and the terminal: the bot keeps its pages in the store (StorePages).
  */
-export class PageCache {
+export class PageCache implements Pages {
   private readonly entries = new Map<string, Entry>();
   private readonly opts: PageCacheOptions;
 
@@ -29,7 +43,7 @@ export class PageCache {
 
   /** Keep `pages` and return their key (8 URL-safe characters). */
   put(pages: string[]): string {
-    const key = randomBytes(6).toString('base64url');
+    const key = newKey();
     this.entries.set(key, { pages, expires: this.opts.clock() + this.opts.ttlMs });
     while (this.entries.size > this.opts.maxEntries) {
       const oldest = this.entries.keys().next().value;
@@ -52,5 +66,27 @@ export class PageCache {
 
   get size(): number {
     return this.entries.size;
+  }
+}
+
+/**
+ * Pages in the subscription store, so a tap on 下一页 works whichever instance gets it and after a restart.
+ * The pages themselves are kept (not the query): a re-ingested report must not change an answer already shown.
+ */
+export class StorePages implements Pages {
+  constructor(
+    private readonly store: Pick<SubscriptionStore, 'putPages' | 'getPages'>,
+    private readonly opts: { ttlMs: number; clock: () => number } = { ttlMs: DEFAULTS.ttlMs, clock: DEFAULTS.clock },
+  ) {}
+
+  async put(pages: string[]): Promise<string> {
+    const key = newKey();
+    const now = this.opts.clock();
+    await this.store.putPages(key, pages, now + this.opts.ttlMs, now);
+    return key;
+  }
+
+  async get(key: string): Promise<string[] | undefined> {
+    return (await this.store.getPages(key, this.opts.clock())) ?? undefined;
   }
 }

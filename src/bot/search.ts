@@ -11,13 +11,14 @@ import type { Logger } from '../logger.ts';
 import { COMMANDS, type CommandSpec } from './commands.ts';
 import { addressed, admit, updateLog } from './context.ts';
 import { dispatch, replyPages } from './dispatch.ts';
-import type { PageCache } from './pages.ts';
+import type { Pages } from './pages.ts';
 import { withRetry, type RetryOptions } from './send.ts';
 
 export interface SearchDeps {
   engine: Engine;
   report: Report;
-  pages: PageCache;
+  /** Where long answers' pages wait for the buttons (the store in the bot, so any instance can turn them). */
+  pages: Pages;
   logger: Logger;
   commands?: readonly CommandSpec[];
   retry?: Partial<RetryOptions>;
@@ -79,7 +80,7 @@ export function searchComposer(deps: SearchDeps): Composer<Context> {
     if (reply.kind === 'answer') log.results = reply.answer.results.length;
     log.pages = pages.length;
     const first = safePage(pages[0] ?? '…', deps.logger, ctx.update.update_id);
-    const keyboard = pages.length > 1 ? pageKeyboard(deps.pages.put(pages), 0, pages.length) : undefined;
+    const keyboard = pages.length > 1 ? pageKeyboard(await deps.pages.put(pages), 0, pages.length) : undefined;
     const extra = replyExtra(ctx, keyboard);
     await withRetry(
       () => ctx.reply(first.text, first.html ? extra : { ...extra, parse_mode: undefined }),
@@ -104,7 +105,7 @@ export function searchComposer(deps: SearchDeps): Composer<Context> {
       await ctx.answerCbQuery(BOT_TEXT.invalidButton);
       return;
     }
-    const pages = deps.pages.get(parsed.data.key);
+    const pages = await deps.pages.get(parsed.data.key);
     const page = pages?.[parsed.data.page];
     if (!pages || page === undefined) {
       await ctx.answerCbQuery(BOT_TEXT.expired);

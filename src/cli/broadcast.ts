@@ -14,7 +14,7 @@ import { DigestSender, type RunSummary, type SendEvent } from '../digest/sender.
 import { telegramSendApi } from '../digest/telegram.ts';
 import { loadReportFile } from '../load-report.ts';
 import { renderDigestPlain } from '../render/digest.ts';
-import { SqliteSubscriptionStore } from '../store/sqlite.ts';
+import { openStore } from '../store/open.ts';
 import type { SubscriptionStore } from '../store/types.ts';
 
 export interface BroadcastArgs {
@@ -50,17 +50,17 @@ export function parseBroadcastArgs(argv: readonly string[]): BroadcastArgs {
  * One line per due chat: who, when, which section; the whole digest with `full`. A chat whose filter matches
  * nothing is not due: its line says the run would stop that subscription.
  */
-export function dryRun(report: Report, store: SubscriptionStore, now: number, full: boolean): { lines: string[]; due: number } {
+export async function dryRun(report: Report, store: SubscriptionStore, now: number, full: boolean): Promise<{ lines: string[]; due: number }> {
   const lines: string[] = [];
   let due = 0;
-  for (const job of dueJobs(store, now)) {
-    const sub = store.get(job.chatId)!;
-    const row = store.delivery(job.chatId, job.date);
+  for (const job of await dueJobs(store, now)) {
+    const sub = (await store.get(job.chatId))!;
+    const row = await store.delivery(job.chatId, job.date);
     const digest = composeDigest(report, {
       chatId: job.chatId,
       date: job.date,
       filter: sub.filter,
-      history: store.history(job.chatId, job.date),
+      history: await store.history(job.chatId, job.date),
       ...(row?.sectionId ? { sectionId: row.sectionId } : {}),
     });
     const who = `chat ${job.chatId} (${sub.chatType}, ${formatTimeOfDay(sub.minutes)} ${sub.timezone}${sub.filter ? `, ${sub.filter.label}` : ''})`;
@@ -110,7 +110,7 @@ export async function broadcast(deps: BroadcastDeps): Promise<(RunSummary & { du
   const { config, report, store, clock, args, out } = deps;
   const now = args.at ?? clock.now();
   if (args.dryRun) {
-    const { lines, due } = dryRun(report, store, now, args.full);
+    const { lines, due } = await dryRun(report, store, now, args.full);
     for (const l of lines) out(l);
     out(`dry run: ${due} digest(s) due at ${new Date(now).toISOString()} (${localDateTime(now, config.digest.timezone).date} in ${config.digest.timezone}); nothing sent`);
     return null;
@@ -123,7 +123,7 @@ export async function broadcast(deps: BroadcastDeps): Promise<(RunSummary & { du
   };
   const sender = new DigestSender({ store, api: telegramSendApi(telegram, { paid: config.digest.paidBroadcast }), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log, lease: storeLease(store, clock) });
   deps.onSender?.(sender);
-  const jobs = dueJobs(store, now);
+  const jobs = await dueJobs(store, now);
   const summary = await sender.run(jobs);
   if (summary.lockedBy) out(`another broadcast is in progress (${summary.lockedBy}); nothing sent`);
   const result = { due: jobs.length, ...summary };
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const config = parseConfig(process.env);
   const report = loadReportFile(config.reportPath);
-  const store = new SqliteSubscriptionStore({ dataDir: config.dataDir });
+  const { store } = await openStore(config);
   let sender: DigestSender | null = null;
   // Graceful stop: the message in flight finishes and is recorded; the rest stay due for the next run.
   const stop = (): void => void sender?.stop();
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     // The verdict line is the last line on stdout; a failed run also exits 1, so cron can alert on either.
     if (summary && verdict(summary, summary.due).failed) process.exitCode = 1;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

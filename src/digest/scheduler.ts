@@ -20,12 +20,12 @@ function open(row: Delivery | null, nowMs: number): boolean {
  * once, with today's digest; except that within two hours after local midnight, while today's time has not come,
  * a chat whose digest of yesterday never went out (a 23:59 subscriber, the bot down across midnight) gets that one.
  */
-export function dueJobs(store: SubscriptionStore, nowMs: number): DigestJob[] {
+export async function dueJobs(store: Pick<SubscriptionStore, 'active' | 'delivery'>, nowMs: number): Promise<DigestJob[]> {
   const jobs: DigestJob[] = [];
-  for (const sub of store.active()) {
+  for (const sub of await store.active()) {
     const local = localDateTime(nowMs, sub.timezone);
     if (isDue(sub.minutes, local)) {
-      if (open(store.delivery(sub.chatId, local.date), nowMs)) jobs.push({ chatId: sub.chatId, date: local.date });
+      if (open(await store.delivery(sub.chatId, local.date), nowMs)) jobs.push({ chatId: sub.chatId, date: local.date });
       continue;
     }
     if (local.minutes >= YESTERDAY_GRACE_MINUTES) continue;
@@ -33,7 +33,7 @@ export function dueJobs(store: SubscriptionStore, nowMs: number): DigestJob[] {
     // Only if the subscription, as it is now, was already there at yesterday's time.
     const since = localDateTime(sub.updatedAt, sub.timezone);
     if (since.date > yesterday || (since.date === yesterday && since.minutes > sub.minutes)) continue;
-    if (open(store.delivery(sub.chatId, yesterday), nowMs)) jobs.push({ chatId: sub.chatId, date: yesterday });
+    if (open(await store.delivery(sub.chatId, yesterday), nowMs)) jobs.push({ chatId: sub.chatId, date: yesterday });
   }
   return jobs;
 }
@@ -66,7 +66,7 @@ export class DigestScheduler {
     if (this.current || this.opts.sender.busy) return Promise.resolve(null);
     const run = (async () => {
       try {
-        const jobs = dueJobs(this.opts.store, this.opts.clock.now());
+        const jobs = await dueJobs(this.opts.store, this.opts.clock.now());
         if (jobs.length === 0) return null;
         const summary = await this.opts.sender.run(jobs);
         this.opts.onRun?.(summary, jobs.length);
