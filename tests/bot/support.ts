@@ -4,9 +4,10 @@ import type { Update } from 'telegraf/types';
 import type { Answer, SearchCommand } from '../../src/core/answer.ts';
 import type { Engine } from '../../src/core/engine.ts';
 import type { Report } from '../../src/core/report.ts';
-import { createBot } from '../../src/bot/bot.ts';
-import { FloodGuard } from '../../src/bot/flood.ts';
-import { PageCache } from '../../src/bot/pages.ts';
+import type { Context, Middleware } from 'telegraf';
+import { createBot, type BotOptions } from '../../src/bot/bot.ts';
+import { FloodGuard, type FloodCounter } from '../../src/bot/flood.ts';
+import { PageCache, type Pages } from '../../src/bot/pages.ts';
 import { searchComposer } from '../../src/bot/search.ts';
 import { createLogger } from '../../src/logger.ts';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
@@ -69,8 +70,18 @@ let nextUpdateId = 1;
 let nextMessageId = 1000;
 
 /** Start a fake Bot API and a bot wired like main.ts; override pieces as needed. */
-export async function setup(overrides: { engine?: Engine; floodLimit?: number } = {}): Promise<Setup> {
-  const api = await FakeBotApi.start({ token: TOKEN, username: BOT_USERNAME });
+export async function setup(overrides: {
+  engine?: Engine;
+  floodLimit?: number;
+  /** Share a fake Bot API between several bots (instances); closed by its owner. */
+  api?: FakeBotApi;
+  pages?: Pages;
+  flood?: FloodCounter;
+  /** Mounted before the search composer, as main.ts does. */
+  features?: ReadonlyArray<Middleware<Context>>;
+  onUpdate?: BotOptions['onUpdate'];
+} = {}): Promise<Setup> {
+  const api = overrides.api ?? await FakeBotApi.start({ token: TOKEN, username: BOT_USERNAME });
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', token: TOKEN, destination: new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } }) });
   const engineCalls: Array<[SearchCommand, string]> = [];
@@ -79,14 +90,18 @@ export async function setup(overrides: { engine?: Engine; floodLimit?: number } 
     token: TOKEN,
     apiRoot: api.apiRoot,
     logger,
-    flood: new FloodGuard({ clock: () => clock.now, limit: overrides.floodLimit ?? 6 }),
+    flood: overrides.flood ?? new FloodGuard({ clock: () => clock.now, limit: overrides.floodLimit ?? 6 }),
     buttonFlood: new FloodGuard({ clock: () => clock.now }),
-    features: [searchComposer({ engine: overrides.engine ?? scriptedEngine(engineCalls), report: REPORT, pages: new PageCache(), logger, retry: { sleep: async () => {} } })],
+    ...(overrides.onUpdate ? { onUpdate: overrides.onUpdate } : {}),
+    features: [
+      ...(overrides.features ?? []),
+      searchComposer({ engine: overrides.engine ?? scriptedEngine(engineCalls), report: REPORT, pages: overrides.pages ?? new PageCache(), logger, retry: { sleep: async () => {} } }),
+    ],
   });
   return {
     api, bot, engineCalls, logs, clock,
     send: async (update) => { await bot.handleUpdate({ update_id: nextUpdateId++, ...update } as Update); },
-    close: () => api.close(),
+    close: () => (overrides.api ? Promise.resolve() : api.close()),
   };
 }
 
