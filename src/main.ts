@@ -17,14 +17,16 @@ import { createLogger, redact } from './logger.ts';
 import { digestComposer } from './bot/digest.ts';
 import { systemClock } from './digest/clock.ts';
 import { makeCompose } from './digest/compose.ts';
-import { storeLease } from './digest/lease.ts';
+import { processOwner, storeLease } from './digest/lease.ts';
+import { storeBudget } from './digest/send-budget.ts';
+import { BroadcastWorker } from './digest/worker.ts';
 import { DigestScheduler } from './digest/scheduler.ts';
 import { DigestSender } from './digest/sender.ts';
 import { telegramSendApi } from './digest/telegram.ts';
 import { createMetrics } from './metrics.ts';
 import { StoreOpenError } from './store/open-file.ts';
-import { openStore } from './store/open.ts';
-import { ChatTypeSchema, type SubscriptionStore } from './store/types.ts';
+import { openStore, type OpenedStore } from './store/open.ts';
+import { ChatTypeSchema } from './store/types.ts';
 import { explainStartFailure } from './start-errors.ts';
 
 /** The longest a graceful stop may take; the webhook server's own grace for updates (8 s) fits inside it. */
@@ -73,16 +75,16 @@ async function main(): Promise<number> {
   }
 
   // 5. Store: PostgreSQL with DATABASE_URL (shared by every instance), else SQLite in DATA_DIR; migrated on start.
-  let store: SubscriptionStore;
-  let shared: boolean;
+  let opened: OpenedStore;
   try {
-    const opened = await openStore(config, (err) => logger.warn({ err }, 'database connection error; it will reconnect'));
-    store = opened.store;
-    shared = opened.kind === 'postgres';
+    opened = await openStore(config, (err) => logger.warn({ err }, 'database connection error; it will reconnect'));
   } catch (err) {
     // A StoreOpenError already names DATA_DIR, the file or DATABASE_URL (without its password) and says what to do.
     return fail(err instanceof StoreOpenError ? err.message : (err as Error).message);
   }
+
+  const { store } = opened;
+  const shared = opened.kind === 'postgres';
 
   // 6. Metrics for GET /metrics; counted per process (Prometheus scrapes each instance).
   const metrics = createMetrics();
@@ -143,15 +145,15 @@ async function main(): Promise<number> {
     return fail(redact(explainStartFailure(err, { port: config.port, host: config.host, apiRoot: config.apiRoot }), config.token));
   }
 
-  // 11. Digest scheduler: wakes every minute; the first tick now catches up after downtime.
+  // 11. Digest scheduler: wakes every minute; the first tick now catches up after downtime. On SQLite one sender
+  //     at a time holds the lease; on PostgreSQL every instance sends the chats it claims, within a shared budget.
   const sender = new DigestSender({
     store,
     api: telegramSendApi(bot.telegram, { paid: config.digest.paidBroadcast }),
     compose: makeCompose(report, store),
     clock: systemClock,
     limits: config.digest.limits,
-    // Shared with `npm run broadcast`: never two senders on one database.
-    lease: storeLease(store, systemClock),
+    ...(opened.broadcast ? { budget: storeBudget(opened.broadcast, config.digest.limits) } : { lease: storeLease(store, systemClock) }),
     onEvent: (e) => {
       metrics.digest(e);
       logger[e.type === 'sent' || e.type === 'skipped' ? 'debug' : 'warn'](e, `digest ${e.type}`);
@@ -162,6 +164,7 @@ async function main(): Promise<number> {
     store,
     sender,
     clock: systemClock,
+    ...(opened.broadcast ? { worker: new BroadcastWorker({ queue: opened.broadcast, store, sender, clock: systemClock, owner: processOwner() }) } : {}),
     onRun: (summary, jobs) => logger.info({ jobs, ...summary }, 'digest run'),
     onError: (err) => logger.error({ err }, 'digest run failed'),
   });

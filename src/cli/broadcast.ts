@@ -9,8 +9,11 @@ import type { Report } from '../core/report.ts';
 import { systemClock, type Clock } from '../digest/clock.ts';
 import { makeCompose } from '../digest/compose.ts';
 import { dueJobs } from '../digest/scheduler.ts';
-import { storeLease } from '../digest/lease.ts';
-import { DigestSender, type RunSummary, type SendEvent } from '../digest/sender.ts';
+import { processOwner, storeLease } from '../digest/lease.ts';
+import { storeBudget } from '../digest/send-budget.ts';
+import { BroadcastWorker } from '../digest/worker.ts';
+import type { PostgresBroadcast } from '../store/postgres-broadcast.ts';
+import { DigestSender, type DigestJob, type RunSummary, type SendEvent } from '../digest/sender.ts';
 import { telegramSendApi } from '../digest/telegram.ts';
 import { loadReportFile } from '../load-report.ts';
 import { renderDigestPlain } from '../render/digest.ts';
@@ -86,6 +89,8 @@ export interface BroadcastDeps {
   out: (line: string) => void;
   /** Lets the caller stop the run gracefully (SIGTERM/SIGINT). */
   onSender?: (sender: DigestSender) => void;
+  /** With PostgreSQL: send the chats this process claims, within the budget shared with the bots and other runs. */
+  shared?: PostgresBroadcast | null;
 }
 
 /**
@@ -121,14 +126,28 @@ export async function broadcast(deps: BroadcastDeps): Promise<(RunSummary & { du
     if (args.quiet && e.type === 'sent') return;
     out(JSON.stringify(e));
   };
-  const sender = new DigestSender({ store, api: telegramSendApi(telegram, { paid: config.digest.paidBroadcast }), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log, lease: storeLease(store, clock) });
+  const { shared } = deps;
+  const sender = new DigestSender({
+    store, api: telegramSendApi(telegram, { paid: config.digest.paidBroadcast }), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log,
+    ...(shared ? { budget: storeBudget(shared, config.digest.limits) } : { lease: storeLease(store, clock) }),
+  });
   deps.onSender?.(sender);
-  const jobs = await dueJobs(store, now);
-  const summary = await sender.run(jobs);
+  let jobs: DigestJob[] | number;
+  let summary: RunSummary;
+  if (shared) {
+    // Alongside the bots: this run is one more worker, so it takes only the chats nobody else holds.
+    const done = await new BroadcastWorker({ queue: shared, store, sender, clock, owner: processOwner() }).tick(now);
+    jobs = done?.jobs ?? 0;
+    summary = done?.summary ?? { sent: 0, failed: 0, dropped: 0, deactivated: 0, migrated: 0, skipped: 0, left: 0, fatal: null, lockedBy: null };
+  } else {
+    jobs = await dueJobs(store, now);
+    summary = await sender.run(jobs);
+  }
+  const due = typeof jobs === 'number' ? jobs : jobs.length;
   if (summary.lockedBy) out(`another broadcast is in progress (${summary.lockedBy}); nothing sent`);
-  const result = { due: jobs.length, ...summary };
+  const result = { due, ...summary };
   out(JSON.stringify(result));
-  out(verdict(summary, jobs.length).line);
+  out(verdict(summary, due).line);
   return result;
 }
 
@@ -137,14 +156,14 @@ async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const config = parseConfig(process.env);
   const report = loadReportFile(config.reportPath);
-  const { store } = await openStore(config);
+  const { store, broadcast: shared } = await openStore(config);
   let sender: DigestSender | null = null;
   // Graceful stop: the message in flight finishes and is recorded; the rest stay due for the next run.
   const stop = (): void => void sender?.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const summary = await broadcast({ config, report, store, clock: systemClock, args, out: (l) => process.stdout.write(`${l}\n`), onSender: (s) => (sender = s) });
+    const summary = await broadcast({ config, report, store, shared, clock: systemClock, args, out: (l) => process.stdout.write(`${l}\n`), onSender: (s) => (sender = s) });
     // The verdict line is the last line on stdout; a failed run also exits 1, so cron can alert on either.
     if (summary && verdict(summary, summary.due).failed) process.exitCode = 1;
   } finally {

@@ -5,6 +5,7 @@ import type { Clock } from './clock.ts';
 import type { Lease } from './lease.ts';
 import { JobQueue, type DigestJob, type Entry } from './job-queue.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limiter.ts';
+import type { SendBudget } from './send-budget.ts';
 
 export type { DigestJob } from './job-queue.ts';
 
@@ -56,6 +57,11 @@ export interface SenderOptions {
   onEvent?: (event: SendEvent) => void;
   /** Held for the whole run, so two processes sharing a store never broadcast at once. */
   lease?: Lease;
+  /**
+   * The limits shared with other senders (PostgreSQL): each message is also counted there just before it leaves,
+   * so the limits hold for all instances together. This process's own limiter still paces it.
+   */
+  budget?: SendBudget;
   /** Told about each wait the limits impose (`global`, `chat`) and each 429 (`429`), for metrics. */
   onThrottle?: (cause: 'global' | 'chat' | '429', waitMs: number) => void;
 }
@@ -101,7 +107,7 @@ function emptySummary(): RunSummary {
  */
 export class DigestSender {
   private readonly limiter: RateLimiter;
-  private readonly opts: Required<Omit<SenderOptions, 'onEvent' | 'limits' | 'lease' | 'onThrottle'>> & Pick<SenderOptions, 'onEvent' | 'lease' | 'onThrottle'>;
+  private readonly opts: Required<Omit<SenderOptions, 'onEvent' | 'limits' | 'lease' | 'onThrottle' | 'budget'>> & Pick<SenderOptions, 'onEvent' | 'lease' | 'onThrottle' | 'budget'>;
   private stopping = false;
   /** Aborted by stop() and by every answer, to end a wait early; replaced after each answer. */
   private wake = new AbortController();
@@ -109,6 +115,8 @@ export class DigestSender {
   private seq = 0;
   /** Deliveries Telegram accepted whose ledger row could not be completed yet (`chat|date` → message id): never resent. */
   private readonly unrecorded = new Map<string, number>();
+  /** Nothing goes out before this: the shared budget said so (other instances used it, or a 429 paused them). */
+  private sharedReadyAt = -Infinity;
 
   constructor(options: SenderOptions) {
     const limits = options.limits ?? DEFAULT_RATE_LIMITS;
@@ -201,7 +209,7 @@ export class DigestSender {
         queue.postpone(chatReady);
         continue;
       }
-      const globalReady = this.limiter.globalReadyAt(now);
+      const globalReady = Math.max(this.limiter.globalReadyAt(now), this.sharedReadyAt);
       if (globalReady > now) {
         // A 429's pause is counted when it comes (handleFailure), not again at each wait it causes.
         if (!this.limiter.pausedAt(now)) this.opts.onThrottle?.('global', globalReady - now);
@@ -301,6 +309,18 @@ export class DigestSender {
       return null;
     }
 
+    // The shared budget is asked last, just before the ledger and the request, so a skipped job never uses it up.
+    let budgetId: string | null = null;
+    if (this.opts.budget) {
+      const verdict = await this.opts.budget.take(chatId, clock.now());
+      if (!verdict.ok) {
+        if (verdict.scope === 'global') this.sharedReadyAt = Math.max(this.sharedReadyAt, verdict.readyAt);
+        this.opts.onThrottle?.(verdict.scope, verdict.readyAt - clock.now());
+        // Back in line at its place, not a failed attempt.
+        return { ...entry, notBefore: verdict.readyAt };
+      }
+      budgetId = verdict.id;
+    }
     const attempt = entry.attempts + 1;
     await store.begin(chatId, date, composed.sectionId, clock.now());
     const leftAt = clock.now();
@@ -312,13 +332,25 @@ export class DigestSender {
       messageId = (await request).message_id;
     } catch (err) {
       this.limiter.settle(chatId, leftAt, clock.now());
+      await this.settleBudget(budgetId);
       return this.handleFailure(entry, attempt, classifyError(err), summary);
     }
     this.limiter.settle(chatId, leftAt, clock.now());
+    await this.settleBudget(budgetId);
     summary.sent++;
     await this.complete(chatId, date, messageId);
     this.emit({ type: 'sent', chatId, date, sectionId: composed.sectionId, messageId, attempt });
     return null;
+  }
+
+  /** Tell the shared budget the request was answered; if it cannot be told, the message counts as in flight a while longer (safe). */
+  private async settleBudget(id: string | null): Promise<void> {
+    if (id === null || !this.opts.budget) return;
+    try {
+      await this.opts.budget.settle(id, this.opts.clock.now());
+    } catch {
+      // Counted as still out: the chat waits a little longer, nothing is sent too early.
+    }
   }
 
   /**
@@ -388,6 +420,8 @@ export class DigestSender {
         if (failure.kind === 'retry_after') {
           this.limiter.pauseUntil(now + failure.ms);
           this.opts.onThrottle?.('429', failure.ms);
+          // Every instance pauses: the 429 is for the bot, not for this process.
+          await this.opts.budget?.pauseUntil(now + failure.ms).catch(() => undefined);
         }
         const unknownOutcome = failure.kind === 'unknown';
         if (unknownOutcome && ((await store.delivery(chatId, date))?.unknownOutcomes ?? 0) + 1 >= this.opts.maxUnknownOutcomes) {

@@ -69,6 +69,32 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
       );
     `,
   },
+  {
+    // Several senders, one bot: a shared send budget (every message's departure and answer, and a 429's pause)
+    // and a queue of chats to send to, claimed with FOR UPDATE SKIP LOCKED.
+    version: 2,
+    sql: `
+      CREATE TABLE send_log (
+        id bigserial PRIMARY KEY,
+        chat_id bigint NOT NULL,
+        left_at bigint NOT NULL,
+        answered_at bigint
+      );
+      CREATE INDEX send_log_left ON send_log (left_at);
+      CREATE INDEX send_log_chat ON send_log (chat_id, left_at);
+      CREATE TABLE send_pause (
+        id integer PRIMARY KEY CHECK (id = 1),
+        until bigint NOT NULL
+      );
+      CREATE TABLE digest_queue (
+        chat_id bigint PRIMARY KEY,
+        queued_at bigint NOT NULL,
+        claimed_by text,
+        claimed_until bigint NOT NULL DEFAULT 0
+      );
+      CREATE INDEX digest_queue_claim ON digest_queue (claimed_until, chat_id);
+    `,
+  },
 ]);
 
 /**

@@ -1,6 +1,7 @@
 /** The shared store for several instances: PostgreSQL through `pg`, plain SQL, the same contract as SQLite. */
 import pg from 'pg';
 import { DigestFilterSchema } from '../core/digest.ts';
+import { PostgresBroadcast } from './postgres-broadcast.ts';
 import { migratePg } from './postgres-schema.ts';
 import { floodStep, topCommands, WEEK_MS } from './shared.ts';
 import {
@@ -79,7 +80,12 @@ export class PostgresStore implements SubscriptionStore {
   private floods = 0;
   private closed = false;
 
-  private constructor(readonly pool: pg.Pool, readonly schema: string | null) {}
+  /** The shared send budget and the claimed queue of chats, for several senders (src/digest/worker.ts). */
+  readonly broadcast: PostgresBroadcast;
+
+  private constructor(readonly pool: pg.Pool, readonly schema: string | null) {
+    this.broadcast = new PostgresBroadcast(pool);
+  }
 
   /** Connect, create the schema if asked, and migrate; rejects (and closes the pool) when the server cannot be used. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
