@@ -147,13 +147,14 @@ async function main(): Promise<number> {
 
   // 11. Digest scheduler: wakes every minute; the first tick now catches up after downtime. On SQLite one sender
   //     at a time holds the lease; on PostgreSQL every instance sends the chats it claims, within a shared budget.
+  const owner = processOwner();
   const sender = new DigestSender({
     store,
     api: telegramSendApi(bot.telegram, { paid: config.digest.paidBroadcast }),
     compose: makeCompose(report, store),
     clock: systemClock,
     limits: config.digest.limits,
-    ...(opened.broadcast ? { budget: storeBudget(opened.broadcast, config.digest.limits) } : { lease: storeLease(store, systemClock) }),
+    ...(opened.broadcast ? { budget: storeBudget(opened.broadcast, config.digest.limits, owner) } : { lease: storeLease(store, systemClock) }),
     onEvent: (e) => {
       metrics.digest(e);
       logger[e.type === 'sent' || e.type === 'skipped' ? 'debug' : 'warn'](e, `digest ${e.type}`);
@@ -164,7 +165,7 @@ async function main(): Promise<number> {
     store,
     sender,
     clock: systemClock,
-    ...(opened.broadcast ? { worker: new BroadcastWorker({ queue: opened.broadcast, store, sender, clock: systemClock, owner: processOwner() }) } : {}),
+    ...(opened.broadcast ? { worker: new BroadcastWorker({ queue: opened.broadcast, store, sender, clock: systemClock, owner }) } : {}),
     onRun: (summary, jobs) => logger.info({ jobs, ...summary }, 'digest run'),
     onError: (err) => logger.error({ err }, 'digest run failed'),
   });

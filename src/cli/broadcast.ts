@@ -127,16 +127,17 @@ export async function broadcast(deps: BroadcastDeps): Promise<(RunSummary & { du
     out(JSON.stringify(e));
   };
   const { shared } = deps;
+  const owner = processOwner();
   const sender = new DigestSender({
     store, api: telegramSendApi(telegram, { paid: config.digest.paidBroadcast }), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log,
-    ...(shared ? { budget: storeBudget(shared, config.digest.limits) } : { lease: storeLease(store, clock) }),
+    ...(shared ? { budget: storeBudget(shared, config.digest.limits, owner) } : { lease: storeLease(store, clock) }),
   });
   deps.onSender?.(sender);
   let jobs: DigestJob[] | number;
   let summary: RunSummary;
   if (shared) {
     // Alongside the bots: this run is one more worker, so it takes only the chats nobody else holds.
-    const done = await new BroadcastWorker({ queue: shared, store, sender, clock, owner: processOwner() }).tick(now);
+    const done = await new BroadcastWorker({ queue: shared, store, sender, clock, owner }).tick(now);
     jobs = done?.jobs ?? 0;
     summary = done?.summary ?? { sent: 0, failed: 0, dropped: 0, deactivated: 0, migrated: 0, skipped: 0, left: 0, fatal: null, lockedBy: null };
   } else {

@@ -43,16 +43,17 @@ export function budgetRules(limits: RateLimits): BudgetRules {
 
 /** What a store must offer to hold a shared budget (PostgreSQL does). */
 export interface BudgetStore {
-  budgetTake(chatId: number, now: number, rules: BudgetRules): Promise<BudgetVerdict>;
+  /** `owner` is the sending process, so the messages it left in flight can be settled when it is known dead. */
+  budgetTake(chatId: number, now: number, rules: BudgetRules, owner: string): Promise<BudgetVerdict>;
   budgetSettle(id: string, at: number): Promise<void>;
   budgetPause(until: number): Promise<void>;
 }
 
-/** A budget kept in a shared store. */
-export function storeBudget(store: BudgetStore, limits: RateLimits): SendBudget {
+/** A budget kept in a shared store; `owner` names this process (see processOwner). */
+export function storeBudget(store: BudgetStore, limits: RateLimits, owner: string): SendBudget {
   const rules = budgetRules(limits);
   return {
-    take: (chatId, now) => store.budgetTake(chatId, now, rules),
+    take: (chatId, now) => store.budgetTake(chatId, now, rules, owner),
     settle: (id, at) => store.budgetSettle(id, at),
     pauseUntil: (until) => store.budgetPause(until),
   };

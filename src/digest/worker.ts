@@ -47,7 +47,7 @@ export class BroadcastWorker {
     const due = await dueJobs(store, dueAt());
     await queue.enqueue([...new Set(due.map((j) => j.chatId))], clock.now());
     // A worker that died on this machine (kill -9, crash) is known dead: its chats need not wait for the claims to expire.
-    for (const holder of await queue.holders(clock.now())) if (isDeadLocalOwner(holder)) await queue.release(holder);
+    for (const holder of await queue.holders(clock.now())) if (isDeadLocalOwner(holder)) await queue.release(holder, clock.now());
     let total: RunSummary | null = null;
     let jobCount = 0;
     while (!this.stopping) {

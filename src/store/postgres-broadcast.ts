@@ -19,9 +19,12 @@ export interface ClaimQueue {
   size(): Promise<number>;
   /** Owners holding unexpired claims at `now`. */
   holders(now: number): Promise<string[]>;
-  /** Hand an owner's claims back at once (it is known dead). */
-  release(owner: string): Promise<void>;
+  /** Hand an owner's claims back at once (it is known dead), and close its messages in flight at `now`. */
+  release(owner: string, now: number): Promise<void>;
 }
+
+/** Longest a request may be out (the sender's timeout is 30 s): an unanswered message counts no longer than this. */
+const IN_FLIGHT_MAX_MS = 40_000;
 
 const INF_OFFSET = 2 ** 31 - 1; // "no limit": an OFFSET no window ever reaches
 
@@ -34,22 +37,25 @@ export class PostgresBroadcast implements BudgetStore, ClaimQueue {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  async budgetTake(chatId: number, now: number, rules: BudgetRules): Promise<BudgetVerdict> {
+  async budgetTake(chatId: number, now: number, rules: BudgetRules, owner: string): Promise<BudgetVerdict> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       // One taker at a time per database: every instance's count is the same count.
       await client.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':send budget'))`);
       // For each window, the k-th most recent message in it (k = its limit): when there is one, the window is full
-      // until that message leaves it. A message still in flight counts for its chat as if answered now.
+      // until that message leaves it. A message still in flight counts for its chat as if answered now, but for no
+      // longer than a request can last (its sender gives up after 30 s): a dead sender cannot block a chat for ever.
       const { rows } = await client.query(
         `SELECT
            (SELECT until FROM send_pause WHERE id = 1 AND until > $1) AS paused,
            (SELECT left_at FROM send_log WHERE left_at > $1 - $2 ORDER BY left_at DESC OFFSET $3 - 1 LIMIT 1) AS global_kth,
            (SELECT left_at FROM send_log WHERE left_at > $1 - $4 ORDER BY left_at DESC OFFSET $5 - 1 LIMIT 1) AS pace_kth,
-           (SELECT coalesce(answered_at, $1) AS t FROM send_log WHERE chat_id = $6 AND left_at > $1 - $7 - 600000 AND coalesce(answered_at, $1) > $1 - $7
+           (SELECT coalesce(answered_at, least($1, left_at + ${IN_FLIGHT_MAX_MS})) AS t FROM send_log
+              WHERE chat_id = $6 AND left_at > $1 - $7 - ${IN_FLIGHT_MAX_MS} AND coalesce(answered_at, least($1, left_at + ${IN_FLIGHT_MAX_MS})) > $1 - $7
               ORDER BY t DESC OFFSET $8 - 1 LIMIT 1) AS chat_kth,
-           (SELECT coalesce(answered_at, $1) AS t FROM send_log WHERE $6 < 0 AND chat_id = $6 AND left_at > $1 - $9 - 600000 AND coalesce(answered_at, $1) > $1 - $9
+           (SELECT coalesce(answered_at, least($1, left_at + ${IN_FLIGHT_MAX_MS})) AS t FROM send_log
+              WHERE $6 < 0 AND chat_id = $6 AND left_at > $1 - $9 - ${IN_FLIGHT_MAX_MS} AND coalesce(answered_at, least($1, left_at + ${IN_FLIGHT_MAX_MS})) > $1 - $9
               ORDER BY t DESC OFFSET $10 - 1 LIMIT 1) AS group_kth`,
         [now, rules.global.windowMs, cap(rules.global.limit), rules.pace.windowMs, cap(rules.pace.limit), chatId, rules.chat.windowMs, cap(rules.chat.limit), rules.group.windowMs, cap(rules.group.limit)],
       );
@@ -61,7 +67,7 @@ export class PostgresBroadcast implements BudgetStore, ClaimQueue {
       if (chatReady > now) verdict = { ok: false, readyAt: chatReady, scope: 'chat' };
       else if (globalReady > now) verdict = { ok: false, readyAt: globalReady, scope: 'global' };
       else {
-        const ins = await client.query('INSERT INTO send_log (chat_id, left_at) VALUES ($1, $2) RETURNING id', [chatId, now]);
+        const ins = await client.query('INSERT INTO send_log (chat_id, owner, left_at) VALUES ($1, $2, $3) RETURNING id', [chatId, owner, now]);
         verdict = { ok: true, id: String(ins.rows[0].id) };
       }
       // Rows older than every window carry nothing; dropping them now and then keeps the counts cheap.
@@ -113,8 +119,10 @@ export class PostgresBroadcast implements BudgetStore, ClaimQueue {
     return rows.map((r) => r.claimed_by as string);
   }
 
-  async release(owner: string): Promise<void> {
+  async release(owner: string, now: number): Promise<void> {
     await this.pool.query('UPDATE digest_queue SET claimed_until = 0 WHERE claimed_by = $1', [owner]);
+    // Its messages in flight will never be answered: count them as arriving now, and free their chats after that.
+    await this.pool.query('UPDATE send_log SET answered_at = $2 WHERE owner = $1 AND answered_at IS NULL', [owner, now]);
   }
 
   async size(): Promise<number> {

@@ -77,6 +77,7 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
       CREATE TABLE send_log (
         id bigserial PRIMARY KEY,
         chat_id bigint NOT NULL,
+        owner text NOT NULL,
         left_at bigint NOT NULL,
         answered_at bigint
       );

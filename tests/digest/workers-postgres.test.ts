@@ -69,7 +69,7 @@ describe.runIf(url)('The send budget in PostgreSQL, shared by every instance', (
   it('lets a tenth of the global limit leave per 100 ms, whichever instance asks', async () => {
     const schema = await freshDb();
     const [a, b] = [await open(schema), await open(schema)];
-    const verdicts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).broadcast.budgetTake(i + 1, 1000, rules)));
+    const verdicts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).broadcast.budgetTake(i + 1, 1000, rules, 'w')));
     expect(verdicts.filter((v) => v.ok)).toHaveLength(3);
     expect(verdicts.find((v) => !v.ok)).toEqual({ ok: false, readyAt: 1100, scope: 'global' });
   });
@@ -77,14 +77,26 @@ describe.runIf(url)('The send budget in PostgreSQL, shared by every instance', (
   it('counts a chat\'s message at its answer, and a 429 pauses everyone', async () => {
     const schema = await freshDb();
     const [a, b] = [await open(schema), await open(schema)];
-    const first = await a.broadcast.budgetTake(7, 1000, rules);
+    const first = await a.broadcast.budgetTake(7, 1000, rules, 'w');
     expect(first.ok).toBe(true);
-    expect(await b.broadcast.budgetTake(7, 1500, rules)).toMatchObject({ ok: false, scope: 'chat', readyAt: 2500 }); // still out: counts as now
+    expect(await b.broadcast.budgetTake(7, 1500, rules, 'w')).toMatchObject({ ok: false, scope: 'chat', readyAt: 2500 }); // still out: counts as now
     await a.broadcast.budgetSettle((first as { id: string }).id, 1800);
-    expect(await b.broadcast.budgetTake(7, 2500, rules)).toEqual({ ok: false, readyAt: 2800, scope: 'chat' });
-    expect((await b.broadcast.budgetTake(7, 2800, rules)).ok).toBe(true);
+    expect(await b.broadcast.budgetTake(7, 2500, rules, 'w')).toEqual({ ok: false, readyAt: 2800, scope: 'chat' });
+    expect((await b.broadcast.budgetTake(7, 2800, rules, 'w')).ok).toBe(true);
     await a.broadcast.budgetPause(9000);
-    expect(await b.broadcast.budgetTake(8, 3000, rules)).toEqual({ ok: false, readyAt: 9000, scope: 'global' });
+    expect(await b.broadcast.budgetTake(8, 3000, rules, 'w')).toEqual({ ok: false, readyAt: 9000, scope: 'global' });
+  });
+
+  it('a message whose sender died unanswered holds its chat no longer than a request can last', async () => {
+    const schema = await freshDb();
+    const a = await open(schema);
+    expect((await a.broadcast.budgetTake(9, 1000, rules, 'dead/1')).ok).toBe(true);
+    expect((await a.broadcast.budgetTake(9, 30_000, rules, 'w')).ok).toBe(false);
+    expect((await a.broadcast.budgetTake(9, 42_001, rules, 'w')).ok).toBe(true);
+    // Known dead (it ran on this machine): released at once, counted as answered then.
+    expect((await a.broadcast.budgetTake(10, 50_000, rules, 'dead/2')).ok).toBe(true);
+    await a.broadcast.release('dead/2', 50_100);
+    expect(await a.broadcast.budgetTake(10, 50_500, rules, 'w')).toEqual({ ok: false, readyAt: 51_100, scope: 'chat' });
   });
 
   it('holds a group to 20 a minute across instances', async () => {
@@ -92,7 +104,7 @@ describe.runIf(url)('The send budget in PostgreSQL, shared by every instance', (
     const [a, b] = [await open(schema), await open(schema)];
     let ok = 0;
     for (let i = 0; i < 25; i++) {
-      const v = await (i % 2 ? a : b).broadcast.budgetTake(-5, 1000 + i * 1100, rules);
+      const v = await (i % 2 ? a : b).broadcast.budgetTake(-5, 1000 + i * 1100, rules, 'w');
       if (v.ok) {
         ok++;
         await a.broadcast.budgetSettle(v.id, 1000 + i * 1100 + 50);
@@ -115,7 +127,7 @@ describe.runIf(url)('Three workers sending one broadcast', () => {
       const store = await open(schema);
       const sender = new DigestSender({
         store, api: telegramSendApi(new Telegram(api!.token, { apiRoot: api!.apiRoot })), compose: makeCompose(report, store), clock: systemClock, limits,
-        budget: storeBudget(store.broadcast, limits),
+        budget: storeBudget(store.broadcast, limits, `test/${w}`),
         onEvent: (e) => { if (e.type === 'sent') perWorker[w] = (perWorker[w] ?? 0) + 1; },
       });
       return new BroadcastWorker({ queue: store.broadcast, store, sender, clock: systemClock, owner: `test/${w}`, batch: 10 });
