@@ -227,7 +227,17 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes('--serve')) void serve();
-else
+else if (process.argv.includes('--workers')) {
+  // Several sender processes on one PostgreSQL: bench/broadcast-workers.ts.
+  if (!process.argv.includes('--store') || process.argv[process.argv.indexOf('--store') + 1] !== 'postgres') {
+    process.stderr.write('bench:broadcast: --workers needs --store postgres (with SQLite one sender holds the lease)\n');
+    process.exit(2);
+  }
+  import('./broadcast-workers.ts').then((m) => m.workersMain({ startServer, windowsOver, arg })).catch((err: unknown) => {
+    process.stderr.write(`bench:broadcast: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+} else
   main().catch((err: unknown) => {
     process.stderr.write(`bench:broadcast: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
