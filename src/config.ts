@@ -48,11 +48,12 @@ export const EnvSchema = z
     BROADCAST_PAID: optional(z.stringbool({ error: 'must be true or false' })).default(false),
     /** PostgreSQL shared by several instances (`postgres://user:password@host:5432/db`); unset: SQLite in DATA_DIR. */
     DATABASE_URL: optional(z.string().trim().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://bot:secret@127.0.0.1:5432/reportbot')),
-    /** Telegram user ids allowed to use /stats (and other admin commands), comma-separated. */
+    /** Telegram user ids (comma-separated) allowed to use the admin commands (/stats). */
     BOT_ADMINS: optional(
-      z.string().trim().regex(/^\d+(\s*,\s*\d+)*,?$/, 'must be Telegram user ids separated by commas, such as 12345678,87654321')
-        .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean).map(Number))
-        .refine((ids) => ids.every((id) => Number.isSafeInteger(id) && id > 0), 'must be Telegram user ids separated by commas, such as 12345678,87654321'),
+      z
+        .string()
+        .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^[1-9]\d{0,15}$/, 'must be comma-separated Telegram user ids (positive whole numbers), such as 12345678,87654321').transform(Number))),
     ).default([]),
   })
   .superRefine((env, ctx) => {
@@ -125,7 +126,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     // In polling mode nothing listens unless the operator asked for a port: no surprise open port on upgrade.
     opsServer: webhook !== null || (env.PORT ?? '').trim() !== '',
     databaseUrl: e.DATABASE_URL ?? null,
-    botAdmins: Object.freeze([...new Set(e.BOT_ADMINS)]),
+    botAdmins: Object.freeze([...e.BOT_ADMINS]),
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     reportPath: e.REPORT_PATH,

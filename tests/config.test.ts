@@ -103,10 +103,10 @@ describe('parseConfig: several instances and operators', () => {
   });
 
   it('reads BOT_ADMINS as positive user ids, frozen, and names a bad list', () => {
-    const config = parseConfig({ BOT_ADMINS: ' 12345678, 87654321 ,12345678' });
+    const config = parseConfig({ BOT_ADMINS: ' 12345678, 87654321 ,' });
     expect(config.botAdmins).toEqual([12345678, 87654321]);
     expect(Object.isFrozen(config.botAdmins)).toBe(true);
-    for (const bad of ['abc', '-5', '1,,2', '1.5', '0', '99999999999999999999']) expect(problems({ BOT_ADMINS: bad })).toContain('BOT_ADMINS must be Telegram user ids');
+    for (const bad of ['abc', '-5', '1.5', '0', '99999999999999999999']) expect(problems({ BOT_ADMINS: bad })).toMatch(/BOT_ADMINS.*must be comma-separated Telegram user ids/);
   });
 
   it('serves /metrics in polling mode only when PORT is set; always with a webhook', () => {
