@@ -142,9 +142,9 @@ async function main(): Promise<void> {
     const store1 = tempStore();
     for (let i = 0; i < subs; i++) {
       const chatId = i % 10 < 7 ? 10_000 + i : -1_001_000_000_000_000 - i;
-      store1.subscribe({ chatId, chatType: chatId > 0 ? 'private' : 'supergroup', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
+      await store1.subscribe({ chatId, chatType: chatId > 0 ? 'private' : 'supergroup', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
     }
-    const jobs1 = dueJobs(store1, at);
+    const jobs1 = await dueJobs(store1, at);
     log(`phase 1: ${jobs1.length} digests, limiter off…`);
     const p1 = await run(server, report, store1, jobs1, UNCAPPED, null);
     const byChat1 = countBy(await server.drain());
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     }
     const uncapped = p1.summary.sent / p1.seconds;
     log(`phase 1: ${p1.summary.sent} sent in ${p1.seconds.toFixed(2)} s = ${uncapped.toFixed(0)} msg/s`);
-    store1.close();
+    await store1.close();
 
     // Phase 2: real limits for `seconds`. Thirty groups with a month of dates each compete with private chats, so the
     // per-group limit (20/min) binds; and there are more private chats than the cap can serve in that time, so the
@@ -164,14 +164,14 @@ async function main(): Promise<void> {
     const store2 = tempStore();
     const jobs2: DigestJob[] = [];
     const groups = Array.from({ length: 30 }, (_, g) => -100 - g);
-    for (const g of groups) store2.subscribe({ chatId: g, chatType: 'group', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
+    for (const g of groups) await store2.subscribe({ chatId: g, chatType: 'group', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
     for (let d = 0; d < 30; d++) {
       const date = new Date(at + d * 86_400_000).toISOString().slice(0, 10);
       for (const g of groups) jobs2.push({ chatId: g, date });
     }
     const privates = Math.ceil(seconds * cap * 1.2);
     for (let i = 0; i < privates; i++) {
-      store2.subscribe({ chatId: 50_000 + i, chatType: 'private', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
+      await store2.subscribe({ chatId: 50_000 + i, chatType: 'private', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
       jobs2.push({ chatId: 50_000 + i, date: '2022-06-03' });
     }
     log(`phase 2: ${jobs2.length} digests queued, limits ${cap}/s${paid ? ' (paid)' : ''}, ${limits.perChatPerSecond}/s per chat, ${limits.perGroupPerMinute}/min per group, ${latencyMs} ms round trips, for ${seconds} s…`);
@@ -192,11 +192,11 @@ async function main(): Promise<void> {
     for (const [chat, list] of byChat2) if (windowsOver(list, limits.perChatPerSecond, 1000) > 0) log(`chat ${chat} got two messages within a second`);
     // Ledger and arrivals must agree: `sent` rows the API never saw are lost, arrivals beyond the rows are duplicates.
     for (const job of jobs2) {
-      const row = store2.delivery(job.chatId, job.date);
+      const row = await store2.delivery(job.chatId, job.date);
       if (row?.status === 'pending') log(`pending row left for ${job.chatId} ${job.date}`);
     }
     const ledgerSent = new Map<string, number>();
-    for (const job of jobs2) if (store2.delivery(job.chatId, job.date)?.status === 'sent') ledgerSent.set(String(job.chatId), (ledgerSent.get(String(job.chatId)) ?? 0) + 1);
+    for (const job of jobs2) if ((await store2.delivery(job.chatId, job.date))?.status === 'sent') ledgerSent.set(String(job.chatId), (ledgerSent.get(String(job.chatId)) ?? 0) + 1);
     for (const chat of new Set([...ledgerSent.keys(), ...byChat2.keys()])) {
       const seen = byChat2.get(chat)?.length ?? 0;
       const recorded = ledgerSent.get(chat) ?? 0;
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
       if (recorded > seen) lost += recorded - seen;
     }
     log(`phase 2: ${p2.summary.sent} sent in ${p2.seconds.toFixed(1)} s; ${inWindow} in the first ${seconds} s = ${cappedRate.toFixed(2)}/s; ${p2.summary.left} left queued`);
-    store2.close();
+    await store2.close();
 
     console.log(JSON.stringify({
       subscriptions: subs,
@@ -227,7 +227,17 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes('--serve')) void serve();
-else
+else if (process.argv.includes('--workers')) {
+  // Several sender processes on one PostgreSQL: bench/broadcast-workers.ts.
+  if (!process.argv.includes('--store') || process.argv[process.argv.indexOf('--store') + 1] !== 'postgres') {
+    process.stderr.write('bench:broadcast: --workers needs --store postgres (with SQLite one sender holds the lease)\n');
+    process.exit(2);
+  }
+  import('./broadcast-workers.ts').then((m) => m.workersMain({ startServer, windowsOver, arg })).catch((err: unknown) => {
+    process.stderr.write(`bench:broadcast: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+} else
   main().catch((err: unknown) => {
     process.stderr.write(`bench:broadcast: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);

@@ -46,7 +46,9 @@ export const EnvSchema = z
     BROADCAST_PER_GROUP_PER_MINUTE: optional(rate(20)).default(20),
     /** Send digests as Telegram's paid broadcasts (`allow_paid_broadcast`), so BROADCAST_PER_SECOND may go up to 1,000. */
     BROADCAST_PAID: optional(z.stringbool({ error: 'must be true or false' })).default(false),
-    /** Telegram user ids (comma-separated) allowed to add articles through the bot. */
+    /** PostgreSQL shared by several instances (`postgres://user:password@host:5432/db`); unset: SQLite in DATA_DIR. */
+    DATABASE_URL: optional(z.string().trim().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://bot:secret@127.0.0.1:5432/reportbot')),
+    /** Telegram user ids (comma-separated) allowed to add articles through the bot and to use /stats. */
     BOT_ADMINS: optional(
       z
         .string()
@@ -76,10 +78,14 @@ export interface Config {
   readonly webhook: { readonly url: string; readonly secret: string; readonly path: string } | null;
   readonly port: number;
   readonly host: string;
+  /** Long polling with PORT set: serve /metrics and /healthz on HOST:PORT too (webhook mode always does). */
+  readonly opsServer: boolean;
+  /** PostgreSQL connection string (DATABASE_URL), or null for SQLite in DATA_DIR. Holds a password: never log it. */
+  readonly databaseUrl: string | null;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly dataDir: string;
   readonly reportPath: string;
-  /** Telegram user ids that may add articles (BOT_ADMINS); empty: nobody can, through the bot. */
+  /** Telegram user ids that may add articles and use /stats (BOT_ADMINS); empty: nobody. */
   readonly botAdmins: readonly number[];
   /** Daily digests: default time (minutes after midnight), time zone, broadcast rate limits. */
   readonly digest: {
@@ -117,6 +123,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     webhook: webhook && Object.freeze(webhook),
     port: e.PORT,
     host: e.HOST,
+    // In polling mode nothing listens unless the operator asked for a port: no surprise open port on upgrade.
+    opsServer: webhook !== null || (env.PORT ?? '').trim() !== '',
+    databaseUrl: e.DATABASE_URL ?? null,
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     reportPath: e.REPORT_PATH,

@@ -1,9 +1,12 @@
 // report-bot's entry point (`npm start`). The only place adapters are wired together; each numbered step is one call.
 import { config as loadDotenv } from 'dotenv';
-import { createBot } from './bot/bot.ts';
+import { createBot, type HandledUpdate } from './bot/bot.ts';
 import { registerCommands, startPolling, startWebhook, type Running } from './bot/launch.ts';
+import { adminComposer } from './bot/admin.ts';
+import { FloodGuard, StoreFloodGuard } from './bot/flood.ts';
 import { inlineComposer } from './bot/inline.ts';
-import { PageCache } from './bot/pages.ts';
+import { startOpsServer, type OpsServer } from './bot/ops-server.ts';
+import { StorePages } from './bot/pages.ts';
 import { searchComposer } from './bot/search.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
 import { runConsoleChat } from './console/chat.ts';
@@ -19,12 +22,16 @@ import { articlesDir, FolderSync, watchFolders } from './live/folders.ts';
 import { Library } from './live/library.ts';
 import { systemClock } from './digest/clock.ts';
 import { makeCompose } from './digest/compose.ts';
-import { storeLease } from './digest/lease.ts';
+import { processOwner, storeLease } from './digest/lease.ts';
+import { storeBudget } from './digest/send-budget.ts';
+import { BroadcastWorker } from './digest/worker.ts';
 import { DigestScheduler } from './digest/scheduler.ts';
 import { DigestSender } from './digest/sender.ts';
 import { telegramSendApi } from './digest/telegram.ts';
+import { createMetrics } from './metrics.ts';
 import { StoreOpenError } from './store/open-file.ts';
-import { SqliteSubscriptionStore } from './store/sqlite.ts';
+import { openStore, type OpenedStore } from './store/open.ts';
+import { ChatTypeSchema } from './store/types.ts';
 import { explainStartFailure } from './start-errors.ts';
 
 /** The longest a graceful stop may take; the webhook server's own grace for updates (8 s) fits inside it. */
@@ -101,73 +108,111 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  // 5. Subscription store: SQLite in DATA_DIR, created and migrated on first start.
-  let store: SqliteSubscriptionStore;
+  // 5. Store: PostgreSQL with DATABASE_URL (shared by every instance), else SQLite in DATA_DIR; migrated on start.
+  let opened: OpenedStore;
   try {
-    store = new SqliteSubscriptionStore({ dataDir: config.dataDir });
+    opened = await openStore(config, (err) => logger.warn({ err }, 'database connection error; it will reconnect'));
   } catch (err) {
-    // A StoreOpenError already names DATA_DIR or the file and says what to do.
-    return fail(err instanceof StoreOpenError ? err.message : `cannot open the subscription store in DATA_DIR ${config.dataDir}: ${(err as Error).message} (DATA_DIR must be a writable directory)`);
+    // A StoreOpenError already names DATA_DIR, the file or DATABASE_URL (without its password) and says what to do.
+    return fail(err instanceof StoreOpenError ? err.message : (err as Error).message);
   }
 
-  // 6. The bot: shared middleware (errors, gate, flood control), then one composer per feature (inline mode: `@ThisBot 潼南`).
+  const { store } = opened;
+  const shared = opened.kind === 'postgres';
+
+  // 6. Metrics for GET /metrics; counted per process (Prometheus scrapes each instance).
+  const metrics = createMetrics();
+  const reportMetrics = () => metrics.report({ articles: live.report.articles.length, sections: live.report.sections.length });
+  reportMetrics();
+  const onUpdate = (u: HandledUpdate) => {
+    metrics.update(u);
+    const chatType = ChatTypeSchema.safeParse(u.chat?.type);
+    if (!u.chat || !chatType.success || u.ignored) return;
+    const now = systemClock.now();
+    // Usage counts for /stats: after the answer, never holding it up; a failure costs a count, not a reply.
+    store.recordUse({ chatId: u.chat.id, chatType: chatType.data, command: u.command, date: localDateTime(now, config.digest.timezone).date, at: now })
+      .catch((err: unknown) => logger.warn({ err }, 'could not record usage for /stats'));
+  };
+
+  // 7. The bot: shared middleware (errors, gate, flood control), then one composer per feature (inline mode:
+  //    `@ThisBot 潼南`). Pages live in the store so any instance can turn them; with a shared store flood control
+  //    counts across instances too.
   const bot = createBot({
     token: config.token,
     apiRoot: config.apiRoot,
     logger,
+    onUpdate,
+    flood: shared ? new StoreFloodGuard(store, 'msg') : new FloodGuard(),
+    buttonFlood: shared ? new StoreFloodGuard(store, 'btn') : new FloodGuard(),
+    inlineFlood: shared ? new StoreFloodGuard(store, 'inl', { limit: 12 }) : new FloodGuard({ limit: 12 }),
     features: [
+      adminComposer({ store, admins: config.botAdmins, now: () => systemClock.now(), timezone: config.digest.timezone, logger }),
       livingComposer({ library, admins: config.botAdmins, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now() }),
       digestComposer({ store, get report() { return live.report; }, resolveFilter: (q) => live.engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
-      searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages: new PageCache(), logger }),
+      searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages: new StorePages(store), logger }),
       inlineComposer({ get engine() { return live.engine; }, get report() { return live.report; }, logger }),
     ],
   });
 
-  // 7. Command menu in English and Chinese; a failure is logged and the bot goes on.
+  // 8. Command menu in English and Chinese; a failure is logged and the bot goes on.
   await registerCommands(bot, logger);
 
-  // 8. Signals are caught from here on: one that arrives while starting stops the bot once it has started
+  // 9. Signals are caught from here on: one that arrives while starting stops the bot once it has started
   //    (a second one exits at once), so a supervisor's SIGTERM is never met by the default, abrupt exit.
   let onSignal = (signal: string) => { if (pendingSignal) process.exit(1); pendingSignal = signal; };
   let pendingSignal: string | null = null;
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
-  // 9. Updates: a webhook when WEBHOOK_URL is set, long polling otherwise.
+  // 10. Updates: a webhook when WEBHOOK_URL is set (with /healthz and /metrics), long polling otherwise (with
+  //     /healthz and /metrics on a small server when PORT is set).
+  const health = async () => (live.report.sections.length === 0 ? 'report' : (await store.answers()) ? null : 'store');
+  // The report's size is read at each scrape: articles added while running count at once.
+  const metricsEndpoint = { contentType: metrics.registry.contentType, metrics: () => { reportMetrics(); return metrics.registry.metrics(); } };
   let running: Running;
+  let ops: OpsServer | null = null;
   try {
-    running = config.webhook
-      ? await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host, health: () => (live.report.sections.length === 0 ? 'report' : store.answers() ? null : 'store') }, logger)
-      : await startPolling(bot, logger);
+    if (config.webhook) running = await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host, health, metrics: metricsEndpoint }, logger);
+    else {
+      if (config.opsServer) ops = await startOpsServer({ port: config.port, host: config.host, metrics: metricsEndpoint, health, logger });
+      running = await startPolling(bot, logger);
+    }
   } catch (err) {
     logger.fatal({ err }, 'could not start the bot');
-    store.close();
+    await ops?.stop();
+    await store.close();
     // Named by the variable to change (PORT, HOST, TELEGRAM_API_ROOT, TELEGRAM_BOT_TOKEN), never by a secret.
     return fail(redact(explainStartFailure(err, { port: config.port, host: config.host, apiRoot: config.apiRoot }), config.token));
   }
 
-  // 10. Digest scheduler: wakes every minute; the first tick now catches up after downtime.
+  // 11. Digest scheduler: wakes every minute; the first tick now catches up after downtime. On SQLite one sender
+  //     at a time holds the lease; on PostgreSQL every instance sends the chats it claims, within a shared budget.
+  const owner = processOwner();
   const sender = new DigestSender({
     store,
     api: telegramSendApi(bot.telegram, { paid: config.digest.paidBroadcast }),
     compose: makeCompose(() => live.report, store),
     clock: systemClock,
     limits: config.digest.limits,
-    // Shared with `npm run broadcast`: never two senders on one database.
-    lease: storeLease(store, systemClock),
-    onEvent: (e) => logger[e.type === 'sent' || e.type === 'skipped' ? 'debug' : 'warn'](e, `digest ${e.type}`),
+    ...(opened.broadcast ? { budget: storeBudget(opened.broadcast, config.digest.limits, owner) } : { lease: storeLease(store, systemClock) }),
+    onEvent: (e) => {
+      metrics.digest(e);
+      logger[e.type === 'sent' || e.type === 'skipped' ? 'debug' : 'warn'](e, `digest ${e.type}`);
+    },
+    onThrottle: (cause, ms) => metrics.throttle(cause, ms),
   });
   const scheduler = new DigestScheduler({
     store,
     sender,
     clock: systemClock,
+    ...(opened.broadcast ? { worker: new BroadcastWorker({ queue: opened.broadcast, store, sender, clock: systemClock, owner }) } : {}),
     onRun: (summary, jobs) => logger.info({ jobs, ...summary }, 'digest run'),
     onError: (err) => logger.error({ err }, 'digest run failed'),
   });
   scheduler.start();
   void scheduler.tick();
 
-  // 11. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once;
+  // 12. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once;
   //     updates failing on their own (another instance polling, the webhook server dying) exit 1.
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -179,8 +224,10 @@ async function main(): Promise<number> {
       // left `pending` is resent once on the next start, as after a crash).
       setTimeout(() => { logger.error({ reason }, 'could not stop within 10 s; exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
       // The digest in flight finishes and is recorded before the store closes.
-      Promise.all([running.stop(reason), scheduler.stop()]).then(
-        () => { stopWatching(); store.close(); logger.info('stopped'); resolve(code); },
+      Promise.all([running.stop(reason), scheduler.stop(), ops?.stop()]).then(
+        () => { stopWatching(); return store.close(); },
+      ).then(
+        () => { logger.info('stopped'); resolve(code); },
         (err: unknown) => { logger.error({ err }, 'error while stopping'); resolve(1); },
       );
     };

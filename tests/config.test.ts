@@ -88,3 +88,30 @@ describe('BROADCAST_PAID', () => {
     expect(problems({ BROADCAST_PAID: 'maybe' })).toContain('BROADCAST_PAID must be true or false');
   });
 });
+
+describe('parseConfig: several instances and operators', () => {
+  it('uses SQLite (no DATABASE_URL) and has no admins by default', () => {
+    expect(parseConfig({})).toMatchObject({ databaseUrl: null, botAdmins: [] });
+  });
+
+  it('reads a PostgreSQL DATABASE_URL and refuses anything else without echoing it', () => {
+    expect(parseConfig({ DATABASE_URL: 'postgres://bot:pw@db:5432/reportbot' }).databaseUrl).toBe('postgres://bot:pw@db:5432/reportbot');
+    expect(parseConfig({ DATABASE_URL: 'postgresql://db/reportbot' }).databaseUrl).toBe('postgresql://db/reportbot');
+    const message = problems({ DATABASE_URL: 'mysql://bot:hunter2@db/x' });
+    expect(message).toContain('DATABASE_URL must be a PostgreSQL URL');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('reads BOT_ADMINS as positive user ids, frozen, and names a bad list', () => {
+    const config = parseConfig({ BOT_ADMINS: ' 12345678, 87654321 ,' });
+    expect(config.botAdmins).toEqual([12345678, 87654321]);
+    expect(Object.isFrozen(config.botAdmins)).toBe(true);
+    for (const bad of ['abc', '-5', '1.5', '0', '99999999999999999999']) expect(problems({ BOT_ADMINS: bad })).toMatch(/BOT_ADMINS.*must be comma-separated Telegram user ids/);
+  });
+
+  it('serves /metrics in polling mode only when PORT is set; always with a webhook', () => {
+    expect(parseConfig({}).opsServer).toBe(false);
+    expect(parseConfig({ PORT: '9100' }).opsServer).toBe(true);
+    expect(parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://x.example/t', WEBHOOK_SECRET: 'a'.repeat(20) }).opsServer).toBe(true);
+  });
+});

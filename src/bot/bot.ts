@@ -3,7 +3,7 @@ import { Telegraf, type Context, type Middleware, type MiddlewareFn } from 'tele
 import type { Logger } from '../logger.ts';
 import { BOT_TEXT } from '../render/replies.ts';
 import { addressed, setAdmit, updateLog } from './context.ts';
-import { FloodGuard } from './flood.ts';
+import { FloodGuard, type FloodCounter } from './flood.ts';
 import { gate } from './gate.ts';
 import { isUnreachable } from './send.ts';
 
@@ -15,13 +15,25 @@ export interface BotOptions {
   /** One middleware (usually a Composer) per feature, in the order they get a chance to answer. */
   features: ReadonlyArray<Middleware<Context>>;
   /** Per-user limit on commands and messages the bot answers (default 6 in 10 s). */
-  flood?: FloodGuard;
+  flood?: FloodCounter;
   /** Per-user limit on button taps, counted apart from commands so paging does not use up their budget (default 6 in 10 s). */
-  buttonFlood?: FloodGuard;
+  buttonFlood?: FloodCounter;
   /** Per-user limit on inline queries, which come as the user types (default 12 in 10 s). */
-  inlineFlood?: FloodGuard;
+  inlineFlood?: FloodCounter;
   /** Milliseconds a handler may take before telegraf gives up on it (default 30 s). */
   handlerTimeoutMs?: number;
+  /** Told about every update once it is handled (metrics, usage counts for /stats); must not throw. */
+  onUpdate?: (u: HandledUpdate) => void;
+}
+
+/** One handled update as metrics and /stats see it. */
+export interface HandledUpdate {
+  type: string;
+  command: string | null;
+  chat: { id: number; type: string } | null;
+  ms: number;
+  ignored: boolean;
+  failed: boolean;
 }
 
 /** Telegram's name for the update's kind: `message`, `callback_query`… */
@@ -30,7 +42,7 @@ function updateType(ctx: Context): string {
 }
 
 /** Catches anything a handler throws: logs it with the update id, tells the user `出错了，请稍后再试`, keeps the bot running. Also writes the per-update log line. */
-export function errorBoundary(logger: Logger): MiddlewareFn<Context> {
+export function errorBoundary(logger: Logger, onUpdate?: (u: HandledUpdate) => void): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const started = performance.now();
     let failed = false;
@@ -43,6 +55,7 @@ export function errorBoundary(logger: Logger): MiddlewareFn<Context> {
       if (!unreachable) await tellUserSomethingWentWrong(ctx, logger);
     } finally {
       const log = updateLog(ctx);
+      const ms = performance.now() - started;
       // Chatter the bot ignores would flood the log of a busy group: keep it for debugging.
       logger[log.ignored && !failed ? 'debug' : 'info'](
         {
@@ -51,10 +64,15 @@ export function errorBoundary(logger: Logger): MiddlewareFn<Context> {
           chat_type: ctx.chat?.type,
           ...log,
           failed: failed || undefined,
-          ms: Math.round(performance.now() - started),
+          ms: Math.round(ms),
         },
         'update',
       );
+      try {
+        onUpdate?.({ type: updateType(ctx), command: log.command ?? null, chat: ctx.chat ? { id: ctx.chat.id, type: ctx.chat.type } : null, ms, ignored: log.ignored !== undefined, failed });
+      } catch (err) {
+        logger.warn({ update_id: ctx.update.update_id, err }, 'update hook failed');
+      }
     }
   };
 }
@@ -75,13 +93,13 @@ async function tellUserSomethingWentWrong(ctx: Context, logger: Logger): Promise
  * Per-user flood control for messages the bot answers: one notice past the limit, then silence.
  * Messages the gate let through only tentatively (`onlyIfFound`) are counted when a feature decides to answer them (`admit`).
  */
-export function floodControl(guard: FloodGuard): MiddlewareFn<Context> {
+export function floodControl(guard: FloodCounter): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const input = addressed(ctx);
     const user = ctx.from?.id;
     if (!input || user === undefined) return next();
     const check = async (): Promise<boolean> => {
-      const verdict = guard.hit(user);
+      const verdict = await guard.hit(user);
       if (verdict === 'allow') return true;
       updateLog(ctx).ignored = 'flood';
       if (verdict === 'warn') {
@@ -99,11 +117,11 @@ export function floodControl(guard: FloodGuard): MiddlewareFn<Context> {
 }
 
 /** Per-user flood control for button taps: past the limit each tap is still answered, with a toast, and does nothing else. */
-export function buttonFloodControl(guard: FloodGuard): MiddlewareFn<Context> {
+export function buttonFloodControl(guard: FloodCounter): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const user = ctx.from?.id;
     if (!ctx.callbackQuery || user === undefined) return next();
-    if (guard.hit(user) === 'allow') return next();
+    if ((await guard.hit(user)) === 'allow') return next();
     updateLog(ctx).ignored = 'flood';
     // A toast is seen only by the user who tapped, so unlike a message it never spams a group.
     await ctx.answerCbQuery(BOT_TEXT.buttonFlood);
@@ -114,11 +132,11 @@ export function buttonFloodControl(guard: FloodGuard): MiddlewareFn<Context> {
  * Per-user flood control for inline queries: past the limit the first query gets an empty, uncached answer whose
  * button says to slow down; later ones get no answer at all (no engine work, no request) until the window frees up.
  */
-export function inlineFloodControl(guard: FloodGuard, logger: Logger): MiddlewareFn<Context> {
+export function inlineFloodControl(guard: FloodCounter, logger: Logger): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const query = ctx.inlineQuery;
     if (!query) return next();
-    const verdict = guard.hit(query.from.id);
+    const verdict = await guard.hit(query.from.id);
     if (verdict === 'allow') return next();
     updateLog(ctx).ignored = 'flood';
     if (verdict === 'drop') return;
@@ -148,10 +166,10 @@ export function createBot(options: BotOptions): Telegraf<Context> {
   const buttonFlood = options.buttonFlood ?? new FloodGuard();
   const inlineFlood = options.inlineFlood ?? new FloodGuard({ limit: 12 });
   // Keeps the flood tables small on a long-running bot.
-  const sweeper = setInterval(() => { flood.sweep(); buttonFlood.sweep(); inlineFlood.sweep(); }, 60_000);
+  const sweeper = setInterval(() => { flood.sweep?.(); buttonFlood.sweep?.(); inlineFlood.sweep?.(); }, 60_000);
   sweeper.unref();
 
-  bot.use(errorBoundary(options.logger));
+  bot.use(errorBoundary(options.logger, options.onUpdate));
   bot.use(gate());
   bot.use(floodControl(flood));
   bot.use(buttonFloodControl(buttonFlood));

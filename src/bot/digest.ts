@@ -55,9 +55,9 @@ function describe(sub: Subscription): string {
 }
 
 /** When the next digest goes out, in words. */
-export function nextSendText(sub: Subscription, store: SubscriptionStore, now: number): string {
+export async function nextSendText(sub: Subscription, store: Pick<SubscriptionStore, 'delivery'>, now: number): Promise<string> {
   const local = localDateTime(now, sub.timezone);
-  const row = store.delivery(sub.chatId, local.date);
+  const row = await store.delivery(sub.chatId, local.date);
   const doneToday = row?.status === 'sent' || row?.status === 'dropped';
   if (!doneToday && local.minutes >= sub.minutes) return '今天的摘要将在一分钟内发出';
   const day = doneToday ? `明天（${nextDate(local.date)}）` : `今天（${local.date}）`;
@@ -149,7 +149,7 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       await reply(ctx, `${why}\n${usage}`);
       return;
     }
-    const existing = deps.store.get(chat.id);
+    const existing = await deps.store.get(chat.id);
     // Whatever is not given is kept from the chat's earlier subscription (even a stopped one: /subscribe restores it).
     let filter: DigestFilter | null = existing?.filter ?? null;
     if (args.filterQuery && ALL.test(args.filterQuery)) filter = null;
@@ -162,7 +162,7 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       }
     }
     if (!(await guard(ctx))) return;
-    const sub = deps.store.subscribe(
+    const sub = await deps.store.subscribe(
       {
         chatId: chat.id,
         chatType: chat.type as ChatType,
@@ -173,17 +173,17 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       deps.now(),
     );
     deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, minutes: sub.minutes, filter: filter?.id ?? null }, 'subscribed');
-    await reply(ctx, `✅ 已订阅每日摘要：${describe(sub)}。\n${nextSendText(sub, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe`);
+    await reply(ctx, `✅ 已订阅每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe`);
   }
 
   async function unsubscribe(ctx: Context): Promise<void> {
     if (!(await guard(ctx))) return;
-    const done = deps.store.deactivate(ctx.chat!.id, 'unsubscribed', deps.now());
+    const done = await deps.store.deactivate(ctx.chat!.id, 'unsubscribed', deps.now());
     await reply(ctx, done ? DIGEST_TEXT.unsubscribed : DIGEST_TEXT.notSubscribed);
   }
 
   async function subscription(ctx: Context): Promise<void> {
-    const sub = deps.store.get(ctx.chat!.id);
+    const sub = await deps.store.get(ctx.chat!.id);
     if (!sub) return void (await reply(ctx, DIGEST_TEXT.notSubscribed));
     if (!sub.active) {
       const why =
@@ -195,25 +195,25 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       await reply(ctx, `每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。`);
       return;
     }
-    await reply(ctx, `每日摘要：${describe(sub)}。\n${nextSendText(sub, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe`);
+    await reply(ctx, `每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe`);
   }
 
   async function digest(ctx: Context): Promise<void> {
     const chatId = ctx.chat!.id;
-    const sub = deps.store.get(chatId);
+    const sub = await deps.store.get(chatId);
     const active = sub?.active ? sub : null;
     const date = localDateTime(deps.now(), active?.timezone ?? deps.timezone).date;
     // Read-only: today's ledger row pins the section; nothing is written, so the rotation is untouched.
-    const row = deps.store.delivery(chatId, date);
-    const d = digestFor(deps.report, deps.store, { chatId, date, filter: active?.filter ?? null, pinnedSectionId: row?.sectionId ?? null });
+    const row = await deps.store.delivery(chatId, date);
+    const d = await digestFor(deps.report, deps.store, { chatId, date, filter: active?.filter ?? null, pinnedSectionId: row?.sectionId ?? null });
     await reply(ctx, d ? renderDigestHtml(d) : DIGEST_TEXT.noDigest);
   }
 
   // Removed from a group or blocked in a DM: stop the subscription now, with the reason, rather than at the next send.
   composer.on('my_chat_member', async (ctx, next) => {
     const status = ctx.myChatMember.new_chat_member.status;
-    if ((status === 'kicked' || status === 'left') && deps.store.get(ctx.chat.id)?.active) {
-      deps.store.deactivate(ctx.chat.id, status === 'kicked' ? '机器人被移出群组或被屏蔽' : '机器人已离开该聊天', deps.now());
+    if ((status === 'kicked' || status === 'left') && (await deps.store.get(ctx.chat.id))?.active) {
+      await deps.store.deactivate(ctx.chat.id, status === 'kicked' ? '机器人被移出群组或被屏蔽' : '机器人已离开该聊天', deps.now());
       updateLog(ctx).ignored = `subscription stopped: ${status}`;
     }
     return next();

@@ -1,6 +1,15 @@
-/** Per-user flood control: a sliding window of recent commands. */
+/** Per-user flood control: a sliding window of recent commands, in this process or in the shared store. */
+import { floodStep, type FloodState } from '../store/shared.ts';
+import type { FloodVerdict, SubscriptionStore } from '../store/types.ts';
 
-export type FloodVerdict = 'allow' | 'warn' | 'drop';
+export type { FloodVerdict } from '../store/types.ts';
+
+/** What the middleware asks: one more message from a user; sync in memory, async in the store. */
+export interface FloodCounter {
+  hit(userId: number | string): FloodVerdict | Promise<FloodVerdict>;
+  /** Forget idle users (in-memory counters only). */
+  sweep?(): void;
+}
 
 export interface FloodOptions {
   /** Commands allowed per window (default 6). */
@@ -13,14 +22,9 @@ export interface FloodOptions {
 
 const DEFAULTS: FloodOptions = Object.freeze({ limit: 6, windowMs: 10_000, clock: Date.now });
 
-interface UserWindow {
-  hits: number[];
-  warned: boolean;
-}
-
 /** Decides, per user, whether a command is answered, gets the one "slow down" notice, or is dropped silently. */
-export class FloodGuard {
-  private readonly users = new Map<string, UserWindow>();
+export class FloodGuard implements FloodCounter {
+  private readonly users = new Map<string, FloodState>();
   private readonly opts: FloodOptions;
 
   constructor(options: Partial<FloodOptions> = {}) {
@@ -31,18 +35,9 @@ export class FloodGuard {
   hit(userId: number | string): FloodVerdict {
     const now = this.opts.clock();
     const key = String(userId);
-    const w = this.users.get(key) ?? { hits: [], warned: false };
-    w.hits = w.hits.filter((t) => now - t < this.opts.windowMs);
-    this.users.set(key, w);
-    if (w.hits.length < this.opts.limit) {
-      w.hits.push(now);
-      w.warned = false;
-      return 'allow';
-    }
-    // Over the limit: dropped commands are not counted, so the user is free again once old ones age out.
-    if (w.warned) return 'drop';
-    w.warned = true;
-    return 'warn';
+    const { verdict, next } = floodStep(this.users.get(key) ?? null, now, this.opts.windowMs, this.opts.limit);
+    this.users.set(key, next);
+    return verdict;
   }
 
   /** Forget users with no recent commands, so memory stays bounded on a busy bot. */
@@ -56,5 +51,25 @@ export class FloodGuard {
   /** Number of users currently tracked. */
   get size(): number {
     return this.users.size;
+  }
+}
+
+/**
+ * The same rule counted in the shared store (with DATABASE_URL), so a user is limited across every instance
+ * behind the load balancer. `name` keeps separate budgets apart (messages, buttons).
+ */
+export class StoreFloodGuard implements FloodCounter {
+  private readonly opts: FloodOptions;
+
+  constructor(
+    private readonly store: Pick<SubscriptionStore, 'floodHit'>,
+    private readonly name: string,
+    options: Partial<FloodOptions> = {},
+  ) {
+    this.opts = { ...DEFAULTS, ...options };
+  }
+
+  hit(userId: number | string): Promise<FloodVerdict> {
+    return this.store.floodHit(`${this.name}:${userId}`, this.opts.clock(), this.opts.windowMs, this.opts.limit);
   }
 }

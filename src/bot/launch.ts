@@ -2,7 +2,7 @@
 import type { Context, Telegraf } from 'telegraf';
 import type { Logger } from '../logger.ts';
 import { botCommandLists, COMMANDS, type CommandSpec } from './commands.ts';
-import { startWebhookServer } from './webhook.ts';
+import { startWebhookServer, type MetricsEndpoint } from './webhook.ts';
 
 /** Updates the bot asks for: digest and search need these, inline mode `inline_query`. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'inline_query'] as const;
@@ -71,7 +71,9 @@ export interface WebhookOptions {
   port: number;
   host: string;
   /** What else /healthz checks (report, store): a one-word reason when unhealthy, null when fine. */
-  health?: () => string | null;
+  health?: () => string | null | Promise<string | null>;
+  /** Serve `GET /metrics` on the same server. */
+  metrics?: MetricsEndpoint;
 }
 
 /**

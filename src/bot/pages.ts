@@ -1,4 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import type { SubscriptionStore } from '../store/types.ts';
+
+/** An answer's pages, and the inline query behind its 转发 button (kept so every page shows it). */
+export interface PageEntry {
+  pages: string[];
+  share?: string;
+}
+
+/** Where long answers' pages wait for 上一页/下一页: in this process (PageCache) or in the shared store (StorePages). */
+export interface Pages {
+  /** Keep `pages` (and the 转发 query, if any) and return their key (8 URL-safe characters, fits callback_data). */
+  put(pages: string[], share?: string): string | Promise<string>;
+  /** The pages and 转发 query under `key`, or undefined when unknown or expired. */
+  entry(key: string): PageEntry | undefined | Promise<PageEntry | undefined>;
+}
 
 export interface PageCacheOptions {
   /** Most answers kept; the oldest is forgotten first (default 500). */
@@ -17,11 +32,16 @@ interface Entry {
   expires: number;
 }
 
+/** A fresh page key: 48 random bits, so keys from different instances never collide in practice. */
+function newKey(): string {
+  return randomBytes(6).toString('base64url');
+}
+
 /**
  * Rendered pages of long answers, under short random ASCII keys that fit in callback_data.
- * In memory only: after a restart old buttons get the "expired" toast, which is fine for a search bot.
+ * In memory only, for tests and the terminal: the bot keeps its pages in the store (StorePages).
  */
-export class PageCache {
+export class PageCache implements Pages {
   private readonly entries = new Map<string, Entry>();
   private readonly opts: PageCacheOptions;
 
@@ -31,7 +51,7 @@ export class PageCache {
 
   /** Keep `pages` (and the answer's 转发 query, if any) and return their key (8 URL-safe characters). */
   put(pages: string[], share?: string): string {
-    const key = randomBytes(6).toString('base64url');
+    const key = newKey();
     this.entries.set(key, { pages, ...(share !== undefined ? { share } : {}), expires: this.opts.clock() + this.opts.ttlMs });
     while (this.entries.size > this.opts.maxEntries) {
       const oldest = this.entries.keys().next().value;
@@ -47,7 +67,7 @@ export class PageCache {
   }
 
   /** The pages and 转发 query under `key`, or undefined when unknown or expired. */
-  entry(key: string): { pages: string[]; share?: string } | undefined {
+  entry(key: string): PageEntry | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expires <= this.opts.clock()) {
@@ -61,3 +81,33 @@ export class PageCache {
     return this.entries.size;
   }
 }
+
+/**
+ * Pages in the subscription store, so a tap on 下一页 works whichever instance gets it and after a restart.
+ * The pages themselves are kept (not the query): a re-ingested report must not change an answer already shown.
+ */
+export class StorePages implements Pages {
+  constructor(
+    private readonly store: Pick<SubscriptionStore, 'putPages' | 'getPages'>,
+    private readonly opts: { ttlMs: number; clock: () => number } = { ttlMs: DEFAULTS.ttlMs, clock: DEFAULTS.clock },
+  ) {}
+
+  async put(pages: string[], share?: string): Promise<string> {
+    const key = newKey();
+    const now = this.opts.clock();
+    // The store keeps a list of strings: the 转发 query rides along as a last, marked entry no page can start with.
+    await this.store.putPages(key, share === undefined ? pages : [...pages, `${SHARE_MARK}${share}`], now + this.opts.ttlMs, now);
+    return key;
+  }
+
+  async entry(key: string): Promise<PageEntry | undefined> {
+    const stored = await this.store.getPages(key, this.opts.clock());
+    if (!stored) return undefined;
+    const last = stored[stored.length - 1];
+    if (last?.startsWith(SHARE_MARK)) return { pages: stored.slice(0, -1), share: last.slice(SHARE_MARK.length) };
+    return { pages: stored };
+  }
+}
+
+/** Marks the stored 转发 query: a control character, which rendered pages never contain. */
+const SHARE_MARK = '\u0000share:';

@@ -12,13 +12,14 @@ import type { Logger } from '../logger.ts';
 import { COMMANDS, type CommandSpec } from './commands.ts';
 import { addressed, admit, updateLog } from './context.ts';
 import { dispatch, replyPages } from './dispatch.ts';
-import type { PageCache } from './pages.ts';
+import type { Pages } from './pages.ts';
 import { withRetry, type RetryOptions } from './send.ts';
 
 export interface SearchDeps {
   engine: Engine;
   report: Report;
-  pages: PageCache;
+  /** Where long answers' pages wait for the buttons (the store in the bot, so any instance can turn them). */
+  pages: Pages;
   logger: Logger;
   commands?: readonly CommandSpec[];
   retry?: Partial<RetryOptions>;
@@ -84,7 +85,7 @@ export function searchComposer(deps: SearchDeps): Composer<Context> {
     const first = safePage(pages[0] ?? '…', deps.logger, ctx.update.update_id);
     // In a private chat an answer with results can be shared: 转发 posts it into another chat through inline mode.
     const share = ctx.chat.type === 'private' && reply.kind === 'answer' && reply.answer.results.length > 0 ? inlineQueryFor(reply.answer.command, reply.answer.query) : undefined;
-    const keyboard = answerKeyboard(pages.length > 1 ? deps.pages.put(pages, share) : '', 0, pages.length, share);
+    const keyboard = answerKeyboard(pages.length > 1 ? await deps.pages.put(pages, share) : '', 0, pages.length, share);
     const extra = replyExtra(ctx, keyboard);
     await withRetry(
       () => ctx.reply(first.text, first.html ? extra : { ...extra, parse_mode: undefined }),
@@ -109,7 +110,7 @@ export function searchComposer(deps: SearchDeps): Composer<Context> {
       await ctx.answerCbQuery(BOT_TEXT.invalidButton);
       return;
     }
-    const entry = deps.pages.entry(parsed.data.key);
+    const entry = await deps.pages.entry(parsed.data.key);
     const pages = entry?.pages;
     const page = pages?.[parsed.data.page];
     if (!pages || page === undefined) {

@@ -31,7 +31,9 @@ export interface WebhookServerOptions {
   /** Handles one update; the response is ended when it resolves. */
   handleUpdate: (update: Update, res: ServerResponse) => Promise<void>;
   /** Extra health checks for /healthz: a one-word reason when unhealthy, null when fine. */
-  health?: () => string | null;
+  health?: () => string | null | Promise<string | null>;
+  /** `GET /metrics` (Prometheus text format) when set. */
+  metrics?: MetricsEndpoint;
   /** An update in progress longer than this makes /healthz say `stalled` (default 60 s, twice the handler timeout). */
   stalledAfterMs?: number;
   /** How long a stop waits for updates in progress before closing their connections (default 8 s). */
@@ -49,6 +51,20 @@ export interface WebhookServer {
   stop(): Promise<void>;
   /** Resolves with the error if the server fails after it started. */
   failed: Promise<unknown>;
+}
+
+/** What `GET /metrics` answers: prom-client's registry fits (`contentType`, `metrics()`). */
+export interface MetricsEndpoint {
+  contentType: string;
+  metrics(): Promise<string>;
+}
+
+/** Answer `GET /metrics`; true when the request was that. */
+export async function serveMetrics(req: IncomingMessage, res: ServerResponse, path: string | undefined, metrics: MetricsEndpoint | undefined): Promise<boolean> {
+  if (!metrics || path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+  const body = await metrics.metrics();
+  res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+  return true;
 }
 
 /** Thrown when the server cannot listen; carries the port and host the operator configured. */
@@ -109,13 +125,13 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   /** Updates being handled: update id → start time. */
   const inFlight = new Map<Promise<void>, number>();
 
-  const healthReason = (): string | null => {
+  const healthReason = async (): Promise<string | null> => {
     if (stopping) return 'stopping';
     if (!registered) return 'starting';
     const now = Date.now();
     for (const started of inFlight.values()) if (now - started > stalledAfterMs) return 'stalled';
     try {
-      return options.health?.() ?? null;
+      return (await options.health?.()) ?? null;
     } catch {
       return 'error';
     }
@@ -124,10 +140,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      const reason = healthReason();
+      const reason = await healthReason();
       res.writeHead(reason ? 503 : 200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end(reason ?? 'ok');
       return;
     }
+    if (await serveMetrics(req, res, path, options.metrics)) return;
     if (path !== options.path) return refuse(res, 404);
     if (req.method !== 'POST') return refuse(res, 405);
     // Everything that can be decided from the head is decided before a byte of the body is read.

@@ -9,12 +9,15 @@ import type { Report } from '../core/report.ts';
 import { systemClock, type Clock } from '../digest/clock.ts';
 import { makeCompose } from '../digest/compose.ts';
 import { dueJobs } from '../digest/scheduler.ts';
-import { storeLease } from '../digest/lease.ts';
-import { DigestSender, type RunSummary, type SendEvent } from '../digest/sender.ts';
+import { processOwner, storeLease } from '../digest/lease.ts';
+import { storeBudget } from '../digest/send-budget.ts';
+import { BroadcastWorker } from '../digest/worker.ts';
+import type { PostgresBroadcast } from '../store/postgres-broadcast.ts';
+import { DigestSender, type DigestJob, type RunSummary, type SendEvent } from '../digest/sender.ts';
 import { telegramSendApi } from '../digest/telegram.ts';
 import { loadReportFile } from '../load-report.ts';
 import { renderDigestPlain } from '../render/digest.ts';
-import { SqliteSubscriptionStore } from '../store/sqlite.ts';
+import { openStore } from '../store/open.ts';
 import type { SubscriptionStore } from '../store/types.ts';
 
 export interface BroadcastArgs {
@@ -50,17 +53,17 @@ export function parseBroadcastArgs(argv: readonly string[]): BroadcastArgs {
  * One line per due chat: who, when, which section; the whole digest with `full`. A chat whose filter matches
  * nothing is not due: its line says the run would stop that subscription.
  */
-export function dryRun(report: Report, store: SubscriptionStore, now: number, full: boolean): { lines: string[]; due: number } {
+export async function dryRun(report: Report, store: SubscriptionStore, now: number, full: boolean): Promise<{ lines: string[]; due: number }> {
   const lines: string[] = [];
   let due = 0;
-  for (const job of dueJobs(store, now)) {
-    const sub = store.get(job.chatId)!;
-    const row = store.delivery(job.chatId, job.date);
+  for (const job of await dueJobs(store, now)) {
+    const sub = (await store.get(job.chatId))!;
+    const row = await store.delivery(job.chatId, job.date);
     const digest = composeDigest(report, {
       chatId: job.chatId,
       date: job.date,
       filter: sub.filter,
-      history: store.history(job.chatId, job.date),
+      history: await store.history(job.chatId, job.date),
       ...(row?.sectionId ? { sectionId: row.sectionId } : {}),
     });
     const who = `chat ${job.chatId} (${sub.chatType}, ${formatTimeOfDay(sub.minutes)} ${sub.timezone}${sub.filter ? `, ${sub.filter.label}` : ''})`;
@@ -86,6 +89,8 @@ export interface BroadcastDeps {
   out: (line: string) => void;
   /** Lets the caller stop the run gracefully (SIGTERM/SIGINT). */
   onSender?: (sender: DigestSender) => void;
+  /** With PostgreSQL: send the chats this process claims, within the budget shared with the bots and other runs. */
+  shared?: PostgresBroadcast | null;
 }
 
 /**
@@ -110,7 +115,7 @@ export async function broadcast(deps: BroadcastDeps): Promise<(RunSummary & { du
   const { config, report, store, clock, args, out } = deps;
   const now = args.at ?? clock.now();
   if (args.dryRun) {
-    const { lines, due } = dryRun(report, store, now, args.full);
+    const { lines, due } = await dryRun(report, store, now, args.full);
     for (const l of lines) out(l);
     out(`dry run: ${due} digest(s) due at ${new Date(now).toISOString()} (${localDateTime(now, config.digest.timezone).date} in ${config.digest.timezone}); nothing sent`);
     return null;
@@ -121,14 +126,29 @@ export async function broadcast(deps: BroadcastDeps): Promise<(RunSummary & { du
     if (args.quiet && e.type === 'sent') return;
     out(JSON.stringify(e));
   };
-  const sender = new DigestSender({ store, api: telegramSendApi(telegram, { paid: config.digest.paidBroadcast }), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log, lease: storeLease(store, clock) });
+  const { shared } = deps;
+  const owner = processOwner();
+  const sender = new DigestSender({
+    store, api: telegramSendApi(telegram, { paid: config.digest.paidBroadcast }), compose: makeCompose(report, store), clock, limits: config.digest.limits, onEvent: log,
+    ...(shared ? { budget: storeBudget(shared, config.digest.limits, owner) } : { lease: storeLease(store, clock) }),
+  });
   deps.onSender?.(sender);
-  const jobs = dueJobs(store, now);
-  const summary = await sender.run(jobs);
+  let jobs: DigestJob[] | number;
+  let summary: RunSummary;
+  if (shared) {
+    // Alongside the bots: this run is one more worker, so it takes only the chats nobody else holds.
+    const done = await new BroadcastWorker({ queue: shared, store, sender, clock, owner }).tick(now);
+    jobs = done?.jobs ?? 0;
+    summary = done?.summary ?? { sent: 0, failed: 0, dropped: 0, deactivated: 0, migrated: 0, skipped: 0, left: 0, fatal: null, lockedBy: null };
+  } else {
+    jobs = await dueJobs(store, now);
+    summary = await sender.run(jobs);
+  }
+  const due = typeof jobs === 'number' ? jobs : jobs.length;
   if (summary.lockedBy) out(`another broadcast is in progress (${summary.lockedBy}); nothing sent`);
-  const result = { due: jobs.length, ...summary };
+  const result = { due, ...summary };
   out(JSON.stringify(result));
-  out(verdict(summary, jobs.length).line);
+  out(verdict(summary, due).line);
   return result;
 }
 
@@ -137,18 +157,18 @@ async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const config = parseConfig(process.env);
   const report = loadReportFile(config.reportPath);
-  const store = new SqliteSubscriptionStore({ dataDir: config.dataDir });
+  const { store, broadcast: shared } = await openStore(config);
   let sender: DigestSender | null = null;
   // Graceful stop: the message in flight finishes and is recorded; the rest stay due for the next run.
   const stop = (): void => void sender?.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const summary = await broadcast({ config, report, store, clock: systemClock, args, out: (l) => process.stdout.write(`${l}\n`), onSender: (s) => (sender = s) });
+    const summary = await broadcast({ config, report, store, shared, clock: systemClock, args, out: (l) => process.stdout.write(`${l}\n`), onSender: (s) => (sender = s) });
     // The verdict line is the last line on stdout; a failed run also exits 1, so cron can alert on either.
     if (summary && verdict(summary, summary.due).failed) process.exitCode = 1;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -8,24 +8,24 @@ import type { ComposeFn } from './sender.ts';
  * A chat's digest for a date: its history from the ledger, then the pure core. `pinnedSectionId` (today's ledger row)
  * keeps a resend or an on-demand `/digest` on the section already chosen.
  */
-export function digestFor(
+export async function digestFor(
   report: Report,
-  store: SubscriptionStore,
+  store: Pick<SubscriptionStore, 'history'>,
   chat: { chatId: number; date: string; filter: DigestFilter | null; pinnedSectionId?: string | null },
-): Digest | null {
+): Promise<Digest | null> {
   return composeDigest(report, {
     chatId: chat.chatId,
     date: chat.date,
     filter: chat.filter,
-    history: store.history(chat.chatId, chat.date),
+    history: await store.history(chat.chatId, chat.date),
     ...(chat.pinnedSectionId ? { sectionId: chat.pinnedSectionId } : {}),
   });
 }
 
 /** The sender's compose step: `digestFor`, rendered as Telegram HTML; `report` may be a getter for the report in service. */
-export function makeCompose(report: Report | (() => Report), store: SubscriptionStore): ComposeFn {
-  return (sub, date, pinnedSectionId) => {
-    const digest = digestFor(typeof report === 'function' ? report() : report, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId });
+export function makeCompose(report: Report | (() => Report), store: Pick<SubscriptionStore, 'history'>): ComposeFn {
+  return async (sub, date, pinnedSectionId) => {
+    const digest = await digestFor(typeof report === 'function' ? report() : report, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId });
     return digest ? { sectionId: digest.sectionId, html: renderDigestHtml(digest) } : null;
   };
 }

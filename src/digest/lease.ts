@@ -6,12 +6,12 @@ import type { Clock } from './clock.ts';
 /** The lease a sender holds while it broadcasts, so the bot's scheduler and `npm run broadcast` never send at the same time. */
 export interface Lease {
   /** Take the lease; false when another live process holds it. */
-  acquire(): boolean;
+  acquire(): Promise<boolean>;
   /** Keep the lease while running; false if it was lost (another process took it after it expired). */
-  renew(): boolean;
-  release(): void;
+  renew(): Promise<boolean>;
+  release(): Promise<void>;
   /** Who holds it, for the message when `acquire` fails. */
-  holder(): string | null;
+  holder(): Promise<string | null>;
   /** Longest a sender may go without renewing. */
   readonly renewEveryMs: number;
 }
@@ -36,36 +36,36 @@ export function isDeadLocalOwner(owner: string): boolean {
 }
 
 /** A lease stored next to the subscriptions; a holder that died on this host is taken over at once, others after `ttlMs`. */
-export function storeLease(store: SubscriptionStore, clock: Clock, options: { name?: string; ttlMs?: number; owner?: string } = {}): Lease {
+export function storeLease(store: Pick<SubscriptionStore, 'acquireLease' | 'releaseLease' | 'leaseHolder'>, clock: Clock, options: { name?: string; ttlMs?: number; owner?: string } = {}): Lease {
   const name = options.name ?? 'broadcast';
   const ttlMs = options.ttlMs ?? 60_000;
   const owner = options.owner ?? processOwner();
   let renewedAt = -Infinity;
   return {
     renewEveryMs: ttlMs / 3,
-    acquire() {
+    async acquire() {
       const now = clock.now();
-      let ok = store.acquireLease(name, owner, now, ttlMs);
+      let ok = await store.acquireLease(name, owner, now, ttlMs);
       if (!ok) {
-        const held = store.leaseHolder(name);
-        if (held && isDeadLocalOwner(held.owner)) ok = store.acquireLease(name, owner, now, ttlMs, held.owner);
+        const held = await store.leaseHolder(name);
+        if (held && isDeadLocalOwner(held.owner)) ok = await store.acquireLease(name, owner, now, ttlMs, held.owner);
       }
       if (ok) renewedAt = now;
       return ok;
     },
-    renew() {
+    async renew() {
       const now = clock.now();
       if (now - renewedAt < ttlMs / 3) return true;
-      const ok = store.acquireLease(name, owner, now, ttlMs);
+      const ok = await store.acquireLease(name, owner, now, ttlMs);
       if (ok) renewedAt = now;
       return ok;
     },
-    release() {
-      store.releaseLease(name, owner);
+    async release() {
       renewedAt = -Infinity;
+      await store.releaseLease(name, owner);
     },
-    holder() {
-      return store.leaseHolder(name)?.owner ?? null;
+    async holder() {
+      return (await store.leaseHolder(name))?.owner ?? null;
     },
   };
 }

@@ -146,6 +146,11 @@ export class RateLimiter {
     this.pace = new SlidingWindow(Number.isFinite(limits.globalPerSecond) ? Math.ceil(limits.globalPerSecond / 10) : Infinity, 100);
   }
 
+  /** Whether a 429's pause is still on at `now`. */
+  pausedAt(now: number): boolean {
+    return this.pausedUntil > now;
+  }
+
   /** Earliest time this chat may receive a message, ignoring the global limit. */
   chatReadyAt(chatId: number, now: number): number {
     const chat = this.chats.get(chatId)?.readyAt(now) ?? now;

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { isDue, localDateTime, previousDate } from '../core/digest.ts';
-import type { Delivery, SubscriptionStore } from '../store/types.ts';
+import type { Delivery, Subscription, SubscriptionStore } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { DigestJob, DigestSender, RunSummary } from './sender.ts';
 
@@ -20,28 +20,33 @@ function open(row: Delivery | null, nowMs: number): boolean {
  * once, with today's digest; except that within two hours after local midnight, while today's time has not come,
  * a chat whose digest of yesterday never went out (a 23:59 subscriber, the bot down across midnight) gets that one.
  */
-export function dueJobs(store: SubscriptionStore, nowMs: number): DigestJob[] {
+export async function dueJobs(store: Pick<SubscriptionStore, 'active' | 'delivery'>, nowMs: number): Promise<DigestJob[]> {
   const jobs: DigestJob[] = [];
-  for (const sub of store.active()) {
-    const local = localDateTime(nowMs, sub.timezone);
-    if (isDue(sub.minutes, local)) {
-      if (open(store.delivery(sub.chatId, local.date), nowMs)) jobs.push({ chatId: sub.chatId, date: local.date });
-      continue;
-    }
-    if (local.minutes >= YESTERDAY_GRACE_MINUTES) continue;
-    const yesterday = previousDate(local.date);
-    // Only if the subscription, as it is now, was already there at yesterday's time.
-    const since = localDateTime(sub.updatedAt, sub.timezone);
-    if (since.date > yesterday || (since.date === yesterday && since.minutes > sub.minutes)) continue;
-    if (open(store.delivery(sub.chatId, yesterday), nowMs)) jobs.push({ chatId: sub.chatId, date: yesterday });
-  }
+  for (const sub of await store.active()) jobs.push(...(await dueFor(store, sub, nowMs)));
   return jobs;
+}
+
+/** The digests due for one active subscription at `nowMs` (none, today's, or yesterday's): see dueJobs. */
+export async function dueFor(store: Pick<SubscriptionStore, 'delivery'>, sub: Subscription, nowMs: number): Promise<DigestJob[]> {
+  if (!sub.active) return [];
+  const local = localDateTime(nowMs, sub.timezone);
+  if (isDue(sub.minutes, local)) {
+    return open(await store.delivery(sub.chatId, local.date), nowMs) ? [{ chatId: sub.chatId, date: local.date }] : [];
+  }
+  if (local.minutes >= YESTERDAY_GRACE_MINUTES) return [];
+  const yesterday = previousDate(local.date);
+  // Only if the subscription, as it is now, was already there at yesterday's time.
+  const since = localDateTime(sub.updatedAt, sub.timezone);
+  if (since.date > yesterday || (since.date === yesterday && since.minutes > sub.minutes)) return [];
+  return open(await store.delivery(sub.chatId, yesterday), nowMs) ? [{ chatId: sub.chatId, date: yesterday }] : [];
 }
 
 export interface SchedulerOptions {
   store: SubscriptionStore;
   sender: DigestSender;
   clock: Clock;
+  /** With several instances: queue what is due and send the chats this instance claims (src/digest/worker.ts). */
+  worker?: { tick(): Promise<{ summary: RunSummary; jobs: number } | null>; stop(): void };
   /** Cron pattern of the wake-ups (default: every minute, at second 0). */
   pattern?: string;
   /** Told about each finished run and each error; the scheduler itself never throws from a tick. */
@@ -66,7 +71,12 @@ export class DigestScheduler {
     if (this.current || this.opts.sender.busy) return Promise.resolve(null);
     const run = (async () => {
       try {
-        const jobs = dueJobs(this.opts.store, this.opts.clock.now());
+        if (this.opts.worker) {
+          const done = await this.opts.worker.tick();
+          if (done) this.opts.onRun?.(done.summary, done.jobs);
+          return done?.summary ?? null;
+        }
+        const jobs = await dueJobs(this.opts.store, this.opts.clock.now());
         if (jobs.length === 0) return null;
         const summary = await this.opts.sender.run(jobs);
         this.opts.onRun?.(summary, jobs.length);
@@ -86,6 +96,7 @@ export class DigestScheduler {
   async stop(): Promise<void> {
     this.cron?.stop();
     this.cron = null;
+    this.opts.worker?.stop();
     await this.opts.sender.stop();
     await this.current;
   }

@@ -5,6 +5,7 @@ import type { Clock } from './clock.ts';
 import type { Lease } from './lease.ts';
 import { JobQueue, type DigestJob, type Entry } from './job-queue.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limiter.ts';
+import type { SendBudget } from './send-budget.ts';
 
 export type { DigestJob } from './job-queue.ts';
 
@@ -14,7 +15,7 @@ export interface SendApi {
 }
 
 /** Turns a subscription and date into the message; `pinnedSectionId` repeats a section already chosen for that date. */
-export type ComposeFn = (sub: Subscription, date: string, pinnedSectionId: string | null) => { sectionId: string; html: string } | null;
+export type ComposeFn = (sub: Subscription, date: string, pinnedSectionId: string | null) => Promise<{ sectionId: string; html: string } | null>;
 
 // How a failed Bot API call is read is shared with the bot's interactive replies.
 export { classifyError, type Failure } from '../api-errors.ts';
@@ -56,6 +57,13 @@ export interface SenderOptions {
   onEvent?: (event: SendEvent) => void;
   /** Held for the whole run, so two processes sharing a store never broadcast at once. */
   lease?: Lease;
+  /**
+   * The limits shared with other senders (PostgreSQL): each message is also counted there just before it leaves,
+   * so the limits hold for all instances together. This process's own limiter still paces it.
+   */
+  budget?: SendBudget;
+  /** Told about each wait the limits impose (`global`, `chat`) and each 429 (`429`), for metrics. */
+  onThrottle?: (cause: 'global' | 'chat' | '429', waitMs: number) => void;
 }
 
 export type SendEvent =
@@ -99,7 +107,7 @@ function emptySummary(): RunSummary {
  */
 export class DigestSender {
   private readonly limiter: RateLimiter;
-  private readonly opts: Required<Omit<SenderOptions, 'onEvent' | 'limits' | 'lease'>> & Pick<SenderOptions, 'onEvent' | 'lease'>;
+  private readonly opts: Required<Omit<SenderOptions, 'onEvent' | 'limits' | 'lease' | 'onThrottle' | 'budget'>> & Pick<SenderOptions, 'onEvent' | 'lease' | 'onThrottle' | 'budget'>;
   private stopping = false;
   /** Aborted by stop() and by every answer, to end a wait early; replaced after each answer. */
   private wake = new AbortController();
@@ -107,6 +115,8 @@ export class DigestSender {
   private seq = 0;
   /** Deliveries Telegram accepted whose ledger row could not be completed yet (`chat|date` → message id): never resent. */
   private readonly unrecorded = new Map<string, number>();
+  /** Nothing goes out before this: the shared budget said so (other instances used it, or a 429 paused them). */
+  private sharedReadyAt = -Infinity;
 
   constructor(options: SenderOptions) {
     const limits = options.limits ?? DEFAULT_RATE_LIMITS;
@@ -156,15 +166,15 @@ export class DigestSender {
   private async loop(jobs: readonly DigestJob[]): Promise<RunSummary> {
     const summary = emptySummary();
     const { lease } = this.opts;
-    if (lease && !lease.acquire()) {
-      summary.lockedBy = lease.holder() ?? 'another process';
+    if (lease && !(await lease.acquire())) {
+      summary.lockedBy = (await lease.holder()) ?? 'another process';
       summary.left = jobs.length;
       return summary;
     }
     try {
       return await this.drain(jobs, summary);
     } finally {
-      lease?.release();
+      await lease?.release();
     }
   }
 
@@ -176,8 +186,8 @@ export class DigestSender {
     const inFlight = new Set<Promise<void>>();
 
     while ((queue.size > 0 || inFlight.size > 0) && !this.stopping && !summary.fatal) {
-      if (lease && !lease.renew()) {
-        summary.fatal = `lost the broadcast lease to ${lease.holder() ?? 'another process'}`;
+      if (lease && !(await lease.renew())) {
+        summary.fatal = `lost the broadcast lease to ${(await lease.holder()) ?? 'another process'}`;
         this.emit({ type: 'fatal', reason: summary.fatal });
         break;
       }
@@ -195,24 +205,31 @@ export class DigestSender {
       const chatReady = this.limiter.chatReadyAt(top.job.chatId, now);
       if (chatReady > now) {
         // Let other chats go first while this one cools down.
+        this.opts.onThrottle?.('chat', chatReady - now);
         queue.postpone(chatReady);
         continue;
       }
-      const globalReady = this.limiter.globalReadyAt(now);
+      const globalReady = Math.max(this.limiter.globalReadyAt(now), this.sharedReadyAt);
       if (globalReady > now) {
+        // A 429's pause is counted when it comes (handleFailure), not again at each wait it causes.
+        if (!this.limiter.pausedAt(now)) this.opts.onThrottle?.('global', globalReady - now);
         await this.pause(globalReady - now);
         continue;
       }
       const entry = queue.take()!;
-      // attempt() runs up to its request synchronously: the ledger row is pending and the limiter has counted
-      // it before the loop looks at the limits again.
-      const task: Promise<void> = this.dispatch(entry, summary).then((retry) => {
+      // The loop waits until the attempt's request has left (or the attempt ended without one): by then its
+      // ledger row is pending and the limiter has counted it, before the loop looks at the limits again.
+      let left!: () => void;
+      const leaving = new Promise<void>((resolve) => { left = resolve; });
+      const task: Promise<void> = this.dispatch(entry, summary, left).then((retry) => {
+        left();
         queue.done(entry.job.chatId, retry);
         inFlight.delete(task);
         this.wake.abort();
         this.wake = new AbortController();
       });
       inFlight.add(task);
+      await leaving;
     }
     // Stopped, fatal or done: every request already out finishes and is recorded, so a stop repeats nothing.
     await Promise.all(inFlight);
@@ -232,9 +249,9 @@ export class DigestSender {
   }
 
   /** One attempt, never rejecting: a bug or a storage error for one chat must not end the broadcast for everyone else. */
-  private async dispatch(entry: Entry, summary: RunSummary): Promise<Entry | null> {
+  private async dispatch(entry: Entry, summary: RunSummary, left: () => void): Promise<Entry | null> {
     try {
-      return await this.attempt(entry, summary);
+      return await this.attempt(entry, summary, left);
     } catch (err) {
       summary.failed++;
       this.emit({ type: 'failed', chatId: entry.job.chatId, date: entry.job.date, reason: `unexpected: ${err instanceof Error ? err.message : String(err)}` });
@@ -242,27 +259,27 @@ export class DigestSender {
     }
   }
 
-  /** One send attempt; returns the entry to retry later, if any. */
-  private async attempt(entry: Entry, summary: RunSummary): Promise<Entry | null> {
+  /** One send attempt; calls `left` once its request is out; returns the entry to retry later, if any. */
+  private async attempt(entry: Entry, summary: RunSummary, left: () => void): Promise<Entry | null> {
     const { store, clock, api } = this.opts;
     const { chatId, date } = entry.job;
     const key = `${chatId}|${date}`;
     const delivered = this.unrecorded.get(key);
     if (delivered !== undefined) {
       // Sent earlier in this process, but the ledger could not be told: record it now, never send it again.
-      store.complete(chatId, date, delivered, clock.now());
+      await store.complete(chatId, date, delivered, clock.now());
       this.unrecorded.delete(key);
       summary.skipped++;
       this.emit({ type: 'skipped', chatId, date, reason: 'already sent (recorded late)' });
       return null;
     }
-    const sub = store.get(chatId);
+    const sub = await store.get(chatId);
     if (!sub || !sub.active) {
       summary.skipped++;
       this.emit({ type: 'skipped', chatId, date, reason: sub ? 'inactive' : 'not subscribed' });
       return null;
     }
-    const row = store.delivery(chatId, date);
+    const row = await store.delivery(chatId, date);
     if (row && (row.status === 'sent' || row.status === 'dropped')) {
       summary.skipped++;
       this.emit({ type: 'skipped', chatId, date, reason: `already ${row.status}` });
@@ -270,44 +287,70 @@ export class DigestSender {
     }
     // Only attempts that ended some other way than a transient failure (crashes, unexpected errors) use up the day.
     if (row && row.attempts - row.transientFailures >= this.opts.maxDailyAttempts) {
-      store.fail(chatId, date, `gave up after ${row.attempts - row.transientFailures} attempts that failed for unknown reasons: ${row.error ?? 'unknown error'}`, true, clock.now());
+      await store.fail(chatId, date, `gave up after ${row.attempts - row.transientFailures} attempts that failed for unknown reasons: ${row.error ?? 'unknown error'}`, true, clock.now());
       summary.dropped++;
       this.emit({ type: 'dropped', chatId, date, reason: 'too many attempts' });
       return null;
     }
     // A row left `pending` or `failed` keeps its section, so a resend repeats the same digest.
-    const composed = this.opts.compose(sub, date, row?.sectionId || null);
+    const composed = await this.opts.compose(sub, date, row?.sectionId || null);
     if (!composed) {
       // A filter that matches nothing would drop the digest every day in silence: stop the subscription instead,
       // with a reason /subscription shows. Without a filter the report itself is empty: only today is dropped.
       const reason = sub.filter ? noMatchReason(sub.filter) : 'the report has no sections';
-      store.begin(chatId, date, '', clock.now());
-      store.fail(chatId, date, reason, true, clock.now());
+      await store.begin(chatId, date, '', clock.now());
+      await store.fail(chatId, date, reason, true, clock.now());
       summary.dropped++;
       this.emit({ type: 'dropped', chatId, date, reason });
-      if (sub.filter && store.deactivate(chatId, reason, clock.now())) {
+      if (sub.filter && (await store.deactivate(chatId, reason, clock.now()))) {
         summary.deactivated++;
         this.emit({ type: 'deactivated', chatId, reason });
       }
       return null;
     }
 
+    // The shared budget is asked last, just before the ledger and the request, so a skipped job never uses it up.
+    let budgetId: string | null = null;
+    if (this.opts.budget) {
+      const verdict = await this.opts.budget.take(chatId, clock.now());
+      if (!verdict.ok) {
+        if (verdict.scope === 'global') this.sharedReadyAt = Math.max(this.sharedReadyAt, verdict.readyAt);
+        this.opts.onThrottle?.(verdict.scope, verdict.readyAt - clock.now());
+        // Back in line at its place, not a failed attempt.
+        return { ...entry, notBefore: verdict.readyAt };
+      }
+      budgetId = verdict.id;
+    }
     const attempt = entry.attempts + 1;
-    store.begin(chatId, date, composed.sectionId, clock.now());
+    await store.begin(chatId, date, composed.sectionId, clock.now());
     const leftAt = clock.now();
     this.limiter.record(chatId, leftAt);
     let messageId: number;
     try {
-      messageId = (await api.sendMessage(chatId, composed.html)).message_id;
+      const request = api.sendMessage(chatId, composed.html);
+      left();
+      messageId = (await request).message_id;
     } catch (err) {
       this.limiter.settle(chatId, leftAt, clock.now());
+      await this.settleBudget(budgetId);
       return this.handleFailure(entry, attempt, classifyError(err), summary);
     }
     this.limiter.settle(chatId, leftAt, clock.now());
+    await this.settleBudget(budgetId);
     summary.sent++;
     await this.complete(chatId, date, messageId);
     this.emit({ type: 'sent', chatId, date, sectionId: composed.sectionId, messageId, attempt });
     return null;
+  }
+
+  /** Tell the shared budget the request was answered; if it cannot be told, the message counts as in flight a while longer (safe). */
+  private async settleBudget(id: string | null): Promise<void> {
+    if (id === null || !this.opts.budget) return;
+    try {
+      await this.opts.budget.settle(id, this.opts.clock.now());
+    } catch {
+      // Counted as still out: the chat waits a little longer, nothing is sent too early.
+    }
   }
 
   /**
@@ -318,7 +361,7 @@ export class DigestSender {
     const { store, clock } = this.opts;
     for (let i = 1; ; i++) {
       try {
-        store.complete(chatId, date, messageId, clock.now());
+        await store.complete(chatId, date, messageId, clock.now());
         return;
       } catch (err) {
         const reason = `delivered (message ${messageId}) but not recorded: ${err instanceof Error ? err.message : String(err)}`;
@@ -335,32 +378,32 @@ export class DigestSender {
     }
   }
 
-  private handleFailure(entry: Entry, attempt: number, failure: Failure, summary: RunSummary): Entry | null {
+  private async handleFailure(entry: Entry, attempt: number, failure: Failure, summary: RunSummary): Promise<Entry | null> {
     const { store, clock } = this.opts;
     const { chatId, date } = entry.job;
     const now = clock.now();
     switch (failure.kind) {
       case 'gone':
-        store.fail(chatId, date, failure.reason, true, now);
-        store.deactivate(chatId, failure.reason, now);
+        await store.fail(chatId, date, failure.reason, true, now);
+        await store.deactivate(chatId, failure.reason, now);
         summary.dropped++;
         summary.deactivated++;
         this.emit({ type: 'deactivated', chatId, reason: failure.reason });
         return null;
       case 'rejected':
-        store.fail(chatId, date, failure.reason, true, now);
+        await store.fail(chatId, date, failure.reason, true, now);
         summary.dropped++;
         this.emit({ type: 'dropped', chatId, date, reason: failure.reason });
         return null;
       case 'fatal':
-        store.fail(chatId, date, failure.reason, false, now);
+        await store.fail(chatId, date, failure.reason, false, now);
         summary.fatal = failure.reason;
         this.emit({ type: 'fatal', reason: failure.reason });
         return null;
       case 'migrate': {
         // Nothing reached the old id, so the row is not `pending`; it moves with the subscription.
-        store.fail(chatId, date, failure.reason, false, now);
-        const moved = store.migrate(chatId, failure.toChatId, now);
+        await store.fail(chatId, date, failure.reason, false, now);
+        const moved = await store.migrate(chatId, failure.toChatId, now);
         summary.migrated++;
         this.emit({ type: 'migrated', chatId, toChatId: failure.toChatId });
         if (!moved || attempt >= this.opts.maxAttempts) return null;
@@ -371,20 +414,25 @@ export class DigestSender {
       case 'unknown': {
         // The backoff grows with the day's transient failures, so an outage is retried ever less often but never
         // given up on: the row stays due (after `retryAt`) until the chat's local day is over.
-        const failures = (store.delivery(chatId, date)?.transientFailures ?? 0) + 1;
+        const failures = ((await store.delivery(chatId, date))?.transientFailures ?? 0) + 1;
         const waitMs = failure.kind === 'retry_after' ? failure.ms : Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.min(failures - 1, 30));
         // A 429 means the bot is over a limit: sending to other chats meanwhile only prolongs the ban.
-        if (failure.kind === 'retry_after') this.limiter.pauseUntil(now + failure.ms);
+        if (failure.kind === 'retry_after') {
+          this.limiter.pauseUntil(now + failure.ms);
+          this.opts.onThrottle?.('429', failure.ms);
+          // Every instance pauses: the 429 is for the bot, not for this process.
+          await this.opts.budget?.pauseUntil(now + failure.ms).catch(() => undefined);
+        }
         const unknownOutcome = failure.kind === 'unknown';
-        if (unknownOutcome && (store.delivery(chatId, date)?.unknownOutcomes ?? 0) + 1 >= this.opts.maxUnknownOutcomes) {
+        if (unknownOutcome && ((await store.delivery(chatId, date))?.unknownOutcomes ?? 0) + 1 >= this.opts.maxUnknownOutcomes) {
           // This message may already have arrived more than once: another try could only add a copy.
           const reason = `${failure.reason}; no answer to ${this.opts.maxUnknownOutcomes} requests today, so it may have been delivered: not resent`;
-          store.fail(chatId, date, reason, true, now, { at: now, unknownOutcome });
+          await store.fail(chatId, date, reason, true, now, { at: now, unknownOutcome });
           summary.dropped++;
           this.emit({ type: 'dropped', chatId, date, reason });
           return null;
         }
-        store.fail(chatId, date, failure.reason, false, now, { at: now + waitMs, ...(unknownOutcome ? { unknownOutcome } : {}) });
+        await store.fail(chatId, date, failure.reason, false, now, { at: now + waitMs, ...(unknownOutcome ? { unknownOutcome } : {}) });
         if (attempt >= this.opts.maxAttempts || waitMs > this.opts.maxRetryAfterMs) {
           summary.failed++;
           this.emit({ type: 'failed', chatId, date, reason: `${failure.reason}; next try after ${new Date(now + waitMs).toISOString()}` });

@@ -1,12 +1,19 @@
-import { assertChatId, type ChatId, type Delivery, type RetryPlan, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
+import { floodStep, topCommands, WEEK_MS, type FloodState } from './shared.ts';
+import { assertChatId, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type StoreStats, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** In-memory twin of the SQLite store, for unit tests; same behaviour, nothing persisted. */
 export class MemorySubscriptionStore implements SubscriptionStore {
   private readonly subs = new Map<ChatId, Subscription>();
   private readonly ledger = new Map<string, Delivery>();
   private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
+  private readonly pages = new Map<string, { pages: string[]; expiresAt: number }>();
+  private readonly flood = new Map<string, FloodState>();
+  private readonly chats = new Map<ChatId, { type: ChatType; lastSeen: number }>();
+  /** `date|command` → uses. */
+  private readonly uses = new Map<string, number>();
+  private closed = false;
 
-  subscribe(input: SubscribeInput, at: number): Subscription {
+  async subscribe(input: SubscribeInput, at: number): Promise<Subscription> {
     const chatId = assertChatId(input.chatId);
     const old = this.subs.get(chatId);
     const sub: Subscription = { ...input, chatId, filter: input.filter ? { ...input.filter } : null, active: true, inactiveReason: null, createdAt: old?.createdAt ?? at, updatedAt: at };
@@ -14,23 +21,23 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return { ...sub };
   }
 
-  deactivate(chatId: ChatId, reason: string, at: number): boolean {
+  async deactivate(chatId: ChatId, reason: string, at: number): Promise<boolean> {
     const sub = this.subs.get(chatId);
     if (!sub || !sub.active) return false;
     this.subs.set(chatId, { ...sub, active: false, inactiveReason: reason, updatedAt: at });
     return true;
   }
 
-  get(chatId: ChatId): Subscription | null {
+  async get(chatId: ChatId): Promise<Subscription | null> {
     const sub = this.subs.get(chatId);
     return sub ? { ...sub } : null;
   }
 
-  active(): Subscription[] {
+  async active(): Promise<Subscription[]> {
     return [...this.subs.values()].filter((s) => s.active).sort((a, b) => a.minutes - b.minutes || a.chatId - b.chatId).map((s) => ({ ...s }));
   }
 
-  migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Subscription | null {
+  async migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription | null> {
     assertChatId(toChatId);
     const from = this.subs.get(fromChatId);
     const existing = this.subs.get(toChatId);
@@ -50,19 +57,19 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return this.get(toChatId);
   }
 
-  delivery(chatId: ChatId, date: string): Delivery | null {
+  async delivery(chatId: ChatId, date: string): Promise<Delivery | null> {
     const row = this.ledger.get(`${chatId}|${date}`);
     return row ? { ...row } : null;
   }
 
-  history(chatId: ChatId, beforeDate: string): string[] {
+  async history(chatId: ChatId, beforeDate: string): Promise<string[]> {
     return [...this.ledger.values()]
       .filter((r) => r.chatId === chatId && r.status === 'sent' && r.date < beforeDate)
       .sort((a, b) => (a.date < b.date ? -1 : 1))
       .map((r) => r.sectionId);
   }
 
-  begin(chatId: ChatId, date: string, sectionId: string, at: number): Delivery {
+  async begin(chatId: ChatId, date: string, sectionId: string, at: number): Promise<Delivery> {
     const key = `${assertChatId(chatId)}|${date}`;
     const old = this.ledger.get(key);
     const row: Delivery = {
@@ -82,12 +89,12 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return { ...row };
   }
 
-  complete(chatId: ChatId, date: string, messageId: number, at: number): void {
+  async complete(chatId: ChatId, date: string, messageId: number, at: number): Promise<void> {
     const row = this.ledger.get(`${chatId}|${date}`);
     if (row) this.ledger.set(`${chatId}|${date}`, { ...row, status: 'sent', messageId, error: null, retryAt: null, updatedAt: at });
   }
 
-  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): void {
+  async fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void> {
     const row = this.ledger.get(`${chatId}|${date}`);
     if (!row) return;
     this.ledger.set(`${chatId}|${date}`, {
@@ -101,21 +108,63 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     });
   }
 
-  acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): boolean {
+  async acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): Promise<boolean> {
     const held = this.leases.get(name);
     if (held && held.owner !== owner && held.expiresAt > now && held.owner !== takeOverFrom) return false;
     this.leases.set(name, { owner, expiresAt: now + ttlMs });
     return true;
   }
 
-  releaseLease(name: string, owner: string): void {
+  async releaseLease(name: string, owner: string): Promise<void> {
     if (this.leases.get(name)?.owner === owner) this.leases.delete(name);
   }
 
-  leaseHolder(name: string): { owner: string; expiresAt: number } | null {
+  async leaseHolder(name: string): Promise<{ owner: string; expiresAt: number } | null> {
     const held = this.leases.get(name);
     return held ? { ...held } : null;
   }
 
-  close(): void {}
+  async putPages(key: string, pages: readonly string[], expiresAt: number, now: number): Promise<void> {
+    this.pages.set(key, { pages: [...pages], expiresAt });
+    for (const [k, e] of this.pages) if (e.expiresAt <= now) this.pages.delete(k);
+  }
+
+  async getPages(key: string, now: number): Promise<string[] | null> {
+    const entry = this.pages.get(key);
+    if (!entry || entry.expiresAt <= now) return null;
+    return [...entry.pages];
+  }
+
+  async floodHit(key: string, now: number, windowMs: number, limit: number): Promise<FloodVerdict> {
+    const { verdict, next } = floodStep(this.flood.get(key) ?? null, now, windowMs, limit);
+    this.flood.set(key, next);
+    return verdict;
+  }
+
+  async recordUse(use: { chatId: ChatId; chatType: ChatType; command: string | null; date: string; at: number }): Promise<void> {
+    this.chats.set(use.chatId, { type: use.chatType, lastSeen: use.at });
+    if (use.command) this.uses.set(`${use.date}|${use.command}`, (this.uses.get(`${use.date}|${use.command}`) ?? 0) + 1);
+  }
+
+  async stats(date: string, since: string, now: number): Promise<StoreStats> {
+    const subscribers: StoreStats['subscribers'] = {};
+    for (const s of this.subs.values()) if (s.active) subscribers[s.chatType] = (subscribers[s.chatType] ?? 0) + 1;
+    const digests: StoreStats['digests'] = {};
+    for (const r of this.ledger.values()) if (r.date === date) digests[r.status] = (digests[r.status] ?? 0) + 1;
+    const counts = new Map<string, number>();
+    for (const [key, n] of this.uses) {
+      const [day, command] = key.split('|') as [string, string];
+      if (day >= since && day <= date) counts.set(command, (counts.get(command) ?? 0) + n);
+    }
+    const lastWeek = [...this.chats.values()].filter((c) => c.lastSeen > now - WEEK_MS).length;
+    return { subscribers, chats: { total: this.chats.size, lastWeek }, digests, commands: topCommands(counts) };
+  }
+
+  async answers(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
 }

@@ -2,7 +2,8 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DigestFilterSchema } from '../core/digest.ts';
 import { asOpenError, checkIntegrity, ensureDir, refuseEmptyFile } from './open-file.ts';
-import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, type ChatId, type Delivery, type RetryPlan, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
+import { floodStep, topCommands, WEEK_MS, type FloodState } from './shared.ts';
+import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type StoreStats, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** File name of the store inside DATA_DIR. */
 export const STORE_FILE = 'report-bot.sqlite';
@@ -65,6 +66,35 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Objec
     // A request that got no answer (timeout, reset) may have been delivered: such resends are counted and bounded.
     version: 4,
     sql: `ALTER TABLE deliveries ADD COLUMN unknown_outcomes INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    // Answer pages outlive the process (buttons work after a restart); flood windows and usage counts for /stats.
+    version: 5,
+    sql: `
+      CREATE TABLE pages (
+        key TEXT PRIMARY KEY,
+        pages TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX pages_expiry ON pages (expires_at);
+      CREATE TABLE flood (
+        key TEXT PRIMARY KEY,
+        hits TEXT NOT NULL,
+        warned INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE chats (
+        chat_id INTEGER PRIMARY KEY,
+        chat_type TEXT NOT NULL,
+        last_seen INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE command_uses (
+        date TEXT NOT NULL,
+        command TEXT NOT NULL,
+        uses INTEGER NOT NULL,
+        PRIMARY KEY (date, command)
+      ) STRICT;
+    `,
   },
 ]);
 
@@ -145,6 +175,8 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly stmts;
+  private puts = 0;
+  private floods = 0;
 
   constructor(options: SqliteStoreOptions = {}) {
     this.path = options.path ?? join(options.dataDir ?? './var/', STORE_FILE);
@@ -199,10 +231,25 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
         WHERE leases.owner = excluded.owner OR leases.expires_at <= @now OR leases.owner = @takeOverFrom`),
       releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
       leaseHolder: db.prepare('SELECT owner, expires_at FROM leases WHERE name = ?'),
+      putPages: db.prepare('INSERT OR REPLACE INTO pages (key, pages, expires_at) VALUES (?, ?, ?)'),
+      getPages: db.prepare('SELECT pages FROM pages WHERE key = ? AND expires_at > ?'),
+      purgePages: db.prepare('DELETE FROM pages WHERE expires_at <= ?'),
+      floodGet: db.prepare('SELECT hits, warned FROM flood WHERE key = ?'),
+      floodPut: db.prepare('INSERT OR REPLACE INTO flood (key, hits, warned, updated_at) VALUES (?, ?, ?, ?)'),
+      floodPurge: db.prepare('DELETE FROM flood WHERE updated_at <= ?'),
+      seeChat: db.prepare('INSERT INTO chats (chat_id, chat_type, last_seen) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type, last_seen = MAX(last_seen, excluded.last_seen)'),
+      useCommand: db.prepare('INSERT INTO command_uses (date, command, uses) VALUES (?, ?, 1) ON CONFLICT (date, command) DO UPDATE SET uses = uses + 1'),
+      statSubs: db.prepare('SELECT chat_type, COUNT(*) AS n FROM subscriptions WHERE active = 1 GROUP BY chat_type'),
+      statChats: db.prepare('SELECT COUNT(*) AS total, COALESCE(SUM(last_seen > ?), 0) AS week FROM chats'),
+      statDigests: db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE date = ? GROUP BY status'),
+      statCommands: db.prepare('SELECT command, SUM(uses) AS n FROM command_uses WHERE date BETWEEN ? AND ? GROUP BY command'),
     };
   }
 
-  subscribe(input: SubscribeInput, at: number): Subscription {
+  // better-sqlite3 is synchronous; the methods are async only to share the interface with PostgreSQL.
+  // Each runs to completion before it returns, so the synchronous helpers below stay atomic.
+
+  async subscribe(input: SubscribeInput, at: number): Promise<Subscription> {
     const chatId = assertChatId(input.chatId);
     this.stmts.upsert.run({
       chatId,
@@ -214,29 +261,28 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       filterLabel: input.filter?.label ?? null,
       at,
     });
-    return this.get(chatId)!;
+    return this.getSync(chatId)!;
   }
 
-  deactivate(chatId: ChatId, reason: string, at: number): boolean {
-    return this.stmts.deactivate.run(reason, at, assertChatId(chatId)).changes > 0;
+  async deactivate(chatId: ChatId, reason: string, at: number): Promise<boolean> {
+    return this.deactivateSync(chatId, reason, at);
   }
 
-  get(chatId: ChatId): Subscription | null {
-    const row = this.stmts.get.get(assertChatId(chatId)) as SubRow | undefined;
-    return row ? toSubscription(row) : null;
+  async get(chatId: ChatId): Promise<Subscription | null> {
+    return this.getSync(chatId);
   }
 
-  active(): Subscription[] {
+  async active(): Promise<Subscription[]> {
     return (this.stmts.active.all() as SubRow[]).map(toSubscription);
   }
 
-  migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Subscription | null {
+  async migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription | null> {
     assertChatId(fromChatId);
     assertChatId(toChatId);
     this.db.transaction(() => {
-      const existing = this.get(toChatId);
-      if (this.get(fromChatId)) {
-        if (existing?.active) this.deactivate(fromChatId, `migrated to ${toChatId}`, at);
+      const existing = this.getSync(toChatId);
+      if (this.getSync(fromChatId)) {
+        if (existing?.active) this.deactivateSync(fromChatId, `migrated to ${toChatId}`, at);
         else {
           if (existing) this.stmts.deleteSub.run(toChatId);
           this.stmts.moveSub.run(toChatId, at, fromChatId);
@@ -246,28 +292,27 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       this.stmts.moveLedger.run(toChatId, at, fromChatId);
       this.stmts.deleteLedger.run(fromChatId);
     })();
-    return this.get(toChatId);
+    return this.getSync(toChatId);
   }
 
-  delivery(chatId: ChatId, date: string): Delivery | null {
-    const row = this.stmts.delivery.get(assertChatId(chatId), date) as DeliveryRow | undefined;
-    return row ? toDelivery(row) : null;
+  async delivery(chatId: ChatId, date: string): Promise<Delivery | null> {
+    return this.deliverySync(chatId, date);
   }
 
-  history(chatId: ChatId, beforeDate: string): string[] {
+  async history(chatId: ChatId, beforeDate: string): Promise<string[]> {
     return (this.stmts.history.all(assertChatId(chatId), beforeDate) as { section_id: string }[]).map((r) => r.section_id);
   }
 
-  begin(chatId: ChatId, date: string, sectionId: string, at: number): Delivery {
+  async begin(chatId: ChatId, date: string, sectionId: string, at: number): Promise<Delivery> {
     this.stmts.begin.run(assertChatId(chatId), date, sectionId, at);
-    return this.delivery(chatId, date)!;
+    return this.deliverySync(chatId, date)!;
   }
 
-  complete(chatId: ChatId, date: string, messageId: number, at: number): void {
+  async complete(chatId: ChatId, date: string, messageId: number, at: number): Promise<void> {
     this.stmts.complete.run(messageId, at, assertChatId(chatId), date);
   }
 
-  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): void {
+  async fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void> {
     this.stmts.fail.run({
       status: permanent ? 'dropped' : 'failed',
       error,
@@ -280,17 +325,70 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     });
   }
 
-  acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): boolean {
+  async acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): Promise<boolean> {
     return this.stmts.acquireLease.run({ name, owner, expiresAt: now + ttlMs, now, takeOverFrom: takeOverFrom ?? null }).changes > 0;
   }
 
-  releaseLease(name: string, owner: string): void {
+  async releaseLease(name: string, owner: string): Promise<void> {
     this.stmts.releaseLease.run(name, owner);
   }
 
-  leaseHolder(name: string): { owner: string; expiresAt: number } | null {
+  async leaseHolder(name: string): Promise<{ owner: string; expiresAt: number } | null> {
     const row = this.stmts.leaseHolder.get(name) as { owner: string; expires_at: number } | undefined;
     return row ? { owner: row.owner, expiresAt: row.expires_at } : null;
+  }
+
+  async putPages(key: string, pages: readonly string[], expiresAt: number, now: number): Promise<void> {
+    this.stmts.putPages.run(key, JSON.stringify(pages), expiresAt);
+    // Expired answers go now and then rather than on every put.
+    if (++this.puts % 100 === 1) this.stmts.purgePages.run(now);
+  }
+
+  async getPages(key: string, now: number): Promise<string[] | null> {
+    const row = this.stmts.getPages.get(key, now) as { pages: string } | undefined;
+    return row ? (JSON.parse(row.pages) as string[]) : null;
+  }
+
+  async floodHit(key: string, now: number, windowMs: number, limit: number): Promise<FloodVerdict> {
+    return this.db.transaction(() => {
+      const row = this.stmts.floodGet.get(key) as { hits: string; warned: number } | undefined;
+      const state: FloodState | null = row ? { hits: JSON.parse(row.hits) as number[], warned: row.warned !== 0 } : null;
+      const { verdict, next } = floodStep(state, now, windowMs, limit);
+      this.stmts.floodPut.run(key, JSON.stringify(next.hits), next.warned ? 1 : 0, now);
+      if (++this.floods % 1000 === 1) this.stmts.floodPurge.run(now - Math.max(windowMs, 3600_000));
+      return verdict;
+    }).immediate();
+  }
+
+  async recordUse(use: { chatId: ChatId; chatType: ChatType; command: string | null; date: string; at: number }): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.seeChat.run(assertChatId(use.chatId), use.chatType, use.at);
+      if (use.command) this.stmts.useCommand.run(use.date, use.command);
+    })();
+  }
+
+  async stats(date: string, since: string, now: number): Promise<StoreStats> {
+    const subscribers: StoreStats['subscribers'] = {};
+    for (const r of this.stmts.statSubs.all() as Array<{ chat_type: string; n: number }>) subscribers[ChatTypeSchema.parse(r.chat_type)] = r.n;
+    const chats = this.stmts.statChats.get(now - WEEK_MS) as { total: number; week: number };
+    const digests: StoreStats['digests'] = {};
+    for (const r of this.stmts.statDigests.all(date) as Array<{ status: string; n: number }>) digests[DeliveryStatusSchema.parse(r.status)] = r.n;
+    const commands = topCommands((this.stmts.statCommands.all(since, date) as Array<{ command: string; n: number }>).map((r) => [r.command, r.n] as [string, number]));
+    return { subscribers, chats: { total: chats.total, lastWeek: chats.week }, digests, commands };
+  }
+
+  private getSync(chatId: ChatId): Subscription | null {
+    const row = this.stmts.get.get(assertChatId(chatId)) as SubRow | undefined;
+    return row ? toSubscription(row) : null;
+  }
+
+  private deactivateSync(chatId: ChatId, reason: string, at: number): boolean {
+    return this.stmts.deactivate.run(reason, at, assertChatId(chatId)).changes > 0;
+  }
+
+  private deliverySync(chatId: ChatId, date: string): Delivery | null {
+    const row = this.stmts.delivery.get(assertChatId(chatId), date) as DeliveryRow | undefined;
+    return row ? toDelivery(row) : null;
   }
 
   /** The schema version the file is at (for tests and operators). */
@@ -304,7 +402,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   /** Whether the database still answers a read (for /healthz): cheap, one row at most. */
-  answers(): boolean {
+  async answers(): Promise<boolean> {
     try {
       this.db.prepare('SELECT 1 FROM subscriptions LIMIT 1').get();
       return true;
@@ -313,7 +411,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

@@ -66,46 +66,91 @@ export interface RetryPlan {
   unknownOutcome?: boolean;
 }
 
+/** Usage counts for `/stats`: what the store knows about chats, subscriptions, digests and commands. */
+export interface StoreStats {
+  /** Active subscriptions, by chat type. */
+  subscribers: Partial<Record<ChatType, number>>;
+  /** Chats the bot has answered: all time, and with an update in the last 7 days. */
+  chats: { total: number; lastWeek: number };
+  /** Ledger rows for the given local date, by status. */
+  digests: Partial<Record<DeliveryStatus, number>>;
+  /** The most used commands over the last 7 days, busiest first. */
+  commands: Array<{ command: string; count: number }>;
+}
+
+/** Flood control's answer for one more message from a user (see src/bot/flood.ts). */
+export type FloodVerdict = 'allow' | 'warn' | 'drop';
+
 /**
- * Subscriptions and the delivery ledger behind one small synchronous interface
- * (better-sqlite3 is synchronous, and the in-memory twin mirrors it for unit tests).
+ * Everything the bot keeps between updates, behind one asynchronous interface, so any instance can answer any
+ * update: SQLite (one process, the default), PostgreSQL (several instances, DATABASE_URL), and an in-memory twin
+ * for unit tests. tests/store/contract.ts runs the same suite against all three.
+ *
+ * Grouped by concern; add new methods to their group (or a new group) so parallel changes merge cleanly.
  */
 export interface SubscriptionStore {
+  // ── Subscriptions ──────────────────────────────────────────────────────────
   /** Create or replace a chat's subscription and (re)activate it. */
-  subscribe(input: SubscribeInput, at: number): Subscription;
+  subscribe(input: SubscribeInput, at: number): Promise<Subscription>;
   /** Deactivate a subscription, keeping the row and the reason; false when there was none active. */
-  deactivate(chatId: ChatId, reason: string, at: number): boolean;
-  get(chatId: ChatId): Subscription | null;
+  deactivate(chatId: ChatId, reason: string, at: number): Promise<boolean>;
+  get(chatId: ChatId): Promise<Subscription | null>;
   /** Every active subscription, ordered by send time then chat id. */
-  active(): Subscription[];
+  active(): Promise<Subscription[]>;
   /**
    * Move a chat's subscription and ledger to the id its group migrated to.
    * If the new id already has a subscription, that one is kept and the old one is deactivated.
    * Returns the subscription now in effect at `toChatId`.
    */
-  migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Subscription | null;
+  migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription | null>;
 
-  delivery(chatId: ChatId, date: string): Delivery | null;
+  // ── Delivery ledger ────────────────────────────────────────────────────────
+  delivery(chatId: ChatId, date: string): Promise<Delivery | null>;
   /** Section ids delivered (`sent`) to a chat on dates before `beforeDate`, oldest first. */
-  history(chatId: ChatId, beforeDate: string): string[];
+  history(chatId: ChatId, beforeDate: string): Promise<string[]>;
   /** Record that a send is about to happen: the row becomes `pending` with one more attempt. */
-  begin(chatId: ChatId, date: string, sectionId: string, at: number): Delivery;
+  begin(chatId: ChatId, date: string, sectionId: string, at: number): Promise<Delivery>;
   /** Record that Telegram accepted the message. */
-  complete(chatId: ChatId, date: string, messageId: number, at: number): void;
+  complete(chatId: ChatId, date: string, messageId: number, at: number): Promise<void>;
   /**
    * Record a failed attempt: `failed` (retry later) or, when permanent, `dropped`.
    * With `retry` the failure was transient: it is counted as such and the row waits until `retry.at`.
    */
-  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): void;
+  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void>;
+
+  // ── Leases ─────────────────────────────────────────────────────────────────
   /**
    * Take, renew or take over a named lease (one broadcast at a time per store, across processes).
    * Succeeds when the lease is free, expired, already `owner`'s, or held by `takeOverFrom`.
    */
-  acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): boolean;
+  acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): Promise<boolean>;
   /** Give a lease back, if `owner` still holds it. */
-  releaseLease(name: string, owner: string): void;
-  leaseHolder(name: string): { owner: string; expiresAt: number } | null;
-  close(): void;
+  releaseLease(name: string, owner: string): Promise<void>;
+  leaseHolder(name: string): Promise<{ owner: string; expiresAt: number } | null>;
+
+  // ── Answer pages (上一页/下一页 work on any instance and after a restart) ─────
+  /** Keep an answer's rendered pages under `key` until `expiresAt` (epoch ms); pages expired at `now` are purged now and then. */
+  putPages(key: string, pages: readonly string[], expiresAt: number, now: number): Promise<void>;
+  /** The pages under `key`, or null when unknown or expired at `now`. */
+  getPages(key: string, now: number): Promise<string[] | null>;
+
+  // ── Flood control across instances ─────────────────────────────────────────
+  /**
+   * Count one message from `key` at `now` in a sliding window of `windowMs`, atomically across instances:
+   * `allow` under `limit` (and counted), then `warn` once, then `drop` (not counted) until the window frees up.
+   */
+  floodHit(key: string, now: number, windowMs: number, limit: number): Promise<FloodVerdict>;
+
+  // ── Usage statistics (/stats) ──────────────────────────────────────────────
+  /** Note one answered update: the chat (with its type) and the command, on the local date `date`. */
+  recordUse(use: { chatId: ChatId; chatType: ChatType; command: string | null; date: string; at: number }): Promise<void>;
+  /** Counts for `/stats`; `date` is today's local date, `since` the local date 6 days before it. */
+  stats(date: string, since: string, now: number): Promise<StoreStats>;
+
+  // ── Lifecycle ──────────────────────────────────────────────────────────────
+  /** Whether the database still answers a cheap read (for /healthz). */
+  answers(): Promise<boolean>;
+  close(): Promise<void>;
 }
 
 /** Check a chat id before it reaches storage: floats and ids beyond 2^53 would silently lose digits. */

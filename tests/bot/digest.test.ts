@@ -73,7 +73,7 @@ describe('In a private chat', () => {
   it('/subscribe subscribes at 08:00 Beijing time and says when the first digest comes', async () => {
     const { dm, store } = await setup();
     const text = await dm('/subscribe');
-    expect(store.get(USER.id)).toMatchObject({ active: true, minutes: 480, timezone: 'Asia/Shanghai', filter: null, chatType: 'private' });
+    expect(await store.get(USER.id)).toMatchObject({ active: true, minutes: 480, timezone: 'Asia/Shanghai', filter: null, chatType: 'private' });
     expect(text).toContain('08:00');
     expect(text).toContain('北京时间');
     expect(text).toContain('今天（2022-06-03） 08:00');
@@ -83,29 +83,29 @@ describe('In a private chat', () => {
   it('/subscribe 07:30 就业 sets both the time and the topic filter', async () => {
     const { dm, store } = await setup();
     const text = await dm('/subscribe 07:30 就业');
-    expect(store.get(USER.id)).toMatchObject({ minutes: 450, filter: { kind: 'topic', id: 'employment' } });
+    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: { kind: 'topic', id: 'employment' } });
     expect(text).toContain('只看“就业”');
   });
 
   it.each([['/subscribe 7点半', 450, null], ['/subscribe 潼南', 480, '潼南区'], ['/subscribe 7点半潼南', 450, '潼南区']])('%s is understood', async (command, minutes, district) => {
     const { dm, store } = await setup();
     await dm(command);
-    expect(store.get(USER.id)?.minutes).toBe(minutes);
-    expect(store.get(USER.id)?.filter?.id ?? null).toBe(district);
+    expect((await store.get(USER.id))?.minutes).toBe(minutes);
+    expect((await store.get(USER.id))?.filter?.id ?? null).toBe(district);
   });
 
   it('changing only the time keeps the filter, changing only the filter keeps the time, and 全部 clears the filter', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe 07:30 就业');
     await dm('/subscribe 09:00');
-    expect(store.get(USER.id)).toMatchObject({ minutes: 540, filter: { id: 'employment' } });
+    expect(await store.get(USER.id)).toMatchObject({ minutes: 540, filter: { id: 'employment' } });
     await dm('/subscribe 潼南');
-    expect(store.get(USER.id)).toMatchObject({ minutes: 540, filter: { id: '潼南区' } });
+    expect(await store.get(USER.id)).toMatchObject({ minutes: 540, filter: { id: '潼南区' } });
     await dm('/subscribe 全部');
-    expect(store.get(USER.id)).toMatchObject({ minutes: 540, filter: null });
+    expect(await store.get(USER.id)).toMatchObject({ minutes: 540, filter: null });
     await dm('/unsubscribe');
     await dm('/subscribe'); // restores the stopped subscription as it was
-    expect(store.get(USER.id)).toMatchObject({ active: true, minutes: 540 });
+    expect(await store.get(USER.id)).toMatchObject({ active: true, minutes: 540 });
   });
 
   it('the usage answer names the default time the operator configured (DIGEST_TIME)', async () => {
@@ -117,7 +117,7 @@ describe('In a private chat', () => {
     const { dm, store } = await setup();
     const text = await dm(command);
     expect(text).toContain('用法');
-    expect(store.get(USER.id)).toBeNull();
+    expect(await store.get(USER.id)).toBeNull();
   });
 
   it('/subscribe 就业 潼南 is answered that only one filter is allowed, and nothing changes', async () => {
@@ -125,26 +125,26 @@ describe('In a private chat', () => {
     const text = await dm('/subscribe 就业 潼南');
     expect(text).toContain('只能设置一个筛选条件');
     expect(text).toContain('“就业”“潼南”');
-    expect(store.get(USER.id)).toBeNull();
+    expect(await store.get(USER.id)).toBeNull();
   });
 
   it('/subscribe 07:30 tong nan reads several words that name one district as one filter, keeping the time', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe 07:30 tong nan');
-    expect(store.get(USER.id)).toMatchObject({ minutes: 450, filter: { id: '潼南区' } });
+    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: { id: '潼南区' } });
   });
 
   it('/subscribe ７：３０ (full-width, as a Chinese IME types it) sets 07:30 with no filter', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe ７：３０');
-    expect(store.get(USER.id)).toMatchObject({ minutes: 450, filter: null });
+    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: null });
   });
 
   it('/unsubscribe stops it, keeps the settings, and /subscription says so', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe 09:15');
     expect(await dm('/unsubscribe')).toContain('已退订');
-    expect(store.get(USER.id)).toMatchObject({ active: false, inactiveReason: 'unsubscribed', minutes: 555 });
+    expect(await store.get(USER.id)).toMatchObject({ active: false, inactiveReason: 'unsubscribed', minutes: 555 });
     expect(await dm('/subscription')).toContain('已退订');
     expect(await dm('/unsubscribe')).toContain('还没有订阅');
   });
@@ -157,8 +157,8 @@ describe('In a private chat', () => {
     expect(text).toContain('07:30');
     expect(text).toContain('只看“潼南区”');
     expect(text).toContain('今天（2022-06-03） 07:30');
-    store.begin(USER.id, '2022-06-03', 'a1-s01-wang', 0);
-    store.complete(USER.id, '2022-06-03', 1, 0);
+    await store.begin(USER.id, '2022-06-03', 'a1-s01-wang', 0);
+    await store.complete(USER.id, '2022-06-03', 1, 0);
     text = await dm('/subscription');
     expect(text).toContain('明天（2022-06-04） 07:30');
   });
@@ -170,7 +170,7 @@ describe('In a private chat', () => {
     expect(validateTelegramHtml(shown)).toEqual([]);
     expect(shown).toContain('今日数字');
     expect(await dm('/digest')).toBe(shown);
-    expect(store.delivery(USER.id, '2022-06-03')).toBeNull();
+    expect(await store.delivery(USER.id, '2022-06-03')).toBeNull();
     clock.set('2022-06-03T00:00:00Z');
     const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
     await sender.run([{ chatId: USER.id, date: '2022-06-03' }]);
@@ -184,7 +184,7 @@ describe('In a private chat', () => {
     clock.set('2022-06-03T00:00:00Z');
     const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(reingested, store), clock });
     expect(await sender.run([{ chatId: USER.id, date: '2022-06-03' }])).toMatchObject({ sent: 0, deactivated: 1 });
-    expect(store.get(USER.id)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/潼南区/) });
+    expect(await store.get(USER.id)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/潼南区/) });
     const text = await dm('/subscription');
     expect(text).toContain('已没有匹配的内容');
     expect(text).toContain('潼南区');
@@ -201,13 +201,13 @@ describe('In a group', () => {
   it('an administrator can subscribe; the check is cached for a minute', async () => {
     const { group, store, api, clock } = await setup();
     await group('/subscribe@report_test_bot 07:00');
-    expect(store.get(GROUP.id)).toMatchObject({ active: true, minutes: 420, chatType: 'supergroup' });
+    expect(await store.get(GROUP.id)).toMatchObject({ active: true, minutes: 420, chatType: 'supergroup' });
     await group('/subscribe 07:05');
     expect(api.callsTo('getChatMember')).toHaveLength(1);
     clock.advance(61_000);
     await group('/unsubscribe');
     expect(api.callsTo('getChatMember')).toHaveLength(2);
-    expect(store.get(GROUP.id)?.active).toBe(false);
+    expect((await store.get(GROUP.id))?.active).toBe(false);
   });
 
   it('removing the bot from the group stops the subscription at once, and /subscription says why after it is added back', async () => {
@@ -223,17 +223,17 @@ describe('In a group', () => {
         new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true, first_name: 'bot' } },
       },
     } as unknown as Update);
-    expect(store.get(GROUP.id)).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });
+    expect(await store.get(GROUP.id)).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });
     expect(await group('/subscription')).toContain('机器人被移出群组或被屏蔽');
   });
 
   it('a member who is not an administrator is refused and nothing changes', async () => {
     const { group, store } = await setup();
     expect(await group('/subscribe', USER)).toContain('只有群管理员');
-    expect(store.get(GROUP.id)).toBeNull();
+    expect(await store.get(GROUP.id)).toBeNull();
     await group('/subscribe');
     expect(await group('/unsubscribe', USER)).toContain('只有群管理员');
-    expect(store.get(GROUP.id)?.active).toBe(true);
+    expect((await store.get(GROUP.id))?.active).toBe(true);
   });
 
   it('an anonymous admin (GroupAnonymousBot) is asked to use their own account or a DM', async () => {
@@ -241,7 +241,7 @@ describe('In a group', () => {
     const anon = { id: GROUP_ANONYMOUS_BOT_ID, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' };
     const text = await group('/subscribe', anon, { sender_chat: GROUP });
     expect(text).toContain('匿名管理员');
-    expect(store.get(GROUP.id)).toBeNull();
+    expect(await store.get(GROUP.id)).toBeNull();
     expect(api.callsTo('getChatMember')).toHaveLength(0);
   });
 
@@ -249,10 +249,10 @@ describe('In a group', () => {
     const { group, store, api } = await setup();
     api.fail({ method: 'getChatMember' }, { kind: 'server_error' });
     expect(await group('/subscribe')).toContain('无法确认你的管理员身份');
-    expect(store.get(GROUP.id)).toBeNull();
+    expect(await store.get(GROUP.id)).toBeNull();
     api.clearFaults();
     await group('/subscribe'); // an error is not cached: the next try checks again
-    expect(store.get(GROUP.id)?.active).toBe(true);
+    expect((await store.get(GROUP.id))?.active).toBe(true);
   });
 
   it('anyone may look at /subscription and /digest', async () => {
@@ -268,7 +268,7 @@ describe('With the real report and search engine', () => {
     const real = loadEngine();
     const { dm, store } = await setup(real);
     expect(await dm('/subscribe 7点半 tongnan')).toContain('只看“潼南区”');
-    expect(store.get(USER.id)).toMatchObject({ minutes: 450, filter: { kind: 'district', id: '潼南区' } });
+    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: { kind: 'district', id: '潼南区' } });
     const digest = await dm('/digest');
     expect(digest).toContain('潼南');
     expect(validateTelegramHtml(digest)).toEqual([]);

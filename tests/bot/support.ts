@@ -4,10 +4,11 @@ import type { Update } from 'telegraf/types';
 import type { Answer, SearchCommand } from '../../src/core/answer.ts';
 import type { Engine } from '../../src/core/engine.ts';
 import type { Report } from '../../src/core/report.ts';
-import { createBot } from '../../src/bot/bot.ts';
-import { FloodGuard } from '../../src/bot/flood.ts';
+import type { Context, Middleware } from 'telegraf';
+import { createBot, type BotOptions } from '../../src/bot/bot.ts';
+import { FloodGuard, type FloodCounter } from '../../src/bot/flood.ts';
 import { inlineComposer, type InlineOptions } from '../../src/bot/inline.ts';
-import { PageCache } from '../../src/bot/pages.ts';
+import { PageCache, type Pages } from '../../src/bot/pages.ts';
 import { searchComposer } from '../../src/bot/search.ts';
 import { createLogger } from '../../src/logger.ts';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
@@ -77,8 +78,19 @@ let nextUpdateId = 1;
 let nextMessageId = 1000;
 
 /** Start a fake Bot API and a bot wired like main.ts; override pieces as needed. */
-export async function setup(overrides: { engine?: Engine; floodLimit?: number; inline?: Partial<InlineOptions> } = {}): Promise<Setup> {
-  const api = await FakeBotApi.start({ token: TOKEN, username: BOT_USERNAME });
+export async function setup(overrides: {
+  engine?: Engine;
+  floodLimit?: number;
+  inline?: Partial<InlineOptions>;
+  /** Share a fake Bot API between several bots (instances); closed by its owner. */
+  api?: FakeBotApi;
+  pages?: Pages;
+  flood?: FloodCounter;
+  /** Mounted before the search composer, as main.ts does. */
+  features?: ReadonlyArray<Middleware<Context>>;
+  onUpdate?: BotOptions['onUpdate'];
+} = {}): Promise<Setup> {
+  const api = overrides.api ?? await FakeBotApi.start({ token: TOKEN, username: BOT_USERNAME });
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', token: TOKEN, destination: new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } }) });
   const engineCalls: Array<[SearchCommand, string]> = [];
@@ -88,11 +100,13 @@ export async function setup(overrides: { engine?: Engine; floodLimit?: number; i
     token: TOKEN,
     apiRoot: api.apiRoot,
     logger,
-    flood: new FloodGuard({ clock: () => clock.now, limit: overrides.floodLimit ?? 6 }),
+    flood: overrides.flood ?? new FloodGuard({ clock: () => clock.now, limit: overrides.floodLimit ?? 6 }),
     buttonFlood: new FloodGuard({ clock: () => clock.now }),
     inlineFlood: new FloodGuard({ clock: () => clock.now, limit: 12 }),
+    ...(overrides.onUpdate ? { onUpdate: overrides.onUpdate } : {}),
     features: [
-      searchComposer({ engine, report: REPORT, pages: new PageCache(), logger, retry: { sleep: async () => {} } }),
+      ...(overrides.features ?? []),
+      searchComposer({ engine, report: REPORT, pages: overrides.pages ?? new PageCache(), logger, retry: { sleep: async () => {} } }),
       inlineComposer({ engine, report: REPORT, logger, options: { sleep: async () => {}, ...overrides.inline } }),
     ],
   });
@@ -104,7 +118,7 @@ export async function setup(overrides: { engine?: Engine; floodLimit?: number; i
       await bot.handleUpdate({ update_id: nextUpdateId++, ...update } as unknown as Update);
       return update.inline_query.id;
     },
-    close: () => api.close(),
+    close: () => (overrides.api ? Promise.resolve() : api.close()),
   };
 }
 

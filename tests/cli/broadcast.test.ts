@@ -34,9 +34,9 @@ describe('npm run broadcast', () => {
   it('--dry-run prints who would get what and sends nothing, writes nothing', async () => {
     api = await FakeBotApi.start({ strictHtml: true });
     const store = new MemorySubscriptionStore();
-    store.subscribe({ chatId: 1, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
-    store.subscribe({ chatId: -5, chatType: 'group', minutes: 420, timezone: 'Asia/Shanghai', filter: { kind: 'district', id: '潼南区', label: '潼南区' } }, 0);
-    store.subscribe({ chatId: 2, chatType: 'private', minutes: 600, timezone: 'Asia/Shanghai', filter: null }, 0); // not due at 08:00
+    await store.subscribe({ chatId: 1, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
+    await store.subscribe({ chatId: -5, chatType: 'group', minutes: 420, timezone: 'Asia/Shanghai', filter: { kind: 'district', id: '潼南区', label: '潼南区' } }, 0);
+    await store.subscribe({ chatId: 2, chatType: 'private', minutes: 600, timezone: 'Asia/Shanghai', filter: null }, 0); // not due at 08:00
     const out: string[] = [];
     const config = parseConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot });
     const result = await broadcast({ config, report, store, clock: virtualClock(AT), args: parseBroadcastArgs(['--dry-run', '--at', AT]), out: (l) => out.push(l) });
@@ -45,25 +45,25 @@ describe('npm run broadcast', () => {
     expect(out.find((l) => l.startsWith('chat -5'))).toMatch(/潼南区.*→ 2022-06-03 a1-s0[13]-/);
     expect(out.at(-1)).toContain('2 digest(s) due');
     expect(api.calls).toHaveLength(0);
-    expect(store.delivery(1, '2022-06-03')).toBeNull();
+    expect(await store.delivery(1, '2022-06-03')).toBeNull();
   });
 
   it('--dry-run does not count a chat whose filter matches nothing as due, and says the run would stop it', async () => {
     const store = new MemorySubscriptionStore();
-    store.subscribe({ chatId: 1, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
-    store.subscribe({ chatId: 3, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: { kind: 'topic', id: 'tourism', label: '文旅' } }, 0);
+    await store.subscribe({ chatId: 1, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
+    await store.subscribe({ chatId: 3, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: { kind: 'topic', id: 'tourism', label: '文旅' } }, 0);
     const out: string[] = [];
     const config = parseConfig({});
     await broadcast({ config, report, store, clock: virtualClock(AT), args: parseBroadcastArgs(['--dry-run', '--at', AT]), out: (l) => out.push(l) });
     expect(out.find((l) => l.startsWith('chat 3'))).toMatch(/not due.*would stop the subscription/);
     expect(out.at(-1)).toContain('1 digest(s) due');
-    expect(store.get(3)?.active).toBe(true); // a dry run changes nothing
+    expect((await store.get(3))?.active).toBe(true); // a dry run changes nothing
   });
 
   it('sends the due digests once and a second run sends nothing', async () => {
     api = await FakeBotApi.start({ strictHtml: true });
     const store = new MemorySubscriptionStore();
-    for (const chatId of [1, 2, -3]) store.subscribe({ chatId, chatType: chatId > 0 ? 'private' : 'group', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
+    for (const chatId of [1, 2, -3]) (await store.subscribe({ chatId, chatType: chatId > 0 ? 'private' : 'group', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0));
     const config = parseConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot });
     const run = () => broadcast({ config, report, store, clock: virtualClock(AT), args: parseBroadcastArgs(['--at', AT, '--quiet']), out: () => {} });
     expect(await run()).toMatchObject({ sent: 3, failed: 0 });
@@ -75,7 +75,7 @@ describe('npm run broadcast', () => {
     api = await FakeBotApi.start({ strictHtml: true });
     api.fail({ method: 'sendMessage' }, { kind: 'server_error' });
     const store = new MemorySubscriptionStore();
-    for (const chatId of [1, 2]) store.subscribe({ chatId, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
+    for (const chatId of [1, 2]) (await store.subscribe({ chatId, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0));
     const out: string[] = [];
     const config = parseConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot });
     const summary = await broadcast({ config, report, store, clock: virtualClock(AT), args: parseBroadcastArgs(['--at', AT, '--quiet']), out: (l) => out.push(l) });
@@ -89,7 +89,7 @@ describe('npm run broadcast', () => {
     api.fail({ method: 'sendMessage', chatId: 2 }, { kind: 'bad_request', description: 'Bad Request: message is too long' });
     api.fail({ method: 'sendMessage', chatId: 3 }, { kind: 'blocked' });
     const store = new MemorySubscriptionStore();
-    for (const chatId of [1, 2, 3]) store.subscribe({ chatId, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
+    for (const chatId of [1, 2, 3]) (await store.subscribe({ chatId, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0));
     const out: string[] = [];
     const config = parseConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot });
     const summary = await broadcast({ config, report, store, clock: virtualClock(AT), args: parseBroadcastArgs(['--at', AT, '--quiet']), out: (l) => out.push(l) });
@@ -98,7 +98,7 @@ describe('npm run broadcast', () => {
     expect(verdict({ ...summary!, dropped: 1, deactivated: 1 }, 3)).toMatchObject({ failed: false, line: expect.stringMatching(/^broadcast OK/) });
   });
 
-  it('rejects unknown arguments with the usage line', () => {
+  it('rejects unknown arguments with the usage line', async () => {
     expect(() => parseBroadcastArgs(['--bogus'])).toThrow(/usage: npm run broadcast/);
     expect(() => parseBroadcastArgs(['--at', 'yesterday'])).toThrow(/ISO time/);
   });
@@ -118,9 +118,9 @@ describe('When the broadcast process is killed mid-way and restarted', () => {
       // Private chats, small groups and 64-bit supergroup ids.
       const chatId = i % 3 === 0 ? 1000 + i : i % 3 === 1 ? -(1000 + i) : -1001000000000000 - i;
       ids.push(chatId);
-      store.subscribe({ chatId, chatType: chatId > 0 ? 'private' : chatId < -1e12 ? 'supergroup' : 'group', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
+      await store.subscribe({ chatId, chatType: chatId > 0 ? 'private' : chatId < -1e12 ? 'supergroup' : 'group', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
     }
-    store.close();
+    await store.close();
     const env = {
       ...process.env,
       TELEGRAM_BOT_TOKEN: api.token,
@@ -165,8 +165,9 @@ describe('When the broadcast process is killed mid-way and restarted', () => {
     expect(api!.sent().length).toBeLessThan(CHATS);
     // The ledger's messages of unknown fate are the ones in flight: at most a second's worth (the sender's cap).
     const afterKill = new SqliteSubscriptionStore({ dataDir: dir });
-    const pending = ids.filter((id) => afterKill.delivery(id, '2022-06-03')?.status === 'pending').length;
-    afterKill.close();
+    let pending = 0;
+    for (const id of ids) if ((await afterKill.delivery(id, '2022-06-03'))?.status === 'pending') pending++;
+    await afterKill.close();
     expect(pending).toBeGreaterThanOrEqual(1);
     expect(pending).toBeLessThanOrEqual(200);
 
@@ -178,8 +179,8 @@ describe('When the broadcast process is killed mid-way and restarted', () => {
     expect(duplicates).toBeLessThanOrEqual(pending); // each resent once at most
 
     const store = new SqliteSubscriptionStore({ dataDir: dir });
-    expect(ids.every((id) => store.delivery(id, '2022-06-03')?.status === 'sent')).toBe(true);
-    store.close();
+    for (const id of ids) expect((await store.delivery(id, '2022-06-03'))?.status).toBe('sent');
+    await store.close();
   }, 40_000);
 
   it('SIGTERM: the messages in flight finish, nothing is repeated, and the restart sends the rest', async () => {

@@ -1,0 +1,261 @@
+/**
+ * The store contract: one suite every SubscriptionStore must pass (memory, SQLite, PostgreSQL), so the three
+ * agree on subscriptions, the ledger, leases, pages, flood windows, usage counts, migrations and concurrency.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SubscribeInput, SubscriptionStore } from '../../src/store/types.ts';
+
+/** One store under test, and a way to open another on the same database (a second instance, or a restart). */
+export interface StoreHandle {
+  store: SubscriptionStore;
+  /** Open the same database again (migrations run again, as at every start); memory returns the same store. */
+  reopen(): Promise<SubscriptionStore>;
+  /** The schema version it is at, where the store has versions. */
+  schemaVersion?(): Promise<number>;
+  latestVersion?: number;
+}
+
+export const BIG_SUPERGROUP = -1002147483648123; // beyond 32 bits, within 2^53
+export function input(overrides: Partial<SubscribeInput> = {}): SubscribeInput {
+  return { chatId: 42, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null, ...overrides };
+}
+
+/** Register the contract's tests in the current describe block; `open` makes a fresh, empty store each time. */
+export function storeContract(open: () => Promise<StoreHandle>): void {
+  const opened: SubscriptionStore[] = [];
+  afterEach(async () => {
+    for (const s of opened.splice(0).reverse()) await s.close();
+  });
+  const setup = async (): Promise<StoreHandle & { twin: () => Promise<SubscriptionStore> }> => {
+    const handle = await open();
+    opened.push(handle.store);
+    const twin = async () => {
+      const other = await handle.reopen();
+      if (other !== handle.store) opened.push(other);
+      return other;
+    };
+    return { ...handle, twin };
+  };
+
+  it('keeps a subscription with its time and filter, and lists it as active', async () => {
+    const { store } = await setup();
+    await store.subscribe(input({ minutes: 450, filter: { kind: 'topic', id: 'employment', label: '就业' } }), 1000);
+    expect(await store.get(42)).toMatchObject({ minutes: 450, filter: { id: 'employment' }, active: true, createdAt: 1000 });
+    expect((await store.active()).map((s) => s.chatId)).toEqual([42]);
+  });
+
+  it('re-subscribing changes the settings but keeps the creation time', async () => {
+    const { store } = await setup();
+    await store.subscribe(input(), 1000);
+    await store.subscribe(input({ minutes: 600 }), 2000);
+    expect(await store.get(42)).toMatchObject({ minutes: 600, createdAt: 1000, updatedAt: 2000 });
+  });
+
+  it('deactivating keeps the row and the reason, and re-subscribing revives it', async () => {
+    const { store } = await setup();
+    await store.subscribe(input(), 1000);
+    expect(await store.deactivate(42, 'blocked: bot was blocked by the user', 2000)).toBe(true);
+    expect(await store.deactivate(42, 'again', 3000)).toBe(false);
+    expect(await store.get(42)).toMatchObject({ active: false, inactiveReason: 'blocked: bot was blocked by the user' });
+    expect(await store.active()).toEqual([]);
+    await store.subscribe(input(), 4000);
+    expect(await store.get(42)).toMatchObject({ active: true, inactiveReason: null });
+  });
+
+  it('stores 64-bit supergroup ids exactly', async () => {
+    const { store } = await setup();
+    await store.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup' }), 1);
+    await store.begin(BIG_SUPERGROUP, '2022-06-03', 's1', 2);
+    expect((await store.get(BIG_SUPERGROUP))?.chatId).toBe(BIG_SUPERGROUP);
+    expect((await store.delivery(BIG_SUPERGROUP, '2022-06-03'))?.chatId).toBe(BIG_SUPERGROUP);
+    expect(await store.get(BIG_SUPERGROUP + 1)).toBeNull();
+  });
+
+  it('refuses chat ids that would lose digits', async () => {
+    const { store } = await setup();
+    await expect(store.subscribe(input({ chatId: 2 ** 53 + 2 }), 1)).rejects.toThrow(/chat id/);
+    await expect(store.subscribe(input({ chatId: 1.5 }), 1)).rejects.toThrow(/chat id/);
+  });
+
+  it('walks a delivery from pending to sent and counts attempts', async () => {
+    const { store } = await setup();
+    expect(await store.begin(42, '2022-06-03', 's1', 1)).toMatchObject({ status: 'pending', attempts: 1 });
+    await store.fail(42, '2022-06-03', '500 Internal Server Error', false, 2);
+    expect(await store.delivery(42, '2022-06-03')).toMatchObject({ status: 'failed', error: '500 Internal Server Error' });
+    expect(await store.begin(42, '2022-06-03', 's1', 3)).toMatchObject({ status: 'pending', attempts: 2 });
+    await store.complete(42, '2022-06-03', 777, 4);
+    expect(await store.delivery(42, '2022-06-03')).toMatchObject({ status: 'sent', messageId: 777, error: null });
+  });
+
+  it('counts transient failures apart from other attempts and keeps the time of the next retry', async () => {
+    const { store } = await setup();
+    await store.begin(42, '2022-06-03', 's1', 1);
+    await store.fail(42, '2022-06-03', '502: Bad Gateway', false, 2, { at: 1002 });
+    expect(await store.delivery(42, '2022-06-03')).toMatchObject({ status: 'failed', attempts: 1, transientFailures: 1, retryAt: 1002 });
+    await store.begin(42, '2022-06-03', 's1', 1002);
+    expect(await store.delivery(42, '2022-06-03')).toMatchObject({ status: 'pending', attempts: 2, transientFailures: 1, retryAt: null });
+    await store.fail(42, '2022-06-03', '401: Unauthorized', false, 1003);
+    expect(await store.delivery(42, '2022-06-03')).toMatchObject({ status: 'failed', attempts: 2, transientFailures: 1, retryAt: null });
+  });
+
+  it('counts requests whose outcome is unknown (timeout, reset), also when the row is then dropped', async () => {
+    const { store } = await setup();
+    await store.begin(42, '2022-06-03', 's1', 1);
+    await store.fail(42, '2022-06-03', 'network: no answer', false, 2, { at: 1002, unknownOutcome: true });
+    expect(await store.delivery(42, '2022-06-03')).toMatchObject({ status: 'failed', unknownOutcomes: 1, transientFailures: 1, retryAt: 1002 });
+    await store.begin(42, '2022-06-03', 's1', 1002);
+    await store.fail(42, '2022-06-03', 'network: no answer again', true, 1003, { at: 1003, unknownOutcome: true });
+    expect(await store.delivery(42, '2022-06-03')).toMatchObject({ status: 'dropped', unknownOutcomes: 2, retryAt: null });
+  });
+
+  it('history lists only delivered sections from earlier days, oldest first', async () => {
+    const { store } = await setup();
+    await store.begin(42, '2022-06-02', 'b', 1);
+    await store.complete(42, '2022-06-02', 1, 1);
+    await store.begin(42, '2022-06-01', 'a', 1);
+    await store.complete(42, '2022-06-01', 2, 1);
+    await store.begin(42, '2022-06-03', 'c', 1);
+    await store.complete(42, '2022-06-03', 3, 1);
+    await store.begin(42, '2022-06-02', 'x', 1); // a different chat's rows never leak in
+    await store.begin(43, '2022-05-01', 'z', 1);
+    await store.complete(43, '2022-05-01', 4, 1);
+    await store.complete(42, '2022-06-02', 5, 1);
+    expect(await store.history(42, '2022-06-03')).toEqual(['a', 'x']);
+    await store.fail(42, '2022-06-01', 'gone', true, 2);
+    expect(await store.history(42, '2022-06-03')).toEqual(['x']);
+  });
+
+  it('moves a migrated group\'s subscription and ledger to the supergroup id', async () => {
+    const { store } = await setup();
+    await store.subscribe(input({ chatId: -123, chatType: 'group', minutes: 420 }), 1);
+    await store.begin(-123, '2022-06-02', 'a', 1);
+    await store.complete(-123, '2022-06-02', 1, 1);
+    const moved = (await store.migrate(-123, BIG_SUPERGROUP, 5));
+    expect(moved).toMatchObject({ chatId: BIG_SUPERGROUP, chatType: 'supergroup', minutes: 420, active: true });
+    expect(await store.get(-123)).toBeNull();
+    expect(await store.history(BIG_SUPERGROUP, '2022-06-03')).toEqual(['a']);
+  });
+
+  it('lets one owner hold the broadcast lease until it expires, is released, or is taken over', async () => {
+    const { store } = await setup();
+    expect(await store.acquireLease('broadcast', 'a', 0, 1000)).toBe(true);
+    expect(await store.acquireLease('broadcast', 'b', 500, 1000)).toBe(false);
+    expect(await store.acquireLease('broadcast', 'a', 900, 1000)).toBe(true); // renewal
+    expect(await store.acquireLease('broadcast', 'b', 1500, 1000)).toBe(false);
+    expect(await store.acquireLease('broadcast', 'b', 1900, 1000)).toBe(true); // expired
+    expect(await store.leaseHolder('broadcast')).toEqual({ owner: 'b', expiresAt: 2900 });
+    expect(await store.acquireLease('broadcast', 'c', 2000, 1000, 'b')).toBe(true); // b is known dead
+    await store.releaseLease('broadcast', 'b'); // not b's any more: no effect
+    expect((await store.leaseHolder('broadcast'))?.owner).toBe('c');
+    await store.releaseLease('broadcast', 'c');
+    expect(await store.leaseHolder('broadcast')).toBeNull();
+  });
+
+  it('keeps the supergroup\'s own subscription when it already had one', async () => {
+    const { store } = await setup();
+    await store.subscribe(input({ chatId: -123, chatType: 'group', minutes: 420 }), 1);
+    await store.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup', minutes: 600 }), 1);
+    expect((await store.migrate(-123, BIG_SUPERGROUP, 5))?.minutes).toBe(600);
+    expect(await store.get(-123)).toMatchObject({ active: false, inactiveReason: `migrated to ${BIG_SUPERGROUP}` });
+  });
+
+  it('keeps answer pages until they expire, for any instance and after a restart', async () => {
+    const { store, twin } = await setup();
+    await store.putPages('k1', ['<b>一</b>', '二'], 2000, 1000);
+    const other = await twin();
+    expect(await other.getPages('k1', 1999)).toEqual(['<b>一</b>', '二']);
+    expect(await other.getPages('k1', 2000)).toBeNull();
+    expect(await store.getPages('nope', 0)).toBeNull();
+  });
+
+  it('counts a user\'s messages in a sliding window: allow up to the limit, warn once, then drop', async () => {
+    const { store } = await setup();
+    const verdicts = [];
+    for (let i = 0; i < 9; i++) verdicts.push(await store.floodHit('msg:1', 1000 + i, 10_000, 6));
+    expect(verdicts).toEqual(['allow', 'allow', 'allow', 'allow', 'allow', 'allow', 'warn', 'drop', 'drop']);
+    expect(await store.floodHit('msg:2', 1010, 10_000, 6)).toBe('allow'); // users are apart
+    expect(await store.floodHit('msg:1', 11_000, 10_000, 6)).toBe('allow'); // the first one aged out
+    expect(await store.floodHit('msg:1', 11_000, 10_000, 6)).toBe('warn'); // full again: a new notice
+  });
+
+  it('counts chats, commands, subscribers and today\'s digests for /stats', async () => {
+    const { store } = await setup();
+    await store.subscribe(input({ chatId: 1 }), 0);
+    await store.subscribe(input({ chatId: -2, chatType: 'group' }), 0);
+    await store.subscribe(input({ chatId: 3 }), 0);
+    await store.deactivate(3, 'unsubscribed', 1);
+    await store.begin(1, '2022-06-03', 's1', 1);
+    await store.complete(1, '2022-06-03', 9, 2);
+    await store.begin(-2, '2022-06-03', 's1', 1);
+    await store.begin(1, '2022-06-02', 's0', 1);
+    const day = 86_400_000;
+    const now = 30 * day;
+    for (const [chatId, command, date, at] of [
+      [1, 'district', '2022-06-03', now],
+      [1, 'district', '2022-06-02', now - day],
+      [-2, 'topic', '2022-06-03', now],
+      [5, 'district', '2022-05-01', now - 20 * day], // too old for the week's commands, and not active this week
+      [1, null, '2022-06-03', now],
+    ] as const) await store.recordUse({ chatId, chatType: chatId > 0 ? 'private' : 'group', command, date, at });
+    const stats = await store.stats('2022-06-03', '2022-05-28', now);
+    expect(stats).toEqual({
+      subscribers: { private: 1, group: 1 },
+      chats: { total: 3, lastWeek: 2 },
+      digests: { sent: 1, pending: 1 },
+      commands: [{ command: 'district', count: 2 }, { command: 'topic', count: 1 }],
+    });
+  });
+
+  it('keeps everything across a reopen, and reopening (migrating again) changes nothing', async () => {
+    const { store, twin, schemaVersion, latestVersion } = await setup();
+    await store.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup', filter: { kind: 'district', id: '潼南区', label: '潼南区' } }), 1);
+    await store.begin(BIG_SUPERGROUP, '2022-06-03', 's1', 2);
+    const again = await twin();
+    expect(await again.get(BIG_SUPERGROUP)).toMatchObject({ filter: { kind: 'district', id: '潼南区' }, active: true });
+    expect((await again.delivery(BIG_SUPERGROUP, '2022-06-03'))?.status).toBe('pending');
+    if (schemaVersion) expect(await schemaVersion()).toBe(latestVersion);
+    expect(await again.answers()).toBe(true);
+  });
+
+  it('answers a health check while open, and not once closed', async () => {
+    const handle = await open();
+    expect(await handle.store.answers()).toBe(true);
+    await handle.store.close();
+    expect(await handle.store.answers()).toBe(false);
+  });
+
+  describe('when two instances use it at the same moment', () => {
+    it('exactly one of them takes a free lease', async () => {
+      const { store, twin } = await setup();
+      const other = await twin();
+      const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).acquireLease('broadcast', `owner-${i}`, 0, 60_000)));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('flood control counts every message once: the limit holds across them', async () => {
+      const { store, twin } = await setup();
+      const other = await twin();
+      const verdicts = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).floodHit('msg:7', 1000, 10_000, 6)));
+      expect(verdicts.filter((v) => v === 'allow')).toHaveLength(6);
+      expect(verdicts.filter((v) => v === 'warn')).toHaveLength(1);
+    });
+
+    it('no ledger attempt and no usage count is lost', async () => {
+      const { store, twin } = await setup();
+      const other = await twin();
+      await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? store : other).begin(42, '2022-06-03', 's1', i)));
+      expect((await store.delivery(42, '2022-06-03'))?.attempts).toBe(12);
+      await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? store : other).recordUse({ chatId: 42, chatType: 'private', command: 'search', date: '2022-06-03', at: i })));
+      expect((await store.stats('2022-06-03', '2022-06-03', 12)).commands).toEqual([{ command: 'search', count: 12 }]);
+    });
+
+    it('a migration and a re-subscription of the same group do not deadlock or lose the subscription', async () => {
+      const { store, twin } = await setup();
+      const other = await twin();
+      await store.subscribe(input({ chatId: -123, chatType: 'group' }), 1);
+      await Promise.all([store.migrate(-123, BIG_SUPERGROUP, 2), other.migrate(-123, BIG_SUPERGROUP, 2)]);
+      expect(await store.get(BIG_SUPERGROUP)).toMatchObject({ active: true, chatType: 'supergroup' });
+      expect(await store.get(-123)).toBeNull();
+    });
+  });
+}

@@ -1,0 +1,114 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { PG_MIGRATIONS, migratePg } from '../../src/store/postgres-schema.ts';
+import { PostgresStore } from '../../src/store/postgres.ts';
+import { openStore } from '../../src/store/open.ts';
+import { storeContract, input } from './contract.ts';
+import { dropSchema, freshSchema, probePostgres, skipLine } from '../support/postgres.ts';
+
+const probe = await probePostgres();
+const url = probe.url;
+const schemas: string[] = [];
+const LATEST = PG_MIGRATIONS.at(-1)!.version;
+
+if (!url) {
+  // One visible line, and one skipped test carrying the reason, so the summary shows these did not run.
+  console.log(skipLine('the PostgreSQL store tests', probe));
+  it.skip(skipLine('the PostgreSQL store tests', probe), () => {});
+}
+
+afterAll(async () => {
+  if (url) for (const s of schemas.splice(0)) await dropSchema(url, s);
+});
+
+async function fresh(): Promise<{ store: PostgresStore; schema: string }> {
+  const schema = freshSchema();
+  schemas.push(schema);
+  return { store: await PostgresStore.open({ connectionString: url!, schema }), schema };
+}
+
+describe.runIf(url)('The PostgreSQL store (contract)', () => {
+  storeContract(async () => {
+    const { store, schema } = await fresh();
+    return {
+      store,
+      reopen: () => PostgresStore.open({ connectionString: url!, schema }),
+      schemaVersion: () => store.schemaVersion(),
+      latestVersion: LATEST,
+    };
+  });
+});
+
+describe.runIf(url)('PostgreSQL migrations', () => {
+  const open: PostgresStore[] = [];
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+  });
+
+  it('several instances starting at once migrate once, and all of them work', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.open({ connectionString: url!, schema })));
+    open.push(...stores);
+    for (const s of stores) expect(await s.schemaVersion()).toBe(LATEST);
+    const { rows } = await stores[0]!.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
+    expect(rows[0].n).toBe(PG_MIGRATIONS.length);
+    await stores[1]!.subscribe(input(), 1);
+    expect((await stores[2]!.get(42))?.active).toBe(true);
+  });
+
+  it('applies only the steps a database has not run, in order', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const pool = new pg.Pool({ connectionString: url!, options: `-c search_path=${schema}` });
+    try {
+      await pool.query(`CREATE SCHEMA ${schema}`);
+      const client = await pool.connect();
+      try {
+        const steps = [...PG_MIGRATIONS, { version: LATEST + 1, sql: 'CREATE TABLE later_step (x int)' }];
+        expect(await migratePg(client, steps.slice(0, 1))).toBe(1);
+        expect(await migratePg(client, steps)).toBe(LATEST + 1);
+        expect(await migratePg(client, steps)).toBe(LATEST + 1);
+        const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version');
+        expect(rows.map((r) => r.version)).toEqual(steps.map((s) => s.version));
+      } finally {
+        client.release();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a failing step leaves the database as it was', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const pool = new pg.Pool({ connectionString: url!, options: `-c search_path=${schema}` });
+    try {
+      await pool.query(`CREATE SCHEMA ${schema}`);
+      const client = await pool.connect();
+      try {
+        await expect(migratePg(client, [...PG_MIGRATIONS, { version: LATEST + 1, sql: 'CREATE TABLE oops (x nosuchtype)' }])).rejects.toThrow(/nosuchtype/);
+        const { rows } = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`, [schema]);
+        expect(rows[0].n).toBe(0);
+      } finally {
+        client.release();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('chats ids beyond 32 bits and times in milliseconds fit (bigint columns)', async () => {
+    const { store } = await fresh();
+    open.push(store);
+    await store.subscribe(input({ chatId: -1002147483648123, chatType: 'supergroup' }), 1_654_214_400_000);
+    expect(await store.get(-1002147483648123)).toMatchObject({ chatId: -1002147483648123, createdAt: 1_654_214_400_000 });
+  });
+});
+
+describe('Opening the store DATABASE_URL names', () => {
+  it('says which server could not be used, without its password', async () => {
+    await expect(openStore({ databaseUrl: 'postgres://bot:s3cret@127.0.0.1:1/none', dataDir: './var/' })).rejects.toThrow(/DATABASE_URL \(postgres:\/\/bot@127\.0\.0\.1:1\/none\)/);
+    await expect(openStore({ databaseUrl: 'postgres://bot:s3cret@127.0.0.1:1/none', dataDir: './var/' })).rejects.not.toThrow(/s3cret/);
+  });
+});
