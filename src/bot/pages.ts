@@ -109,5 +109,5 @@ export class StorePages implements Pages {
   }
 }
 
-/** Marks the stored 转发 query: a control character, which rendered pages never contain. */
-const SHARE_MARK = '\u0000share:';
+/** Marks the stored 转发 query: the unit separator, a control character rendered pages never contain (PostgreSQL text refuses NUL). */
+const SHARE_MARK = '\u001fshare:';

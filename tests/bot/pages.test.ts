@@ -29,3 +29,16 @@ describe('PageCache', () => {
     expect(cache.get(key)).toBeUndefined();
   });
 });
+
+describe('StorePages', () => {
+  it('keeps an answer\'s 转发 query with its pages in the shared store, and pages without one stay as they are', async () => {
+    const { MemorySubscriptionStore } = await import('../../src/store/memory.ts');
+    const { StorePages } = await import('../../src/bot/pages.ts');
+    const pages = new StorePages(new MemorySubscriptionStore());
+    const shared = await pages.put(['<b>1</b>', '<b>2</b>'], 'district 潼南');
+    expect(await pages.entry(shared)).toEqual({ pages: ['<b>1</b>', '<b>2</b>'], share: 'district 潼南' });
+    const plain = await pages.put(['a', 'b']);
+    expect(await pages.entry(plain)).toEqual({ pages: ['a', 'b'] });
+    expect(await pages.entry('nokey123')).toBeUndefined();
+  });
+});
