@@ -1,5 +1,6 @@
 // /district: a district, township or landmark, resolved by the shared resolver, then the sections about it, subject first.
 import type { Answer, Resolved } from '../answer.ts';
+import type { Section } from '../report.ts';
 import { isInDivision, type DivisionCandidate, type PlaceCandidate } from '../district-resolver.ts';
 import { districtsNamed, kindRank, makeAnswer, makeResult, sentenceCounts, sentencesHoldingWords, sentencesMentioning, type EngineContext } from './context.ts';
 
@@ -26,10 +27,7 @@ export function indexDistricts(ctx: EngineContext): DistrictIndex {
   sections.forEach((s, i) => {
     for (const d of districtsNamed(s)) {
       const short = resolver.shortName(d);
-      const subject =
-        s.districts[0] === d ||
-        (s.heading?.includes(short) ?? false) ||
-        (s.speaker?.org.includes(short) ?? false);
+      const subject = isSubject(s, d, short);
       const list = districtSections.get(d) ?? [];
       list.push({ section: i, subject, score: 0 });
       districtSections.set(d, list);
@@ -44,10 +42,23 @@ export function indexDistricts(ctx: EngineContext): DistrictIndex {
     const named = sentenceCounts(ctx, [short]);
     const mentions = sentenceCounts(ctx, districtTerms.get(d) ?? []);
     // Subject first; naming the district outright counts more than naming a landmark in it.
-    for (const e of list) e.score = (e.subject ? 100 : 0) + 5 * Math.min(named.get(e.section) ?? 0, 10) + Math.min(mentions.get(e.section) ?? 0, 20);
+    for (const e of list) e.score = districtScore(e.subject, named.get(e.section) ?? 0, mentions.get(e.section) ?? 0);
     list.sort((a, b) => b.score - a.score || kindRank(sections[a.section]) - kindRank(sections[b.section]) || a.section - b.section);
   }
   return { sections: districtSections, terms: districtTerms };
+}
+
+/** The section is about the district: its first district, or named in its heading or its speaker's organisation. */
+export function isSubject(s: Section, district: string, short: string): boolean {
+  return s.districts[0] === district || (s.heading?.includes(short) ?? false) || (s.speaker?.org.includes(short) ?? false);
+}
+
+/**
+ * How strongly a section is about a district: its subject first; naming the district outright (sentences, up to 10)
+ * counts more than naming a place or landmark in it (up to 20). Shared with extend.ts, which ranks added sections.
+ */
+export function districtScore(subject: boolean, named: number, mentions: number): number {
+  return (subject ? 100 : 0) + 5 * Math.min(named, 10) + Math.min(mentions, 20);
 }
 
 function placeLabel(p: PlaceCandidate): string {

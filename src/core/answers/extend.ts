@@ -8,7 +8,7 @@
 import type { Section } from '../report.ts';
 import { TextIndex } from '../text-index.ts';
 import { districtsNamed, kindRank, searchedText, sentenceCounts, type EngineContext } from './context.ts';
-import type { DistrictIndex } from './district.ts';
+import { districtScore, isSubject, type DistrictIndex } from './district.ts';
 import { indexFigures, type FigureIndex } from './figures.ts';
 import { indexPeople, type PersonIndex } from './person.ts';
 import { topicOrder, type SectionCounts, type TopicIndex } from './topic.ts';
@@ -57,12 +57,12 @@ export function extendDistricts(ctx: EngineContext, old: DistrictIndex, first: n
     const score = (at: readonly number[], index?: TextIndex) => {
       const named = countsIn(ctx, at, [fnorm(short)], index);
       const mentions = countsIn(ctx, at, terms, index);
-      return (i: number, subject: boolean) => (subject ? 100 : 0) + 5 * Math.min(named.get(i) ?? 0, 10) + Math.min(mentions.get(i) ?? 0, 20);
+      return (i: number, subject: boolean) => districtScore(subject, named.get(i) ?? 0, mentions.get(i) ?? 0);
     };
     const scoreAdded = score(added, addedIndex);
     const fresh: DistrictEntry[] = mine.map((i) => {
       const s = sections[i] as Section;
-      const subject = s.districts[0] === d || (s.heading?.includes(short) ?? false) || (s.speaker?.org.includes(short) ?? false);
+      const subject = isSubject(s, d, short);
       return { section: i, subject, score: scoreAdded(i, subject) };
     });
     // A new place name in the district counts in the old sections that hold it too.
