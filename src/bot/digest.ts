@@ -64,6 +64,23 @@ export async function nextSendText(sub: Subscription, store: Pick<SubscriptionSt
   return `下一次：${day} ${formatTimeOfDay(sub.minutes)}`;
 }
 
+/** What the next digest will bring, in words: its section (headline, speaker, article) and how many new ones wait after it. */
+export async function nextDigestText(sub: Subscription, report: Report, store: Pick<SubscriptionStore, 'delivery' | 'history'>, now: number): Promise<string> {
+  const local = localDateTime(now, sub.timezone);
+  const row = await store.delivery(sub.chatId, local.date);
+  const doneToday = row?.status === 'sent' || row?.status === 'dropped';
+  // The next digest is today's (pinned by a row left pending or failed) or, once today's went out, tomorrow's.
+  const date = doneToday ? nextDate(local.date) : local.date;
+  const d = await digestFor(report, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId: doneToday ? null : (row?.sectionId ?? null) });
+  if (!d) return '下一次摘要：筛选没有匹配的内容';
+  if (d.nothingNew) return '下一次摘要：目前没有你没看过的内容；到时若仍没有新报道，只发一句话说明';
+  const what = d.headline ?? (d.topics.slice(0, 3).join(' · ') || '一段报道');
+  const who = d.speaker ? `（${escapeHtml(d.speaker.name)}）` : '';
+  const from = d.article ? `，摘自《${escapeHtml(d.article.title)}》${d.article.date ? `（${d.article.date}）` : ''}` : '';
+  const more = d.unread > 0 ? `；之后还有 ${d.unread} 段新内容` : '';
+  return `下一次摘要的内容：“${escapeHtml(what)}”${who}${from}${more}`;
+}
+
 /** Cache of getChatMember verdicts; only successful checks are cached, so an API error is retried next time. */
 class AdminCache {
   private readonly entries = new Map<string, { admin: boolean; until: number }>();
@@ -173,7 +190,7 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       deps.now(),
     );
     deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, minutes: sub.minutes, filter: filter?.id ?? null }, 'subscribed');
-    await reply(ctx, `✅ 已订阅每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe`);
+    await reply(ctx, `✅ 已订阅每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe`);
   }
 
   async function unsubscribe(ctx: Context): Promise<void> {
@@ -195,7 +212,7 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       await reply(ctx, `每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。`);
       return;
     }
-    await reply(ctx, `每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe`);
+    await reply(ctx, `每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe`);
   }
 
   async function digest(ctx: Context): Promise<void> {

@@ -32,9 +32,12 @@ export const DigestSchema = z.object({
   /** The "今日数字": one figure of the report chosen by date, with a short context. */
   number: z.object({ text: z.string(), context: z.string() }).nullable(),
   filter: DigestFilterSchema.nullable(),
-  /** Where the section sits in this chat's rotation: 1-based position and length. */
-  position: z.number().int().positive(),
-  total: z.number().int().positive(),
+  /** True when the chat has had every section under its filter: the digest is one line saying so, with no section. */
+  nothingNew: z.boolean(),
+  /** New sections still waiting after this one (the next digests bring them, newest article first). */
+  unread: z.number().int().nonnegative(),
+  /** The article the section comes from: its title and date (null when the file name had none). */
+  article: z.object({ title: z.string(), date: z.string().nullable() }).nullable(),
   /** Commands offered at the foot of the message. */
   commands: z.array(z.object({ command: z.string(), label: z.string() })),
 });
@@ -83,38 +86,42 @@ export function matchesFilter(section: Section, filter: DigestFilter | null): bo
   return filter.kind === 'district' ? section.districts.includes(filter.id) : section.topics.includes(filter.id);
 }
 
+/** The ledger's section id for a day on which the chat had nothing new: matches no section, so history skips it. */
+export const NOTHING_NEW = '(nothing new)';
+
 /**
- * The sections a chat rotates through, in that chat's own order.
- * Continuation fragments are left out when the filter leaves anything else, since they have no speaker or headline.
+ * The sections a chat may get under its filter, newest article first (by date, then by when it was added, then by
+ * its place in the report), each article's sections in reading order. Continuation fragments are left out when the
+ * filter leaves anything else, since they have no speaker or headline.
  */
-export function rotation(report: Report, chatId: number, filter: DigestFilter | null): Section[] {
+export function candidates(report: Report, filter: DigestFilter | null): Section[] {
   const matching = report.sections.filter((s) => matchesFilter(s, filter));
   const whole = matching.filter((s) => s.kind !== 'continuation');
   const pool = whole.length > 0 ? whole : matching;
-  // A per-chat shuffle: chats subscribed on the same day do not all read the same section.
-  return pool
-    .map((s) => ({ s, key: hash32(`${chatId}:${s.id}`) }))
-    .sort((a, b) => a.key - b.key || (a.s.id < b.s.id ? -1 : 1))
-    .map((x) => x.s);
+  const rank = new Map(report.articles.map((a, i) => [a.id, { date: a.date ?? '', addedAt: a.addedAt ?? '', i }]));
+  const order = (id: string) => rank.get(id) ?? { date: '', addedAt: '', i: -1 };
+  const readingOrder = new Map(report.sections.map((s, i) => [s.id, i]));
+  return [...pool].sort((x, y) => {
+    const a = order(x.articleId);
+    const b = order(y.articleId);
+    if (a.date !== b.date) return a.date < b.date ? 1 : -1;
+    if (a.addedAt !== b.addedAt) return a.addedAt < b.addedAt ? 1 : -1;
+    if (a.i !== b.i) return b.i - a.i;
+    return readingOrder.get(x.id)! - readingOrder.get(y.id)!;
+  });
 }
 
 /**
- * The next section for a chat: the first in its rotation not sent in the current cycle.
- * A cycle ends when every section of the rotation has been sent; then it starts over.
+ * What the chat's next digest brings: the first section under its filter it has never had (newest article first),
+ * and how many new ones wait after it; `section: null` when it has had them all. Null when the filter matches
+ * no section at all (the caller stops the subscription and says why).
  */
-export function pickSection(report: Report, chatId: number, filter: DigestFilter | null, history: readonly string[]): { section: Section; position: number; total: number } | null {
-  const order = rotation(report, chatId, filter);
-  if (order.length === 0) return null;
-  const ids = new Set(order.map((s) => s.id));
-  let seen = new Set<string>();
-  for (const id of history) {
-    if (!ids.has(id)) continue; // sent under another filter or from an older report
-    seen.add(id);
-    if (seen.size === ids.size) seen = new Set();
-  }
-  const index = order.findIndex((s) => !seen.has(s.id));
-  const section = order[index] ?? order[0]!;
-  return { section, position: seen.size + 1, total: order.length };
+export function pickSection(report: Report, filter: DigestFilter | null, history: readonly string[]): { section: Section | null; unread: number } | null {
+  const pool = candidates(report, filter);
+  if (pool.length === 0) return null;
+  const seen = new Set(history);
+  const fresh = pool.filter((s) => !seen.has(s.id));
+  return { section: fresh[0] ?? null, unread: Math.max(0, fresh.length - 1) };
 }
 
 /** A paragraph's sentences (the project's one splitter, so a digest quotes the same sentences the search shows). */
@@ -193,26 +200,30 @@ export function clauseAround(sentence: string, needle: string): string {
 }
 
 /**
- * Compose a chat's digest for a date: same chat, date, filter and history → same digest.
- * Returns null when the filter leaves no section (the caller explains that to the user).
+ * Compose a chat's digest for a date: the newest section it has not had (same date, filter and history → same
+ * digest), or, when it has had them all, a digest with `nothingNew` that says so in one line.
+ * Returns null when the filter leaves no section at all (the caller explains that to the user).
  */
 export function composeDigest(report: Report, input: ComposeInput): Digest | null {
-  const picked = pickSection(report, input.chatId, input.filter, input.history);
+  const picked = pickSection(report, input.filter, input.history);
   if (!picked) return null;
-  let { section, position } = picked;
+  let section = picked.section;
   if (input.sectionId !== undefined) {
-    const pinned = report.sections.find((s) => s.id === input.sectionId);
-    // A pinned id missing from a re-ingested report falls back to the rotation rather than failing the send.
-    if (pinned) {
-      section = pinned;
-      const at = rotation(report, input.chatId, input.filter).findIndex((s) => s.id === pinned.id);
-      position = at >= 0 ? at + 1 : position;
-    }
+    // Today's ledger row: a resend repeats it. A pinned id missing from a re-ingested report falls back to the pick.
+    if (input.sectionId === NOTHING_NEW) section = null;
+    else section = report.sections.find((s) => s.id === input.sectionId) ?? section;
+  }
+  const unread = section ? candidates(report, input.filter).filter((s) => s.id !== section.id && !input.history.includes(s.id)).length : 0;
+  const base = { date: input.date, filter: input.filter, unread, commands: DIGEST_COMMANDS.map((c) => ({ ...c })) };
+  if (!section) {
+    return { ...base, sectionId: NOTHING_NEW, nothingNew: true, headline: null, speaker: null, people: [], topics: [], sentences: [], figures: [], number: null, article: null };
   }
   const figures = [...new Set(section.figures.map((f) => f.text))].slice(0, MAX_FIGURES);
+  const article = report.articles.find((a) => a.id === section.articleId);
   return {
-    date: input.date,
+    ...base,
     sectionId: section.id,
+    nothingNew: false,
     headline: section.headline,
     speaker: section.speaker ? { ...(section.speaker satisfies Person) } : null,
     people: section.people.slice(0, 3).map((p) => ({ ...p })),
@@ -220,10 +231,7 @@ export function composeDigest(report: Report, input: ComposeInput): Digest | nul
     sentences: bestSentences(section, filterTerms(report, input.filter)),
     figures,
     number: numberOfTheDay(report, input.date, figures),
-    filter: input.filter,
-    position,
-    total: picked.total,
-    commands: DIGEST_COMMANDS.map((c) => ({ ...c })),
+    article: article ? { title: article.title, date: article.date } : null,
   };
 }
 

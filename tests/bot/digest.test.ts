@@ -191,6 +191,26 @@ describe('In a private chat', () => {
     expect(text).toContain('/subscribe 全部');
   });
 
+  it('each daily digest brings a section the chat has not had, /subscription names the next one, and when all are read the digest is one line', async () => {
+    const { dm, store, api, clock } = await setup();
+    await dm('/subscribe 08:00 潼南');
+    expect(await dm('/subscription')).toContain('下一次摘要的内容：“稳岗就业”（王一），摘自《测试报道》；之后还有 1 段新内容');
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
+    const received: string[] = [];
+    for (const date of ['2022-06-03', '2022-06-04', '2022-06-05', '2022-06-06']) {
+      clock.set(`${date}T00:00:00Z`);
+      await sender.run([{ chatId: USER.id, date }]);
+      received.push(api.sentTexts(USER.id).at(-1)!);
+      if (date === '2022-06-03') expect(await dm('/subscription')).toContain('下一次摘要的内容：“高铁通车”（张三）');
+    }
+    expect(received[0]).toContain('稳岗就业');
+    expect(received[1]).toContain('高铁通车');
+    // Nothing new on the third and fourth days: one short line each, never an old section again.
+    expect(received[2]).toBe('📰 2022-06-05：“潼南区”方面没有新内容，有新报道时摘要会带来。');
+    expect(received[3]).toBe('📰 2022-06-06：“潼南区”方面没有新内容，有新报道时摘要会带来。');
+    expect(await dm('/subscription')).toContain('目前没有你没看过的内容');
+  });
+
   it('/digest works without a subscription too', async () => {
     const { dm } = await setup();
     expect(await dm('/digest')).toContain('每日摘要');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { composeDigest, formatTimeOfDay, localDateTime, nextSend, numberOfTheDay, parseSubscribeArgs, parseTimeOfDay, pickSection, rotation, type DigestFilter } from '../../src/core/digest.ts';
+import { composeDigest, formatTimeOfDay, localDateTime, nextSend, numberOfTheDay, parseSubscribeArgs, parseTimeOfDay, NOTHING_NEW, pickSection, type DigestFilter } from '../../src/core/digest.ts';
 import { renderDigestHtml } from '../../src/render/digest.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
 import { parseReport } from '../../src/core/report.ts';
@@ -10,6 +10,21 @@ const report = fixtureReport();
 const tongnan: DigestFilter = { kind: 'district', id: '潼南区', label: '潼南区' };
 const employment: DigestFilter = { kind: 'topic', id: 'employment', label: '就业' };
 
+/** The fixture plus a newer article (2022-06-02) with two sections in 潼南区. */
+function withNewerArticle() {
+  const base = fixtureReport();
+  const s1 = base.sections[1]!;
+  return parseReport({
+    ...base,
+    articles: [...base.articles, { id: 'a2', source: '2022-06-02-tongnan.txt', date: '2022-06-02', title: '潼南新闻', subtitle: null, reporters: [], addedAt: '2022-06-02T10:00:00.000Z' }],
+    sections: [
+      ...base.sections,
+      { ...s1, id: 'a2-s00-lead', articleId: 'a2', kind: 'lead', speaker: null, headline: '潼南新闻导语' },
+      { ...s1, id: 'a2-s01-zhao', articleId: 'a2', headline: '赵六谈就业' },
+    ],
+  });
+}
+
 describe('When a chat asks for its digest', () => {
   it('the same chat, date and history always get the same digest', () => {
     const a = composeDigest(report, { chatId: 42, date: '2022-06-03', filter: null, history: [] });
@@ -17,30 +32,53 @@ describe('When a chat asks for its digest', () => {
     expect(a).toEqual(b);
   });
 
-  it('each day brings a section the chat has not had in this cycle, and the cycle restarts when exhausted', () => {
-    const total = rotation(report, 7, null).length;
-    expect(total).toBe(4); // the continuation fragment is left out
+  it('a new chat gets every section once, in reading order, and then one short line instead of an old section', () => {
     const history: string[] = [];
-    for (let day = 0; day < total; day++) history.push(pickSection(report, 7, null, history)!.section.id);
-    expect(new Set(history).size).toBe(total);
-    // The fifth day starts the rotation over with the first section again.
-    expect(pickSection(report, 7, null, history)!.section.id).toBe(history[0]);
-    expect(pickSection(report, 7, null, history)!.position).toBe(1);
+    for (let day = 0; day < 4; day++) history.push(composeDigest(report, { chatId: 7, date: '2022-06-03', filter: null, history })!.sectionId);
+    // The continuation fragment is left out: it has neither headline nor speaker.
+    expect(history).toEqual(['a1-s00-lead', 'a1-s01-wang', 'a1-s02-li', 'a1-s03-zhang']);
+    const fifth = composeDigest(report, { chatId: 7, date: '2022-06-07', filter: null, history })!;
+    expect(fifth.nothingNew).toBe(true);
+    expect(fifth.sectionId).toBe(NOTHING_NEW);
+    const html = renderDigestHtml(fifth);
+    expect(html).toBe('📰 2022-06-07：没有新内容，有新报道时摘要会带来。');
+    expect(validateTelegramHtml(html)).toEqual([]);
   });
 
-  it('different chats get different orders, but every chat sees every section', () => {
-    const orders = [1, 2, 3, 4, 5, 6].map((id) => rotation(report, id, null).map((s) => s.id).join(','));
-    expect(new Set(orders).size).toBeGreaterThan(1);
-    for (const o of orders) expect(o.split(',').sort()).toEqual(rotation(report, 1, null).map((s) => s.id).sort());
+  it('an article added later comes next, newest first, ahead of older sections still unread', () => {
+    const r = withNewerArticle();
+    const first = composeDigest(r, { chatId: 7, date: '2022-06-03', filter: null, history: ['a1-s00-lead'] })!;
+    expect(first.sectionId).toBe('a2-s00-lead');
+    expect(first.article).toEqual({ title: '潼南新闻', date: '2022-06-02' });
+    expect(first.unread).toBe(4); // a2-s01 and the three a1 sections not had yet
+    const history = ['a1-s00-lead', 'a2-s00-lead'];
+    expect(pickSection(r, null, history)!.section!.id).toBe('a2-s01-zhao');
+    history.push('a2-s01-zhao');
+    expect(pickSection(r, null, history)!.section!.id).toBe('a1-s01-wang');
   });
 
-  it('a district filter only ever picks sections about that district', () => {
+  it('says how many new sections are still waiting, and when they are all read', () => {
+    const d = composeDigest(report, { chatId: 1, date: '2022-06-03', filter: null, history: [] })!;
+    expect(renderDigestHtml(d)).toContain('还有 3 段新内容');
+    const last = composeDigest(report, { chatId: 1, date: '2022-06-03', filter: null, history: ['a1-s00-lead', 'a1-s01-wang', 'a1-s02-li'] })!;
+    expect(renderDigestHtml(last)).toContain('新内容已看完');
+  });
+
+  it('a district filter only ever picks sections about that district, then says there is nothing new there', () => {
     const history: string[] = [];
-    for (let day = 0; day < 5; day++) {
+    for (let day = 0; day < 2; day++) {
       const d = composeDigest(report, { chatId: 9, date: '2022-06-03', filter: tongnan, history })!;
       expect(['a1-s01-wang', 'a1-s03-zhang']).toContain(d.sectionId);
       history.push(d.sectionId);
     }
+    expect(new Set(history).size).toBe(2);
+    const done = composeDigest(report, { chatId: 9, date: '2022-06-05', filter: tongnan, history })!;
+    expect(renderDigestHtml(done)).toBe('📰 2022-06-05：“潼南区”方面没有新内容，有新报道时摘要会带来。');
+  });
+
+  it('a resend of a nothing-new day repeats the line even if a section came in since', () => {
+    const d = composeDigest(withNewerArticle(), { chatId: 1, date: '2022-06-03', filter: null, history: [], sectionId: NOTHING_NEW })!;
+    expect(d.nothingNew).toBe(true);
   });
 
   it('a topic filter with nothing to offer yields no digest rather than an unrelated one', () => {
