@@ -1,7 +1,7 @@
 /** The digest feature: /subscribe, /unsubscribe, /subscription and /digest, with an admin check in groups. */
 import { Composer, type Context } from 'telegraf';
 import { parseCommandLine } from '../core/command.ts';
-import { formatTimeOfDay, localDateTime, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, type DigestFilter } from '../core/digest.ts';
+import { describeFilter, formatTimeOfDay, localDateTime, MAX_FILTER_WORD_CHARS, MAX_FILTER_WORDS, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, resolveFilterWords, type DigestFilter, type SingleFilter } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import type { Logger } from '../logger.ts';
 import { renderDigestHtml } from '../render/digest.ts';
@@ -18,7 +18,7 @@ export interface DigestBotDeps {
   store: SubscriptionStore;
   report: Report;
   /** The search core's filter resolution (`engine.resolveFilter`), so `/subscribe 潼南` is as fuzzy as `/district 潼南`. */
-  resolveFilter: (query: string) => DigestFilter | null;
+  resolveFilter: (query: string) => SingleFilter | null;
   /** Epoch milliseconds. */
   now: () => number;
   defaultMinutes: number;
@@ -31,7 +31,7 @@ export interface DigestBotDeps {
 
 /** How to use /subscribe; `defaultTime` is what a bare `/subscribe` sets (DIGEST_TIME). */
 export function subscribeUsage(defaultTime = '08:00'): string {
-  return `用法：${code('/subscribe')}（每天 ${defaultTime}）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；${code('/subscribe 全部')} 取消筛选。`;
+  return `用法：${code('/subscribe')}（每天 ${defaultTime}）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；几个词要同时满足：${code('/subscribe 潼南 就业')}，排除：${code('/subscribe 就业 -招聘')}；${code('/subscribe 全部')} 取消筛选。`;
 }
 
 export const DIGEST_TEXT = Object.freeze({
@@ -50,7 +50,7 @@ function zoneLabel(timezone: string): string {
 
 /** A human line for a subscription: time, zone, filter. */
 function describe(sub: Subscription): string {
-  const filter = sub.filter ? `，只看“${escapeHtml(sub.filter.label)}”` : '';
+  const filter = sub.filter ? `，${escapeHtml(describeFilter(sub.filter))}` : '';
   return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}`;
 }
 
@@ -153,17 +153,9 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
 
   async function subscribe(ctx: Context, query: string): Promise<void> {
     const chat = ctx.chat!;
-    let args = parseSubscribeArgs(query);
-    // Several words can still name one thing (`tong nan`, `Tong Nan`): only two real filters are refused.
-    if (!args.ok && 'filters' in args && deps.resolveFilter(args.filters.join(' '))) {
-      args = { ok: true, minutes: args.minutes, filterQuery: args.filters.join(' ') };
-    }
+    const args = parseSubscribeArgs(query);
     if (!args.ok) {
-      const why =
-        'badTime' in args
-          ? `“${escapeHtml(args.badTime)}”不是有效的时间（00:00–23:59）。`
-          : `一次只能设置一个筛选条件（一个主题或一个区县），收到了${args.filters.map((f) => `“${escapeHtml(f)}”`).join('')}，未做更改。`;
-      await reply(ctx, `${why}\n${usage}`);
+      await reply(ctx, `“${escapeHtml(args.badTime)}”不是有效的时间（00:00–23:59）。\n${usage}`);
       return;
     }
     const existing = await deps.store.get(chat.id);
@@ -171,12 +163,19 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
     let filter: DigestFilter | null = existing?.filter ?? null;
     if (args.filterQuery && ALL.test(args.filterQuery)) filter = null;
     else if (args.filterQuery) {
-      filter = deps.resolveFilter(args.filterQuery);
-      if (!filter) {
+      const read = resolveFilterWords(args.words, deps.resolveFilter, deps.report);
+      if (!read.ok) {
         const topics = deps.report.topics.slice(0, 6).map((t) => t.name).join('、');
-        await reply(ctx, `没有找到与“${escapeHtml(args.filterQuery)}”对应的主题或区县，未做更改。可选主题如：${escapeHtml(topics)}。\n${usage}`);
+        const why =
+          'unknown' in read
+            ? `没有找到与“${escapeHtml(read.unknown)}”对应的主题、区县或词语，未做更改。可选主题如：${escapeHtml(topics)}。`
+            : 'tooMany' in read
+              ? `筛选最多 ${MAX_FILTER_WORDS} 个词，收到了 ${read.tooMany} 个，未做更改。`
+              : `“${escapeHtml(read.empty)}”不是可用的筛选词（排除用 ${code('-招聘')} 或 ${code('!招聘')}，每个词最多 ${MAX_FILTER_WORD_CHARS} 个字），未做更改。`;
+        await reply(ctx, `${why}\n${usage}`);
         return;
       }
+      filter = read.filter;
     }
     if (!(await guard(ctx))) return;
     const sub = await deps.store.subscribe(

@@ -2,13 +2,39 @@ import { z } from 'zod';
 import type { Figure, Person, Report, Section } from './report.ts';
 import { splitSentences } from './sentences.ts';
 import { parseChineseNumber } from './figures.ts';
+import { normalize } from './normalize.ts';
 
-/** What a subscription narrows its digest to: a district (`潼南区`) or a topic id (`employment`). */
-export const DigestFilterSchema = z.object({
+/** One district (`潼南区`) or topic id (`employment`): what the engine resolves a word to, and the first kind of filter. */
+export const SingleFilterSchema = z.object({
   kind: z.enum(['district', 'topic']),
   id: z.string().min(1),
   label: z.string().min(1),
 });
+export type SingleFilter = z.infer<typeof SingleFilterSchema>;
+
+/** One word of a combined filter: a district, a topic or plain text (matched as a substring, never a pattern). */
+export const FilterTermSchema = z.object({
+  kind: z.enum(['district', 'topic', 'word']),
+  id: z.string().min(1),
+  label: z.string().min(1),
+  /** `-招聘` / `!招聘`: sections that match this term are left out. */
+  exclude: z.boolean(),
+});
+export type FilterTerm = z.infer<typeof FilterTermSchema>;
+
+/**
+ * Several words (`潼南 就业 -招聘`): a section must match every included term and none of the excluded ones.
+ * `id` is the canonical text of the filter, `label` the same in short (both for logs and the digest footer).
+ */
+export const TermsFilterSchema = z.object({
+  kind: z.literal('terms'),
+  id: z.string().min(1),
+  label: z.string().min(1),
+  terms: z.array(FilterTermSchema).min(1),
+});
+
+/** What a subscription narrows its digest to: one district or topic (as before), or a combination of terms. */
+export const DigestFilterSchema = z.union([SingleFilterSchema, TermsFilterSchema]);
 export type DigestFilter = z.infer<typeof DigestFilterSchema>;
 
 /** `YYYY-MM-DD`, a calendar date in the subscription's time zone. */
@@ -80,10 +106,96 @@ export function noMatchReason(filter: DigestFilter): string {
   return `${NO_MATCH_PREFIX}: ${filter.label}`;
 }
 
+const sectionText = new WeakMap<Section, string>();
+
+/** A section's words folded the way the index folds them (full-width, traditional, case), for plain-word terms. */
+function foldedText(section: Section): string {
+  let text = sectionText.get(section);
+  if (text === undefined) {
+    text = normalize([section.heading ?? '', section.headline ?? '', ...section.paragraphs].join('\n'));
+    sectionText.set(section, text);
+  }
+  return text;
+}
+
+function matchesTerm(section: Section, term: Pick<FilterTerm, 'kind' | 'id'>): boolean {
+  if (term.kind === 'district') return section.districts.includes(term.id);
+  if (term.kind === 'topic') return section.topics.includes(term.id);
+  return foldedText(section).includes(normalize(term.id));
+}
+
 /** Whether a section belongs under a filter (no filter: every section). */
 export function matchesFilter(section: Section, filter: DigestFilter | null): boolean {
   if (!filter) return true;
-  return filter.kind === 'district' ? section.districts.includes(filter.id) : section.topics.includes(filter.id);
+  if (filter.kind !== 'terms') return matchesTerm(section, filter);
+  return filter.terms.every((t) => matchesTerm(section, t) !== t.exclude);
+}
+
+/** A combined filter from its terms: one included district or topic alone stays the plain kind, as before. */
+export function combineTerms(terms: readonly FilterTerm[]): DigestFilter {
+  const only = terms[0];
+  if (terms.length === 1 && only && !only.exclude && only.kind !== 'word') return { kind: only.kind, id: only.id, label: only.label };
+  const text = terms.map((t) => `${t.exclude ? '-' : ''}${t.label}`).join(' ');
+  return { kind: 'terms', id: text, label: text, terms: terms.map((t) => ({ ...t })) };
+}
+
+/** A filter in words for `/subscription`: `只看“潼南区”`, `只看同时涉及“潼南区”和“就业”的内容，不含“招聘”`. */
+export function describeFilter(filter: DigestFilter): string {
+  if (filter.kind !== 'terms') return `只看“${filter.label}”`;
+  const quote = (t: FilterTerm) => `“${t.label}”${t.kind === 'district' ? '（区县）' : t.kind === 'topic' ? '（主题）' : ''}`;
+  const inc = filter.terms.filter((t) => !t.exclude).map(quote);
+  const exc = filter.terms.filter((t) => t.exclude).map(quote);
+  const parts: string[] = [];
+  if (inc.length === 1) parts.push(`只看涉及${inc[0]}的内容`);
+  else if (inc.length > 1) parts.push(`只看同时涉及${inc.slice(0, -1).join('、')}和${inc.at(-1)}的内容`);
+  else parts.push('全部内容');
+  if (exc.length > 0) parts.push(`不含${exc.join('、')}`);
+  return parts.join('，');
+}
+
+/** Most words one filter takes, and the longest word: a filter is a few words, not a paragraph. */
+export const MAX_FILTER_WORDS = 8;
+export const MAX_FILTER_WORD_CHARS = 30;
+
+/**
+ * Read `/subscribe` filter words as one filter. Each word is a district or topic when `resolve` (the engine's
+ * resolveFilter) knows it, else plain text, which an included word must occur somewhere in the report to be taken
+ * (so a typo is refused rather than waiting for ever); an excluded word never has to. Several words that name one
+ * thing (`tong nan`) are tried whole first.
+ */
+export function resolveFilterWords(
+  words: readonly string[],
+  resolve: (query: string) => SingleFilter | null,
+  report: Report,
+): { ok: true; filter: DigestFilter } | { ok: false; unknown: string } | { ok: false; tooMany: number } | { ok: false; empty: string } {
+  if (words.length > 1 && !words.some((w) => splitFilterWord(w).exclude)) {
+    const whole = resolve(words.join(' '));
+    if (whole) return { ok: true, filter: whole };
+  }
+  if (words.length > MAX_FILTER_WORDS) return { ok: false, tooMany: words.length };
+  const terms: FilterTerm[] = [];
+  for (const word of words) {
+    const { text, exclude } = splitFilterWord(word);
+    if (!text || [...text].length > MAX_FILTER_WORD_CHARS) return { ok: false, empty: word };
+    let term: FilterTerm;
+    const resolved = resolve(text);
+    // `就业 -岗位`: excluding what is included would leave nothing; read the exclusion as the word itself.
+    const clash = resolved && exclude && terms.some((t) => !t.exclude && t.kind === resolved.kind && t.id === resolved.id);
+    if (resolved && !clash) term = { ...resolved, exclude };
+    else {
+      term = { kind: 'word', id: text, label: text, exclude };
+      if (!exclude && !report.sections.some((s) => matchesTerm(s, term))) return { ok: false, unknown: text };
+    }
+    if (!terms.some((t) => t.kind === term.kind && t.id === term.id && t.exclude === term.exclude)) terms.push(term);
+  }
+  if (terms.length === 0) return { ok: false, empty: words.join(' ') };
+  return { ok: true, filter: combineTerms(terms) };
+}
+
+/** A `/subscribe` filter word: `-招聘`, `!招聘` (after NFKC, full-width `－` and `！` too) exclude; the rest include. */
+export function splitFilterWord(word: string): { text: string; exclude: boolean } {
+  const m = /^[-!]+(.*)$/u.exec(word);
+  return m ? { text: m[1]!, exclude: true } : { text: word, exclude: false };
 }
 
 /** The ledger's section id for a day on which the chat had nothing new: matches no section, so history skips it. */
@@ -146,6 +258,7 @@ export function informativeness(sentence: string, figures: readonly Figure[], te
 
 function filterTerms(report: Report, filter: DigestFilter | null): string[] {
   if (!filter) return [];
+  if (filter.kind === 'terms') return filter.terms.filter((t) => !t.exclude).flatMap((t) => (t.kind === 'word' ? [t.id] : filterTerms(report, { kind: t.kind, id: t.id, label: t.label })));
   if (filter.kind === 'district') return [filter.id, filter.id.replace(/(区|县|市)$/, '')];
   const topic = report.topics.find((t) => t.id === filter.id);
   return topic ? [topic.name, ...topic.synonyms] : [filter.label];
@@ -205,7 +318,8 @@ export function clauseAround(sentence: string, needle: string): string {
  * Returns null when the filter leaves no section at all (the caller explains that to the user).
  */
 export function composeDigest(report: Report, input: ComposeInput): Digest | null {
-  const picked = pickSection(report, input.filter, input.history);
+  // A filter of words may wait for news that has not come yet: nothing new, not a dead subscription.
+  const picked = pickSection(report, input.filter, input.history) ?? (input.filter?.kind === 'terms' ? { section: null, unread: 0 } : null);
   if (!picked) return null;
   let section = picked.section;
   if (input.sectionId !== undefined) {
@@ -349,13 +463,12 @@ export function nextSend(subscriptionMinutes: Minutes, local: { date: LocalDate;
 }
 
 /**
- * What `/subscribe` was given: a time and/or one filter query; or the token that looked like a time but is not one;
- * or several filter words, when only one topic or district is allowed.
+ * What `/subscribe` was given: a time and/or filter words (`filterQuery` is them joined by a space, null when none);
+ * or the token that looked like a time but is not one.
  */
 export type SubscribeArgs =
-  | { ok: true; minutes: Minutes | null; filterQuery: string | null }
-  | { ok: false; badTime: string }
-  | { ok: false; filters: string[]; minutes: Minutes | null };
+  | { ok: true; minutes: Minutes | null; filterQuery: string | null; words: string[] }
+  | { ok: false; badTime: string };
 
 // `25:00`, `7:60`, `0730`, `25点`, `13pm`: meant as a time, but invalid — worth a specific answer rather than a filter lookup.
 const TIME_LIKE = /^(\d{1,4}|\d{1,2}[:：]\d{1,2}|\d{1,2}(:\d{1,2})?(am|pm|a\.m\.|p\.m\.)|.{0,4}[0-9一二两三四五六七八九十]+[点點时時].*)$/i;
@@ -384,9 +497,7 @@ export function parseSubscribeArgs(query: string): SubscribeArgs {
     if (minutes === null && rest.length === 0 && TIME_LIKE.test(token)) return { ok: false, badTime: token };
     else rest.push(token);
   }
-  // `就业 潼南` would silently keep whichever the resolver liked best; a subscription narrows to one thing.
-  if (rest.length > 1) return { ok: false, filters: rest, minutes };
-  return { ok: true, minutes, filterQuery: rest[0] ?? null };
+  return { ok: true, minutes, filterQuery: rest.length > 0 ? rest.join(' ') : null, words: rest };
 }
 
 function splitLeadingTime(token: string): { minutes: Minutes; rest: string } | null {

@@ -96,6 +96,11 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
       CREATE INDEX digest_queue_claim ON digest_queue (claimed_until, chat_id);
     `,
   },
+  {
+    // Filters of several words and exclusions: filter_kind 'terms', the terms as JSON text (SQLite's version 6).
+    version: 3,
+    sql: `ALTER TABLE subscriptions ADD COLUMN filter_terms text;`,
+  },
 ]);
 
 /**

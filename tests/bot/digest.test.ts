@@ -7,7 +7,7 @@ import { digestComposer, GROUP_ANONYMOUS_BOT_ID } from '../../src/bot/digest.ts'
 import { FloodGuard } from '../../src/bot/flood.ts';
 import { PageCache } from '../../src/bot/pages.ts';
 import { searchComposer } from '../../src/bot/search.ts';
-import type { DigestFilter } from '../../src/core/digest.ts';
+import type { SingleFilter } from '../../src/core/digest.ts';
 import type { Engine } from '../../src/core/engine.ts';
 import { makeCompose } from '../../src/digest/compose.ts';
 import { DigestSender } from '../../src/digest/sender.ts';
@@ -21,7 +21,7 @@ import { fixtureReport } from '../digest/fixture.ts';
 import { loadEngine } from '../../src/load-engine.ts';
 
 const report = fixtureReport();
-const FILTERS: Record<string, DigestFilter> = {
+const FILTERS: Record<string, SingleFilter> = {
   就业: { kind: 'topic', id: 'employment', label: '就业' },
   潼南: { kind: 'district', id: '潼南区', label: '潼南区' },
   'tong nan': { kind: 'district', id: '潼南区', label: '潼南区' },
@@ -120,12 +120,22 @@ describe('In a private chat', () => {
     expect(await store.get(USER.id)).toBeNull();
   });
 
-  it('/subscribe 就业 潼南 is answered that only one filter is allowed, and nothing changes', async () => {
+  it('/subscribe 就业 潼南 -高铁 takes sections on both and without the word, says so in words, and the digest keeps to it', async () => {
     const { dm, store } = await setup();
-    const text = await dm('/subscribe 就业 潼南');
-    expect(text).toContain('只能设置一个筛选条件');
-    expect(text).toContain('“就业”“潼南”');
-    expect(await store.get(USER.id)).toBeNull();
+    const text = await dm('/subscribe 就业 潼南 -高铁');
+    expect(text).toContain('只看同时涉及“就业”（主题）和“潼南区”（区县）的内容，不含“高铁”');
+    expect((await store.get(USER.id))?.filter).toMatchObject({ kind: 'terms', label: '就业 潼南区 -高铁' });
+    expect(await dm('/subscription')).toContain('不含“高铁”');
+    // 张三's section is about 潼南 and 就业 but speaks of 高铁: only 王一's is left.
+    expect(await dm('/digest')).toContain('稳岗就业');
+    expect(await dm('/subscription')).toContain('下一次摘要的内容：“稳岗就业”（王一），摘自《测试报道》。');
+  });
+
+  it('/subscribe !招聘 takes every section without the word; a word found nowhere is refused and nothing changes', async () => {
+    const { dm, store } = await setup();
+    expect(await dm('/subscribe ！招聘')).toContain('全部内容，不含“招聘”');
+    expect(await dm('/subscribe 潼南 火星')).toContain('没有找到与“火星”对应的主题、区县或词语，未做更改');
+    expect((await store.get(USER.id))?.filter).toMatchObject({ kind: 'terms', label: '-招聘' });
   });
 
   it('/subscribe 07:30 tong nan reads several words that name one district as one filter, keeping the time', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { composeDigest, formatTimeOfDay, localDateTime, nextSend, numberOfTheDay, parseSubscribeArgs, parseTimeOfDay, NOTHING_NEW, pickSection, type DigestFilter } from '../../src/core/digest.ts';
+import { combineTerms, composeDigest, describeFilter, formatTimeOfDay, matchesFilter, resolveFilterWords, type SingleFilter, localDateTime, nextSend, numberOfTheDay, parseSubscribeArgs, parseTimeOfDay, NOTHING_NEW, pickSection, type DigestFilter } from '../../src/core/digest.ts';
 import { renderDigestHtml } from '../../src/render/digest.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
 import { parseReport } from '../../src/core/report.ts';
@@ -120,6 +120,62 @@ describe('When a chat asks for its digest', () => {
   });
 });
 
+describe('When a filter has several words', () => {
+  const known: Record<string, SingleFilter> = { 潼南: tongnan, 就业: employment, 岗位: employment, 巫溪: { kind: 'district', id: '巫溪县', label: '巫溪县' } };
+  const read = (...words: string[]) => resolveFilterWords(words, (q) => known[q] ?? null, report);
+  const ids = (words: string[]) => {
+    const r = read(...words);
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    return report.sections.filter((s) => matchesFilter(s, r.filter)).map((s) => s.id);
+  };
+
+  it('both words must match: 潼南 就业 is narrower than either', () => {
+    expect(ids(['潼南'])).toEqual(['a1-s01-wang', 'a1-s03-zhang']);
+    expect(ids(['潼南', '就业'])).toEqual(['a1-s01-wang', 'a1-s03-zhang']);
+    expect(ids(['巫溪', '就业'])).toEqual([]);
+  });
+
+  it('-word and !word leave out the sections that match it, as plain text when it is no district or topic', () => {
+    expect(ids(['就业', '-招聘'])).toEqual(['a1-s03-zhang']);
+    expect(ids(['就业', '!高铁'])).toEqual(['a1-s01-wang']);
+    expect(ids(['-潼南'])).toEqual(['a1-s00-lead', 'a1-s02-li', 'a1-s04-cont']);
+  });
+
+  it('excluding what is included reads the exclusion as a word, so the filter does not cancel itself', () => {
+    expect(ids(['就业', '-岗位'])).toEqual(['a1-s03-zhang']);
+  });
+
+  it('a plain word matches the text (full-width and traditional folded), never as a pattern', () => {
+    expect(ids(['碧水'])).toEqual(['a1-s02-li']);
+    expect(ids(['碧水', '-.*'])).toEqual(['a1-s02-li']);
+    expect(read('.*')).toEqual({ ok: false, unknown: '.*' });
+  });
+
+  it('one district or topic alone is the plain filter old subscriptions have', () => {
+    expect(read('潼南')).toEqual({ ok: true, filter: tongnan });
+    expect(combineTerms([{ ...employment, exclude: false }])).toEqual(employment);
+  });
+
+  it('refuses an empty exclusion, too many words, and a word found nowhere', () => {
+    expect(read('-')).toEqual({ ok: false, empty: '-' });
+    expect(read(...Array.from({ length: 9 }, (_, i) => `词${i}`))).toEqual({ ok: false, tooMany: 9 });
+    expect(read('潼南', '火星')).toEqual({ ok: false, unknown: '火星' });
+  });
+
+  it('is shown back in words', () => {
+    const r = read('潼南', '就业', '-招聘');
+    expect(r.ok && describeFilter(r.filter)).toBe('只看同时涉及“潼南区”（区县）和“就业”（主题）的内容，不含“招聘”');
+    expect(describeFilter(tongnan)).toBe('只看“潼南区”');
+  });
+
+  it('a word filter with nothing to offer yet waits for news (nothing new) rather than stopping', () => {
+    const r = read('-潼南', '-巫溪', '-连日来');
+    const filter = r.ok ? r.filter : null;
+    expect(report.sections.filter((s) => matchesFilter(s, filter))).toEqual([]);
+    expect(composeDigest(report, { chatId: 1, date: '2022-06-03', filter, history: [] })?.nothingNew).toBe(true);
+  });
+});
+
 describe('When a digest is rendered for Telegram', () => {
   it('shows headline, speaker, 今日数字 and the footer commands as valid HTML', () => {
     const d = composeDigest(report, { chatId: 1, date: '2022-06-03', filter: tongnan, history: [], sectionId: 'a1-s01-wang' })!;
@@ -190,21 +246,22 @@ describe('When the clock is near midnight in Asia/Shanghai', () => {
 
 describe('When /subscribe gets arguments', () => {
   it.each([
-    ['', { ok: true, minutes: null, filterQuery: null }],
-    ['07:30 就业', { ok: true, minutes: 450, filterQuery: '就业' }],
-    ['就业 7点半', { ok: true, minutes: 450, filterQuery: '就业' }],
-    ['7点半潼南', { ok: true, minutes: 450, filterQuery: '潼南' }],
-    ['潼南', { ok: true, minutes: null, filterQuery: '潼南' }],
+    ['', { ok: true, minutes: null, filterQuery: null, words: [] }],
+    ['07:30 就业', { ok: true, minutes: 450, filterQuery: '就业', words: ['就业'] }],
+    ['就业 7点半', { ok: true, minutes: 450, filterQuery: '就业', words: ['就业'] }],
+    ['7点半潼南', { ok: true, minutes: 450, filterQuery: '潼南', words: ['潼南'] }],
+    ['潼南', { ok: true, minutes: null, filterQuery: '潼南', words: ['潼南'] }],
     ['25:00', { ok: false, badTime: '25:00' }],
-    ['abc', { ok: true, minutes: null, filterQuery: 'abc' }],
-    ['７：３０', { ok: true, minutes: 450, filterQuery: null }],
-    ['８:００ 就业', { ok: true, minutes: 480, filterQuery: '就业' }],
-    ['8:00pm', { ok: true, minutes: 1200, filterQuery: null }],
-    ['8:00 pm 潼南', { ok: true, minutes: 1200, filterQuery: '潼南' }],
-    ['晚上12点 就业', { ok: true, minutes: 0, filterQuery: '就业' }],
+    ['abc', { ok: true, minutes: null, filterQuery: 'abc', words: ['abc'] }],
+    ['７：３０', { ok: true, minutes: 450, filterQuery: null, words: [] }],
+    ['８:００ 就业', { ok: true, minutes: 480, filterQuery: '就业', words: ['就业'] }],
+    ['8:00pm', { ok: true, minutes: 1200, filterQuery: null, words: [] }],
+    ['8:00 pm 潼南', { ok: true, minutes: 1200, filterQuery: '潼南', words: ['潼南'] }],
+    ['晚上12点 就业', { ok: true, minutes: 0, filterQuery: '就业', words: ['就业'] }],
     ['13pm', { ok: false, badTime: '13pm' }],
-    ['就业 潼南', { ok: false, filters: ['就业', '潼南'], minutes: null }],
-    ['07:30 就业 潼南', { ok: false, filters: ['就业', '潼南'], minutes: 450 }],
+    ['就业 潼南', { ok: true, minutes: null, filterQuery: '就业 潼南', words: ['就业', '潼南'] }],
+    ['07:30 就业 -招聘', { ok: true, minutes: 450, filterQuery: '就业 -招聘', words: ['就业', '-招聘'] }],
+    ['就业 ！招聘', { ok: true, minutes: null, filterQuery: '就业 !招聘', words: ['就业', '!招聘'] }],
   ])('%j is read as %j', (query, expected) => {
     expect(parseSubscribeArgs(query)).toEqual(expected);
   });
