@@ -1,7 +1,7 @@
 /** The digest feature: /subscribe, /unsubscribe, /subscription and /digest, with an admin check in groups. */
 import { Composer, type Context } from 'telegraf';
 import { parseCommandLine } from '../core/command.ts';
-import { describeFilter, formatTimeOfDay, localDateTime, MAX_FILTER_WORD_CHARS, MAX_FILTER_WORDS, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, resolveFilterWords, type DigestFilter, type SingleFilter } from '../core/digest.ts';
+import { describeFilter, formatTimeOfDay, localDateTime, MAX_FILTER_WORD_CHARS, MAX_FILTER_WORDS, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, resolveFilterWords, takeAlertWords, type DigestFilter, type SingleFilter } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import type { Logger } from '../logger.ts';
 import { renderDigestHtml } from '../render/digest.ts';
@@ -31,7 +31,7 @@ export interface DigestBotDeps {
 
 /** How to use /subscribe; `defaultTime` is what a bare `/subscribe` sets (DIGEST_TIME). */
 export function subscribeUsage(defaultTime = '08:00'): string {
-  return `用法：${code('/subscribe')}（每天 ${defaultTime}）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；几个词要同时满足：${code('/subscribe 潼南 就业')}，排除：${code('/subscribe 就业 -招聘')}；${code('/subscribe 全部')} 取消筛选。`;
+  return `用法：${code('/subscribe')}（每天 ${defaultTime}）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；几个词要同时满足：${code('/subscribe 潼南 就业')}，排除：${code('/subscribe 就业 -招聘')}；加 ${code('即时')}（${code('/subscribe 潼南 即时')}）则有符合的新报道时立即提醒，${code('仅每日')} 关闭提醒；${code('/subscribe 全部')} 取消筛选。`;
 }
 
 export const DIGEST_TEXT = Object.freeze({
@@ -51,7 +51,8 @@ function zoneLabel(timezone: string): string {
 /** A human line for a subscription: time, zone, filter. */
 function describe(sub: Subscription): string {
   const filter = sub.filter ? `，${escapeHtml(describeFilter(sub.filter))}` : '';
-  return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}`;
+  const alerts = sub.alerts ? `；有${sub.filter ? '符合筛选的' : ''}新报道时即时提醒（${code('/subscribe 仅每日')} 关闭）` : '';
+  return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}${alerts}`;
 }
 
 /** When the next digest goes out, in words. */
@@ -159,11 +160,13 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       return;
     }
     const existing = await deps.store.get(chat.id);
+    const { words, alerts } = takeAlertWords(args.words);
+    const filterQuery = words.join(' ');
     // Whatever is not given is kept from the chat's earlier subscription (even a stopped one: /subscribe restores it).
     let filter: DigestFilter | null = existing?.filter ?? null;
-    if (args.filterQuery && ALL.test(args.filterQuery)) filter = null;
-    else if (args.filterQuery) {
-      const read = resolveFilterWords(args.words, deps.resolveFilter, deps.report);
+    if (filterQuery && ALL.test(filterQuery)) filter = null;
+    else if (filterQuery) {
+      const read = resolveFilterWords(words, deps.resolveFilter, deps.report);
       if (!read.ok) {
         const topics = deps.report.topics.slice(0, 6).map((t) => t.name).join('、');
         const why =
@@ -185,10 +188,11 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
         minutes: args.minutes ?? existing?.minutes ?? deps.defaultMinutes,
         timezone: existing?.timezone ?? deps.timezone,
         filter,
+        alerts: alerts ?? existing?.alerts ?? false,
       },
       deps.now(),
     );
-    deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, minutes: sub.minutes, filter: filter?.id ?? null }, 'subscribed');
+    deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, minutes: sub.minutes, filter: filter?.id ?? null, alerts: sub.alerts }, 'subscribed');
     await reply(ctx, `✅ 已订阅每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe`);
   }
 

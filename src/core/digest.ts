@@ -350,6 +350,73 @@ export function composeDigest(report: Report, input: ComposeInput): Digest | nul
 }
 
 // ---------------------------------------------------------------------------------------------
+// Alerts: a short message as soon as an article matching a chat's filter is added
+
+/**
+ * The ledger key of an alert: deliveries are keyed (chat, key), a local date for digests and `alert:<article id>`
+ * for alerts, so an alert gets the digests' exactly-once rules and never counts as a day's digest or in `history`
+ * (`alert:` sorts after every date).
+ */
+const ALERT_PREFIX = 'alert:';
+export function alertKey(articleId: string): string {
+  return `${ALERT_PREFIX}${articleId}`;
+}
+/** The article id of an alert's ledger key; null for a digest's date. */
+export function alertArticleId(key: string): string | null {
+  return key.startsWith(ALERT_PREFIX) ? key.slice(ALERT_PREFIX.length) : null;
+}
+
+/** A rendering-neutral alert: the new article, and its sections that match the chat's filter. */
+export interface Alert {
+  articleId: string;
+  title: string;
+  date: string | null;
+  filter: DigestFilter | null;
+  /** The matching sections, in reading order (at most MAX_ALERT_SECTIONS), and how many more there are. */
+  sections: Array<{ id: string; headline: string | null; speaker: string | null; topics: string[] }>;
+  more: number;
+}
+
+const MAX_ALERT_SECTIONS = 3;
+
+/** The alert a chat with `filter` gets for a newly added article; null when none of its sections match (or it is gone). */
+export function composeAlert(report: Report, articleId: string, filter: DigestFilter | null): Alert | null {
+  const article = report.articles.find((a) => a.id === articleId);
+  if (!article) return null;
+  const own = report.sections.filter((s) => s.articleId === articleId && matchesFilter(s, filter));
+  const whole = own.filter((s) => s.kind !== 'continuation');
+  const pool = whole.length > 0 ? whole : own;
+  if (pool.length === 0) return null;
+  return {
+    articleId,
+    title: article.title,
+    date: article.date,
+    filter,
+    sections: pool.slice(0, MAX_ALERT_SECTIONS).map((s) => ({
+      id: s.id,
+      headline: s.headline ?? s.heading,
+      speaker: s.speaker?.name ?? null,
+      topics: s.topics.map((id) => report.topics.find((t) => t.id === id)?.name ?? id),
+    })),
+    more: Math.max(0, pool.length - MAX_ALERT_SECTIONS),
+  };
+}
+
+/** The words that turn alerts on (`/subscribe 潼南 即时`) or off (`/subscribe 仅每日`), taken out of the filter words. */
+const ALERTS_ON = /^(即时|实时|即时提醒|--now)$/iu;
+const ALERTS_OFF = /^(仅每日|只要每日|不要即时|--daily)$/iu;
+export function takeAlertWords(words: readonly string[]): { words: string[]; alerts: boolean | null } {
+  let alerts: boolean | null = null;
+  const rest: string[] = [];
+  for (const w of words) {
+    if (ALERTS_ON.test(w)) alerts = true;
+    else if (ALERTS_OFF.test(w)) alerts = false;
+    else rest.push(w);
+  }
+  return { words: rest, alerts };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Times of day and time zones
 
 /** Minutes after midnight, 0..1439. */

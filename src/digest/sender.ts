@@ -1,5 +1,5 @@
 import { classifyError, type Failure } from '../api-errors.ts';
-import { noMatchReason } from '../core/digest.ts';
+import { alertArticleId, noMatchReason } from '../core/digest.ts';
 import type { Subscription, SubscriptionStore } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { Lease } from './lease.ts';
@@ -137,6 +137,11 @@ export class DigestSender {
   /** Whether a run is in progress. */
   get busy(): boolean {
     return this.running !== null;
+  }
+
+  /** Resolves once no run is in progress (another may start right after; check `busy` before calling `run`). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
   }
 
   /** Send the jobs, rate-limited; resolves when all are done or the sender is stopped. Runs never overlap. */
@@ -294,6 +299,15 @@ export class DigestSender {
     }
     // A row left `pending` or `failed` keeps its section, so a resend repeats the same digest.
     const composed = await this.opts.compose(sub, date, row?.sectionId || null);
+    if (!composed && alertArticleId(date) !== null) {
+      // The article was taken out again (undo) or no longer matches: this alert is not sent, the subscription stays.
+      const reason = 'alert: the article is gone or no longer matches the filter';
+      await store.begin(chatId, date, '', clock.now());
+      await store.fail(chatId, date, reason, true, clock.now());
+      summary.dropped++;
+      this.emit({ type: 'dropped', chatId, date, reason });
+      return null;
+    }
     if (!composed) {
       // A filter that matches nothing would drop the digest every day in silence: stop the subscription instead,
       // with a reason /subscription shows. Without a filter the report itself is empty: only today is dropped.

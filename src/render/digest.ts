@@ -1,4 +1,4 @@
-import type { Digest } from '../core/digest.ts';
+import type { Alert, Digest } from '../core/digest.ts';
 import { escapeHtml, MAX_MESSAGE_CHARS } from './html.ts';
 import { personLabel, truncate } from './text.ts';
 
@@ -65,5 +65,18 @@ export function renderDigestPlain(digest: Digest): string {
   for (const s of digest.sentences) lines.push(`• ${s}`);
   if (digest.figures.length > 0) lines.push(`文中数字：${digest.figures.join(' · ')}`);
   if (digest.number) lines.push(`今日数字：${digest.number.text} — ${truncate(digest.number.context, NUMBER_CONTEXT_CHARS)}`);
+  return lines.join('\n');
+}
+
+/** An alert as one short Telegram HTML message: the new article and its matching sections' headlines. */
+export function renderAlertHtml(alert: Alert): string {
+  const lines: string[] = [`<b>🔔 新报道：${escapeHtml(truncate(alert.title, HEADLINE_CHARS))}</b>${alert.date ? `（${escapeHtml(alert.date)}）` : ''}`];
+  for (const s of alert.sections) {
+    const what = s.headline ?? (s.topics.slice(0, 3).join(' · ') || '一段报道');
+    lines.push(`• ${escapeHtml(truncate(what, 120))}${s.speaker ? `（${escapeHtml(truncate(s.speaker, 40))}）` : ''}`);
+  }
+  if (alert.more > 0) lines.push(`…另有 ${alert.more} 段`);
+  const why = alert.filter ? `符合你的筛选：${escapeHtml(truncate(alert.filter.label, 60))} · ` : '';
+  lines.push(`<i>${why}即时提醒</i>`, '/latest 最新文章 · /subscription 订阅设置');
   return lines.join('\n');
 }

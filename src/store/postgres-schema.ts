@@ -101,6 +101,11 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
     version: 3,
     sql: `ALTER TABLE subscriptions ADD COLUMN filter_terms text;`,
   },
+  {
+    // Alerts as soon as a matching article is added (SQLite's version 7).
+    version: 4,
+    sql: `ALTER TABLE subscriptions ADD COLUMN alerts boolean NOT NULL DEFAULT false;`,
+  },
 ]);
 
 /**

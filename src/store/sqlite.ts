@@ -101,6 +101,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Objec
     version: 6,
     sql: `ALTER TABLE subscriptions ADD COLUMN filter_terms TEXT;`,
   },
+  {
+    // Alerts: a short message as soon as an article matching the filter is added, besides the daily digest.
+    version: 7,
+    sql: `ALTER TABLE subscriptions ADD COLUMN alerts INTEGER NOT NULL DEFAULT 0;`,
+  },
 ]);
 
 /** Open options: `path` wins over `dataDir`; `:memory:` works for tests of the SQL itself. */
@@ -118,6 +123,7 @@ interface SubRow {
   filter_id: string | null;
   filter_label: string | null;
   filter_terms: string | null;
+  alerts: bigint;
   active: bigint;
   inactive_reason: string | null;
   created_at: bigint;
@@ -153,6 +159,7 @@ function toSubscription(r: SubRow): Subscription {
     minutes: num(r.minutes),
     timezone: r.timezone,
     filter,
+    alerts: r.alerts !== 0n,
     active: r.active !== 0n,
     inactiveReason: r.inactive_reason,
     createdAt: num(r.created_at),
@@ -207,10 +214,10 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     const db = this.db;
     this.stmts = {
       upsert: db.prepare(`
-        INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, active, inactive_reason, created_at, updated_at)
-        VALUES (@chatId, @chatType, @minutes, @timezone, @filterKind, @filterId, @filterLabel, @filterTerms, 1, NULL, @at, @at)
+        INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, active, inactive_reason, created_at, updated_at)
+        VALUES (@chatId, @chatType, @minutes, @timezone, @filterKind, @filterId, @filterLabel, @filterTerms, @alerts, 1, NULL, @at, @at)
         ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type, minutes = excluded.minutes, timezone = excluded.timezone,
-          filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms,
+          filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts,
           active = 1, inactive_reason = NULL, updated_at = excluded.updated_at`),
       deactivate: db.prepare('UPDATE subscriptions SET active = 0, inactive_reason = ?, updated_at = ? WHERE chat_id = ? AND active = 1'),
       get: db.prepare('SELECT * FROM subscriptions WHERE chat_id = ?').safeIntegers(true),
@@ -263,6 +270,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       minutes: input.minutes,
       timezone: input.timezone,
       ...((c) => ({ filterKind: c.kind, filterId: c.id, filterLabel: c.label, filterTerms: c.terms }))(filterColumns(input.filter)),
+      alerts: input.alerts ? 1 : 0,
       at,
     });
     return this.getSync(chatId)!;

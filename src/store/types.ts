@@ -16,6 +16,8 @@ export const SubscriptionSchema = z.object({
   /** IANA time zone the time is read in. */
   timezone: z.string().min(1),
   filter: DigestFilterSchema.nullable(),
+  /** Also a short alert as soon as an article matching the filter is added (`/subscribe 潼南 即时`). */
+  alerts: z.boolean(),
   active: z.boolean(),
   /** Why an inactive subscription stopped: `unsubscribed`, `blocked: …`, `migrated to …`. */
   inactiveReason: z.string().nullable(),
@@ -25,7 +27,10 @@ export const SubscriptionSchema = z.object({
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 
-export const SubscribeInputSchema = SubscriptionSchema.pick({ chatId: true, chatType: true, minutes: true, timezone: true, filter: true });
+export const SubscribeInputSchema = SubscriptionSchema.pick({ chatId: true, chatType: true, minutes: true, timezone: true, filter: true }).extend({
+  /** Default: off. */
+  alerts: z.boolean().optional(),
+});
 export type SubscribeInput = z.infer<typeof SubscribeInputSchema>;
 
 /**

@@ -221,6 +221,17 @@ describe('In a private chat', () => {
     expect(await dm('/subscription')).toContain('目前没有你没看过的内容');
   });
 
+  it('/subscribe 潼南 即时 turns alerts on with the filter, /subscription says so, and 仅每日 turns them off keeping the rest', async () => {
+    const { dm, store } = await setup();
+    expect(await dm('/subscribe 潼南 即时')).toContain('有符合筛选的新报道时即时提醒');
+    expect(await store.get(USER.id)).toMatchObject({ alerts: true, filter: { id: '潼南区' } });
+    expect(await dm('/subscription')).toContain('即时提醒');
+    await dm('/subscribe 07:30'); // other changes keep the alerts
+    expect((await store.get(USER.id))?.alerts).toBe(true);
+    expect(await dm('/subscribe 仅每日')).not.toContain('即时提醒');
+    expect(await store.get(USER.id)).toMatchObject({ alerts: false, minutes: 450, filter: { id: '潼南区' } });
+  });
+
   it('/digest works without a subscription too', async () => {
     const { dm } = await setup();
     expect(await dm('/digest')).toContain('每日摘要');

@@ -63,6 +63,15 @@ export function storeContract(open: () => Promise<StoreHandle>): void {
     expect((await store.get(42))?.filter).toEqual({ kind: 'district', id: '潼南区', label: '潼南区' });
   });
 
+  it('keeps whether a subscription wants alerts (off unless asked for), across a reopen', async () => {
+    const { store, twin } = await setup();
+    await store.subscribe(input(), 1000);
+    expect((await store.get(42))?.alerts).toBe(false);
+    await store.subscribe(input({ chatId: 43, alerts: true }), 1000);
+    expect((await (await twin()).get(43))?.alerts).toBe(true);
+    expect((await store.active()).map((s) => [s.chatId, s.alerts])).toEqual([[42, false], [43, true]]);
+  });
+
   it('re-subscribing changes the settings but keeps the creation time', async () => {
     const { store } = await setup();
     await store.subscribe(input(), 1000);
