@@ -8,6 +8,7 @@ import { renderDigestHtml } from '../render/digest.ts';
 import { code, escapeHtml } from '../render/html.ts';
 import type { ChatType, Subscription, SubscriptionStore } from '../store/types.ts';
 import { addressed, updateLog } from './context.ts';
+import { TOPIC_GONE } from '../api-errors.ts';
 import { withRetry, type RetryOptions } from './send.ts';
 import { digestFor } from '../digest/compose.ts';
 
@@ -52,7 +53,8 @@ function zoneLabel(timezone: string): string {
 function describe(sub: Subscription): string {
   const filter = sub.filter ? `，${escapeHtml(describeFilter(sub.filter))}` : '';
   const alerts = sub.alerts ? `；有${sub.filter ? '符合筛选的' : ''}新报道时即时提醒（${code('/subscribe 仅每日')} 关闭）` : '';
-  return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}${alerts}`;
+  const topic = sub.threadId ? '，发到设置订阅的那个话题' : '';
+  return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}${alerts}${topic}`;
 }
 
 /** When the next digest goes out, in words. */
@@ -80,6 +82,13 @@ export async function nextDigestText(sub: Subscription, report: Report, store: P
   const from = d.article ? `，摘自《${escapeHtml(d.article.title)}》${d.article.date ? `（${d.article.date}）` : ''}` : '';
   const more = d.unread > 0 ? `；之后还有 ${d.unread} 段新内容` : '';
   return `下一次摘要的内容：“${escapeHtml(what)}”${who}${from}${more}`;
+}
+
+/** The forum topic a message was sent in (message_thread_id), or null: General, a plain group, a private chat. */
+function topicOf(ctx: Context): number | null {
+  const m = ctx.message;
+  // In groups that are no forum, replies carry a message_thread_id too: only a forum topic message counts.
+  return m && 'is_topic_message' in m && m.is_topic_message && m.message_thread_id ? m.message_thread_id : null;
 }
 
 /** Cache of getChatMember verdicts; only successful checks are cached, so an API error is retried next time. */
@@ -189,6 +198,8 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
         timezone: existing?.timezone ?? deps.timezone,
         filter,
         alerts: alerts ?? existing?.alerts ?? false,
+        // In a forum, the topic /subscribe was sent in gets the digests (one subscription per chat: the last topic set).
+        threadId: topicOf(ctx),
       },
       deps.now(),
     );
@@ -209,9 +220,11 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       const why =
         sub.inactiveReason === 'unsubscribed'
           ? '已退订'
-          : sub.inactiveReason?.startsWith(NO_MATCH_PREFIX) && sub.filter
-            ? `已停止：报道更新后，筛选“${escapeHtml(sub.filter.label)}”已没有匹配的内容。发送 ${code('/subscribe 全部')} 看全部内容，或换一个主题或区县`
-            : `已停止（${escapeHtml(sub.inactiveReason ?? '原因未知')}）`;
+          : sub.inactiveReason?.startsWith(TOPIC_GONE)
+            ? `已停止：设置订阅的话题已被删除。在要接收摘要的话题中发送 ${code('/subscribe')} 重新订阅`
+            : sub.inactiveReason?.startsWith(NO_MATCH_PREFIX) && sub.filter
+              ? `已停止：报道更新后，筛选“${escapeHtml(sub.filter.label)}”已没有匹配的内容。发送 ${code('/subscribe 全部')} 看全部内容，或换一个主题或区县`
+              : `已停止（${escapeHtml(sub.inactiveReason ?? '原因未知')}）`;
       await reply(ctx, `每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。`);
       return;
     }

@@ -11,7 +11,8 @@ export type { DigestJob } from './job-queue.ts';
 
 /** The one Bot API call the sender needs; `src/digest/telegram.ts` adapts telegraf to it. */
 export interface SendApi {
-  sendMessage(chatId: number, html: string): Promise<{ message_id: number }>;
+  /** `threadId`: the forum topic to post in (message_thread_id). */
+  sendMessage(chatId: number, html: string, options?: { threadId?: number | null }): Promise<{ message_id: number }>;
 }
 
 /** Turns a subscription and date into the message; `pinnedSectionId` repeats a section already chosen for that date. */
@@ -341,7 +342,7 @@ export class DigestSender {
     this.limiter.record(chatId, leftAt);
     let messageId: number;
     try {
-      const request = api.sendMessage(chatId, composed.html);
+      const request = api.sendMessage(chatId, composed.html, sub.threadId ? { threadId: sub.threadId } : undefined);
       left();
       messageId = (await request).message_id;
     } catch (err) {

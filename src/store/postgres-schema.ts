@@ -106,6 +106,11 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
     version: 4,
     sql: `ALTER TABLE subscriptions ADD COLUMN alerts boolean NOT NULL DEFAULT false;`,
   },
+  {
+    // Forum topics: the topic digests and alerts go to (SQLite's version 8).
+    version: 5,
+    sql: `ALTER TABLE subscriptions ADD COLUMN thread_id bigint;`,
+  },
 ]);
 
 /**

@@ -66,7 +66,7 @@ async function setup(real?: { report: typeof report; engine: Engine }, defaultMi
   };
   const dm = (text: string) => send({ id: USER.id, type: 'private', first_name: USER.first_name }, USER, text);
   const group = (text: string, from: Record<string, unknown> = ADMIN, extra: Record<string, unknown> = {}) => send(GROUP, from, text, extra);
-  return { api, store, clock, bot, dm, group, report };
+  return { api, store, clock, bot, dm, group, send, report };
 }
 
 describe('In a private chat', () => {
@@ -301,6 +301,40 @@ describe('In a group', () => {
     await group('/subscribe 潼南');
     expect(await group('/subscription', USER)).toContain('只看“潼南区”');
     expect(await group('/digest', USER)).toContain('筛选：潼南区');
+  });
+});
+
+describe('In a forum supergroup', () => {
+  const FORUM = { ...GROUP, is_forum: true };
+  const inTopic = (threadId: number) => ({ message_thread_id: threadId, is_topic_message: true });
+
+  it('/subscribe inside a topic sends the digest to that topic; a deleted topic ends the subscription with a reason', async () => {
+    const { send, store, api, clock } = await setup();
+    const topic = (text: string) => send(FORUM, ADMIN, text, inTopic(77));
+    expect(await topic('/subscribe 08:00')).toContain('发到设置订阅的那个话题');
+    expect(await store.get(GROUP.id)).toMatchObject({ active: true, threadId: 77 });
+    clock.set('2022-06-03T00:00:00Z');
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
+    await sender.run([{ chatId: GROUP.id, date: '2022-06-03' }]);
+    const sent = api.callsTo('sendMessage', GROUP.id).filter((c) => c.ok).at(-1)!;
+    expect(sent.params).toMatchObject({ message_thread_id: 77 });
+    expect(String(sent.params['text'])).toContain('📰 每日摘要');
+
+    // The topic is deleted: Telegram refuses the next send, and the subscription stops, saying why.
+    api.fail({ method: 'sendMessage', chatId: GROUP.id }, { kind: 'bad_request', description: 'message thread not found' });
+    clock.set('2022-06-04T00:00:00Z');
+    expect(await sender.run([{ chatId: GROUP.id, date: '2022-06-04' }])).toMatchObject({ deactivated: 1 });
+    api.clearFaults();
+    expect(await store.get(GROUP.id)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/^topic deleted/) });
+    expect(await send(FORUM, ADMIN, '/subscription')).toContain('设置订阅的话题已被删除');
+  });
+
+  it('/subscribe in General (no topic) or in a reply thread of a plain group sends to the chat itself', async () => {
+    const { send, store } = await setup();
+    await send(FORUM, ADMIN, '/subscribe 08:00');
+    expect((await store.get(GROUP.id))?.threadId).toBeNull();
+    await send(GROUP, ADMIN, '/subscribe 08:00', { message_thread_id: 5 }); // a reply thread, not a forum topic
+    expect((await store.get(GROUP.id))?.threadId).toBeNull();
   });
 });
 

@@ -63,6 +63,14 @@ export function storeContract(open: () => Promise<StoreHandle>): void {
     expect((await store.get(42))?.filter).toEqual({ kind: 'district', id: '潼南区', label: '潼南区' });
   });
 
+  it('keeps the forum topic a subscription posts to, and forgets it when re-subscribed outside a topic', async () => {
+    const { store, twin } = await setup();
+    await store.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup', threadId: 77 }), 1000);
+    expect((await (await twin()).get(BIG_SUPERGROUP))?.threadId).toBe(77);
+    await store.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup' }), 2000);
+    expect((await store.get(BIG_SUPERGROUP))?.threadId).toBeNull();
+  });
+
   it('keeps whether a subscription wants alerts (off unless asked for), across a reopen', async () => {
     const { store, twin } = await setup();
     await store.subscribe(input(), 1000);
