@@ -1,7 +1,7 @@
 /** The digest feature: /subscribe, /unsubscribe, /subscription and /digest, with an admin check in groups. */
 import { Composer, type Context } from 'telegraf';
 import { parseCommandLine } from '../core/command.ts';
-import { describeFilter, formatTimeOfDay, localDateTime, MAX_FILTER_WORD_CHARS, MAX_FILTER_WORDS, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, resolveFilterWords, takeAlertWords, type DigestFilter, type SingleFilter } from '../core/digest.ts';
+import { describeFilter, formatTimeOfDay, localDateTime, MAX_FILTER_WORD_CHARS, MAX_FILTER_WORDS, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, resolveFilterWords, takeOptionWords, type DigestFilter, type SingleFilter } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import type { Logger } from '../logger.ts';
 import { renderDigestHtml } from '../render/digest.ts';
@@ -32,7 +32,7 @@ export interface DigestBotDeps {
 
 /** How to use /subscribe; `defaultTime` is what a bare `/subscribe` sets (DIGEST_TIME). */
 export function subscribeUsage(defaultTime = '08:00'): string {
-  return `用法：${code('/subscribe')}（每天 ${defaultTime}）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；几个词要同时满足：${code('/subscribe 潼南 就业')}，排除：${code('/subscribe 就业 -招聘')}；加 ${code('即时')}（${code('/subscribe 潼南 即时')}）则有符合的新报道时立即提醒，${code('仅每日')} 关闭提醒；${code('/subscribe 全部')} 取消筛选。`;
+  return `用法：${code('/subscribe')}（每天 ${defaultTime}）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；几个词要同时满足：${code('/subscribe 潼南 就业')}，排除：${code('/subscribe 就业 -招聘')}；加 ${code('即时')}（${code('/subscribe 潼南 即时')}）则有符合的新报道时立即提醒，${code('仅每日')} 关闭提醒；加 ${code('有新才发')} 则没有新内容的日子不发；${code('/subscribe 全部')} 取消筛选。`;
 }
 
 export const DIGEST_TEXT = Object.freeze({
@@ -54,7 +54,8 @@ function describe(sub: Subscription): string {
   const filter = sub.filter ? `，${escapeHtml(describeFilter(sub.filter))}` : '';
   const alerts = sub.alerts ? `；有${sub.filter ? '符合筛选的' : ''}新报道时即时提醒（${code('/subscribe 仅每日')} 关闭）` : '';
   const topic = sub.threadId ? '，发到设置订阅的那个话题' : '';
-  return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}${alerts}${topic}`;
+  const quiet = sub.skipQuietDays ? `；没有新内容的日子不发（${code('/subscribe 每天都发')} 改回）` : '';
+  return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}${alerts}${quiet}${topic}`;
 }
 
 /** When the next digest goes out, in words. */
@@ -76,7 +77,7 @@ export async function nextDigestText(sub: Subscription, report: Report, store: P
   const date = doneToday ? nextDate(local.date) : local.date;
   const d = await digestFor(report, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId: doneToday ? null : (row?.sectionId ?? null) });
   if (!d) return '下一次摘要：筛选没有匹配的内容';
-  if (d.nothingNew) return '下一次摘要：目前没有你没看过的内容；到时若仍没有新报道，只发一句话说明';
+  if (d.nothingNew) return `下一次摘要：目前没有你没看过的内容；到时若仍没有新报道，${sub.skipQuietDays ? '这天不发' : '只发一句话说明'}`;
   const what = d.headline ?? (d.topics.slice(0, 3).join(' · ') || '一段报道');
   const who = d.speaker ? `（${escapeHtml(d.speaker.name)}）` : '';
   const from = d.article ? `，摘自《${escapeHtml(d.article.title)}》${d.article.date ? `（${d.article.date}）` : ''}` : '';
@@ -169,7 +170,7 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       return;
     }
     const existing = await deps.store.get(chat.id);
-    const { words, alerts } = takeAlertWords(args.words);
+    const { words, alerts, skipQuietDays } = takeOptionWords(args.words);
     const filterQuery = words.join(' ');
     // Whatever is not given is kept from the chat's earlier subscription (even a stopped one: /subscribe restores it).
     let filter: DigestFilter | null = existing?.filter ?? null;
@@ -198,6 +199,7 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
         timezone: existing?.timezone ?? deps.timezone,
         filter,
         alerts: alerts ?? existing?.alerts ?? false,
+        skipQuietDays: skipQuietDays ?? existing?.skipQuietDays ?? false,
         // In a forum, the topic /subscribe was sent in gets the digests (one subscription per chat: the last topic set).
         threadId: topicOf(ctx),
       },

@@ -402,18 +402,26 @@ export function composeAlert(report: Report, articleId: string, filter: DigestFi
   };
 }
 
-/** The words that turn alerts on (`/subscribe 潼南 即时`) or off (`/subscribe 仅每日`), taken out of the filter words. */
+/**
+ * The option words of `/subscribe`, taken out of the filter words: alerts on (`即时`) or off (`仅每日`); on days with
+ * nothing new, send nothing (`有新才发`) or the one line (`每天都发`). null: not given, keep what was set.
+ */
 const ALERTS_ON = /^(即时|实时|即时提醒|--now)$/iu;
 const ALERTS_OFF = /^(仅每日|只要每日|不要即时|--daily)$/iu;
-export function takeAlertWords(words: readonly string[]): { words: string[]; alerts: boolean | null } {
+const QUIET_SKIP = /^(有新才发|有新再发)$/u;
+const QUIET_SAY = /^(每天都发)$/u;
+export function takeOptionWords(words: readonly string[]): { words: string[]; alerts: boolean | null; skipQuietDays: boolean | null } {
   let alerts: boolean | null = null;
+  let skipQuietDays: boolean | null = null;
   const rest: string[] = [];
   for (const w of words) {
     if (ALERTS_ON.test(w)) alerts = true;
     else if (ALERTS_OFF.test(w)) alerts = false;
+    else if (QUIET_SKIP.test(w)) skipQuietDays = true;
+    else if (QUIET_SAY.test(w)) skipQuietDays = false;
     else rest.push(w);
   }
-  return { words: rest, alerts };
+  return { words: rest, alerts, skipQuietDays };
 }
 
 // ---------------------------------------------------------------------------------------------

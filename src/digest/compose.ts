@@ -33,6 +33,6 @@ export function makeCompose(report: Report | (() => Report), store: Pick<Subscri
       return alert ? { sectionId: alert.sections[0]!.id, html: renderAlertHtml(alert) } : null;
     }
     const digest = await digestFor(current, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId });
-    return digest ? { sectionId: digest.sectionId, html: renderDigestHtml(digest) } : null;
+    return digest ? { sectionId: digest.sectionId, html: renderDigestHtml(digest), nothingNew: digest.nothingNew } : null;
   };
 }

@@ -16,7 +16,7 @@ export interface SendApi {
 }
 
 /** Turns a subscription and date into the message; `pinnedSectionId` repeats a section already chosen for that date. */
-export type ComposeFn = (sub: Subscription, date: string, pinnedSectionId: string | null) => Promise<{ sectionId: string; html: string } | null>;
+export type ComposeFn = (sub: Subscription, date: string, pinnedSectionId: string | null) => Promise<{ sectionId: string; html: string; nothingNew?: boolean } | null>;
 
 // How a failed Bot API call is read is shared with the bot's interactive replies.
 export { classifyError, type Failure } from '../api-errors.ts';
@@ -321,6 +321,15 @@ export class DigestSender {
         summary.deactivated++;
         this.emit({ type: 'deactivated', chatId, reason });
       }
+      return null;
+    }
+
+    if (composed.nothingNew && sub.skipQuietDays) {
+      // Nothing new and the chat asked for silence on such days: the day is done without a message (no retry).
+      await store.begin(chatId, date, composed.sectionId, clock.now());
+      await store.fail(chatId, date, 'skipped: nothing new (the chat skips such days)', true, clock.now());
+      summary.skipped++;
+      this.emit({ type: 'skipped', chatId, date, reason: 'nothing new' });
       return null;
     }
 

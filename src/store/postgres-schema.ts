@@ -111,6 +111,11 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
     version: 5,
     sql: `ALTER TABLE subscriptions ADD COLUMN thread_id bigint;`,
   },
+  {
+    // Days with nothing new: send the one line (false) or nothing (true) (SQLite's version 9).
+    version: 6,
+    sql: `ALTER TABLE subscriptions ADD COLUMN skip_quiet_days boolean NOT NULL DEFAULT false;`,
+  },
 ]);
 
 /**

@@ -50,6 +50,7 @@ function toSubscription(r: Row): Subscription {
     filter,
     alerts: r.alerts as boolean,
     threadId: r.thread_id === null || r.thread_id === undefined ? null : num(r.thread_id as string),
+    skipQuietDays: r.skip_quiet_days as boolean,
     active: r.active as boolean,
     inactiveReason: r.inactive_reason as string | null,
     createdAt: num(r.created_at as string),
@@ -144,13 +145,13 @@ export class PostgresStore implements SubscriptionStore {
     const chatId = assertChatId(input.chatId);
     const cols = filterColumns(input.filter);
     const { rows } = await this.pool.query(
-      `INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, thread_id, active, inactive_reason, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, $11, true, NULL, $8, $8)
+      `INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, thread_id, skip_quiet_days, active, inactive_reason, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, $11, $12, true, NULL, $8, $8)
        ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type, minutes = excluded.minutes, timezone = excluded.timezone,
-         filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts, thread_id = excluded.thread_id,
+         filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts, thread_id = excluded.thread_id, skip_quiet_days = excluded.skip_quiet_days,
          active = true, inactive_reason = NULL, updated_at = excluded.updated_at
        RETURNING *`,
-      [chatId, input.chatType, input.minutes, input.timezone, cols.kind, cols.id, cols.label, at, cols.terms, input.alerts ?? false, input.threadId ?? null],
+      [chatId, input.chatType, input.minutes, input.timezone, cols.kind, cols.id, cols.label, at, cols.terms, input.alerts ?? false, input.threadId ?? null, input.skipQuietDays ?? false],
     );
     return toSubscription(rows[0]!);
   }

@@ -111,6 +111,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Objec
     version: 8,
     sql: `ALTER TABLE subscriptions ADD COLUMN thread_id INTEGER;`,
   },
+  {
+    // Days with nothing new: send the one line (0) or nothing (1).
+    version: 9,
+    sql: `ALTER TABLE subscriptions ADD COLUMN skip_quiet_days INTEGER NOT NULL DEFAULT 0;`,
+  },
 ]);
 
 /** Open options: `path` wins over `dataDir`; `:memory:` works for tests of the SQL itself. */
@@ -130,6 +135,7 @@ interface SubRow {
   filter_terms: string | null;
   alerts: bigint;
   thread_id: bigint | null;
+  skip_quiet_days: bigint;
   active: bigint;
   inactive_reason: string | null;
   created_at: bigint;
@@ -167,6 +173,7 @@ function toSubscription(r: SubRow): Subscription {
     filter,
     alerts: r.alerts !== 0n,
     threadId: r.thread_id === null ? null : num(r.thread_id),
+    skipQuietDays: r.skip_quiet_days !== 0n,
     active: r.active !== 0n,
     inactiveReason: r.inactive_reason,
     createdAt: num(r.created_at),
@@ -221,10 +228,10 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     const db = this.db;
     this.stmts = {
       upsert: db.prepare(`
-        INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, thread_id, active, inactive_reason, created_at, updated_at)
-        VALUES (@chatId, @chatType, @minutes, @timezone, @filterKind, @filterId, @filterLabel, @filterTerms, @alerts, @threadId, 1, NULL, @at, @at)
+        INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, thread_id, skip_quiet_days, active, inactive_reason, created_at, updated_at)
+        VALUES (@chatId, @chatType, @minutes, @timezone, @filterKind, @filterId, @filterLabel, @filterTerms, @alerts, @threadId, @skipQuietDays, 1, NULL, @at, @at)
         ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type, minutes = excluded.minutes, timezone = excluded.timezone,
-          filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts, thread_id = excluded.thread_id,
+          filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts, thread_id = excluded.thread_id, skip_quiet_days = excluded.skip_quiet_days,
           active = 1, inactive_reason = NULL, updated_at = excluded.updated_at`),
       deactivate: db.prepare('UPDATE subscriptions SET active = 0, inactive_reason = ?, updated_at = ? WHERE chat_id = ? AND active = 1'),
       get: db.prepare('SELECT * FROM subscriptions WHERE chat_id = ?').safeIntegers(true),
@@ -279,6 +286,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       ...((c) => ({ filterKind: c.kind, filterId: c.id, filterLabel: c.label, filterTerms: c.terms }))(filterColumns(input.filter)),
       alerts: input.alerts ? 1 : 0,
       threadId: input.threadId ?? null,
+      skipQuietDays: input.skipQuietDays ? 1 : 0,
       at,
     });
     return this.getSync(chatId)!;

@@ -221,6 +221,23 @@ describe('In a private chat', () => {
     expect(await dm('/subscription')).toContain('目前没有你没看过的内容');
   });
 
+  it('/subscribe 潼南 有新才发 skips the days with nothing new instead of sending the one line, and 每天都发 turns it back', async () => {
+    const { dm, store, api, clock } = await setup();
+    expect(await dm('/subscribe 08:00 潼南 有新才发')).toContain('没有新内容的日子不发');
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
+    const before = api.sentTexts(USER.id).length;
+    for (const date of ['2022-06-03', '2022-06-04', '2022-06-05']) {
+      clock.set(`${date}T00:00:00Z`);
+      await sender.run([{ chatId: USER.id, date }]);
+    }
+    const digests = api.sentTexts(USER.id).slice(before);
+    expect(digests).toHaveLength(2); // 稳岗就业, 高铁通车, then a quiet day: nothing
+    expect(await store.delivery(USER.id, '2022-06-05')).toMatchObject({ status: 'dropped', error: expect.stringMatching(/nothing new/) });
+    expect(await dm('/subscription')).toContain('这天不发');
+    await dm('/subscribe 每天都发');
+    expect(await store.get(USER.id)).toMatchObject({ skipQuietDays: false, filter: { id: '潼南区' } });
+  });
+
   it('/subscribe 潼南 即时 turns alerts on with the filter, /subscription says so, and 仅每日 turns them off keeping the rest', async () => {
     const { dm, store } = await setup();
     expect(await dm('/subscribe 潼南 即时')).toContain('有符合筛选的新报道时即时提醒');

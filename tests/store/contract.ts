@@ -75,8 +75,9 @@ export function storeContract(open: () => Promise<StoreHandle>): void {
     const { store, twin } = await setup();
     await store.subscribe(input(), 1000);
     expect((await store.get(42))?.alerts).toBe(false);
-    await store.subscribe(input({ chatId: 43, alerts: true }), 1000);
-    expect((await (await twin()).get(43))?.alerts).toBe(true);
+    await store.subscribe(input({ chatId: 43, alerts: true, skipQuietDays: true }), 1000);
+    expect(await (await twin()).get(43)).toMatchObject({ alerts: true, skipQuietDays: true });
+    expect((await store.get(42))?.skipQuietDays).toBe(false);
     expect((await store.active()).map((s) => [s.chatId, s.alerts])).toEqual([[42, false], [43, true]]);
   });
 
