@@ -22,6 +22,9 @@ interface ApiErrorLike {
 }
 
 /** Classify an error thrown by a Bot API call (telegraf's TelegramError or a transport error). */
+/** The start of the reason a subscription stopped because its forum topic was deleted. */
+export const TOPIC_GONE = 'topic deleted';
+
 export function classifyError(err: unknown): Failure {
   const e = (typeof err === 'object' && err !== null ? err : {}) as ApiErrorLike;
   const code = typeof e.response?.error_code === 'number' ? e.response.error_code : typeof e.code === 'number' ? e.code : null;
@@ -34,6 +37,8 @@ export function classifyError(err: unknown): Failure {
   if (code >= 500) return { kind: 'transient', reason };
   if (code === 403) return { kind: 'gone', reason };
   if (code === 400 && /chat not found|user not found|PEER_ID_INVALID|chat was deleted|group chat was deactivated|user is deactivated/i.test(description)) return { kind: 'gone', reason };
+  // The forum topic a subscription posts to was deleted: that subscription ends, like a chat that is gone.
+  if (code === 400 && /message thread not found|TOPIC_DELETED/i.test(description)) return { kind: 'gone', reason: `${TOPIC_GONE}: ${reason}` };
   if (code === 401 || code === 404) return { kind: 'fatal', reason };
   return { kind: 'rejected', reason };
 }

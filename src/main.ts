@@ -22,6 +22,7 @@ import { articlesDir, FolderSync, watchFolders } from './live/folders.ts';
 import { Library } from './live/library.ts';
 import { systemClock } from './digest/clock.ts';
 import { makeCompose } from './digest/compose.ts';
+import { AlertDispatcher } from './digest/alerts.ts';
 import { processOwner, storeLease } from './digest/lease.ts';
 import { storeBudget } from './digest/send-budget.ts';
 import { BroadcastWorker } from './digest/worker.ts';
@@ -70,10 +71,12 @@ async function main(): Promise<number> {
   //     go through one library that swaps report and engine whole; those stored since the report was built come in now.
   let library: Library;
   let folders: FolderSync;
+  // Set at step 11, once the sender exists: articles taken in at start-up alert nobody (they may be days old).
+  let alerts: AlertDispatcher | null = null;
   try {
     const rawArticles = readRawArticles('data');
     const inReport = new Set(loaded.report.articles.map((a) => a.source));
-    library = new Library(loaded, { refs: readReferenceData('data') }, rawArticles.filter((a) => inReport.has(a.source)));
+    library = new Library(loaded, { refs: readReferenceData('data'), onAdded: (added) => void alerts?.articleAdded(added.article.id) }, rawArticles.filter((a) => inReport.has(a.source)));
     folders = new FolderSync(library, ['data/raw', articlesDir(config.dataDir)]);
   } catch (err) {
     return fail((err as Error).message);
@@ -211,6 +214,15 @@ async function main(): Promise<number> {
   });
   scheduler.start();
   void scheduler.tick();
+  // 11b. Alerts: an article added from now on queues a short message to each matching chat with alerts on, sent by
+  //      the same sender (ledger, limits) in a run of its own between the scheduler's.
+  alerts = new AlertDispatcher({
+    store,
+    sender,
+    report: () => live.report,
+    onRun: (articles, jobs, summary) => logger.info({ articles, jobs, ...summary }, 'alert run'),
+    onError: (err) => logger.error({ err }, 'alert run failed'),
+  });
 
   // 12. Graceful stop: stop taking updates, finish those in flight, exit 0. A second signal exits at once;
   //     updates failing on their own (another instance polling, the webhook server dying) exit 1.
@@ -224,6 +236,7 @@ async function main(): Promise<number> {
       // left `pending` is resent once on the next start, as after a crash).
       setTimeout(() => { logger.error({ reason }, 'could not stop within 10 s; exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
       // The digest in flight finishes and is recorded before the store closes.
+      alerts?.stop();
       Promise.all([running.stop(reason), scheduler.stop(), ops?.stop()]).then(
         () => { stopWatching(); return store.close(); },
       ).then(

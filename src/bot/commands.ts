@@ -24,7 +24,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   { command: 'figures', description: 'Numbers quoted in the report', zh: '查看报道中的数字', usage: '/figures 投资', feature: 'search' },
   { command: 'search', description: 'Full-text search', zh: '全文搜索', usage: '/search 乡村振兴', feature: 'search' },
   { command: 'digest', description: "Today's digest", zh: '查看今日摘要', usage: '/digest', feature: 'digest' },
-  { command: 'subscribe', description: 'Get a digest every day (time, topic or district optional)', zh: '订阅每日摘要（可选时间、主题或区县）', usage: '/subscribe 07:30 就业', feature: 'digest' },
+  { command: 'subscribe', description: 'Daily digest (time, district, topic or words optional; add 即时 for alerts on new articles)', zh: '订阅每日摘要（可选时间、区县、主题或词语；加“即时”则有新报道立即提醒）', usage: '/subscribe 07:30 潼南 就业 -招聘 即时', feature: 'digest' },
   { command: 'subscription', description: 'Show your digest subscription', zh: '查看订阅设置', usage: '/subscription', feature: 'digest' },
   { command: 'unsubscribe', description: 'Stop the daily digest', zh: '退订每日摘要', usage: '/unsubscribe', feature: 'digest' },
   { command: 'latest', description: 'The newest articles', zh: '最新收录的报道', usage: '/latest', feature: 'living' },

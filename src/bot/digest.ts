@@ -1,13 +1,14 @@
 /** The digest feature: /subscribe, /unsubscribe, /subscription and /digest, with an admin check in groups. */
 import { Composer, type Context } from 'telegraf';
 import { parseCommandLine } from '../core/command.ts';
-import { formatTimeOfDay, localDateTime, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, type DigestFilter } from '../core/digest.ts';
+import { describeFilter, formatTimeOfDay, localDateTime, MAX_FILTER_WORD_CHARS, MAX_FILTER_WORDS, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, resolveFilterWords, takeOptionWords, type DigestFilter, type SingleFilter } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import type { Logger } from '../logger.ts';
 import { renderDigestHtml } from '../render/digest.ts';
 import { code, escapeHtml } from '../render/html.ts';
 import type { ChatType, Subscription, SubscriptionStore } from '../store/types.ts';
 import { addressed, updateLog } from './context.ts';
+import { TOPIC_GONE } from '../api-errors.ts';
 import { withRetry, type RetryOptions } from './send.ts';
 import { digestFor } from '../digest/compose.ts';
 
@@ -18,7 +19,7 @@ export interface DigestBotDeps {
   store: SubscriptionStore;
   report: Report;
   /** The search core's filter resolution (`engine.resolveFilter`), so `/subscribe 潼南` is as fuzzy as `/district 潼南`. */
-  resolveFilter: (query: string) => DigestFilter | null;
+  resolveFilter: (query: string) => SingleFilter | null;
   /** Epoch milliseconds. */
   now: () => number;
   defaultMinutes: number;
@@ -31,7 +32,7 @@ export interface DigestBotDeps {
 
 /** How to use /subscribe; `defaultTime` is what a bare `/subscribe` sets (DIGEST_TIME). */
 export function subscribeUsage(defaultTime = '08:00'): string {
-  return `用法：${code('/subscribe')}（每天 ${defaultTime}）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；${code('/subscribe 全部')} 取消筛选。`;
+  return `用法：${code('/subscribe')}（每天 ${defaultTime}）、${code('/subscribe 07:30')}、${code('/subscribe 7点半 就业')} 或 ${code('/subscribe 潼南')}；几个词要同时满足：${code('/subscribe 潼南 就业')}，排除：${code('/subscribe 就业 -招聘')}；加 ${code('即时')}（${code('/subscribe 潼南 即时')}）则有符合的新报道时立即提醒，${code('仅每日')} 关闭提醒；加 ${code('有新才发')} 则没有新内容的日子不发；${code('/subscribe 全部')} 取消筛选。`;
 }
 
 export const DIGEST_TEXT = Object.freeze({
@@ -50,8 +51,11 @@ function zoneLabel(timezone: string): string {
 
 /** A human line for a subscription: time, zone, filter. */
 function describe(sub: Subscription): string {
-  const filter = sub.filter ? `，只看“${escapeHtml(sub.filter.label)}”` : '';
-  return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}`;
+  const filter = sub.filter ? `，${escapeHtml(describeFilter(sub.filter))}` : '';
+  const alerts = sub.alerts ? `；有${sub.filter ? '符合筛选的' : ''}新报道时即时提醒（${code('/subscribe 仅每日')} 关闭）` : '';
+  const topic = sub.threadId ? '，发到设置订阅的那个话题' : '';
+  const quiet = sub.skipQuietDays ? `；没有新内容的日子不发（${code('/subscribe 每天都发')} 改回）` : '';
+  return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}${alerts}${quiet}${topic}`;
 }
 
 /** When the next digest goes out, in words. */
@@ -62,6 +66,30 @@ export async function nextSendText(sub: Subscription, store: Pick<SubscriptionSt
   if (!doneToday && local.minutes >= sub.minutes) return '今天的摘要将在一分钟内发出';
   const day = doneToday ? `明天（${nextDate(local.date)}）` : `今天（${local.date}）`;
   return `下一次：${day} ${formatTimeOfDay(sub.minutes)}`;
+}
+
+/** What the next digest will bring, in words: its section (headline, speaker, article) and how many new ones wait after it. */
+export async function nextDigestText(sub: Subscription, report: Report, store: Pick<SubscriptionStore, 'delivery' | 'history'>, now: number): Promise<string> {
+  const local = localDateTime(now, sub.timezone);
+  const row = await store.delivery(sub.chatId, local.date);
+  const doneToday = row?.status === 'sent' || row?.status === 'dropped';
+  // The next digest is today's (pinned by a row left pending or failed) or, once today's went out, tomorrow's.
+  const date = doneToday ? nextDate(local.date) : local.date;
+  const d = await digestFor(report, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId: doneToday ? null : (row?.sectionId ?? null) });
+  if (!d) return '下一次摘要：筛选没有匹配的内容';
+  if (d.nothingNew) return `下一次摘要：目前没有你没看过的内容；到时若仍没有新报道，${sub.skipQuietDays ? '这天不发' : '只发一句话说明'}`;
+  const what = d.headline ?? (d.topics.slice(0, 3).join(' · ') || '一段报道');
+  const who = d.speaker ? `（${escapeHtml(d.speaker.name)}）` : '';
+  const from = d.article ? `，摘自《${escapeHtml(d.article.title)}》${d.article.date ? `（${d.article.date}）` : ''}` : '';
+  const more = d.unread > 0 ? `；之后还有 ${d.unread} 段新内容` : '';
+  return `下一次摘要的内容：“${escapeHtml(what)}”${who}${from}${more}`;
+}
+
+/** The forum topic a message was sent in (message_thread_id), or null: General, a plain group, a private chat. */
+function topicOf(ctx: Context): number | null {
+  const m = ctx.message;
+  // In groups that are no forum, replies carry a message_thread_id too: only a forum topic message counts.
+  return m && 'is_topic_message' in m && m.is_topic_message && m.message_thread_id ? m.message_thread_id : null;
 }
 
 /** Cache of getChatMember verdicts; only successful checks are cached, so an API error is retried next time. */
@@ -136,30 +164,31 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
 
   async function subscribe(ctx: Context, query: string): Promise<void> {
     const chat = ctx.chat!;
-    let args = parseSubscribeArgs(query);
-    // Several words can still name one thing (`tong nan`, `Tong Nan`): only two real filters are refused.
-    if (!args.ok && 'filters' in args && deps.resolveFilter(args.filters.join(' '))) {
-      args = { ok: true, minutes: args.minutes, filterQuery: args.filters.join(' ') };
-    }
+    const args = parseSubscribeArgs(query);
     if (!args.ok) {
-      const why =
-        'badTime' in args
-          ? `“${escapeHtml(args.badTime)}”不是有效的时间（00:00–23:59）。`
-          : `一次只能设置一个筛选条件（一个主题或一个区县），收到了${args.filters.map((f) => `“${escapeHtml(f)}”`).join('')}，未做更改。`;
-      await reply(ctx, `${why}\n${usage}`);
+      await reply(ctx, `“${escapeHtml(args.badTime)}”不是有效的时间（00:00–23:59）。\n${usage}`);
       return;
     }
     const existing = await deps.store.get(chat.id);
+    const { words, alerts, skipQuietDays } = takeOptionWords(args.words);
+    const filterQuery = words.join(' ');
     // Whatever is not given is kept from the chat's earlier subscription (even a stopped one: /subscribe restores it).
     let filter: DigestFilter | null = existing?.filter ?? null;
-    if (args.filterQuery && ALL.test(args.filterQuery)) filter = null;
-    else if (args.filterQuery) {
-      filter = deps.resolveFilter(args.filterQuery);
-      if (!filter) {
+    if (filterQuery && ALL.test(filterQuery)) filter = null;
+    else if (filterQuery) {
+      const read = resolveFilterWords(words, deps.resolveFilter, deps.report);
+      if (!read.ok) {
         const topics = deps.report.topics.slice(0, 6).map((t) => t.name).join('、');
-        await reply(ctx, `没有找到与“${escapeHtml(args.filterQuery)}”对应的主题或区县，未做更改。可选主题如：${escapeHtml(topics)}。\n${usage}`);
+        const why =
+          'unknown' in read
+            ? `没有找到与“${escapeHtml(read.unknown)}”对应的主题、区县或词语，未做更改。可选主题如：${escapeHtml(topics)}。`
+            : 'tooMany' in read
+              ? `筛选最多 ${MAX_FILTER_WORDS} 个词，收到了 ${read.tooMany} 个，未做更改。`
+              : `“${escapeHtml(read.empty)}”不是可用的筛选词（排除用 ${code('-招聘')} 或 ${code('!招聘')}，每个词最多 ${MAX_FILTER_WORD_CHARS} 个字），未做更改。`;
+        await reply(ctx, `${why}\n${usage}`);
         return;
       }
+      filter = read.filter;
     }
     if (!(await guard(ctx))) return;
     const sub = await deps.store.subscribe(
@@ -169,11 +198,15 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
         minutes: args.minutes ?? existing?.minutes ?? deps.defaultMinutes,
         timezone: existing?.timezone ?? deps.timezone,
         filter,
+        alerts: alerts ?? existing?.alerts ?? false,
+        skipQuietDays: skipQuietDays ?? existing?.skipQuietDays ?? false,
+        // In a forum, the topic /subscribe was sent in gets the digests (one subscription per chat: the last topic set).
+        threadId: topicOf(ctx),
       },
       deps.now(),
     );
-    deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, minutes: sub.minutes, filter: filter?.id ?? null }, 'subscribed');
-    await reply(ctx, `✅ 已订阅每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe`);
+    deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, minutes: sub.minutes, filter: filter?.id ?? null, alerts: sub.alerts }, 'subscribed');
+    await reply(ctx, `✅ 已订阅每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe`);
   }
 
   async function unsubscribe(ctx: Context): Promise<void> {
@@ -189,13 +222,15 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       const why =
         sub.inactiveReason === 'unsubscribed'
           ? '已退订'
-          : sub.inactiveReason?.startsWith(NO_MATCH_PREFIX) && sub.filter
-            ? `已停止：报道更新后，筛选“${escapeHtml(sub.filter.label)}”已没有匹配的内容。发送 ${code('/subscribe 全部')} 看全部内容，或换一个主题或区县`
-            : `已停止（${escapeHtml(sub.inactiveReason ?? '原因未知')}）`;
+          : sub.inactiveReason?.startsWith(TOPIC_GONE)
+            ? `已停止：设置订阅的话题已被删除。在要接收摘要的话题中发送 ${code('/subscribe')} 重新订阅`
+            : sub.inactiveReason?.startsWith(NO_MATCH_PREFIX) && sub.filter
+              ? `已停止：报道更新后，筛选“${escapeHtml(sub.filter.label)}”已没有匹配的内容。发送 ${code('/subscribe 全部')} 看全部内容，或换一个主题或区县`
+              : `已停止（${escapeHtml(sub.inactiveReason ?? '原因未知')}）`;
       await reply(ctx, `每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。`);
       return;
     }
-    await reply(ctx, `每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe`);
+    await reply(ctx, `每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe`);
   }
 
   async function digest(ctx: Context): Promise<void> {

@@ -74,7 +74,7 @@ export async function dryRun(report: Report, store: SubscriptionStore, now: numb
     }
     due++;
     const title = [digest.headline, digest.speaker?.name].filter(Boolean).join(' · ');
-    lines.push(`${who} → ${job.date} ${digest.sectionId}${title ? ` 「${title}」` : ''}${retry}`);
+    lines.push(`${who} → ${job.date} ${digest.nothingNew ? 'nothing new (one line)' : digest.sectionId}${title ? ` 「${title}」` : ''}${retry}`);
     if (full) lines.push(renderDigestPlain(digest), '');
   }
   return { lines, due };

@@ -2,13 +2,39 @@ import { z } from 'zod';
 import type { Figure, Person, Report, Section } from './report.ts';
 import { splitSentences } from './sentences.ts';
 import { parseChineseNumber } from './figures.ts';
+import { normalize } from './normalize.ts';
 
-/** What a subscription narrows its digest to: a district (`潼南区`) or a topic id (`employment`). */
-export const DigestFilterSchema = z.object({
+/** One district (`潼南区`) or topic id (`employment`): what the engine resolves a word to, and the first kind of filter. */
+export const SingleFilterSchema = z.object({
   kind: z.enum(['district', 'topic']),
   id: z.string().min(1),
   label: z.string().min(1),
 });
+export type SingleFilter = z.infer<typeof SingleFilterSchema>;
+
+/** One word of a combined filter: a district, a topic or plain text (matched as a substring, never a pattern). */
+export const FilterTermSchema = z.object({
+  kind: z.enum(['district', 'topic', 'word']),
+  id: z.string().min(1),
+  label: z.string().min(1),
+  /** `-招聘` / `!招聘`: sections that match this term are left out. */
+  exclude: z.boolean(),
+});
+export type FilterTerm = z.infer<typeof FilterTermSchema>;
+
+/**
+ * Several words (`潼南 就业 -招聘`): a section must match every included term and none of the excluded ones.
+ * `id` is the canonical text of the filter, `label` the same in short (both for logs and the digest footer).
+ */
+export const TermsFilterSchema = z.object({
+  kind: z.literal('terms'),
+  id: z.string().min(1),
+  label: z.string().min(1),
+  terms: z.array(FilterTermSchema).min(1),
+});
+
+/** What a subscription narrows its digest to: one district or topic (as before), or a combination of terms. */
+export const DigestFilterSchema = z.union([SingleFilterSchema, TermsFilterSchema]);
 export type DigestFilter = z.infer<typeof DigestFilterSchema>;
 
 /** `YYYY-MM-DD`, a calendar date in the subscription's time zone. */
@@ -32,9 +58,12 @@ export const DigestSchema = z.object({
   /** The "今日数字": one figure of the report chosen by date, with a short context. */
   number: z.object({ text: z.string(), context: z.string() }).nullable(),
   filter: DigestFilterSchema.nullable(),
-  /** Where the section sits in this chat's rotation: 1-based position and length. */
-  position: z.number().int().positive(),
-  total: z.number().int().positive(),
+  /** True when the chat has had every section under its filter: the digest is one line saying so, with no section. */
+  nothingNew: z.boolean(),
+  /** New sections still waiting after this one (the next digests bring them, newest article first). */
+  unread: z.number().int().nonnegative(),
+  /** The article the section comes from: its title and date (null when the file name had none). */
+  article: z.object({ title: z.string(), date: z.string().nullable() }).nullable(),
   /** Commands offered at the foot of the message. */
   commands: z.array(z.object({ command: z.string(), label: z.string() })),
 });
@@ -77,44 +106,134 @@ export function noMatchReason(filter: DigestFilter): string {
   return `${NO_MATCH_PREFIX}: ${filter.label}`;
 }
 
+const sectionText = new WeakMap<Section, string>();
+
+/** A section's words folded the way the index folds them (full-width, traditional, case), for plain-word terms. */
+function foldedText(section: Section): string {
+  let text = sectionText.get(section);
+  if (text === undefined) {
+    text = normalize([section.heading ?? '', section.headline ?? '', ...section.paragraphs].join('\n'));
+    sectionText.set(section, text);
+  }
+  return text;
+}
+
+function matchesTerm(section: Section, term: Pick<FilterTerm, 'kind' | 'id'>): boolean {
+  if (term.kind === 'district') return section.districts.includes(term.id);
+  if (term.kind === 'topic') return section.topics.includes(term.id);
+  return foldedText(section).includes(normalize(term.id));
+}
+
 /** Whether a section belongs under a filter (no filter: every section). */
 export function matchesFilter(section: Section, filter: DigestFilter | null): boolean {
   if (!filter) return true;
-  return filter.kind === 'district' ? section.districts.includes(filter.id) : section.topics.includes(filter.id);
+  if (filter.kind !== 'terms') return matchesTerm(section, filter);
+  return filter.terms.every((t) => matchesTerm(section, t) !== t.exclude);
 }
 
+/** A combined filter from its terms: one included district or topic alone stays the plain kind, as before. */
+export function combineTerms(terms: readonly FilterTerm[]): DigestFilter {
+  const only = terms[0];
+  if (terms.length === 1 && only && !only.exclude && only.kind !== 'word') return { kind: only.kind, id: only.id, label: only.label };
+  const text = terms.map((t) => `${t.exclude ? '-' : ''}${t.label}`).join(' ');
+  return { kind: 'terms', id: text, label: text, terms: terms.map((t) => ({ ...t })) };
+}
+
+/** A filter in words for `/subscription`: `只看“潼南区”`, `只看同时涉及“潼南区”和“就业”的内容，不含“招聘”`. */
+export function describeFilter(filter: DigestFilter): string {
+  if (filter.kind !== 'terms') return `只看“${filter.label}”`;
+  const quote = (t: FilterTerm) => `“${t.label}”${t.kind === 'district' ? '（区县）' : t.kind === 'topic' ? '（主题）' : ''}`;
+  const inc = filter.terms.filter((t) => !t.exclude).map(quote);
+  const exc = filter.terms.filter((t) => t.exclude).map(quote);
+  const parts: string[] = [];
+  if (inc.length === 1) parts.push(`只看涉及${inc[0]}的内容`);
+  else if (inc.length > 1) parts.push(`只看同时涉及${inc.slice(0, -1).join('、')}和${inc.at(-1)}的内容`);
+  else parts.push('全部内容');
+  if (exc.length > 0) parts.push(`不含${exc.join('、')}`);
+  return parts.join('，');
+}
+
+/** Most words one filter takes, and the longest word: a filter is a few words, not a paragraph. */
+export const MAX_FILTER_WORDS = 8;
+export const MAX_FILTER_WORD_CHARS = 30;
+
 /**
- * The sections a chat rotates through, in that chat's own order.
- * Continuation fragments are left out when the filter leaves anything else, since they have no speaker or headline.
+ * Read `/subscribe` filter words as one filter. Each word is a district or topic when `resolve` (the engine's
+ * resolveFilter) knows it, else plain text, which an included word must occur somewhere in the report to be taken
+ * (so a typo is refused rather than waiting for ever); an excluded word never has to. Several words that name one
+ * thing (`tong nan`) are tried whole first.
  */
-export function rotation(report: Report, chatId: number, filter: DigestFilter | null): Section[] {
+export function resolveFilterWords(
+  words: readonly string[],
+  resolve: (query: string) => SingleFilter | null,
+  report: Report,
+): { ok: true; filter: DigestFilter } | { ok: false; unknown: string } | { ok: false; tooMany: number } | { ok: false; empty: string } {
+  if (words.length > 1 && !words.some((w) => splitFilterWord(w).exclude)) {
+    const whole = resolve(words.join(' '));
+    if (whole) return { ok: true, filter: whole };
+  }
+  if (words.length > MAX_FILTER_WORDS) return { ok: false, tooMany: words.length };
+  const terms: FilterTerm[] = [];
+  for (const word of words) {
+    const { text, exclude } = splitFilterWord(word);
+    if (!text || [...text].length > MAX_FILTER_WORD_CHARS) return { ok: false, empty: word };
+    let term: FilterTerm;
+    const resolved = resolve(text);
+    // `就业 -岗位`: excluding what is included would leave nothing; read the exclusion as the word itself.
+    const clash = resolved && exclude && terms.some((t) => !t.exclude && t.kind === resolved.kind && t.id === resolved.id);
+    if (resolved && !clash) term = { ...resolved, exclude };
+    else {
+      term = { kind: 'word', id: text, label: text, exclude };
+      if (!exclude && !report.sections.some((s) => matchesTerm(s, term))) return { ok: false, unknown: text };
+    }
+    if (!terms.some((t) => t.kind === term.kind && t.id === term.id && t.exclude === term.exclude)) terms.push(term);
+  }
+  if (terms.length === 0) return { ok: false, empty: words.join(' ') };
+  return { ok: true, filter: combineTerms(terms) };
+}
+
+/** A `/subscribe` filter word: `-招聘`, `!招聘` (after NFKC, full-width `－` and `！` too) exclude; the rest include. */
+export function splitFilterWord(word: string): { text: string; exclude: boolean } {
+  const m = /^[-!]+(.*)$/u.exec(word);
+  return m ? { text: m[1]!, exclude: true } : { text: word, exclude: false };
+}
+
+/** The ledger's section id for a day on which the chat had nothing new: matches no section, so history skips it. */
+export const NOTHING_NEW = '(nothing new)';
+
+/**
+ * The sections a chat may get under its filter, newest article first (by date, then by when it was added, then by
+ * its place in the report), each article's sections in reading order. Continuation fragments are left out when the
+ * filter leaves anything else, since they have no speaker or headline.
+ */
+export function candidates(report: Report, filter: DigestFilter | null): Section[] {
   const matching = report.sections.filter((s) => matchesFilter(s, filter));
   const whole = matching.filter((s) => s.kind !== 'continuation');
   const pool = whole.length > 0 ? whole : matching;
-  // A per-chat shuffle: chats subscribed on the same day do not all read the same section.
-  return pool
-    .map((s) => ({ s, key: hash32(`${chatId}:${s.id}`) }))
-    .sort((a, b) => a.key - b.key || (a.s.id < b.s.id ? -1 : 1))
-    .map((x) => x.s);
+  const rank = new Map(report.articles.map((a, i) => [a.id, { date: a.date ?? '', addedAt: a.addedAt ?? '', i }]));
+  const order = (id: string) => rank.get(id) ?? { date: '', addedAt: '', i: -1 };
+  const readingOrder = new Map(report.sections.map((s, i) => [s.id, i]));
+  return [...pool].sort((x, y) => {
+    const a = order(x.articleId);
+    const b = order(y.articleId);
+    if (a.date !== b.date) return a.date < b.date ? 1 : -1;
+    if (a.addedAt !== b.addedAt) return a.addedAt < b.addedAt ? 1 : -1;
+    if (a.i !== b.i) return b.i - a.i;
+    return readingOrder.get(x.id)! - readingOrder.get(y.id)!;
+  });
 }
 
 /**
- * The next section for a chat: the first in its rotation not sent in the current cycle.
- * A cycle ends when every section of the rotation has been sent; then it starts over.
+ * What the chat's next digest brings: the first section under its filter it has never had (newest article first),
+ * and how many new ones wait after it; `section: null` when it has had them all. Null when the filter matches
+ * no section at all (the caller stops the subscription and says why).
  */
-export function pickSection(report: Report, chatId: number, filter: DigestFilter | null, history: readonly string[]): { section: Section; position: number; total: number } | null {
-  const order = rotation(report, chatId, filter);
-  if (order.length === 0) return null;
-  const ids = new Set(order.map((s) => s.id));
-  let seen = new Set<string>();
-  for (const id of history) {
-    if (!ids.has(id)) continue; // sent under another filter or from an older report
-    seen.add(id);
-    if (seen.size === ids.size) seen = new Set();
-  }
-  const index = order.findIndex((s) => !seen.has(s.id));
-  const section = order[index] ?? order[0]!;
-  return { section, position: seen.size + 1, total: order.length };
+export function pickSection(report: Report, filter: DigestFilter | null, history: readonly string[]): { section: Section | null; unread: number } | null {
+  const pool = candidates(report, filter);
+  if (pool.length === 0) return null;
+  const seen = new Set(history);
+  const fresh = pool.filter((s) => !seen.has(s.id));
+  return { section: fresh[0] ?? null, unread: Math.max(0, fresh.length - 1) };
 }
 
 /** A paragraph's sentences (the project's one splitter, so a digest quotes the same sentences the search shows). */
@@ -139,6 +258,7 @@ export function informativeness(sentence: string, figures: readonly Figure[], te
 
 function filterTerms(report: Report, filter: DigestFilter | null): string[] {
   if (!filter) return [];
+  if (filter.kind === 'terms') return filter.terms.filter((t) => !t.exclude).flatMap((t) => (t.kind === 'word' ? [t.id] : filterTerms(report, { kind: t.kind, id: t.id, label: t.label })));
   if (filter.kind === 'district') return [filter.id, filter.id.replace(/(区|县|市)$/, '')];
   const topic = report.topics.find((t) => t.id === filter.id);
   return topic ? [topic.name, ...topic.synonyms] : [filter.label];
@@ -193,26 +313,31 @@ export function clauseAround(sentence: string, needle: string): string {
 }
 
 /**
- * Compose a chat's digest for a date: same chat, date, filter and history → same digest.
- * Returns null when the filter leaves no section (the caller explains that to the user).
+ * Compose a chat's digest for a date: the newest section it has not had (same date, filter and history → same
+ * digest), or, when it has had them all, a digest with `nothingNew` that says so in one line.
+ * Returns null when the filter leaves no section at all (the caller explains that to the user).
  */
 export function composeDigest(report: Report, input: ComposeInput): Digest | null {
-  const picked = pickSection(report, input.chatId, input.filter, input.history);
+  // A filter of words may wait for news that has not come yet: nothing new, not a dead subscription.
+  const picked = pickSection(report, input.filter, input.history) ?? (input.filter?.kind === 'terms' ? { section: null, unread: 0 } : null);
   if (!picked) return null;
-  let { section, position } = picked;
+  let section = picked.section;
   if (input.sectionId !== undefined) {
-    const pinned = report.sections.find((s) => s.id === input.sectionId);
-    // A pinned id missing from a re-ingested report falls back to the rotation rather than failing the send.
-    if (pinned) {
-      section = pinned;
-      const at = rotation(report, input.chatId, input.filter).findIndex((s) => s.id === pinned.id);
-      position = at >= 0 ? at + 1 : position;
-    }
+    // Today's ledger row: a resend repeats it. A pinned id missing from a re-ingested report falls back to the pick.
+    if (input.sectionId === NOTHING_NEW) section = null;
+    else section = report.sections.find((s) => s.id === input.sectionId) ?? section;
+  }
+  const unread = section ? candidates(report, input.filter).filter((s) => s.id !== section.id && !input.history.includes(s.id)).length : 0;
+  const base = { date: input.date, filter: input.filter, unread, commands: DIGEST_COMMANDS.map((c) => ({ ...c })) };
+  if (!section) {
+    return { ...base, sectionId: NOTHING_NEW, nothingNew: true, headline: null, speaker: null, people: [], topics: [], sentences: [], figures: [], number: null, article: null };
   }
   const figures = [...new Set(section.figures.map((f) => f.text))].slice(0, MAX_FIGURES);
+  const article = report.articles.find((a) => a.id === section.articleId);
   return {
-    date: input.date,
+    ...base,
     sectionId: section.id,
+    nothingNew: false,
     headline: section.headline,
     speaker: section.speaker ? { ...(section.speaker satisfies Person) } : null,
     people: section.people.slice(0, 3).map((p) => ({ ...p })),
@@ -220,11 +345,83 @@ export function composeDigest(report: Report, input: ComposeInput): Digest | nul
     sentences: bestSentences(section, filterTerms(report, input.filter)),
     figures,
     number: numberOfTheDay(report, input.date, figures),
-    filter: input.filter,
-    position,
-    total: picked.total,
-    commands: DIGEST_COMMANDS.map((c) => ({ ...c })),
+    article: article ? { title: article.title, date: article.date } : null,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alerts: a short message as soon as an article matching a chat's filter is added
+
+/**
+ * The ledger key of an alert: deliveries are keyed (chat, key), a local date for digests and `alert:<article id>`
+ * for alerts, so an alert gets the digests' exactly-once rules and never counts as a day's digest or in `history`
+ * (`alert:` sorts after every date).
+ */
+const ALERT_PREFIX = 'alert:';
+export function alertKey(articleId: string): string {
+  return `${ALERT_PREFIX}${articleId}`;
+}
+/** The article id of an alert's ledger key; null for a digest's date. */
+export function alertArticleId(key: string): string | null {
+  return key.startsWith(ALERT_PREFIX) ? key.slice(ALERT_PREFIX.length) : null;
+}
+
+/** A rendering-neutral alert: the new article, and its sections that match the chat's filter. */
+export interface Alert {
+  articleId: string;
+  title: string;
+  date: string | null;
+  filter: DigestFilter | null;
+  /** The matching sections, in reading order (at most MAX_ALERT_SECTIONS), and how many more there are. */
+  sections: Array<{ id: string; headline: string | null; speaker: string | null; topics: string[] }>;
+  more: number;
+}
+
+const MAX_ALERT_SECTIONS = 3;
+
+/** The alert a chat with `filter` gets for a newly added article; null when none of its sections match (or it is gone). */
+export function composeAlert(report: Report, articleId: string, filter: DigestFilter | null): Alert | null {
+  const article = report.articles.find((a) => a.id === articleId);
+  if (!article) return null;
+  const own = report.sections.filter((s) => s.articleId === articleId && matchesFilter(s, filter));
+  const whole = own.filter((s) => s.kind !== 'continuation');
+  const pool = whole.length > 0 ? whole : own;
+  if (pool.length === 0) return null;
+  return {
+    articleId,
+    title: article.title,
+    date: article.date,
+    filter,
+    sections: pool.slice(0, MAX_ALERT_SECTIONS).map((s) => ({
+      id: s.id,
+      headline: s.headline ?? s.heading,
+      speaker: s.speaker?.name ?? null,
+      topics: s.topics.map((id) => report.topics.find((t) => t.id === id)?.name ?? id),
+    })),
+    more: Math.max(0, pool.length - MAX_ALERT_SECTIONS),
+  };
+}
+
+/**
+ * The option words of `/subscribe`, taken out of the filter words: alerts on (`即时`) or off (`仅每日`); on days with
+ * nothing new, send nothing (`有新才发`) or the one line (`每天都发`). null: not given, keep what was set.
+ */
+const ALERTS_ON = /^(即时|实时|即时提醒|--now)$/iu;
+const ALERTS_OFF = /^(仅每日|只要每日|不要即时|--daily)$/iu;
+const QUIET_SKIP = /^(有新才发|有新再发)$/u;
+const QUIET_SAY = /^(每天都发)$/u;
+export function takeOptionWords(words: readonly string[]): { words: string[]; alerts: boolean | null; skipQuietDays: boolean | null } {
+  let alerts: boolean | null = null;
+  let skipQuietDays: boolean | null = null;
+  const rest: string[] = [];
+  for (const w of words) {
+    if (ALERTS_ON.test(w)) alerts = true;
+    else if (ALERTS_OFF.test(w)) alerts = false;
+    else if (QUIET_SKIP.test(w)) skipQuietDays = true;
+    else if (QUIET_SAY.test(w)) skipQuietDays = false;
+    else rest.push(w);
+  }
+  return { words: rest, alerts, skipQuietDays };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,13 +538,12 @@ export function nextSend(subscriptionMinutes: Minutes, local: { date: LocalDate;
 }
 
 /**
- * What `/subscribe` was given: a time and/or one filter query; or the token that looked like a time but is not one;
- * or several filter words, when only one topic or district is allowed.
+ * What `/subscribe` was given: a time and/or filter words (`filterQuery` is them joined by a space, null when none);
+ * or the token that looked like a time but is not one.
  */
 export type SubscribeArgs =
-  | { ok: true; minutes: Minutes | null; filterQuery: string | null }
-  | { ok: false; badTime: string }
-  | { ok: false; filters: string[]; minutes: Minutes | null };
+  | { ok: true; minutes: Minutes | null; filterQuery: string | null; words: string[] }
+  | { ok: false; badTime: string };
 
 // `25:00`, `7:60`, `0730`, `25点`, `13pm`: meant as a time, but invalid — worth a specific answer rather than a filter lookup.
 const TIME_LIKE = /^(\d{1,4}|\d{1,2}[:：]\d{1,2}|\d{1,2}(:\d{1,2})?(am|pm|a\.m\.|p\.m\.)|.{0,4}[0-9一二两三四五六七八九十]+[点點时時].*)$/i;
@@ -376,9 +572,7 @@ export function parseSubscribeArgs(query: string): SubscribeArgs {
     if (minutes === null && rest.length === 0 && TIME_LIKE.test(token)) return { ok: false, badTime: token };
     else rest.push(token);
   }
-  // `就业 潼南` would silently keep whichever the resolver liked best; a subscription narrows to one thing.
-  if (rest.length > 1) return { ok: false, filters: rest, minutes };
-  return { ok: true, minutes, filterQuery: rest[0] ?? null };
+  return { ok: true, minutes, filterQuery: rest.length > 0 ? rest.join(' ') : null, words: rest };
 }
 
 function splitLeadingTime(token: string): { minutes: Minutes; rest: string } | null {

@@ -1,6 +1,6 @@
-import { composeDigest, type Digest, type DigestFilter } from '../core/digest.ts';
+import { alertArticleId, composeAlert, composeDigest, type Digest, type DigestFilter } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
-import { renderDigestHtml } from '../render/digest.ts';
+import { renderAlertHtml, renderDigestHtml } from '../render/digest.ts';
 import type { SubscriptionStore } from '../store/types.ts';
 import type { ComposeFn } from './sender.ts';
 
@@ -22,10 +22,17 @@ export async function digestFor(
   });
 }
 
-/** The sender's compose step: `digestFor`, rendered as Telegram HTML; `report` may be a getter for the report in service. */
+/** The sender's compose step: `digestFor` (or, for an alert's key, `composeAlert`), rendered as Telegram HTML; `report` may be a getter for the report in service. */
 export function makeCompose(report: Report | (() => Report), store: Pick<SubscriptionStore, 'history'>): ComposeFn {
   return async (sub, date, pinnedSectionId) => {
-    const digest = await digestFor(typeof report === 'function' ? report() : report, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId });
-    return digest ? { sectionId: digest.sectionId, html: renderDigestHtml(digest) } : null;
+    const current = typeof report === 'function' ? report() : report;
+    // An alert's ledger key names its article: the chat gets that article's sections under its filter.
+    const articleId = alertArticleId(date);
+    if (articleId !== null) {
+      const alert = composeAlert(current, articleId, sub.filter);
+      return alert ? { sectionId: alert.sections[0]!.id, html: renderAlertHtml(alert) } : null;
+    }
+    const digest = await digestFor(current, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId });
+    return digest ? { sectionId: digest.sectionId, html: renderDigestHtml(digest), nothingNew: digest.nothingNew } : null;
   };
 }

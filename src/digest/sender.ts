@@ -1,5 +1,5 @@
 import { classifyError, type Failure } from '../api-errors.ts';
-import { noMatchReason } from '../core/digest.ts';
+import { alertArticleId, noMatchReason } from '../core/digest.ts';
 import type { Subscription, SubscriptionStore } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { Lease } from './lease.ts';
@@ -11,11 +11,12 @@ export type { DigestJob } from './job-queue.ts';
 
 /** The one Bot API call the sender needs; `src/digest/telegram.ts` adapts telegraf to it. */
 export interface SendApi {
-  sendMessage(chatId: number, html: string): Promise<{ message_id: number }>;
+  /** `threadId`: the forum topic to post in (message_thread_id). */
+  sendMessage(chatId: number, html: string, options?: { threadId?: number | null }): Promise<{ message_id: number }>;
 }
 
 /** Turns a subscription and date into the message; `pinnedSectionId` repeats a section already chosen for that date. */
-export type ComposeFn = (sub: Subscription, date: string, pinnedSectionId: string | null) => Promise<{ sectionId: string; html: string } | null>;
+export type ComposeFn = (sub: Subscription, date: string, pinnedSectionId: string | null) => Promise<{ sectionId: string; html: string; nothingNew?: boolean } | null>;
 
 // How a failed Bot API call is read is shared with the bot's interactive replies.
 export { classifyError, type Failure } from '../api-errors.ts';
@@ -137,6 +138,11 @@ export class DigestSender {
   /** Whether a run is in progress. */
   get busy(): boolean {
     return this.running !== null;
+  }
+
+  /** Resolves once no run is in progress (another may start right after; check `busy` before calling `run`). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
   }
 
   /** Send the jobs, rate-limited; resolves when all are done or the sender is stopped. Runs never overlap. */
@@ -294,6 +300,15 @@ export class DigestSender {
     }
     // A row left `pending` or `failed` keeps its section, so a resend repeats the same digest.
     const composed = await this.opts.compose(sub, date, row?.sectionId || null);
+    if (!composed && alertArticleId(date) !== null) {
+      // The article was taken out again (undo) or no longer matches: this alert is not sent, the subscription stays.
+      const reason = 'alert: the article is gone or no longer matches the filter';
+      await store.begin(chatId, date, '', clock.now());
+      await store.fail(chatId, date, reason, true, clock.now());
+      summary.dropped++;
+      this.emit({ type: 'dropped', chatId, date, reason });
+      return null;
+    }
     if (!composed) {
       // A filter that matches nothing would drop the digest every day in silence: stop the subscription instead,
       // with a reason /subscription shows. Without a filter the report itself is empty: only today is dropped.
@@ -306,6 +321,15 @@ export class DigestSender {
         summary.deactivated++;
         this.emit({ type: 'deactivated', chatId, reason });
       }
+      return null;
+    }
+
+    if (composed.nothingNew && sub.skipQuietDays) {
+      // Nothing new and the chat asked for silence on such days: the day is done without a message (no retry).
+      await store.begin(chatId, date, composed.sectionId, clock.now());
+      await store.fail(chatId, date, 'skipped: nothing new (the chat skips such days)', true, clock.now());
+      summary.skipped++;
+      this.emit({ type: 'skipped', chatId, date, reason: 'nothing new' });
       return null;
     }
 
@@ -327,7 +351,7 @@ export class DigestSender {
     this.limiter.record(chatId, leftAt);
     let messageId: number;
     try {
-      const request = api.sendMessage(chatId, composed.html);
+      const request = api.sendMessage(chatId, composed.html, sub.threadId ? { threadId: sub.threadId } : undefined);
       left();
       messageId = (await request).message_id;
     } catch (err) {

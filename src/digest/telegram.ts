@@ -31,9 +31,9 @@ export class SendTimeoutError extends Error {
 export function telegramSendApi(telegram: Telegram, options: SendApiOptions = {}): SendApi {
   const { timeoutMs = 30_000, paid = false } = options;
   return {
-    async sendMessage(chatId, html) {
+    async sendMessage(chatId, html, options) {
       const signal = AbortSignal.timeout(timeoutMs);
-      const params: SendMessageParams = { chat_id: chatId, text: html, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(paid ? { allow_paid_broadcast: true } : {}) };
+      const params: SendMessageParams = { chat_id: chatId, text: html, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(options?.threadId ? { message_thread_id: options.threadId } : {}), ...(paid ? { allow_paid_broadcast: true } : {}) };
       try {
         const message = await telegram.callApi(
           'sendMessage',

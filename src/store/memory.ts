@@ -16,7 +16,7 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   async subscribe(input: SubscribeInput, at: number): Promise<Subscription> {
     const chatId = assertChatId(input.chatId);
     const old = this.subs.get(chatId);
-    const sub: Subscription = { ...input, chatId, filter: input.filter ? { ...input.filter } : null, active: true, inactiveReason: null, createdAt: old?.createdAt ?? at, updatedAt: at };
+    const sub: Subscription = { ...input, chatId, filter: input.filter ? structuredClone(input.filter) : null, alerts: input.alerts ?? false, threadId: input.threadId ?? null, skipQuietDays: input.skipQuietDays ?? false, active: true, inactiveReason: null, createdAt: old?.createdAt ?? at, updatedAt: at };
     this.subs.set(chatId, sub);
     return { ...sub };
   }

@@ -96,6 +96,26 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
       CREATE INDEX digest_queue_claim ON digest_queue (claimed_until, chat_id);
     `,
   },
+  {
+    // Filters of several words and exclusions: filter_kind 'terms', the terms as JSON text (SQLite's version 6).
+    version: 3,
+    sql: `ALTER TABLE subscriptions ADD COLUMN filter_terms text;`,
+  },
+  {
+    // Alerts as soon as a matching article is added (SQLite's version 7).
+    version: 4,
+    sql: `ALTER TABLE subscriptions ADD COLUMN alerts boolean NOT NULL DEFAULT false;`,
+  },
+  {
+    // Forum topics: the topic digests and alerts go to (SQLite's version 8).
+    version: 5,
+    sql: `ALTER TABLE subscriptions ADD COLUMN thread_id bigint;`,
+  },
+  {
+    // Days with nothing new: send the one line (false) or nothing (true) (SQLite's version 9).
+    version: 6,
+    sql: `ALTER TABLE subscriptions ADD COLUMN skip_quiet_days boolean NOT NULL DEFAULT false;`,
+  },
 ]);
 
 /**

@@ -1,9 +1,8 @@
 /** The shared store for several instances: PostgreSQL through `pg`, plain SQL, the same contract as SQLite. */
 import pg from 'pg';
-import { DigestFilterSchema } from '../core/digest.ts';
 import { PostgresBroadcast } from './postgres-broadcast.ts';
 import { migratePg } from './postgres-schema.ts';
-import { floodStep, topCommands, WEEK_MS } from './shared.ts';
+import { filterColumns, filterFromColumns, floodStep, topCommands, WEEK_MS } from './shared.ts';
 import {
   assertChatId,
   ChatTypeSchema,
@@ -42,13 +41,16 @@ function num(v: string | number): number {
 type Row = Record<string, unknown>;
 
 function toSubscription(r: Row): Subscription {
-  const filter = r.filter_kind && r.filter_id && r.filter_label ? DigestFilterSchema.parse({ kind: r.filter_kind, id: r.filter_id, label: r.filter_label }) : null;
+  const filter = filterFromColumns(r);
   return {
     chatId: num(r.chat_id as string),
     chatType: ChatTypeSchema.parse(r.chat_type),
     minutes: r.minutes as number,
     timezone: r.timezone as string,
     filter,
+    alerts: r.alerts as boolean,
+    threadId: r.thread_id === null || r.thread_id === undefined ? null : num(r.thread_id as string),
+    skipQuietDays: r.skip_quiet_days as boolean,
     active: r.active as boolean,
     inactiveReason: r.inactive_reason as string | null,
     createdAt: num(r.created_at as string),
@@ -141,14 +143,15 @@ export class PostgresStore implements SubscriptionStore {
 
   async subscribe(input: SubscribeInput, at: number): Promise<Subscription> {
     const chatId = assertChatId(input.chatId);
+    const cols = filterColumns(input.filter);
     const { rows } = await this.pool.query(
-      `INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, active, inactive_reason, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, true, NULL, $8, $8)
+      `INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, thread_id, skip_quiet_days, active, inactive_reason, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, $11, $12, true, NULL, $8, $8)
        ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type, minutes = excluded.minutes, timezone = excluded.timezone,
-         filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label,
+         filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts, thread_id = excluded.thread_id, skip_quiet_days = excluded.skip_quiet_days,
          active = true, inactive_reason = NULL, updated_at = excluded.updated_at
        RETURNING *`,
-      [chatId, input.chatType, input.minutes, input.timezone, input.filter?.kind ?? null, input.filter?.id ?? null, input.filter?.label ?? null, at],
+      [chatId, input.chatType, input.minutes, input.timezone, cols.kind, cols.id, cols.label, at, cols.terms, input.alerts ?? false, input.threadId ?? null, input.skipQuietDays ?? false],
     );
     return toSubscription(rows[0]!);
   }

@@ -1,4 +1,5 @@
 /** Rules every store implementation applies the same way, so SQLite, PostgreSQL and memory agree to the letter. */
+import { DigestFilterSchema, type DigestFilter } from '../core/digest.ts';
 import type { FloodVerdict } from './types.ts';
 
 /** "Chats active in the last week" for /stats. */
@@ -24,4 +25,17 @@ export function floodStep(state: FloodState | null, now: number, windowMs: numbe
 /** Busiest first, then by name, at most ten: the order every store returns. */
 export function topCommands(counts: Iterable<[string, number]>): Array<{ command: string; count: number }> {
   return [...counts].map(([command, count]) => ({ command, count })).sort((a, b) => b.count - a.count || (a.command < b.command ? -1 : 1)).slice(0, 10);
+}
+
+/** A subscription's filter as its four columns: a combined filter keeps its terms as JSON in `filter_terms` (schema: SQLite 6, PostgreSQL 3). */
+export function filterColumns(filter: DigestFilter | null): { kind: string | null; id: string | null; label: string | null; terms: string | null } {
+  if (!filter) return { kind: null, id: null, label: null, terms: null };
+  return { kind: filter.kind, id: filter.id, label: filter.label, terms: filter.kind === 'terms' ? JSON.stringify(filter.terms) : null };
+}
+
+/** The filter back from its columns; rows written before `filter_terms` existed read as the single filter they were. */
+export function filterFromColumns(r: { filter_kind?: unknown; filter_id?: unknown; filter_label?: unknown; filter_terms?: unknown }): DigestFilter | null {
+  if (!r.filter_kind || !r.filter_id || !r.filter_label) return null;
+  const terms = typeof r.filter_terms === 'string' ? (JSON.parse(r.filter_terms) as unknown) : undefined;
+  return DigestFilterSchema.parse({ kind: r.filter_kind, id: r.filter_id, label: r.filter_label, ...(terms !== undefined ? { terms } : {}) });
 }

@@ -1,8 +1,7 @@
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DigestFilterSchema } from '../core/digest.ts';
 import { asOpenError, checkIntegrity, ensureDir, refuseEmptyFile } from './open-file.ts';
-import { floodStep, topCommands, WEEK_MS, type FloodState } from './shared.ts';
+import { filterColumns, filterFromColumns, floodStep, topCommands, WEEK_MS, type FloodState } from './shared.ts';
 import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type StoreStats, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** File name of the store inside DATA_DIR. */
@@ -96,6 +95,27 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Objec
       ) STRICT;
     `,
   },
+  {
+    // Filters of several words and exclusions (`潼南 就业 -招聘`): filter_kind 'terms', the terms as JSON. Rows with a
+    // single district or topic keep their three columns as they were and read the same.
+    version: 6,
+    sql: `ALTER TABLE subscriptions ADD COLUMN filter_terms TEXT;`,
+  },
+  {
+    // Alerts: a short message as soon as an article matching the filter is added, besides the daily digest.
+    version: 7,
+    sql: `ALTER TABLE subscriptions ADD COLUMN alerts INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    // Forum topics: digests and alerts go to the topic where /subscribe was sent (message_thread_id).
+    version: 8,
+    sql: `ALTER TABLE subscriptions ADD COLUMN thread_id INTEGER;`,
+  },
+  {
+    // Days with nothing new: send the one line (0) or nothing (1).
+    version: 9,
+    sql: `ALTER TABLE subscriptions ADD COLUMN skip_quiet_days INTEGER NOT NULL DEFAULT 0;`,
+  },
 ]);
 
 /** Open options: `path` wins over `dataDir`; `:memory:` works for tests of the SQL itself. */
@@ -112,6 +132,10 @@ interface SubRow {
   filter_kind: string | null;
   filter_id: string | null;
   filter_label: string | null;
+  filter_terms: string | null;
+  alerts: bigint;
+  thread_id: bigint | null;
+  skip_quiet_days: bigint;
   active: bigint;
   inactive_reason: string | null;
   created_at: bigint;
@@ -140,13 +164,16 @@ function num(v: bigint): number {
 }
 
 function toSubscription(r: SubRow): Subscription {
-  const filter = r.filter_kind && r.filter_id && r.filter_label ? DigestFilterSchema.parse({ kind: r.filter_kind, id: r.filter_id, label: r.filter_label }) : null;
+  const filter = filterFromColumns(r);
   return {
     chatId: num(r.chat_id),
     chatType: ChatTypeSchema.parse(r.chat_type),
     minutes: num(r.minutes),
     timezone: r.timezone,
     filter,
+    alerts: r.alerts !== 0n,
+    threadId: r.thread_id === null ? null : num(r.thread_id),
+    skipQuietDays: r.skip_quiet_days !== 0n,
     active: r.active !== 0n,
     inactiveReason: r.inactive_reason,
     createdAt: num(r.created_at),
@@ -201,10 +228,10 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     const db = this.db;
     this.stmts = {
       upsert: db.prepare(`
-        INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, active, inactive_reason, created_at, updated_at)
-        VALUES (@chatId, @chatType, @minutes, @timezone, @filterKind, @filterId, @filterLabel, 1, NULL, @at, @at)
+        INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, thread_id, skip_quiet_days, active, inactive_reason, created_at, updated_at)
+        VALUES (@chatId, @chatType, @minutes, @timezone, @filterKind, @filterId, @filterLabel, @filterTerms, @alerts, @threadId, @skipQuietDays, 1, NULL, @at, @at)
         ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type, minutes = excluded.minutes, timezone = excluded.timezone,
-          filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label,
+          filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts, thread_id = excluded.thread_id, skip_quiet_days = excluded.skip_quiet_days,
           active = 1, inactive_reason = NULL, updated_at = excluded.updated_at`),
       deactivate: db.prepare('UPDATE subscriptions SET active = 0, inactive_reason = ?, updated_at = ? WHERE chat_id = ? AND active = 1'),
       get: db.prepare('SELECT * FROM subscriptions WHERE chat_id = ?').safeIntegers(true),
@@ -256,9 +283,10 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       chatType: input.chatType,
       minutes: input.minutes,
       timezone: input.timezone,
-      filterKind: input.filter?.kind ?? null,
-      filterId: input.filter?.id ?? null,
-      filterLabel: input.filter?.label ?? null,
+      ...((c) => ({ filterKind: c.kind, filterId: c.id, filterLabel: c.label, filterTerms: c.terms }))(filterColumns(input.filter)),
+      alerts: input.alerts ? 1 : 0,
+      threadId: input.threadId ?? null,
+      skipQuietDays: input.skipQuietDays ? 1 : 0,
       at,
     });
     return this.getSync(chatId)!;

@@ -16,6 +16,12 @@ export const SubscriptionSchema = z.object({
   /** IANA time zone the time is read in. */
   timezone: z.string().min(1),
   filter: DigestFilterSchema.nullable(),
+  /** On a day with nothing new for the chat, send nothing rather than the one line that says so. */
+  skipQuietDays: z.boolean(),
+  /** The forum topic (message_thread_id) digests and alerts go to, where `/subscribe` was sent; null: the chat itself. */
+  threadId: z.number().int().positive().nullable(),
+  /** Also a short alert as soon as an article matching the filter is added (`/subscribe 潼南 即时`). */
+  alerts: z.boolean(),
   active: z.boolean(),
   /** Why an inactive subscription stopped: `unsubscribed`, `blocked: …`, `migrated to …`. */
   inactiveReason: z.string().nullable(),
@@ -25,7 +31,14 @@ export const SubscriptionSchema = z.object({
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 
-export const SubscribeInputSchema = SubscriptionSchema.pick({ chatId: true, chatType: true, minutes: true, timezone: true, filter: true });
+export const SubscribeInputSchema = SubscriptionSchema.pick({ chatId: true, chatType: true, minutes: true, timezone: true, filter: true }).extend({
+  /** Default: off. */
+  alerts: z.boolean().optional(),
+  /** Default: off (the one line is sent). */
+  skipQuietDays: z.boolean().optional(),
+  /** Default: none (the chat itself). */
+  threadId: z.number().int().positive().nullable().optional(),
+});
 export type SubscribeInput = z.infer<typeof SubscribeInputSchema>;
 
 /**

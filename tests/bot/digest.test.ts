@@ -7,7 +7,7 @@ import { digestComposer, GROUP_ANONYMOUS_BOT_ID } from '../../src/bot/digest.ts'
 import { FloodGuard } from '../../src/bot/flood.ts';
 import { PageCache } from '../../src/bot/pages.ts';
 import { searchComposer } from '../../src/bot/search.ts';
-import type { DigestFilter } from '../../src/core/digest.ts';
+import type { SingleFilter } from '../../src/core/digest.ts';
 import type { Engine } from '../../src/core/engine.ts';
 import { makeCompose } from '../../src/digest/compose.ts';
 import { DigestSender } from '../../src/digest/sender.ts';
@@ -21,7 +21,7 @@ import { fixtureReport } from '../digest/fixture.ts';
 import { loadEngine } from '../../src/load-engine.ts';
 
 const report = fixtureReport();
-const FILTERS: Record<string, DigestFilter> = {
+const FILTERS: Record<string, SingleFilter> = {
   就业: { kind: 'topic', id: 'employment', label: '就业' },
   潼南: { kind: 'district', id: '潼南区', label: '潼南区' },
   'tong nan': { kind: 'district', id: '潼南区', label: '潼南区' },
@@ -66,7 +66,7 @@ async function setup(real?: { report: typeof report; engine: Engine }, defaultMi
   };
   const dm = (text: string) => send({ id: USER.id, type: 'private', first_name: USER.first_name }, USER, text);
   const group = (text: string, from: Record<string, unknown> = ADMIN, extra: Record<string, unknown> = {}) => send(GROUP, from, text, extra);
-  return { api, store, clock, bot, dm, group, report };
+  return { api, store, clock, bot, dm, group, send, report };
 }
 
 describe('In a private chat', () => {
@@ -120,12 +120,22 @@ describe('In a private chat', () => {
     expect(await store.get(USER.id)).toBeNull();
   });
 
-  it('/subscribe 就业 潼南 is answered that only one filter is allowed, and nothing changes', async () => {
+  it('/subscribe 就业 潼南 -高铁 takes sections on both and without the word, says so in words, and the digest keeps to it', async () => {
     const { dm, store } = await setup();
-    const text = await dm('/subscribe 就业 潼南');
-    expect(text).toContain('只能设置一个筛选条件');
-    expect(text).toContain('“就业”“潼南”');
-    expect(await store.get(USER.id)).toBeNull();
+    const text = await dm('/subscribe 就业 潼南 -高铁');
+    expect(text).toContain('只看同时涉及“就业”（主题）和“潼南区”（区县）的内容，不含“高铁”');
+    expect((await store.get(USER.id))?.filter).toMatchObject({ kind: 'terms', label: '就业 潼南区 -高铁' });
+    expect(await dm('/subscription')).toContain('不含“高铁”');
+    // 张三's section is about 潼南 and 就业 but speaks of 高铁: only 王一's is left.
+    expect(await dm('/digest')).toContain('稳岗就业');
+    expect(await dm('/subscription')).toContain('下一次摘要的内容：“稳岗就业”（王一），摘自《测试报道》。');
+  });
+
+  it('/subscribe !招聘 takes every section without the word; a word found nowhere is refused and nothing changes', async () => {
+    const { dm, store } = await setup();
+    expect(await dm('/subscribe ！招聘')).toContain('全部内容，不含“招聘”');
+    expect(await dm('/subscribe 潼南 火星')).toContain('没有找到与“火星”对应的主题、区县或词语，未做更改');
+    expect((await store.get(USER.id))?.filter).toMatchObject({ kind: 'terms', label: '-招聘' });
   });
 
   it('/subscribe 07:30 tong nan reads several words that name one district as one filter, keeping the time', async () => {
@@ -189,6 +199,54 @@ describe('In a private chat', () => {
     expect(text).toContain('已没有匹配的内容');
     expect(text).toContain('潼南区');
     expect(text).toContain('/subscribe 全部');
+  });
+
+  it('each daily digest brings a section the chat has not had, /subscription names the next one, and when all are read the digest is one line', async () => {
+    const { dm, store, api, clock } = await setup();
+    await dm('/subscribe 08:00 潼南');
+    expect(await dm('/subscription')).toContain('下一次摘要的内容：“稳岗就业”（王一），摘自《测试报道》；之后还有 1 段新内容');
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
+    const received: string[] = [];
+    for (const date of ['2022-06-03', '2022-06-04', '2022-06-05', '2022-06-06']) {
+      clock.set(`${date}T00:00:00Z`);
+      await sender.run([{ chatId: USER.id, date }]);
+      received.push(api.sentTexts(USER.id).at(-1)!);
+      if (date === '2022-06-03') expect(await dm('/subscription')).toContain('下一次摘要的内容：“高铁通车”（张三）');
+    }
+    expect(received[0]).toContain('稳岗就业');
+    expect(received[1]).toContain('高铁通车');
+    // Nothing new on the third and fourth days: one short line each, never an old section again.
+    expect(received[2]).toBe('📰 2022-06-05：“潼南区”方面没有新内容，有新报道时摘要会带来。');
+    expect(received[3]).toBe('📰 2022-06-06：“潼南区”方面没有新内容，有新报道时摘要会带来。');
+    expect(await dm('/subscription')).toContain('目前没有你没看过的内容');
+  });
+
+  it('/subscribe 潼南 有新才发 skips the days with nothing new instead of sending the one line, and 每天都发 turns it back', async () => {
+    const { dm, store, api, clock } = await setup();
+    expect(await dm('/subscribe 08:00 潼南 有新才发')).toContain('没有新内容的日子不发');
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
+    const before = api.sentTexts(USER.id).length;
+    for (const date of ['2022-06-03', '2022-06-04', '2022-06-05']) {
+      clock.set(`${date}T00:00:00Z`);
+      await sender.run([{ chatId: USER.id, date }]);
+    }
+    const digests = api.sentTexts(USER.id).slice(before);
+    expect(digests).toHaveLength(2); // 稳岗就业, 高铁通车, then a quiet day: nothing
+    expect(await store.delivery(USER.id, '2022-06-05')).toMatchObject({ status: 'dropped', error: expect.stringMatching(/nothing new/) });
+    expect(await dm('/subscription')).toContain('这天不发');
+    await dm('/subscribe 每天都发');
+    expect(await store.get(USER.id)).toMatchObject({ skipQuietDays: false, filter: { id: '潼南区' } });
+  });
+
+  it('/subscribe 潼南 即时 turns alerts on with the filter, /subscription says so, and 仅每日 turns them off keeping the rest', async () => {
+    const { dm, store } = await setup();
+    expect(await dm('/subscribe 潼南 即时')).toContain('有符合筛选的新报道时即时提醒');
+    expect(await store.get(USER.id)).toMatchObject({ alerts: true, filter: { id: '潼南区' } });
+    expect(await dm('/subscription')).toContain('即时提醒');
+    await dm('/subscribe 07:30'); // other changes keep the alerts
+    expect((await store.get(USER.id))?.alerts).toBe(true);
+    expect(await dm('/subscribe 仅每日')).not.toContain('即时提醒');
+    expect(await store.get(USER.id)).toMatchObject({ alerts: false, minutes: 450, filter: { id: '潼南区' } });
   });
 
   it('/digest works without a subscription too', async () => {
@@ -260,6 +318,40 @@ describe('In a group', () => {
     await group('/subscribe 潼南');
     expect(await group('/subscription', USER)).toContain('只看“潼南区”');
     expect(await group('/digest', USER)).toContain('筛选：潼南区');
+  });
+});
+
+describe('In a forum supergroup', () => {
+  const FORUM = { ...GROUP, is_forum: true };
+  const inTopic = (threadId: number) => ({ message_thread_id: threadId, is_topic_message: true });
+
+  it('/subscribe inside a topic sends the digest to that topic; a deleted topic ends the subscription with a reason', async () => {
+    const { send, store, api, clock } = await setup();
+    const topic = (text: string) => send(FORUM, ADMIN, text, inTopic(77));
+    expect(await topic('/subscribe 08:00')).toContain('发到设置订阅的那个话题');
+    expect(await store.get(GROUP.id)).toMatchObject({ active: true, threadId: 77 });
+    clock.set('2022-06-03T00:00:00Z');
+    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
+    await sender.run([{ chatId: GROUP.id, date: '2022-06-03' }]);
+    const sent = api.callsTo('sendMessage', GROUP.id).filter((c) => c.ok).at(-1)!;
+    expect(sent.params).toMatchObject({ message_thread_id: 77 });
+    expect(String(sent.params['text'])).toContain('📰 每日摘要');
+
+    // The topic is deleted: Telegram refuses the next send, and the subscription stops, saying why.
+    api.fail({ method: 'sendMessage', chatId: GROUP.id }, { kind: 'bad_request', description: 'message thread not found' });
+    clock.set('2022-06-04T00:00:00Z');
+    expect(await sender.run([{ chatId: GROUP.id, date: '2022-06-04' }])).toMatchObject({ deactivated: 1 });
+    api.clearFaults();
+    expect(await store.get(GROUP.id)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/^topic deleted/) });
+    expect(await send(FORUM, ADMIN, '/subscription')).toContain('设置订阅的话题已被删除');
+  });
+
+  it('/subscribe in General (no topic) or in a reply thread of a plain group sends to the chat itself', async () => {
+    const { send, store } = await setup();
+    await send(FORUM, ADMIN, '/subscribe 08:00');
+    expect((await store.get(GROUP.id))?.threadId).toBeNull();
+    await send(GROUP, ADMIN, '/subscribe 08:00', { message_thread_id: 5 }); // a reply thread, not a forum topic
+    expect((await store.get(GROUP.id))?.threadId).toBeNull();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { composeDigest, formatTimeOfDay, localDateTime, nextSend, numberOfTheDay, parseSubscribeArgs, parseTimeOfDay, pickSection, rotation, type DigestFilter } from '../../src/core/digest.ts';
+import { combineTerms, composeDigest, describeFilter, formatTimeOfDay, matchesFilter, resolveFilterWords, type SingleFilter, localDateTime, nextSend, numberOfTheDay, parseSubscribeArgs, parseTimeOfDay, NOTHING_NEW, pickSection, type DigestFilter } from '../../src/core/digest.ts';
 import { renderDigestHtml } from '../../src/render/digest.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
 import { parseReport } from '../../src/core/report.ts';
@@ -10,6 +10,21 @@ const report = fixtureReport();
 const tongnan: DigestFilter = { kind: 'district', id: '潼南区', label: '潼南区' };
 const employment: DigestFilter = { kind: 'topic', id: 'employment', label: '就业' };
 
+/** The fixture plus a newer article (2022-06-02) with two sections in 潼南区. */
+function withNewerArticle() {
+  const base = fixtureReport();
+  const s1 = base.sections[1]!;
+  return parseReport({
+    ...base,
+    articles: [...base.articles, { id: 'a2', source: '2022-06-02-tongnan.txt', date: '2022-06-02', title: '潼南新闻', subtitle: null, reporters: [], addedAt: '2022-06-02T10:00:00.000Z' }],
+    sections: [
+      ...base.sections,
+      { ...s1, id: 'a2-s00-lead', articleId: 'a2', kind: 'lead', speaker: null, headline: '潼南新闻导语' },
+      { ...s1, id: 'a2-s01-zhao', articleId: 'a2', headline: '赵六谈就业' },
+    ],
+  });
+}
+
 describe('When a chat asks for its digest', () => {
   it('the same chat, date and history always get the same digest', () => {
     const a = composeDigest(report, { chatId: 42, date: '2022-06-03', filter: null, history: [] });
@@ -17,30 +32,53 @@ describe('When a chat asks for its digest', () => {
     expect(a).toEqual(b);
   });
 
-  it('each day brings a section the chat has not had in this cycle, and the cycle restarts when exhausted', () => {
-    const total = rotation(report, 7, null).length;
-    expect(total).toBe(4); // the continuation fragment is left out
+  it('a new chat gets every section once, in reading order, and then one short line instead of an old section', () => {
     const history: string[] = [];
-    for (let day = 0; day < total; day++) history.push(pickSection(report, 7, null, history)!.section.id);
-    expect(new Set(history).size).toBe(total);
-    // The fifth day starts the rotation over with the first section again.
-    expect(pickSection(report, 7, null, history)!.section.id).toBe(history[0]);
-    expect(pickSection(report, 7, null, history)!.position).toBe(1);
+    for (let day = 0; day < 4; day++) history.push(composeDigest(report, { chatId: 7, date: '2022-06-03', filter: null, history })!.sectionId);
+    // The continuation fragment is left out: it has neither headline nor speaker.
+    expect(history).toEqual(['a1-s00-lead', 'a1-s01-wang', 'a1-s02-li', 'a1-s03-zhang']);
+    const fifth = composeDigest(report, { chatId: 7, date: '2022-06-07', filter: null, history })!;
+    expect(fifth.nothingNew).toBe(true);
+    expect(fifth.sectionId).toBe(NOTHING_NEW);
+    const html = renderDigestHtml(fifth);
+    expect(html).toBe('📰 2022-06-07：没有新内容，有新报道时摘要会带来。');
+    expect(validateTelegramHtml(html)).toEqual([]);
   });
 
-  it('different chats get different orders, but every chat sees every section', () => {
-    const orders = [1, 2, 3, 4, 5, 6].map((id) => rotation(report, id, null).map((s) => s.id).join(','));
-    expect(new Set(orders).size).toBeGreaterThan(1);
-    for (const o of orders) expect(o.split(',').sort()).toEqual(rotation(report, 1, null).map((s) => s.id).sort());
+  it('an article added later comes next, newest first, ahead of older sections still unread', () => {
+    const r = withNewerArticle();
+    const first = composeDigest(r, { chatId: 7, date: '2022-06-03', filter: null, history: ['a1-s00-lead'] })!;
+    expect(first.sectionId).toBe('a2-s00-lead');
+    expect(first.article).toEqual({ title: '潼南新闻', date: '2022-06-02' });
+    expect(first.unread).toBe(4); // a2-s01 and the three a1 sections not had yet
+    const history = ['a1-s00-lead', 'a2-s00-lead'];
+    expect(pickSection(r, null, history)!.section!.id).toBe('a2-s01-zhao');
+    history.push('a2-s01-zhao');
+    expect(pickSection(r, null, history)!.section!.id).toBe('a1-s01-wang');
   });
 
-  it('a district filter only ever picks sections about that district', () => {
+  it('says how many new sections are still waiting, and when they are all read', () => {
+    const d = composeDigest(report, { chatId: 1, date: '2022-06-03', filter: null, history: [] })!;
+    expect(renderDigestHtml(d)).toContain('还有 3 段新内容');
+    const last = composeDigest(report, { chatId: 1, date: '2022-06-03', filter: null, history: ['a1-s00-lead', 'a1-s01-wang', 'a1-s02-li'] })!;
+    expect(renderDigestHtml(last)).toContain('新内容已看完');
+  });
+
+  it('a district filter only ever picks sections about that district, then says there is nothing new there', () => {
     const history: string[] = [];
-    for (let day = 0; day < 5; day++) {
+    for (let day = 0; day < 2; day++) {
       const d = composeDigest(report, { chatId: 9, date: '2022-06-03', filter: tongnan, history })!;
       expect(['a1-s01-wang', 'a1-s03-zhang']).toContain(d.sectionId);
       history.push(d.sectionId);
     }
+    expect(new Set(history).size).toBe(2);
+    const done = composeDigest(report, { chatId: 9, date: '2022-06-05', filter: tongnan, history })!;
+    expect(renderDigestHtml(done)).toBe('📰 2022-06-05：“潼南区”方面没有新内容，有新报道时摘要会带来。');
+  });
+
+  it('a resend of a nothing-new day repeats the line even if a section came in since', () => {
+    const d = composeDigest(withNewerArticle(), { chatId: 1, date: '2022-06-03', filter: null, history: [], sectionId: NOTHING_NEW })!;
+    expect(d.nothingNew).toBe(true);
   });
 
   it('a topic filter with nothing to offer yields no digest rather than an unrelated one', () => {
@@ -79,6 +117,62 @@ describe('When a chat asks for its digest', () => {
   it('a pinned section (today\'s ledger row) wins over the rotation', () => {
     const d = composeDigest(report, { chatId: 1, date: '2022-06-03', filter: null, history: [], sectionId: 'a1-s02-li' })!;
     expect(d.sectionId).toBe('a1-s02-li');
+  });
+});
+
+describe('When a filter has several words', () => {
+  const known: Record<string, SingleFilter> = { 潼南: tongnan, 就业: employment, 岗位: employment, 巫溪: { kind: 'district', id: '巫溪县', label: '巫溪县' } };
+  const read = (...words: string[]) => resolveFilterWords(words, (q) => known[q] ?? null, report);
+  const ids = (words: string[]) => {
+    const r = read(...words);
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    return report.sections.filter((s) => matchesFilter(s, r.filter)).map((s) => s.id);
+  };
+
+  it('both words must match: 潼南 就业 is narrower than either', () => {
+    expect(ids(['潼南'])).toEqual(['a1-s01-wang', 'a1-s03-zhang']);
+    expect(ids(['潼南', '就业'])).toEqual(['a1-s01-wang', 'a1-s03-zhang']);
+    expect(ids(['巫溪', '就业'])).toEqual([]);
+  });
+
+  it('-word and !word leave out the sections that match it, as plain text when it is no district or topic', () => {
+    expect(ids(['就业', '-招聘'])).toEqual(['a1-s03-zhang']);
+    expect(ids(['就业', '!高铁'])).toEqual(['a1-s01-wang']);
+    expect(ids(['-潼南'])).toEqual(['a1-s00-lead', 'a1-s02-li', 'a1-s04-cont']);
+  });
+
+  it('excluding what is included reads the exclusion as a word, so the filter does not cancel itself', () => {
+    expect(ids(['就业', '-岗位'])).toEqual(['a1-s03-zhang']);
+  });
+
+  it('a plain word matches the text (full-width and traditional folded), never as a pattern', () => {
+    expect(ids(['碧水'])).toEqual(['a1-s02-li']);
+    expect(ids(['碧水', '-.*'])).toEqual(['a1-s02-li']);
+    expect(read('.*')).toEqual({ ok: false, unknown: '.*' });
+  });
+
+  it('one district or topic alone is the plain filter old subscriptions have', () => {
+    expect(read('潼南')).toEqual({ ok: true, filter: tongnan });
+    expect(combineTerms([{ ...employment, exclude: false }])).toEqual(employment);
+  });
+
+  it('refuses an empty exclusion, too many words, and a word found nowhere', () => {
+    expect(read('-')).toEqual({ ok: false, empty: '-' });
+    expect(read(...Array.from({ length: 9 }, (_, i) => `词${i}`))).toEqual({ ok: false, tooMany: 9 });
+    expect(read('潼南', '火星')).toEqual({ ok: false, unknown: '火星' });
+  });
+
+  it('is shown back in words', () => {
+    const r = read('潼南', '就业', '-招聘');
+    expect(r.ok && describeFilter(r.filter)).toBe('只看同时涉及“潼南区”（区县）和“就业”（主题）的内容，不含“招聘”');
+    expect(describeFilter(tongnan)).toBe('只看“潼南区”');
+  });
+
+  it('a word filter with nothing to offer yet waits for news (nothing new) rather than stopping', () => {
+    const r = read('-潼南', '-巫溪', '-连日来');
+    const filter = r.ok ? r.filter : null;
+    expect(report.sections.filter((s) => matchesFilter(s, filter))).toEqual([]);
+    expect(composeDigest(report, { chatId: 1, date: '2022-06-03', filter, history: [] })?.nothingNew).toBe(true);
   });
 });
 
@@ -152,21 +246,22 @@ describe('When the clock is near midnight in Asia/Shanghai', () => {
 
 describe('When /subscribe gets arguments', () => {
   it.each([
-    ['', { ok: true, minutes: null, filterQuery: null }],
-    ['07:30 就业', { ok: true, minutes: 450, filterQuery: '就业' }],
-    ['就业 7点半', { ok: true, minutes: 450, filterQuery: '就业' }],
-    ['7点半潼南', { ok: true, minutes: 450, filterQuery: '潼南' }],
-    ['潼南', { ok: true, minutes: null, filterQuery: '潼南' }],
+    ['', { ok: true, minutes: null, filterQuery: null, words: [] }],
+    ['07:30 就业', { ok: true, minutes: 450, filterQuery: '就业', words: ['就业'] }],
+    ['就业 7点半', { ok: true, minutes: 450, filterQuery: '就业', words: ['就业'] }],
+    ['7点半潼南', { ok: true, minutes: 450, filterQuery: '潼南', words: ['潼南'] }],
+    ['潼南', { ok: true, minutes: null, filterQuery: '潼南', words: ['潼南'] }],
     ['25:00', { ok: false, badTime: '25:00' }],
-    ['abc', { ok: true, minutes: null, filterQuery: 'abc' }],
-    ['７：３０', { ok: true, minutes: 450, filterQuery: null }],
-    ['８:００ 就业', { ok: true, minutes: 480, filterQuery: '就业' }],
-    ['8:00pm', { ok: true, minutes: 1200, filterQuery: null }],
-    ['8:00 pm 潼南', { ok: true, minutes: 1200, filterQuery: '潼南' }],
-    ['晚上12点 就业', { ok: true, minutes: 0, filterQuery: '就业' }],
+    ['abc', { ok: true, minutes: null, filterQuery: 'abc', words: ['abc'] }],
+    ['７：３０', { ok: true, minutes: 450, filterQuery: null, words: [] }],
+    ['８:００ 就业', { ok: true, minutes: 480, filterQuery: '就业', words: ['就业'] }],
+    ['8:00pm', { ok: true, minutes: 1200, filterQuery: null, words: [] }],
+    ['8:00 pm 潼南', { ok: true, minutes: 1200, filterQuery: '潼南', words: ['潼南'] }],
+    ['晚上12点 就业', { ok: true, minutes: 0, filterQuery: '就业', words: ['就业'] }],
     ['13pm', { ok: false, badTime: '13pm' }],
-    ['就业 潼南', { ok: false, filters: ['就业', '潼南'], minutes: null }],
-    ['07:30 就业 潼南', { ok: false, filters: ['就业', '潼南'], minutes: 450 }],
+    ['就业 潼南', { ok: true, minutes: null, filterQuery: '就业 潼南', words: ['就业', '潼南'] }],
+    ['07:30 就业 -招聘', { ok: true, minutes: 450, filterQuery: '就业 -招聘', words: ['就业', '-招聘'] }],
+    ['就业 ！招聘', { ok: true, minutes: null, filterQuery: '就业 !招聘', words: ['就业', '!招聘'] }],
   ])('%j is read as %j', (query, expected) => {
     expect(parseSubscribeArgs(query)).toEqual(expected);
   });

@@ -151,7 +151,7 @@ describe('A user in a private chat', () => {
     expect((await ask(u, '/subscription')).message.text).toContain('07:30');
     const digest = (await ask(u, '/digest')).message.text;
     expect(digest).toContain('📰 每日摘要');
-    expect(digest).toMatch(/第 \d+\/\d+ 篇/);
+    expect(digest).toMatch(/还有 \d+ 段新内容|新内容已看完/);
     expect((await ask(u, '/unsubscribe')).message.text).toContain('退订');
     expect((await ask(u, '/subscription')).message.text).toMatch(/已退订.*\/subscribe/);
   });

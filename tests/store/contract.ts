@@ -44,6 +44,43 @@ export function storeContract(open: () => Promise<StoreHandle>): void {
     expect((await store.active()).map((s) => s.chatId)).toEqual([42]);
   });
 
+  it('keeps a filter of several words with exclusions, and a single filter stays as it was when replaced by one', async () => {
+    const { store, twin } = await setup();
+    const combined = {
+      kind: 'terms' as const,
+      id: '潼南区 就业 -招聘',
+      label: '潼南区 就业 -招聘',
+      terms: [
+        { kind: 'district' as const, id: '潼南区', label: '潼南区', exclude: false },
+        { kind: 'topic' as const, id: 'employment', label: '就业', exclude: false },
+        { kind: 'word' as const, id: '招聘', label: '招聘', exclude: true },
+      ],
+    };
+    await store.subscribe(input({ filter: combined }), 1000);
+    expect((await store.get(42))?.filter).toEqual(combined);
+    expect((await (await twin()).active())[0]?.filter).toEqual(combined);
+    await store.subscribe(input({ filter: { kind: 'district', id: '潼南区', label: '潼南区' } }), 2000);
+    expect((await store.get(42))?.filter).toEqual({ kind: 'district', id: '潼南区', label: '潼南区' });
+  });
+
+  it('keeps the forum topic a subscription posts to, and forgets it when re-subscribed outside a topic', async () => {
+    const { store, twin } = await setup();
+    await store.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup', threadId: 77 }), 1000);
+    expect((await (await twin()).get(BIG_SUPERGROUP))?.threadId).toBe(77);
+    await store.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup' }), 2000);
+    expect((await store.get(BIG_SUPERGROUP))?.threadId).toBeNull();
+  });
+
+  it('keeps whether a subscription wants alerts (off unless asked for), across a reopen', async () => {
+    const { store, twin } = await setup();
+    await store.subscribe(input(), 1000);
+    expect((await store.get(42))?.alerts).toBe(false);
+    await store.subscribe(input({ chatId: 43, alerts: true, skipQuietDays: true }), 1000);
+    expect(await (await twin()).get(43)).toMatchObject({ alerts: true, skipQuietDays: true });
+    expect((await store.get(42))?.skipQuietDays).toBe(false);
+    expect((await store.active()).map((s) => [s.chatId, s.alerts])).toEqual([[42, false], [43, true]]);
+  });
+
   it('re-subscribing changes the settings but keeps the creation time', async () => {
     const { store } = await setup();
     await store.subscribe(input(), 1000);

@@ -76,6 +76,19 @@ describe('The SQLite store on disk', () => {
     await store.close();
   });
 
+  it('upgrades a version-5 file with a single-filter subscription, which reads and matches as before', async () => {
+    const dir = tempDir();
+    const db = new Database(join(dir, STORE_FILE));
+    for (const step of MIGRATIONS.filter((m) => m.version <= 5)) db.exec(step.sql);
+    db.pragma('user_version = 5');
+    db.prepare(`INSERT INTO subscriptions VALUES (?, 'private', 480, 'Asia/Shanghai', 'district', '潼南区', '潼南区', 1, NULL, 0, 0)`).run(42);
+    db.close();
+    const store = new SqliteSubscriptionStore({ dataDir: dir });
+    expect(await store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
+    expect((await store.get(42))?.filter).toEqual({ kind: 'district', id: '潼南区', label: '潼南区' });
+    await store.close();
+  });
+
   it('migrating twice is a no-op', async () => {
     const db = new Database(':memory:');
     const latest = MIGRATIONS.at(-1)!.version;
