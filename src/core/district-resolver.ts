@@ -178,7 +178,7 @@ export class DistrictResolver {
       add(this.national, nameKey(u.name));
       add(this.national, nameKey(u.short));
       // Pinyin only for provinces and cities: county syllables collide too often (`gulou` is four places).
-      if (u.level !== 'county') add(this.nationalLatin, pinyinKeys(u.short).full);
+      if (u.level !== 'county') add(this.nationalLatin, u.pinyin ?? pinyinKeys(u.short).full);
     }
   }
 

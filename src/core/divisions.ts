@@ -29,6 +29,8 @@ export interface Unit {
   name: string;
   /** Common short name: `龙泉驿`, `成都`, `湖北`; the name itself when there is none. */
   short: string;
+  /** Toneless pinyin of `short`, syllables run together (`chengdu`), when the data gives it. */
+  pinyin?: string;
   level: UnitLevel;
   parent: Unit | null;
   /** Official full name down from the province, as people write it: `四川省成都市龙泉驿区`, `北京市海淀区`, `湖北省`. */
@@ -58,7 +60,7 @@ export class DivisionIndex {
     const provinces = new Map<string, Unit>();
     const cities = new Map<string, Unit>();
     for (const r of rows.filter((r) => r.level === 'province')) {
-      const u: Unit = { code: r.code, name: r.name, short: r.short, level: 'province', parent: null, division: r.name };
+      const u: Unit = { code: r.code, name: r.name, short: r.short, ...pinyinOf(r), level: 'province', parent: null, division: r.name };
       if (r.code === CHONGQING_CODE) u.chongqing = CHONGQING;
       provinces.set(r.code, u);
       units.push(u);
@@ -73,7 +75,7 @@ export class DivisionIndex {
         cities.set(r.code, province);
         continue;
       }
-      const u: Unit = { code: r.code, name: r.name, short: r.short, level: 'city', parent: province, division: province.name + r.name };
+      const u: Unit = { code: r.code, name: r.name, short: r.short, ...pinyinOf(r), level: 'city', parent: province, division: province.name + r.name };
       cities.set(r.code, u);
       units.push(u);
     }
@@ -84,7 +86,7 @@ export class DivisionIndex {
       const parent = city ?? province;
       // A city without counties lists itself again as its only county (`东莞市`): one unit, not two.
       if (parent.name === r.name) continue;
-      const u: Unit = { code: r.code, name: r.name, short: r.short, level: 'county', parent, division: parent.division + r.name };
+      const u: Unit = { code: r.code, name: r.name, short: r.short, ...pinyinOf(r), level: 'county', parent, division: parent.division + r.name };
       if (province.code === CHONGQING_CODE) u.chongqing = r.name;
       units.push(u);
     }
@@ -124,6 +126,11 @@ export class DivisionIndex {
   byCode(code: string): Unit | undefined {
     return this.units.find((u) => u.code === code);
   }
+}
+
+/** The row's pinyin as one key (`cheng du` → `chengdu`), if it has one: the data's, so nothing is computed at start. */
+function pinyinOf(r: ChinaDivisionRow): { pinyin?: string } {
+  return r.pinyin ? { pinyin: r.pinyin.replace(/\s+/gu, '').toLowerCase() } : {};
 }
 
 /** True when `unit` is `ancestor` or lies inside it. */
