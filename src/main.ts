@@ -106,7 +106,7 @@ async function main(): Promise<number> {
       const digest = composeDigest(live.report, { chatId: 0, date, filter: null, history: [] });
       return digest ? htmlToPlain(renderDigestHtml(digest)) : '报道中没有可以做成摘要的内容。';
     };
-    await runConsoleChat({ get engine() { return live.engine; }, get report() { return live.report; }, input: process.stdin, output: process.stdout, digestPreview });
+    await runConsoleChat({ get engine() { return live.engine; }, get report() { return live.report; }, input: process.stdin, output: process.stdout, digestPreview, lastAddedAt: () => library.current().lastAddedAt, timezone: config.digest.timezone });
     stopWatching();
     return 0;
   }

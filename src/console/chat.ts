@@ -9,6 +9,8 @@ import type { Engine } from '../core/engine.ts';
 import type { Report } from '../core/report.ts';
 import { COMMANDS, type CommandSpec } from '../bot/commands.ts';
 import { dispatch, replyPlain } from '../bot/dispatch.ts';
+import { latestHtml } from '../render/living.ts';
+import { htmlToPlain } from '../render/replies.ts';
 
 export interface ConsoleChatOptions {
   engine: Engine;
@@ -22,6 +24,10 @@ export interface ConsoleChatOptions {
   digestPreview?: () => string;
   /** Where a failure's stack goes for the operator (default: stderr); the chat itself only gets one sentence. */
   errors?: Writable;
+  /** When the last article was added while running (for `/latest`), or null. */
+  lastAddedAt?: () => number | null;
+  /** Time zone `/latest` shows times in (default Asia/Shanghai). */
+  timezone?: string;
 }
 
 /** What the terminal says to the digest commands that need a Telegram chat. */
@@ -31,7 +37,8 @@ const QUIT = /^\s*[/／]?(quit|exit|bye|退出)\s*$/i;
 
 /** Run the chat until EOF or `/quit`; resolves with the number of lines answered. */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<number> {
-  const { engine, report, output } = options;
+  // The engine and report are read at each line: with a living report they are getters for the one in service.
+  const { output } = options;
   const commands = options.commands ?? COMMANDS;
   const interactive = options.interactive ?? Boolean((options.input as Readable & { isTTY?: boolean }).isTTY);
   const rl = createInterface({ input: options.input, output: interactive ? output : undefined, terminal: interactive, crlfDelay: Infinity });
@@ -39,7 +46,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
   // Ctrl+C on a terminal ends the chat like Ctrl+D.
   rl.on('SIGINT', () => rl.close());
   if (interactive) {
-    write(replyPlain({ kind: 'start' }, report, commands));
+    write(replyPlain({ kind: 'start' }, options.report, commands));
     output.write('（未设置 TELEGRAM_BOT_TOKEN，正在终端中聊天。输入 /quit 或按 Ctrl+D 退出。）\n\n');
     rl.setPrompt('> ');
     rl.prompt();
@@ -50,10 +57,12 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
     if (line.trim() !== '') {
       answered++;
       try {
-        const reply = dispatch(line, engine, commands);
+        const reply = dispatch(line, options.engine, commands);
         if (reply.kind === 'elsewhere' && reply.spec.command === 'digest' && options.digestPreview) write(options.digestPreview());
+        // /latest only reads the report, so it is answered here as in Telegram.
+        else if (reply.kind === 'elsewhere' && reply.spec.command === 'latest') write(htmlToPlain(latestHtml(options.report, options.lastAddedAt?.() ?? null, options.timezone ?? 'Asia/Shanghai')));
         else if (reply.kind === 'elsewhere' && reply.spec.feature === 'digest') write(SUBSCRIBE_ELSEWHERE);
-        else write(replyPlain(reply, report, commands));
+        else write(replyPlain(reply, options.report, commands));
       } catch (err) {
         // Same promise as the bot: a failure is reported, the chat goes on.
         write('出错了，请稍后再试。');

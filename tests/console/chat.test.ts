@@ -2,6 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { SearchCommand } from '../../src/core/answer.ts';
 import { runConsoleChat } from '../../src/console/chat.ts';
+import { loadEngine } from '../../src/load-engine.ts';
 import { REPORT, scriptedEngine } from '../bot/support.ts';
 
 async function chat(lines: string[], interactive = false, digestPreview?: () => string): Promise<{ out: string; errors: string; answered: number; calls: unknown[] }> {
@@ -74,5 +75,18 @@ describe('The terminal chat', () => {
     expect(out).not.toContain('engine exploded');
     expect(out).toContain('“ok”：找到 1 条相关内容。');
     expect(answered).toBe(2);
+  });
+});
+
+describe('The terminal chat and the living report', () => {
+  it('answers /latest, which only reads the report, as in Telegram', async () => {
+    const { report, engine } = loadEngine('data');
+    const input = PassThrough.from(['/latest\n']);
+    let out = '';
+    const output = new PassThrough();
+    output.on('data', (d: Buffer) => (out += d.toString()));
+    await runConsoleChat({ engine, report, input, output, interactive: false });
+    expect(out).toContain(report.articles[0]!.title);
+    expect(out).not.toContain('只能在 Telegram 中使用');
   });
 });
