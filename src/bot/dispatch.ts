@@ -42,7 +42,7 @@ export function dispatch(text: string, engine: Engine, commands: readonly Comman
   const isSlash = /^\s*[/／]/.test(text);
   if (!isSlash) {
     if (line.query === '' || GREETING.test(line.query)) return { kind: 'start' };
-    return { kind: 'answer', answer: options.guess ? likelyAnswer(line.query, ask) : ask.answer('search', line.query) };
+    return { kind: 'answer', answer: options.guess ? likelyAnswer(line.query, ask) : searchFirst(line.query, ask) };
   }
   const spec = findCommand(line.command, commands);
   if (!spec) return { kind: 'unknown', command: line.command };
@@ -65,6 +65,17 @@ export function dispatch(text: string, engine: Engine, commands: readonly Comman
 /** The engine with another cap on results for every answer. */
 function withCap(engine: Engine, maxResults: number | undefined): Pick<Engine, 'answer'> {
   return maxResults === undefined ? engine : { answer: (command, query) => engine.answer(command, query, maxResults) };
+}
+
+/**
+ * Plain text in a chat is a full-text search; when that finds nothing itself (`tongnan`, `潼楠`, `jiuye`), the command
+ * the words most likely mean is asked too, and its answer is kept when it found something.
+ */
+function searchFirst(query: string, engine: Pick<Engine, 'answer'>): Answer {
+  const text = engine.answer('search', query);
+  if (text.status === 'ok' && text.results.length > 0 && !text.approximate) return text;
+  const guess = likelyAnswer(query, engine);
+  return guess.command !== 'search' && guess.status === 'ok' && guess.results.length > 0 ? guess : text;
 }
 
 /** What a bare place name resolves to. */

@@ -119,3 +119,16 @@ describe('Against the real report and engine', () => {
     );
   });
 });
+
+describe('Plain text in a private chat', () => {
+  it('is a full-text search, and when that finds nothing itself, the command the words most likely mean (tongnan, 潼楠)', async () => {
+    const { loadEngine } = await import('../../src/load-engine.ts');
+    const { engine } = loadEngine('data');
+    const pinyin = dispatch('tongnan', engine);
+    expect(pinyin.kind === 'answer' && [pinyin.answer.command, pinyin.answer.resolved?.label]).toEqual(['district', '潼南区']);
+    const typo = dispatch('潼楠', engine);
+    expect(typo.kind === 'answer' && typo.answer.command).toBe('district');
+    const words = dispatch('刘明', engine);
+    expect(words.kind === 'answer' && words.answer.command).toBe('search');
+  });
+});
