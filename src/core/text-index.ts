@@ -138,13 +138,6 @@ function foldedUnits(text: string, out: number[], fold: FoldChar): void {
   });
 }
 
-/** Number of word units in `foldedUnits` output (breaks not counted). */
-function wordUnitCount(units: readonly number[]): number {
-  let n = 0;
-  for (const u of units) if (u !== BREAK) n++;
-  return n;
-}
-
 /** `head` followed by `rest`, as one new Int32Array. */
 function concatInt32(head: Int32Array | undefined, rest: readonly number[]): Int32Array {
   const out = new Int32Array((head?.length ?? 0) + rest.length);
