@@ -4,7 +4,7 @@
  * Pure: the caller ingests, loads the engine and passes a way to ask.
  */
 import type { Answer } from '../core/answer.ts';
-import type { Place, Report, Section } from '../core/report.ts';
+import type { Report, Section } from '../core/report.ts';
 import type { Truth, TruthPerson } from './truth.ts';
 
 /** How many of how many: `right` of `total`. */
@@ -43,11 +43,6 @@ export interface ArticleScore {
 export const plain = (s: string): string => s.normalize('NFKC').replace(/[\s\u3000]+/gu, '');
 
 const CHONGQING = '重庆市';
-
-/** The official full name of a place's division (`重庆市潼南区`, `四川省成都市`). */
-export function placeDivision(place: Place): string {
-  return place.division;
-}
 
 // A dateline at the start of a paragraph (`本报北京1月2日电  （记者王浩）`), skipped when matching first characters.
 const DATELINE = /^(?:本报|新华社)[^，。（(]{0,12}电\s*[（(][^）)]*[）)]/u;
@@ -115,7 +110,7 @@ export function scoreArticle(report: Report, articleId: string, truth: Truth, as
   }
 
   const ourPlaces = new Map<string, string>();
-  for (const s of sections) for (const p of s.places) ourPlaces.set(placeDivision(p), p.name);
+  for (const s of sections) for (const p of s.places) ourPlaces.set(p.division, p.name);
   const truthPlaces = new Map(truth.places.map((p) => [p.division, p.name]));
   const placesFound = [...truthPlaces.keys()].filter((d) => ourPlaces.has(d)).length;
   for (const [d, name] of truthPlaces) if (!ourPlaces.has(d)) misses.push(`place ${name} (${d}): not found`);

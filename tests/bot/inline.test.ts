@@ -2,15 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeStartParameter, encodeStartParameter } from '../../src/bot/deep-link.ts';
 import { inlineCommandLine } from '../../src/bot/inline.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
+import type { InlineArticle } from '../support/fake-bot-api.ts';
 import { BOT_ID, dm, setup, type Setup } from './support.ts';
-
-interface Article {
-  id: string;
-  title: string;
-  description?: string;
-  input_message_content: { message_text: string; parse_mode?: string };
-  reply_markup?: { inline_keyboard: Array<Array<Record<string, string>>> };
-}
 
 let s: Setup;
 beforeEach(async () => { s = await setup(); });
@@ -18,7 +11,7 @@ afterEach(async () => { await s.close(); });
 
 /** The last answerInlineQuery the bot sent (accepted or not). */
 const lastAnswer = () => s.api.callsTo('answerInlineQuery').at(-1)?.params ?? {};
-const resultsOf = (params: Record<string, unknown>) => params['results'] as Article[];
+const resultsOf = (params: Record<string, unknown>) => params['results'] as InlineArticle[];
 
 describe('Inline text read as a command line', () => {
   it('turns a leading search command without its slash into that command', () => {

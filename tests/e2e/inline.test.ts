@@ -5,18 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeStartParameter, encodeStartParameter } from '../../src/bot/deep-link.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
-import { FakeBotApi } from '../support/fake-bot-api.ts';
+import { FakeBotApi, type InlineArticle } from '../support/fake-bot-api.ts';
 import { spawnBot, type BotProcess } from './harness.ts';
 
 const TOKEN = '5550003333:AAInlineModeTokenForTests_abcdefghijk';
-
-interface Article {
-  id: string;
-  title: string;
-  description?: string;
-  input_message_content: { message_text: string; parse_mode?: string };
-  reply_markup?: { inline_keyboard: Array<Array<Record<string, string>>> };
-}
 
 let api: FakeBotApi;
 let bot: BotProcess;
@@ -51,7 +43,7 @@ async function ask(query: string, offset = '', userId = nextUser++): Promise<Rec
   return call.params;
 }
 
-const resultsOf = (params: Record<string, unknown>) => params['results'] as Article[];
+const resultsOf = (params: Record<string, unknown>) => params['results'] as InlineArticle[];
 
 function message(chatId: number, text: string): Record<string, unknown> {
   return { message: { message_id: Math.floor(Math.random() * 1e6), date: 1, chat: { id: chatId, type: 'private', first_name: 'u' }, from: { id: chatId, is_bot: false, first_name: 'u' }, text } };

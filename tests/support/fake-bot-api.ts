@@ -81,6 +81,15 @@ export interface FakeBotApiOptions {
 }
 
 /** An inline query as the user sees it: who typed it, and the offset Telegram sends when the next page is wanted. */
+/** One article result of an answerInlineQuery call, as tests read it back. */
+export interface InlineArticle {
+  id: string;
+  title: string;
+  description?: string;
+  input_message_content: { message_text: string; parse_mode?: string };
+  reply_markup?: { inline_keyboard: Array<Array<Record<string, string>>> };
+}
+
 export interface InlineQueryInput {
   from: { id: number; first_name?: string; language_code?: string };
   query: string;
