@@ -61,6 +61,9 @@ const PERSON_AFTER = /^(?:同志|先生|女士|老师)/u;
 const PARTY_BEFORE = /(?:民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)$/u;
 // A project or enterprise after a word-like county name (`长寿高性能锂离子电池项目`, `石柱某某景区`) makes it the county.
 const PROJECT_AFTER = /^(?:[^，。；！？、\n]{0,14}?(?:项目|基地|园区|产业园|工业园|景区|公司|企业|工厂|集团|经开区|高新区)|[\u4e00-\u9fff]{1,4}?(?:寨|村|古镇|湖|水库|湿地|公园))/u;
+// A quoted name followed by a vessel's or train's word (`“新扬州”轮`, `“某某”号`) names the vessel, not the place.
+const VESSEL = /“[^“”\n]{0,8}$/u;
+const VESSEL_AFTER = /^[^“”\n]{0,8}”(?:轮|号|舰|列车)/u;
 // Characters after which a name starts a new word: punctuation and common one-character function words (`如城口…`).
 const LEFT_BOUNDARY = /[\s，。、；：！？“”‘’《》（）()—…·在于自从到是和与及对向为将把让由往赴至了的如或经去同沿据]/u;
 // Separators of a list of places (`城口、巫山`, `哈密—重庆`).
@@ -160,6 +163,7 @@ export class PlaceFinder {
       if (!entries) continue;
       const end = at + len;
       if (PARTY_BEFORE.test(text.slice(Math.max(0, at - 4), at))) return null;
+      if (VESSEL.test(text.slice(Math.max(0, at - 8), at)) && VESSEL_AFTER.test(text.slice(at))) return null;
       // Chongqing's own companies are plainly local (`重庆…物流有限公司`); others' names are just names.
       if (!chained && COMPANY_AFTER.test(text.slice(end)) && entries.every((e) => e.form === 'short' && !e.unit.chongqing)) return null;
       const chosen = this.choose(name, entries, text, at, end, chained, ctx, hits, warn);

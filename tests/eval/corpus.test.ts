@@ -34,7 +34,7 @@ describe.skipIf(!present)('Ingest and answers on the real-article corpus', () =>
   it('finds the places the articles name, by official division, and tags no section with a place it does not name', () => {
     atLeast(totals.placesRecall, 137);
     expect(ratio(totals.placesRecall)).toBeGreaterThanOrEqual(0.9);
-    expect(ratio(totals.placesPrecision)).toBeGreaterThanOrEqual(0.84);
+    expect(ratio(totals.placesPrecision)).toBeGreaterThanOrEqual(0.845);
     atLeast(totals.districtsRecall, 6);
     expect(totals.districtsPrecision.right).toBe(totals.districtsPrecision.total);
     expect(totals.unnamedDistrictTags).toBe(0);

@@ -118,6 +118,12 @@ describe('Finding places outside Chongqing', () => {
   it('reads no place into everyday words that are place names too', () => {
     for (const text of ['建议健全教育资源配置机制', '带来真金白银的实惠', '来自天南海北的游客', '各县城乡建设', '吴忠同志发言']) expect(divisions(text)).toEqual([]);
   });
+
+  it('reads a quoted vessel or train name as a name, and the same quoted place as a place', () => {
+    expect(divisions('集装箱装载到“新扬州”轮上')).toEqual([]);
+    expect(divisions('乘坐“成都”号列车')).toEqual([]);
+    expect(divisions('“扬州”这座城市')).toEqual(['江苏省扬州市']);
+  });
 });
 
 describe('A section and its districts', () => {
