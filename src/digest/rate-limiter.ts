@@ -119,9 +119,10 @@ function windowFor(rate: number, periodMs: number, marginMs: number): SlidingWin
  * one request out at a time, so its windows count each message at the answer: safe however slow the network,
  * at no cost in speed. The global window counts a request when it leaves: counting it at the answer too would
  * cut the rate to `limit / (1 s + round trip)` (23/s instead of 30 at 300 ms), and requests that leave a window
- * apart arrive a window apart, give or take the spread of the network delay (`marginMs`). A request answered
- * later than usual (a stall on the way, or in this process before it really left) may have arrived that much
- * later, so it is then counted at its answer less a usual round trip. Should Telegram still count differently,
+ * apart arrive a window apart, give or take the spread of the network delay (`marginMs`). A request written to the
+ * network later than it was counted (this process stalled in between) is counted again when it was written
+ * (`departed`). A request answered later than usual (a stall on the way) may have arrived that much later, so it
+ * is then counted at its answer less a usual round trip. Should Telegram still count differently,
  * its 429 pauses everyone (`pauseUntil`).
  */
 export class RateLimiter {
@@ -180,6 +181,15 @@ export class RateLimiter {
     if (Number.isFinite(this.limits.perChatPerSecond)) this.windowOf(this.chats, chatId, this.limits.perChatPerSecond, 1000).record(now);
     if (chatId < 0 && Number.isFinite(this.limits.perGroupPerMinute)) this.windowOf(this.groups, chatId, this.limits.perGroupPerMinute, 60_000).record(now);
     if (++this.records % 10_000 === 0) this.forget(now);
+  }
+
+  /**
+   * The request counted at `countedAt` was written to the network only at `at`: this process stalled between the
+   * decision and the write, so it reached Telegram that much later. The global window counts it then.
+   */
+  departed(countedAt: number, at: number): void {
+    this.global.move(countedAt, at);
+    this.pace.move(countedAt, at);
   }
 
   /**

@@ -11,8 +11,11 @@ export type { DigestJob } from './job-queue.ts';
 
 /** The one Bot API call the sender needs; `src/digest/telegram.ts` adapts telegraf to it. */
 export interface SendApi {
-  /** `threadId`: the forum topic to post in (message_thread_id). */
-  sendMessage(chatId: number, html: string, options?: { threadId?: number | null }): Promise<{ message_id: number }>;
+  /**
+   * `threadId`: the forum topic to post in (message_thread_id). `onWritten`, where the API can tell, is called when
+   * the request was handed to the network: later than the call when this process stalled in between.
+   */
+  sendMessage(chatId: number, html: string, options?: { threadId?: number | null; onWritten?: () => void }): Promise<{ message_id: number }>;
 }
 
 /** Turns a subscription and date into the message; `pinnedSectionId` repeats a section already chosen for that date. */
@@ -347,19 +350,29 @@ export class DigestSender {
     }
     const attempt = entry.attempts + 1;
     await store.begin(chatId, date, composed.sectionId, clock.now());
-    const leftAt = clock.now();
-    this.limiter.record(chatId, leftAt);
+    // Counted when it is decided; counted again when it was really written, should this process stall in between.
+    let countedAt = clock.now();
+    let answered = false;
+    this.limiter.record(chatId, countedAt);
+    const onWritten = () => {
+      const at = clock.now();
+      if (answered || at <= countedAt) return;
+      this.limiter.departed(countedAt, at);
+      countedAt = at;
+    };
     let messageId: number;
     try {
-      const request = api.sendMessage(chatId, composed.html, sub.threadId ? { threadId: sub.threadId } : undefined);
+      const request = api.sendMessage(chatId, composed.html, { ...(sub.threadId ? { threadId: sub.threadId } : {}), onWritten });
       left();
       messageId = (await request).message_id;
     } catch (err) {
-      this.limiter.settle(chatId, leftAt, clock.now());
+      answered = true;
+      this.limiter.settle(chatId, countedAt, clock.now());
       await this.settleBudget(budgetId);
       return this.handleFailure(entry, attempt, classifyError(err), summary);
     }
-    this.limiter.settle(chatId, leftAt, clock.now());
+    answered = true;
+    this.limiter.settle(chatId, countedAt, clock.now());
     await this.settleBudget(budgetId);
     summary.sent++;
     await this.complete(chatId, date, messageId);

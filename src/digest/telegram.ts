@@ -1,5 +1,6 @@
 import type { Telegram } from 'telegraf';
 import type { Opts } from 'telegraf/types';
+import { onWritten } from './departures.ts';
 import type { SendApi } from './sender.ts';
 
 type CallOptions = NonNullable<Parameters<Telegram['callApi']>[2]>;
@@ -35,12 +36,9 @@ export function telegramSendApi(telegram: Telegram, options: SendApiOptions = {}
       const signal = AbortSignal.timeout(timeoutMs);
       const params: SendMessageParams = { chat_id: chatId, text: html, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(options?.threadId ? { message_thread_id: options.threadId } : {}), ...(paid ? { allow_paid_broadcast: true } : {}) };
       try {
-        const message = await telegram.callApi(
-          'sendMessage',
-          params,
-          // telegraf types the signal with the abort-controller polyfill; node-fetch accepts the native one.
-          { signal: signal as unknown as CallOptions['signal'] },
-        );
+        // telegraf types the signal with the abort-controller polyfill; node-fetch accepts the native one.
+        const call = () => telegram.callApi('sendMessage', params, { signal: signal as unknown as CallOptions['signal'] });
+        const message = await (options?.onWritten ? onWritten(options.onWritten, call) : call());
         return { message_id: message.message_id };
       } catch (err) {
         throw signal.aborted ? new SendTimeoutError(timeoutMs, { cause: err }) : err;

@@ -100,6 +100,17 @@ describe('The rate limiter', () => {
     expect(limiter.globalReadyAt(11_000)).toBe(11_500); // not 11,000: two may have arrived in [10,500, 11,000]
   });
 
+  it('counts a request written to the network later than it was decided (this process stalled) when it was written', () => {
+    const limiter = new RateLimiter({ globalPerSecond: 2, perChatPerSecond: Infinity, perGroupPerMinute: Infinity, marginMs: 0 });
+    limiter.record(1, 0);
+    limiter.record(2, 0);
+    limiter.departed(0, 40); // the second left 40 ms late: it reached Telegram then
+    expect(limiter.globalReadyAt(500)).toBe(1000); // a second after the first, which left on time
+    limiter.departed(0, 30); // the first, 30 ms late
+    expect(limiter.globalReadyAt(500)).toBe(1030);
+    expect(limiter.globalReadyAt(1035)).toBe(1035);
+  });
+
   it('a pause holds every chat back until it ends, even uncapped, and a shorter pause never cuts a longer one', () => {
     const limiter = new RateLimiter(UNCAPPED);
     limiter.pauseUntil(10_000);

@@ -77,3 +77,19 @@ describe('Paid broadcasts (BROADCAST_PAID)', () => {
     expect(api.sent(2)[0]?.params).not.toHaveProperty('allow_paid_broadcast');
   });
 });
+
+describe('When a message really left', () => {
+  it('tells when the request was handed to the network, before the answer comes, and never without a request', async () => {
+    api = await FakeBotApi.start({ latencyMs: 200 });
+    const send = telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot }));
+    let writtenAt = NaN;
+    const start = performance.now();
+    await send.sendMessage(1, 'x', { onWritten: () => (writtenAt = performance.now()) });
+    const answeredAt = performance.now();
+    expect(writtenAt - start).toBeLessThan(answeredAt - start - 100);
+    let refusedWritten = false;
+    const refused = telegramSendApi(new Telegram('1:X', { apiRoot: 'http://127.0.0.1:1' }));
+    await refused.sendMessage(1, 'x', { onWritten: () => (refusedWritten = true) }).catch(() => {});
+    expect(refusedWritten).toBe(false);
+  });
+});
