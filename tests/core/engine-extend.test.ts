@@ -45,6 +45,22 @@ describe('When an article is added to a built engine', () => {
     for (const q of ['江津', '荣昌', '就业', '潼南', '生态']) expect(chained.resolveFilter(q)).toEqual(fresh.resolveFilter(q));
   });
 
+  it('it does so after a dozen additions in a row, each ranking what came before', () => {
+    // Distinct copies of the two invented articles, as a newsroom adding one a day would.
+    const copy = (r: Report, k: number): Report => ({
+      ...r,
+      articles: r.articles.map((a) => ({ ...a, id: `${a.id}-${k}` })),
+      sections: r.sections.map((s) => ({ ...s, id: `${s.id}-${k}`, articleId: `${s.articleId}-${k}` })),
+    });
+    let report = seed;
+    let chained = base;
+    for (let k = 0; k < 12; k++) {
+      report = plus(report, copy(k % 2 === 0 ? invented : fragments, k));
+      chained = extendEngine(chained, report);
+    }
+    expect(answers(chained)).toEqual(answers(createEngine(report, gazetteer, opts)));
+  });
+
   it('the engine it was built from still answers from the old report', () => {
     const before = answers(base);
     extendEngine(base, plus(seed, invented));

@@ -103,7 +103,56 @@ export function extendTopics(ctx: EngineContext, old: TopicIndex, first: number)
 
 /** Counts of sections before `first` from `below`, of the others from `above`; shares `below` rather than copy it. */
 function layered(below: SectionCounts | undefined, above: Map<number, number>, first: number): SectionCounts {
-  return { get: (i) => (i < first ? below?.get(i) : above.get(i)) };
+  return LayeredCounts.over(below, above, first);
+}
+
+interface Layer {
+  /** The first section number the layer holds counts for (up to the next layer's). */
+  from: number;
+  counts: ReadonlyMap<number, number>;
+}
+
+/**
+ * Counts kept as layers of appended section ranges, oldest first. One layer per added article would make every
+ * lookup walk all of them (a topic re-ranked after the 500th article would read through 500), so the newest
+ * layers are merged like a binary counter: at most about log2(additions) layers, each count copied a few times.
+ */
+class LayeredCounts implements SectionCounts {
+  private constructor(private readonly layers: readonly Layer[]) {}
+
+  static over(below: SectionCounts | undefined, above: Map<number, number>, first: number): LayeredCounts {
+    const layers: Layer[] = below instanceof LayeredCounts ? [...below.layers] : below ? [{ from: 0, counts: asMap(below, first) }] : [];
+    layers.push({ from: first, counts: above });
+    while (layers.length >= 2 && layers[layers.length - 2]!.counts.size <= 2 * layers[layers.length - 1]!.counts.size) {
+      const top = layers.pop()!;
+      const under = layers.pop()!;
+      layers.push({ from: under.from, counts: new Map([...under.counts, ...top.counts]) });
+    }
+    return new LayeredCounts(layers);
+  }
+
+  get(section: number): number | undefined {
+    // The last layer starting at or before `section`.
+    let lo = 0;
+    let hi = this.layers.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.layers[mid]!.from <= section) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.layers[lo]?.counts.get(section);
+  }
+}
+
+/** A base layer's counts as a map: itself when it is one (the index builds maps), else read out section by section. */
+function asMap(counts: SectionCounts, sections: number): ReadonlyMap<number, number> {
+  if (counts instanceof Map) return counts as ReadonlyMap<number, number>;
+  const out = new Map<number, number>();
+  for (let i = 0; i < sections; i++) {
+    const n = counts.get(i);
+    if (n !== undefined) out.set(i, n);
+  }
+  return out;
 }
 
 /** Merge two lists sorted by `order` into one (stable: on a tie, `a`'s element first). */
