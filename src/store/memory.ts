@@ -1,5 +1,5 @@
 import { floodStep, topCommands, WEEK_MS, type FloodState } from './shared.ts';
-import { assertChatId, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type StoreStats, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
+import { assertChatId, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type SharedArticle, type StoreStats, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** In-memory twin of the SQLite store, for unit tests; same behaviour, nothing persisted. */
 export class MemorySubscriptionStore implements SubscriptionStore {
@@ -11,6 +11,7 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   private readonly chats = new Map<ChatId, { type: ChatType; lastSeen: number }>();
   /** `date|command` → uses. */
   private readonly uses = new Map<string, number>();
+  private readonly articles = new Map<string, SharedArticle & { text: string }>();
   private closed = false;
 
   async subscribe(input: SubscribeInput, at: number): Promise<Subscription> {
@@ -158,6 +159,28 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     }
     const lastWeek = [...this.chats.values()].filter((c) => c.lastSeen > now - WEEK_MS).length;
     return { subscribers, chats: { total: this.chats.size, lastWeek }, digests, commands: topCommands(counts) };
+  }
+
+  async publishArticle(source: string, text: string, at: number): Promise<boolean> {
+    const old = this.articles.get(source);
+    if (old && old.withdrawnAt === null) return false;
+    this.articles.set(source, { source, text, addedAt: at, withdrawnAt: null });
+    return true;
+  }
+
+  async withdrawArticle(source: string, at: number): Promise<boolean> {
+    const old = this.articles.get(source);
+    if (!old || old.withdrawnAt !== null) return false;
+    old.withdrawnAt = at;
+    return true;
+  }
+
+  async sharedArticles(): Promise<SharedArticle[]> {
+    return [...this.articles.values()].map(({ source, addedAt, withdrawnAt }) => ({ source, addedAt, withdrawnAt }));
+  }
+
+  async sharedArticleText(source: string): Promise<string | null> {
+    return this.articles.get(source)?.text ?? null;
   }
 
   async answers(): Promise<boolean> {

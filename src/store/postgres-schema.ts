@@ -116,6 +116,11 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
     version: 6,
     sql: `ALTER TABLE subscriptions ADD COLUMN skip_quiet_days boolean NOT NULL DEFAULT false;`,
   },
+  {
+    // Articles added while running, as every instance should take them in (SQLite's version 10).
+    version: 7,
+    sql: `CREATE TABLE shared_articles (source text PRIMARY KEY, text text NOT NULL, added_at bigint NOT NULL, withdrawn_at bigint);`,
+  },
 ]);
 
 /**

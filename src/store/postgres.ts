@@ -12,6 +12,7 @@ import {
   type Delivery,
   type FloodVerdict,
   type RetryPlan,
+  type SharedArticle,
   type StoreStats,
   type SubscribeInput,
   type Subscription,
@@ -315,6 +316,31 @@ export class PostgresStore implements SubscriptionStore {
       digests: byStatus,
       commands: topCommands(commands.rows.map((r) => [r.command as string, num(r.n as string)] as [string, number])),
     };
+  }
+
+  async publishArticle(source: string, text: string, at: number): Promise<boolean> {
+    const r = await this.pool.query(
+      `INSERT INTO shared_articles (source, text, added_at, withdrawn_at) VALUES ($1, $2, $3, NULL)
+       ON CONFLICT (source) DO UPDATE SET text = excluded.text, added_at = excluded.added_at, withdrawn_at = NULL
+       WHERE shared_articles.withdrawn_at IS NOT NULL`,
+      [source, text, at],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async withdrawArticle(source: string, at: number): Promise<boolean> {
+    const r = await this.pool.query('UPDATE shared_articles SET withdrawn_at = $2 WHERE source = $1 AND withdrawn_at IS NULL', [source, at]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async sharedArticles(): Promise<SharedArticle[]> {
+    const { rows } = await this.pool.query('SELECT source, added_at, withdrawn_at FROM shared_articles ORDER BY added_at, source');
+    return rows.map((r) => ({ source: r.source as string, addedAt: num(r.added_at as string), withdrawnAt: r.withdrawn_at === null ? null : num(r.withdrawn_at as string) }));
+  }
+
+  async sharedArticleText(source: string): Promise<string | null> {
+    const { rows } = await this.pool.query('SELECT text FROM shared_articles WHERE source = $1', [source]);
+    return (rows[0]?.text as string | undefined) ?? null;
   }
 
   /** The schema version the database is at (for tests and operators). */

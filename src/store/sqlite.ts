@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { asOpenError, checkIntegrity, ensureDir, refuseEmptyFile } from './open-file.ts';
 import { filterColumns, filterFromColumns, floodStep, topCommands, WEEK_MS, type FloodState } from './shared.ts';
-import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type StoreStats, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
+import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type SharedArticle, type StoreStats, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** File name of the store inside DATA_DIR. */
 export const STORE_FILE = 'report-bot.sqlite';
@@ -115,6 +115,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Objec
     // Days with nothing new: send the one line (0) or nothing (1).
     version: 9,
     sql: `ALTER TABLE subscriptions ADD COLUMN skip_quiet_days INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    // Articles added while running, as every instance should take them in (src/live/mirror.ts).
+    version: 10,
+    sql: `
+      CREATE TABLE shared_articles (
+        source TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        withdrawn_at INTEGER
+      ) STRICT;
+    `,
   },
 ]);
 
@@ -269,6 +281,13 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       statSubs: db.prepare('SELECT chat_type, COUNT(*) AS n FROM subscriptions WHERE active = 1 GROUP BY chat_type'),
       statChats: db.prepare('SELECT COUNT(*) AS total, COALESCE(SUM(last_seen > ?), 0) AS week FROM chats'),
       statDigests: db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE date = ? GROUP BY status'),
+      publishArticle: db.prepare(`
+        INSERT INTO shared_articles (source, text, added_at, withdrawn_at) VALUES (?, ?, ?, NULL)
+        ON CONFLICT (source) DO UPDATE SET text = excluded.text, added_at = excluded.added_at, withdrawn_at = NULL
+        WHERE shared_articles.withdrawn_at IS NOT NULL`),
+      withdrawArticle: db.prepare('UPDATE shared_articles SET withdrawn_at = ? WHERE source = ? AND withdrawn_at IS NULL'),
+      sharedArticles: db.prepare('SELECT source, added_at, withdrawn_at FROM shared_articles ORDER BY added_at, source'),
+      sharedArticleText: db.prepare('SELECT text FROM shared_articles WHERE source = ?'),
       statCommands: db.prepare('SELECT command, SUM(uses) AS n FROM command_uses WHERE date BETWEEN ? AND ? GROUP BY command'),
     };
   }
@@ -403,6 +422,22 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     for (const r of this.stmts.statDigests.all(date) as Array<{ status: string; n: number }>) digests[DeliveryStatusSchema.parse(r.status)] = r.n;
     const commands = topCommands((this.stmts.statCommands.all(since, date) as Array<{ command: string; n: number }>).map((r) => [r.command, r.n] as [string, number]));
     return { subscribers, chats: { total: chats.total, lastWeek: chats.week }, digests, commands };
+  }
+
+  async publishArticle(source: string, text: string, at: number): Promise<boolean> {
+    return this.stmts.publishArticle.run(source, text, at).changes > 0;
+  }
+
+  async withdrawArticle(source: string, at: number): Promise<boolean> {
+    return this.stmts.withdrawArticle.run(at, source).changes > 0;
+  }
+
+  async sharedArticles(): Promise<SharedArticle[]> {
+    return (this.stmts.sharedArticles.all() as Array<{ source: string; added_at: number; withdrawn_at: number | null }>).map((r) => ({ source: r.source, addedAt: r.added_at, withdrawnAt: r.withdrawn_at }));
+  }
+
+  async sharedArticleText(source: string): Promise<string | null> {
+    return (this.stmts.sharedArticleText.get(source) as { text: string } | undefined)?.text ?? null;
   }
 
   private getSync(chatId: ChatId): Subscription | null {

@@ -91,6 +91,15 @@ export interface StoreStats {
   commands: Array<{ command: string; count: number }>;
 }
 
+/** An article in the store's shared list: what every instance takes in (the living report on several machines). */
+export interface SharedArticle {
+  source: string;
+  /** Epoch ms: when it was (last) taken in. */
+  addedAt: number;
+  /** Epoch ms when it was taken out again (undo), or null while it is in. */
+  withdrawnAt: number | null;
+}
+
 /** Flood control's answer for one more message from a user (see src/bot/flood.ts). */
 export type FloodVerdict = 'allow' | 'warn' | 'drop';
 
@@ -159,6 +168,19 @@ export interface SubscriptionStore {
   recordUse(use: { chatId: ChatId; chatType: ChatType; command: string | null; date: string; at: number }): Promise<void>;
   /** Counts for `/stats`; `date` is today's local date, `since` the local date 6 days before it. */
   stats(date: string, since: string, now: number): Promise<StoreStats>;
+
+  // ── Articles added while running, shared by every instance (src/live/mirror.ts) ──
+  /**
+   * Put an article taken in here on the shared list; false when it is on it already (another instance, or this one
+   * before a restart, had it first). One that was withdrawn comes back.
+   */
+  publishArticle(source: string, text: string, at: number): Promise<boolean>;
+  /** Mark an article as taken out (undo); false when it is not on the list or was withdrawn already. */
+  withdrawArticle(source: string, at: number): Promise<boolean>;
+  /** The whole list, in and withdrawn, without the texts (polled every few seconds). */
+  sharedArticles(): Promise<SharedArticle[]>;
+  /** One article's text, or null when it is not on the list. */
+  sharedArticleText(source: string): Promise<string | null>;
 
   // ── Lifecycle ──────────────────────────────────────────────────────────────
   /** Whether the database still answers a cheap read (for /healthz). */

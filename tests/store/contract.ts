@@ -205,6 +205,23 @@ export function storeContract(open: () => Promise<StoreHandle>): void {
     expect(await store.getPages('nope', 0)).toBeNull();
   });
 
+  it('keeps the shared list of added articles: each in once, withdrawn by undo, back when added again, seen by any instance', async () => {
+    const { store, twin } = await setup();
+    expect(await store.publishArticle('2030-01-15-a.txt', '正文一', 1000)).toBe(true);
+    expect(await store.publishArticle('2030-01-15-a.txt', '正文一', 1001)).toBe(false);
+    const other = await twin();
+    expect(await other.sharedArticles()).toEqual([{ source: '2030-01-15-a.txt', addedAt: 1000, withdrawnAt: null }]);
+    expect(await other.sharedArticleText('2030-01-15-a.txt')).toBe('正文一');
+    expect(await other.sharedArticleText('nope.txt')).toBeNull();
+    expect(await other.withdrawArticle('2030-01-15-a.txt', 2000)).toBe(true);
+    expect(await store.withdrawArticle('2030-01-15-a.txt', 2001)).toBe(false);
+    expect(await store.withdrawArticle('nope.txt', 2001)).toBe(false);
+    expect(await store.sharedArticles()).toEqual([{ source: '2030-01-15-a.txt', addedAt: 1000, withdrawnAt: 2000 }]);
+    expect(await store.publishArticle('2030-01-15-a.txt', '正文二', 3000)).toBe(true);
+    expect(await other.sharedArticles()).toEqual([{ source: '2030-01-15-a.txt', addedAt: 3000, withdrawnAt: null }]);
+    expect(await other.sharedArticleText('2030-01-15-a.txt')).toBe('正文二');
+  });
+
   it('counts a user\'s messages in a sliding window: allow up to the limit, warn once, then drop', async () => {
     const { store } = await setup();
     const verdicts = [];
@@ -284,6 +301,13 @@ export function storeContract(open: () => Promise<StoreHandle>): void {
       expect((await store.delivery(42, '2022-06-03'))?.attempts).toBe(12);
       await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? store : other).recordUse({ chatId: 42, chatType: 'private', command: 'search', date: '2022-06-03', at: i })));
       expect((await store.stats('2022-06-03', '2022-06-03', 12)).commands).toEqual([{ command: 'search', count: 12 }]);
+    });
+
+    it('exactly one of them puts the same article on the shared list (so only one sends its alerts)', async () => {
+      const { store, twin } = await setup();
+      const other = await twin();
+      const firsts = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? store : other).publishArticle('2030-01-15-a.txt', '正文', i)));
+      expect(firsts.filter(Boolean)).toHaveLength(1);
     });
 
     it('a migration and a re-subscription of the same group do not deadlock or lose the subscription', async () => {
