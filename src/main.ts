@@ -18,8 +18,9 @@ import { createLogger, redact } from './logger.ts';
 import { digestComposer } from './bot/digest.ts';
 import { livingComposer } from './bot/living.ts';
 import { readRawArticles, readReferenceData } from './ingest/files.ts';
-import { articlesDir, FolderSync, watchFolders } from './live/folders.ts';
-import { Library } from './live/library.ts';
+import { articlesDir, deleteArticle, FolderSync, watchFolders } from './live/folders.ts';
+import { Library, type Added } from './live/library.ts';
+import { ArticleMirror } from './live/mirror.ts';
 import { systemClock } from './digest/clock.ts';
 import { makeCompose } from './digest/compose.ts';
 import { AlertDispatcher } from './digest/alerts.ts';
@@ -37,6 +38,8 @@ import { explainStartFailure } from './start-errors.ts';
 
 /** The longest a graceful stop may take; the webhook server's own grace for updates (8 s) fits inside it. */
 const STOP_DEADLINE_MS = 10_000;
+// How often an instance looks for articles other instances added or withdrew ("every chat sees it within seconds").
+const SHARED_ARTICLES_POLL_MS = 2_000;
 
 /** Print a start-up failure for a human and give the exit code. */
 function fail(message: string): number {
@@ -73,10 +76,33 @@ async function main(): Promise<number> {
   let folders: FolderSync;
   // Set at step 11, once the sender exists: articles taken in at start-up alert nobody (they may be days old).
   let alerts: AlertDispatcher | null = null;
+  // Set at step 5b, once the store is open: every article taken in here goes on the store's shared list, so the
+  // other instances take it in too; the instance that puts it there first sends its alerts.
+  let mirror: ArticleMirror | null = null;
+  const unpublished: Added[] = [];
+  const onAdded = (added: Added) => {
+    if (added.origin === 'shared') return;
+    if (!mirror) {
+      unpublished.push(added);
+      return;
+    }
+    const at = added.article.addedAt ? Date.parse(added.article.addedAt) : systemClock.now();
+    mirror.publish(added.article.source, added.text, at).then(
+      (first) => {
+        if (first) void alerts?.articleAdded(added.article.id);
+        else logger.info({ article: added.article.id }, 'article already on the shared list: another instance sends its alerts');
+      },
+      (err: unknown) => {
+        // Without the list this instance is on its own: it alerts, as a single instance would.
+        logger.warn({ err, article: added.article.id }, 'could not put the article on the shared list; other instances will not see it until it is');
+        void alerts?.articleAdded(added.article.id);
+      },
+    );
+  };
   try {
     const rawArticles = readRawArticles('data');
     const inReport = new Set(loaded.report.articles.map((a) => a.source));
-    library = new Library(loaded, { refs: readReferenceData('data'), onAdded: (added) => void alerts?.articleAdded(added.article.id) }, rawArticles.filter((a) => inReport.has(a.source)));
+    library = new Library(loaded, { refs: readReferenceData('data'), onAdded }, rawArticles.filter((a) => inReport.has(a.source)));
     folders = new FolderSync(library, ['data/raw', articlesDir(config.dataDir)]);
   } catch (err) {
     return fail((err as Error).message);
@@ -123,6 +149,28 @@ async function main(): Promise<number> {
   const { store } = opened;
   const shared = opened.kind === 'postgres';
 
+  // 5b. The shared list of added articles: take in what other instances added (and out what they withdrew), then
+  //     put on it what this one took in at start; poll it every few seconds from now on.
+  const articleMirror = new ArticleMirror({
+    library,
+    store,
+    forget: (source) => deleteArticle(config.dataDir, source),
+    onChange: (c) => {
+      if (c.kind === 'added') logger.info({ article: c.added.article.id, sections: c.added.sections.length, swap_ms: Math.round(c.added.swapMs) }, 'article added by another instance');
+      else if (c.kind === 'removed') logger.info({ file: c.source }, 'article withdrawn by another instance');
+      else logger.warn({ file: c.source, reason: c.reason }, 'article from another instance refused; the report in service is unchanged');
+    },
+  });
+  const pullShared = (why: string) => articleMirror.pull().catch((err: unknown) => logger.warn({ err, why }, 'could not read the shared list of articles; will try again'));
+  await pullShared('start');
+  mirror = articleMirror;
+  for (const added of unpublished.splice(0)) {
+    if (!library.has(added.article.source)) continue;
+    await articleMirror.publish(added.article.source, added.text, added.article.addedAt ? Date.parse(added.article.addedAt) : systemClock.now()).catch((err: unknown) => logger.warn({ err, article: added.article.id }, 'could not put the article on the shared list'));
+  }
+  const sharedPoll = setInterval(() => void pullShared('poll'), SHARED_ARTICLES_POLL_MS);
+  sharedPoll.unref();
+
   // 6. Metrics for GET /metrics; counted per process (Prometheus scrapes each instance).
   const metrics = createMetrics();
   const reportMetrics = () => metrics.report({ articles: live.report.articles.length, sections: live.report.sections.length });
@@ -150,7 +198,7 @@ async function main(): Promise<number> {
     inlineFlood: shared ? new StoreFloodGuard(store, 'inl', { limit: 12 }) : new FloodGuard({ limit: 12 }),
     features: [
       adminComposer({ store, admins: config.botAdmins, now: () => systemClock.now(), timezone: config.digest.timezone, logger }),
-      livingComposer({ library, admins: config.botAdmins, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now() }),
+      livingComposer({ library, admins: config.botAdmins, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now(), undoStore: store, withdraw: (id, source) => articleMirror.withdraw(id, source, systemClock.now()) }),
       digestComposer({ store, get report() { return live.report; }, resolveFilter: (q) => live.engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
       searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages: new StorePages(store), logger }),
       inlineComposer({ get engine() { return live.engine; }, get report() { return live.report; }, logger }),
@@ -237,6 +285,7 @@ async function main(): Promise<number> {
       setTimeout(() => { logger.error({ reason }, 'could not stop within 10 s; exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
       // The digest in flight finishes and is recorded before the store closes.
       alerts?.stop();
+      clearInterval(sharedPoll);
       Promise.all([running.stop(reason), scheduler.stop(), ops?.stop()]).then(
         () => { stopWatching(); return store.close(); },
       ).then(

@@ -2,6 +2,7 @@
  * The living report in the bot: /latest for everyone; for BOT_ADMINS in a private chat, `/add` + pasted text or a
  * .txt document takes in an article (through the same Library as file watching and `npm run add`), with an undo button.
  */
+import { randomBytes } from 'node:crypto';
 import { Composer, type Context } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { parseCommandLine } from '../core/command.ts';
@@ -9,6 +10,8 @@ import { localDateTime } from '../core/digest.ts';
 import { ArticleRefused, checkArticleBytes, MAX_ARTICLE_BYTES, type Library } from '../live/library.ts';
 import { deleteArticle, saveArticle, stableArticleName } from '../live/folders.ts';
 import type { Logger } from '../logger.ts';
+import { MemorySubscriptionStore } from '../store/memory.ts';
+import type { SubscriptionStore } from '../store/types.ts';
 import { escapeHtml } from '../render/html.ts';
 import { addedHtml, latestHtml } from '../render/living.ts';
 import { addressed, updateLog } from './context.ts';
@@ -25,7 +28,17 @@ export interface LivingBotDeps {
   now: () => number;
   /** Fetch a document's bytes (default: getFileLink, then fetch). */
   download?: (ctx: Context, fileId: string) => Promise<Uint8Array>;
+  /**
+   * Where undo buttons are remembered (the store's answer pages), so a tap works on any instance and after a
+   * restart; default: in this process only.
+   */
+  undoStore?: Pick<SubscriptionStore, 'putPages' | 'getPages'>;
+  /** Take an article out everywhere (the shared list, src/live/mirror.ts); default: from this library only. */
+  withdraw?: (articleId: string, source: string) => Promise<boolean>;
 }
+
+/** How long an undo button works. */
+const UNDO_TTL_MS = 48 * 3600_000;
 
 export const LIVING_TEXT = Object.freeze({
   notAdmin: '只有本机器人的管理员（BOT_ADMINS）可以添加文章。',
@@ -36,7 +49,7 @@ export const LIVING_TEXT = Object.freeze({
   undoGone: '这篇文章已经撤销过了，或按钮已过期。',
 });
 
-const UNDO = /^undo:(\d{1,9})$/u;
+const UNDO = /^undo:([0-9a-z]{1,16})$/u;
 
 /** The default download: Telegram's file link, fetched with a size cap. */
 async function telegramDownload(ctx: Context, fileId: string): Promise<Uint8Array> {
@@ -50,9 +63,10 @@ async function telegramDownload(ctx: Context, fileId: string): Promise<Uint8Arra
 export function livingComposer(deps: LivingBotDeps): Composer<Context> {
   const composer = new Composer<Context>();
   const download = deps.download ?? telegramDownload;
-  // Undo buttons name an article by a short number (callback data is at most 64 bytes); forgotten at restart.
-  const undoable = new Map<number, { articleId: string; source: string }>();
-  let nextUndo = 1;
+  // Undo buttons name an article by a random key (callback data is at most 64 bytes; a counter would repeat across
+  // instances); the key is kept with the answer pages.
+  const undoStore = deps.undoStore ?? new MemorySubscriptionStore();
+  const withdraw = deps.withdraw ?? (async (articleId: string) => deps.library.remove(articleId));
 
   /** Refuse and log anyone who is not an admin, or not in a private chat; true when the add may go on. */
   async function mayAdd(ctx: Context): Promise<boolean> {
@@ -79,8 +93,8 @@ export function livingComposer(deps: LivingBotDeps): Composer<Context> {
     try {
       const added = deps.library.add({ source: name, text }, deps.now());
       saveArticle(deps.dataDir, name, text);
-      const key = nextUndo++;
-      undoable.set(key, { articleId: added.article.id, source: name });
+      const key = randomBytes(8).toString('hex');
+      await undoStore.putPages(`undo:${key}`, [added.article.id, name], deps.now() + UNDO_TTL_MS, deps.now());
       deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from?.id, article: added.article.id, sections: added.sections.length, swap_ms: Math.round(added.swapMs) }, 'article added through the bot');
       const keyboard: InlineKeyboardMarkup = { inline_keyboard: [[{ text: '撤销收录', callback_data: `undo:${key}` }]] };
       await ctx.reply(addedHtml(added.article, added.sections, added.warnings), { parse_mode: 'HTML', reply_markup: keyboard });
@@ -150,12 +164,12 @@ export function livingComposer(deps: LivingBotDeps): Composer<Context> {
       await ctx.answerCbQuery(LIVING_TEXT.notAdmin);
       return;
     }
-    const entry = undoable.get(Number(m[1]));
-    if (!entry || !deps.library.remove(entry.articleId)) {
+    const kept = await undoStore.getPages(`undo:${m[1]}`, deps.now());
+    const entry = kept && kept.length === 2 ? { articleId: kept[0]!, source: kept[1]! } : null;
+    if (!entry || !(await withdraw(entry.articleId, entry.source))) {
       await ctx.answerCbQuery(LIVING_TEXT.undoGone);
       return;
     }
-    undoable.delete(Number(m[1]));
     deleteArticle(deps.dataDir, entry.source);
     deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from.id, article: entry.articleId }, 'added article undone');
     await ctx.answerCbQuery(LIVING_TEXT.undone);

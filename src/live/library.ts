@@ -35,7 +35,13 @@ export interface Added {
   warnings: readonly string[];
   /** Milliseconds from the built article to the new engine in service. */
   swapMs: number;
+  /** The checked text, as it should be shared with other instances. */
+  text: string;
+  /** `local`: through this instance's folders, `npm run add` or an admin; `shared`: from another instance (src/live/mirror.ts). */
+  origin: ArticleOrigin;
 }
+
+export type ArticleOrigin = 'local' | 'shared';
 
 const HAN = /\p{Script=Han}/gu;
 
@@ -114,7 +120,7 @@ export class Library {
    * (the report in service stays as it was) for empty, binary, non-UTF-8, oversized or duplicate text, or text in
    * which no section is found.
    */
-  add(raw: RawArticle, addedAt = (this.options.now ?? Date.now)()): Added {
+  add(raw: RawArticle, addedAt = (this.options.now ?? Date.now)(), origin: ArticleOrigin = 'local'): Added {
     const text = checkArticleText(raw.source, raw.text);
     const before = this.snap;
     if (!/\.txt$/u.test(raw.source)) throw new ArticleRefused(raw.source, '文件名要以 .txt 结尾');
@@ -136,7 +142,7 @@ export class Library {
     const engine = extendEngine(before.engine, report);
     // The swap: one assignment. A query running now has its snapshot; the next one gets the new.
     this.snap = Object.freeze({ report, engine, lastAddedAt: addedAt });
-    const added: Added = { article, sections: built.sections, warnings, swapMs: performance.now() - t0 };
+    const added: Added = { article, sections: built.sections, warnings, swapMs: performance.now() - t0, text, origin };
     this.fingerprints.set(fingerprint, raw.source);
     this.options.onAdded?.(added, this.snap);
     return added;

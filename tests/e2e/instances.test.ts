@@ -2,6 +2,7 @@
  * Two instances of the real bot in webhook mode, one PostgreSQL, one fake Bot API: a long answer sent by one is
  * paged by the other, a user's flood budget is shared, and /metrics counts on each.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres.ts';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
@@ -10,6 +11,8 @@ import { freePort, spawnBot, type BotProcess } from './harness.ts';
 
 const TOKEN = '5550004444:AAInstancesTokenForTheTests_abcdefgh';
 const SECRET = 'instances-secret-0123456789';
+const ADMIN = 4242;
+const ARTICLE = readFileSync('tests/fixtures/raw/2030-01-15-invented-river-towns.txt', 'utf8');
 const probe = await probePostgres();
 const url = probe.url;
 if (!url) {
@@ -32,7 +35,7 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
     bases.push(`http://127.0.0.1:${port}`);
-    bots.push(spawnBot({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.apiRoot, WEBHOOK_URL: 'http://bot.example.org/tg', WEBHOOK_SECRET: SECRET, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: dbUrl.toString() }));
+    bots.push(spawnBot({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.apiRoot, WEBHOOK_URL: 'http://bot.example.org/tg', WEBHOOK_SECRET: SECRET, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: dbUrl.toString(), BOT_ADMINS: String(ADMIN) }));
   }
   await Promise.all(bots.map((b) => b.waitFor(/"msg":"bot started"/, 30_000)));
 }, 60_000);
@@ -72,6 +75,46 @@ describe.runIf(url)('Two instances behind one webhook URL', () => {
     await post(0, message(88, '/district 潼南'));
     expect(api.sentTexts(88).at(-1)).toContain('太频繁');
   });
+
+  it('an article an admin adds on one instance is answered by the other within seconds, alerts once, and is undone on both', async () => {
+    /** Ask `text` on `instance` until the answer matches (or 8 s pass), each time as another reader (flood control); the last answer. */
+    let reader = 1000;
+    const until = async (instance: number, text: string, ok: (answer: string) => boolean): Promise<string> => {
+      const deadline = Date.now() + 8000;
+      for (;;) {
+        const chat = reader++;
+        await post(instance, message(chat, text));
+        const answer = api.sentTexts(chat).at(-1) ?? '';
+        if (ok(answer) || Date.now() > deadline) return answer;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+    // A reader with alerts for a topic the new article has, subscribed through the other instance.
+    await post(1, message(99, '/subscribe 生态 即时'));
+    expect(api.sentTexts(99).at(-1)).toContain('即时提醒');
+    expect(await until(1, '/district 綦江', () => true)).not.toMatch(/綦江区：报道中有/u);
+
+    await post(0, message(ADMIN, `/add\n${ARTICLE}`));
+    const added = api.sent(ADMIN).at(-1)!;
+    expect(String(added.params['text'])).toContain('收录');
+    const started = Date.now();
+    expect(await until(1, '/district 綦江', (a) => a.includes('綦江区：报道中有'))).toMatch(/綦江区：报道中有/u);
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    // Both instances now have the article; only the one that took it in first alerts, so the reader gets one alert.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const alerts = api.sentTexts(99).filter((t) => t.includes('🔔 新报道'));
+    if (alerts.length !== 1) console.log(bots.map((b) => b.stdout().split('\n').filter((l) => /alert|article|shared/u.test(l)).join('\n')).join('\n----\n'));
+    expect(alerts).toHaveLength(1);
+
+    // The undo button, tapped on the other instance, takes the article out of both.
+    const undo = (added.params['reply_markup'] as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data;
+    const tap = { callback_query: { id: 'cb-undo', from: user(ADMIN), chat_instance: 'ci', data: undo, message: { message_id: 1, date: 1, chat: { id: ADMIN, type: 'private', first_name: 'u' }, text: 'x' } } };
+    expect((await post(1, tap)).status).toBe(200);
+    expect(api.callsTo('answerCallbackQuery').at(-1)!.params['text']).toBe('已撤销，这篇文章不再参与查询。');
+    expect(await until(1, '/district 綦江', () => true)).not.toMatch(/綦江区：报道中有/u);
+    expect(await until(0, '/district 綦江', (a) => !a.includes('綦江区：报道中有'))).not.toMatch(/綦江区：报道中有/u);
+  }, 40_000);
 
   it('each instance serves GET /metrics with its own counts', async () => {
     const [a, b] = await Promise.all(bases.map(async (base) => (await fetch(`${base}/metrics`)).text()));
