@@ -19,6 +19,7 @@ import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { virtualClock } from '../digest/clock.ts';
 import { fixtureReport } from '../digest/fixture.ts';
 import { loadEngine } from '../../src/load-engine.ts';
+import { subscriber } from '../../src/store/types.ts';
 
 const report = fixtureReport();
 const FILTERS: Record<string, SingleFilter> = {
@@ -73,7 +74,7 @@ describe('In a private chat', () => {
   it('/subscribe subscribes at 08:00 Beijing time and says when the first digest comes', async () => {
     const { dm, store } = await setup();
     const text = await dm('/subscribe');
-    expect(await store.get(USER.id)).toMatchObject({ active: true, minutes: 480, timezone: 'Asia/Shanghai', filter: null, chatType: 'private' });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: true, minutes: 480, timezone: 'Asia/Shanghai', filter: null, chatType: 'private' });
     expect(text).toContain('08:00');
     expect(text).toContain('北京时间');
     expect(text).toContain('今天（2022-06-03） 08:00');
@@ -83,29 +84,29 @@ describe('In a private chat', () => {
   it('/subscribe 07:30 就业 sets both the time and the topic filter', async () => {
     const { dm, store } = await setup();
     const text = await dm('/subscribe 07:30 就业');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: { kind: 'topic', id: 'employment' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 450, filter: { kind: 'topic', id: 'employment' } });
     expect(text).toContain('只看“就业”');
   });
 
   it.each([['/subscribe 7点半', 450, null], ['/subscribe 潼南', 480, '潼南区'], ['/subscribe 7点半潼南', 450, '潼南区']])('%s is understood', async (command, minutes, district) => {
     const { dm, store } = await setup();
     await dm(command);
-    expect((await store.get(USER.id))?.minutes).toBe(minutes);
-    expect((await store.get(USER.id))?.filter?.id ?? null).toBe(district);
+    expect((await store.get(subscriber(USER.id)))?.minutes).toBe(minutes);
+    expect((await store.get(subscriber(USER.id)))?.filter?.id ?? null).toBe(district);
   });
 
   it('changing only the time keeps the filter, changing only the filter keeps the time, and 全部 clears the filter', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe 07:30 就业');
     await dm('/subscribe 09:00');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 540, filter: { id: 'employment' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 540, filter: { id: 'employment' } });
     await dm('/subscribe 潼南');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 540, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 540, filter: { id: '潼南区' } });
     await dm('/subscribe 全部');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 540, filter: null });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 540, filter: null });
     await dm('/unsubscribe');
     await dm('/subscribe'); // restores the stopped subscription as it was
-    expect(await store.get(USER.id)).toMatchObject({ active: true, minutes: 540 });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: true, minutes: 540 });
   });
 
   it('the usage answer names the default time the operator configured (DIGEST_TIME)', async () => {
@@ -117,14 +118,14 @@ describe('In a private chat', () => {
     const { dm, store } = await setup();
     const text = await dm(command);
     expect(text).toContain('用法');
-    expect(await store.get(USER.id)).toBeNull();
+    expect(await store.get(subscriber(USER.id))).toBeNull();
   });
 
   it('/subscribe 就业 潼南 -高铁 takes sections on both and without the word, says so in words, and the digest keeps to it', async () => {
     const { dm, store } = await setup();
     const text = await dm('/subscribe 就业 潼南 -高铁');
     expect(text).toContain('只看同时涉及“就业”（主题）和“潼南区”（区县）的内容，不含“高铁”');
-    expect((await store.get(USER.id))?.filter).toMatchObject({ kind: 'terms', label: '就业 潼南区 -高铁' });
+    expect((await store.get(subscriber(USER.id)))?.filter).toMatchObject({ kind: 'terms', label: '就业 潼南区 -高铁' });
     expect(await dm('/subscription')).toContain('不含“高铁”');
     // 张三's section is about 潼南 and 就业 but speaks of 高铁: only 王一's is left.
     expect(await dm('/digest')).toContain('稳岗就业');
@@ -135,26 +136,26 @@ describe('In a private chat', () => {
     const { dm, store } = await setup();
     expect(await dm('/subscribe ！招聘')).toContain('全部内容，不含“招聘”');
     expect(await dm('/subscribe 潼南 火星')).toContain('没有找到与“火星”对应的主题、区县或词语，未做更改');
-    expect((await store.get(USER.id))?.filter).toMatchObject({ kind: 'terms', label: '-招聘' });
+    expect((await store.get(subscriber(USER.id)))?.filter).toMatchObject({ kind: 'terms', label: '-招聘' });
   });
 
   it('/subscribe 07:30 tong nan reads several words that name one district as one filter, keeping the time', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe 07:30 tong nan');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 450, filter: { id: '潼南区' } });
   });
 
   it('/subscribe ７：３０ (full-width, as a Chinese IME types it) sets 07:30 with no filter', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe ７：３０');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: null });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 450, filter: null });
   });
 
   it('/unsubscribe stops it, keeps the settings, and /subscription says so', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe 09:15');
     expect(await dm('/unsubscribe')).toContain('已退订');
-    expect(await store.get(USER.id)).toMatchObject({ active: false, inactiveReason: 'unsubscribed', minutes: 555 });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: false, inactiveReason: 'unsubscribed', minutes: 555 });
     expect(await dm('/subscription')).toContain('已退订');
     expect(await dm('/unsubscribe')).toContain('还没有订阅');
   });
@@ -167,8 +168,8 @@ describe('In a private chat', () => {
     expect(text).toContain('07:30');
     expect(text).toContain('只看“潼南区”');
     expect(text).toContain('今天（2022-06-03） 07:30');
-    await store.begin(USER.id, '2022-06-03', 'a1-s01-wang', 0);
-    await store.complete(USER.id, '2022-06-03', 1, 0);
+    await store.begin(subscriber(USER.id), '2022-06-03', 'a1-s01-wang', 0);
+    await store.complete(subscriber(USER.id), '2022-06-03', 1, 0);
     text = await dm('/subscription');
     expect(text).toContain('明天（2022-06-04） 07:30');
   });
@@ -180,10 +181,10 @@ describe('In a private chat', () => {
     expect(validateTelegramHtml(shown)).toEqual([]);
     expect(shown).toContain('今日数字');
     expect(await dm('/digest')).toBe(shown);
-    expect(await store.delivery(USER.id, '2022-06-03')).toBeNull();
+    expect(await store.delivery(subscriber(USER.id), '2022-06-03')).toBeNull();
     clock.set('2022-06-03T00:00:00Z');
     const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
-    await sender.run([{ chatId: USER.id, date: '2022-06-03' }]);
+    await sender.run([{ chatId: USER.id, threadId: null, date: '2022-06-03' }]);
     expect(api.sentTexts(USER.id).at(-1)).toBe(shown);
   });
 
@@ -193,8 +194,8 @@ describe('In a private chat', () => {
     const reingested = { ...report, sections: report.sections.filter((s) => !s.districts.includes('潼南区')) };
     clock.set('2022-06-03T00:00:00Z');
     const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(reingested, store), clock });
-    expect(await sender.run([{ chatId: USER.id, date: '2022-06-03' }])).toMatchObject({ sent: 0, deactivated: 1 });
-    expect(await store.get(USER.id)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/潼南区/) });
+    expect(await sender.run([{ chatId: USER.id, threadId: null, date: '2022-06-03' }])).toMatchObject({ sent: 0, deactivated: 1 });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/潼南区/) });
     const text = await dm('/subscription');
     expect(text).toContain('已没有匹配的内容');
     expect(text).toContain('潼南区');
@@ -209,7 +210,7 @@ describe('In a private chat', () => {
     const received: string[] = [];
     for (const date of ['2022-06-03', '2022-06-04', '2022-06-05', '2022-06-06']) {
       clock.set(`${date}T00:00:00Z`);
-      await sender.run([{ chatId: USER.id, date }]);
+      await sender.run([{ chatId: USER.id, threadId: null, date }]);
       received.push(api.sentTexts(USER.id).at(-1)!);
       if (date === '2022-06-03') expect(await dm('/subscription')).toContain('下一次摘要的内容：“高铁通车”（张三）');
     }
@@ -228,25 +229,25 @@ describe('In a private chat', () => {
     const before = api.sentTexts(USER.id).length;
     for (const date of ['2022-06-03', '2022-06-04', '2022-06-05']) {
       clock.set(`${date}T00:00:00Z`);
-      await sender.run([{ chatId: USER.id, date }]);
+      await sender.run([{ chatId: USER.id, threadId: null, date }]);
     }
     const digests = api.sentTexts(USER.id).slice(before);
     expect(digests).toHaveLength(2); // 稳岗就业, 高铁通车, then a quiet day: nothing
-    expect(await store.delivery(USER.id, '2022-06-05')).toMatchObject({ status: 'dropped', error: expect.stringMatching(/nothing new/) });
+    expect(await store.delivery(subscriber(USER.id), '2022-06-05')).toMatchObject({ status: 'dropped', error: expect.stringMatching(/nothing new/) });
     expect(await dm('/subscription')).toContain('这天不发');
     await dm('/subscribe 每天都发');
-    expect(await store.get(USER.id)).toMatchObject({ skipQuietDays: false, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ skipQuietDays: false, filter: { id: '潼南区' } });
   });
 
   it('/subscribe 潼南 即时 turns alerts on with the filter, /subscription says so, and 仅每日 turns them off keeping the rest', async () => {
     const { dm, store } = await setup();
     expect(await dm('/subscribe 潼南 即时')).toContain('有符合筛选的新报道时即时提醒');
-    expect(await store.get(USER.id)).toMatchObject({ alerts: true, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ alerts: true, filter: { id: '潼南区' } });
     expect(await dm('/subscription')).toContain('即时提醒');
     await dm('/subscribe 07:30'); // other changes keep the alerts
-    expect((await store.get(USER.id))?.alerts).toBe(true);
+    expect((await store.get(subscriber(USER.id)))?.alerts).toBe(true);
     expect(await dm('/subscribe 仅每日')).not.toContain('即时提醒');
-    expect(await store.get(USER.id)).toMatchObject({ alerts: false, minutes: 450, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ alerts: false, minutes: 450, filter: { id: '潼南区' } });
   });
 
   it('/digest works without a subscription too', async () => {
@@ -259,13 +260,13 @@ describe('In a group', () => {
   it('an administrator can subscribe; the check is cached for a minute', async () => {
     const { group, store, api, clock } = await setup();
     await group('/subscribe@report_test_bot 07:00');
-    expect(await store.get(GROUP.id)).toMatchObject({ active: true, minutes: 420, chatType: 'supergroup' });
+    expect(await store.get(subscriber(GROUP.id))).toMatchObject({ active: true, minutes: 420, chatType: 'supergroup' });
     await group('/subscribe 07:05');
     expect(api.callsTo('getChatMember')).toHaveLength(1);
     clock.advance(61_000);
     await group('/unsubscribe');
     expect(api.callsTo('getChatMember')).toHaveLength(2);
-    expect((await store.get(GROUP.id))?.active).toBe(false);
+    expect((await store.get(subscriber(GROUP.id)))?.active).toBe(false);
   });
 
   it('removing the bot from the group stops the subscription at once, and /subscription says why after it is added back', async () => {
@@ -281,17 +282,17 @@ describe('In a group', () => {
         new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true, first_name: 'bot' } },
       },
     } as unknown as Update);
-    expect(await store.get(GROUP.id)).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });
+    expect(await store.get(subscriber(GROUP.id))).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });
     expect(await group('/subscription')).toContain('机器人被移出群组或被屏蔽');
   });
 
   it('a member who is not an administrator is refused and nothing changes', async () => {
     const { group, store } = await setup();
     expect(await group('/subscribe', USER)).toContain('只有群管理员');
-    expect(await store.get(GROUP.id)).toBeNull();
+    expect(await store.get(subscriber(GROUP.id))).toBeNull();
     await group('/subscribe');
     expect(await group('/unsubscribe', USER)).toContain('只有群管理员');
-    expect((await store.get(GROUP.id))?.active).toBe(true);
+    expect((await store.get(subscriber(GROUP.id)))?.active).toBe(true);
   });
 
   it('an anonymous admin (GroupAnonymousBot) is asked to use their own account or a DM', async () => {
@@ -299,7 +300,7 @@ describe('In a group', () => {
     const anon = { id: GROUP_ANONYMOUS_BOT_ID, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' };
     const text = await group('/subscribe', anon, { sender_chat: GROUP });
     expect(text).toContain('匿名管理员');
-    expect(await store.get(GROUP.id)).toBeNull();
+    expect(await store.get(subscriber(GROUP.id))).toBeNull();
     expect(api.callsTo('getChatMember')).toHaveLength(0);
   });
 
@@ -307,10 +308,10 @@ describe('In a group', () => {
     const { group, store, api } = await setup();
     api.fail({ method: 'getChatMember' }, { kind: 'server_error' });
     expect(await group('/subscribe')).toContain('无法确认你的管理员身份');
-    expect(await store.get(GROUP.id)).toBeNull();
+    expect(await store.get(subscriber(GROUP.id))).toBeNull();
     api.clearFaults();
     await group('/subscribe'); // an error is not cached: the next try checks again
-    expect((await store.get(GROUP.id))?.active).toBe(true);
+    expect((await store.get(subscriber(GROUP.id)))?.active).toBe(true);
   });
 
   it('anyone may look at /subscription and /digest', async () => {
@@ -329,10 +330,10 @@ describe('In a forum supergroup', () => {
     const { send, store, api, clock } = await setup();
     const topic = (text: string) => send(FORUM, ADMIN, text, inTopic(77));
     expect(await topic('/subscribe 08:00')).toContain('发到设置订阅的那个话题');
-    expect(await store.get(GROUP.id)).toMatchObject({ active: true, threadId: 77 });
+    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: true, threadId: 77 });
     clock.set('2022-06-03T00:00:00Z');
     const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
-    await sender.run([{ chatId: GROUP.id, date: '2022-06-03' }]);
+    await sender.run([{ chatId: GROUP.id, threadId: 77, date: '2022-06-03' }]);
     const sent = api.callsTo('sendMessage', GROUP.id).filter((c) => c.ok).at(-1)!;
     expect(sent.params).toMatchObject({ message_thread_id: 77 });
     expect(String(sent.params['text'])).toContain('📰 每日摘要');
@@ -340,18 +341,18 @@ describe('In a forum supergroup', () => {
     // The topic is deleted: Telegram refuses the next send, and the subscription stops, saying why.
     api.fail({ method: 'sendMessage', chatId: GROUP.id }, { kind: 'bad_request', description: 'message thread not found' });
     clock.set('2022-06-04T00:00:00Z');
-    expect(await sender.run([{ chatId: GROUP.id, date: '2022-06-04' }])).toMatchObject({ deactivated: 1 });
+    expect(await sender.run([{ chatId: GROUP.id, threadId: 77, date: '2022-06-04' }])).toMatchObject({ deactivated: 1 });
     api.clearFaults();
-    expect(await store.get(GROUP.id)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/^topic deleted/) });
-    expect(await send(FORUM, ADMIN, '/subscription')).toContain('设置订阅的话题已被删除');
+    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/^topic deleted/) });
+    expect(await topic('/subscription')).toContain('设置订阅的话题已被删除');
   });
 
   it('/subscribe in General (no topic) or in a reply thread of a plain group sends to the chat itself', async () => {
     const { send, store } = await setup();
     await send(FORUM, ADMIN, '/subscribe 08:00');
-    expect((await store.get(GROUP.id))?.threadId).toBeNull();
+    expect((await store.get(subscriber(GROUP.id)))?.threadId).toBeNull();
     await send(GROUP, ADMIN, '/subscribe 08:00', { message_thread_id: 5 }); // a reply thread, not a forum topic
-    expect((await store.get(GROUP.id))?.threadId).toBeNull();
+    expect((await store.get(subscriber(GROUP.id)))?.threadId).toBeNull();
   });
 });
 
@@ -360,7 +361,7 @@ describe('With the real report and search engine', () => {
     const real = loadEngine();
     const { dm, store } = await setup(real);
     expect(await dm('/subscribe 7点半 tongnan')).toContain('只看“潼南区”');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: { kind: 'district', id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 450, filter: { kind: 'district', id: '潼南区' } });
     const digest = await dm('/digest');
     expect(digest).toContain('潼南');
     expect(validateTelegramHtml(digest)).toEqual([]);

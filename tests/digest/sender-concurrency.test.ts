@@ -7,6 +7,7 @@ import type { DigestJob } from '../../src/digest/job-queue.ts';
 import { MemorySubscriptionStore } from '../../src/store/memory.ts';
 import { simulatedClock, type SimulatedClock } from './clock.ts';
 import { fixtureReport } from './fixture.ts';
+import { subscriber } from '../../src/store/types.ts';
 
 const report = fixtureReport();
 /** 2022-06-03 08:00 in Asia/Shanghai. */
@@ -62,7 +63,7 @@ function setup(options: { latency?: (i: number) => number; fault?: (r: Request, 
   const privates = (n: number, from = 1): DigestJob[] =>
     Array.from({ length: n }, (_, i) => {
       subscribe(from + i);
-      return { chatId: from + i, date: '2022-06-03' };
+      return { chatId: from + i, threadId: null, date: '2022-06-03' };
     });
   return { store, clock, events, make, subscribe, privates, ...slow };
 }
@@ -74,7 +75,7 @@ const dates = (n: number) => Array.from({ length: n }, (_, d) => new Date(T0 + d
 function mix(s: ReturnType<typeof setup>, groups: number, days: number, privateChats: number): DigestJob[] {
   const jobs: DigestJob[] = [];
   for (let g = 1; g <= groups; g++) s.subscribe(-g);
-  for (const date of dates(days)) for (let g = 1; g <= groups; g++) jobs.push({ chatId: -g, date });
+  for (const date of dates(days)) for (let g = 1; g <= groups; g++) jobs.push({ chatId: -g, threadId: null, date });
   return [...jobs, ...s.privates(privateChats)];
 }
 
@@ -159,7 +160,7 @@ describe('When the sender stops with requests out', () => {
     const summary = await sender.run(jobs);
     expect(outAtStop).toBeGreaterThan(1);
     expect(summary).toMatchObject({ sent: 45, left: 155 });
-    for (const j of jobs) expect((await s.store.delivery(j.chatId, j.date))?.status).not.toBe('pending');
+    for (const j of jobs) expect((await s.store.delivery(subscriber(j.chatId), j.date))?.status).not.toBe('pending');
     expect((await s.make().run(jobs)).sent).toBe(155);
     for (const list of byChat(s.requests).values()) expect(list).toHaveLength(1);
   });
@@ -191,7 +192,7 @@ describe('When the sender stops with requests out', () => {
     while (!crashed) await s.clock.sleep(10);
     const delivered = s.requests.length;
     let pending = 0;
-    for (const j of jobs) if ((await s.store.delivery(j.chatId, j.date))?.status === 'pending') pending++;
+    for (const j of jobs) if ((await s.store.delivery(subscriber(j.chatId), j.date))?.status === 'pending') pending++;
     expect(pending).toBeGreaterThan(1); // several were out: the bound is per message in flight, not per crash
     expect(pending).toBeLessThanOrEqual(30);
 

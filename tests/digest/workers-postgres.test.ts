@@ -14,6 +14,7 @@ import { PostgresStore } from '../../src/store/postgres.ts';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { dropSchema, freshSchema, probePostgres, skipLine } from '../support/postgres.ts';
 import { fixtureReport } from './fixture.ts';
+import { subscriber } from '../../src/store/types.ts';
 
 const probe = await probePostgres();
 const url = probe.url;
@@ -189,7 +190,7 @@ describe.runIf(url)('npm run broadcast on PostgreSQL, two at once, one killed wi
     // worth at the rate (BROADCAST_PER_SECOND caps what is in flight).
     expect(Math.max(...counts.values())).toBeLessThanOrEqual(2);
     expect(duplicates).toBeLessThanOrEqual(200);
-    for (const id of ids) expect((await store.delivery(id, '2022-06-03'))?.status).toBe('sent');
+    for (const id of ids) expect((await store.delivery(subscriber(id), '2022-06-03'))?.status).toBe('sent');
     expect(await store.broadcast.size()).toBe(0);
   }, 60_000);
 });
