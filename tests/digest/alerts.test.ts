@@ -77,6 +77,24 @@ describe('When an article is added while the bot runs', () => {
     expect(api.sentTexts(1)).toHaveLength(1);
   });
 
+  it('in a forum, each topic whose own filter matches gets the alert in that topic, once', async () => {
+    const forum = { chatId: -1001234567890, chatType: 'supergroup' as const };
+    const { api, store, alerts, add } = await setup([
+      { ...forum, threadId: 77, filter: jiangjin, alerts: true },
+      { ...forum, threadId: 78, filter: tongnan, alerts: true }, // this topic follows 潼南: not this article
+      { ...forum, threadId: 79, filter: null, alerts: true },
+      { ...forum, filter: jiangjin, alerts: false }, // General: the daily digest only
+    ]);
+    const added = await add();
+    const sent = api.sent(forum.chatId);
+    expect(sent.map((c) => c.params['message_thread_id']).sort()).toEqual([77, 79]);
+    for (const c of sent) expect(String(c.params['text'])).toContain(`🔔 新报道：${added.article.title}`);
+    expect(await store.delivery(subscriber(forum.chatId, 77), alertKey(added.article.id))).toMatchObject({ status: 'sent' });
+    expect(await store.delivery(subscriber(forum.chatId, 78), alertKey(added.article.id))).toBeNull();
+    await alerts.articleAdded(added.article.id);
+    expect(api.sent(forum.chatId)).toHaveLength(2);
+  });
+
   it('an alert is no day\'s digest: the chat still gets its digest, and the alert never enters its history', async () => {
     const { store, add } = await setup([{ chatId: 1, filter: jiangjin, alerts: true }]);
     const added = await add();

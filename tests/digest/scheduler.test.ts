@@ -37,6 +37,20 @@ describe('Which digests are due', () => {
     expect((await dueJobs(store, AT)).map((j) => j.chatId)).toEqual([1, 2, 3]);
   });
 
+  it('each forum topic is due at its own time and by its own ledger rows', async () => {
+    const store = new MemorySubscriptionStore();
+    const forum = -1001234567890;
+    for (const [threadId, minutes] of [[77, 480], [78, 480], [79, 600], [null, 480]] as const) {
+      await store.subscribe({ chatId: forum, chatType: 'supergroup', threadId, minutes, timezone: 'Asia/Shanghai', filter: null }, 0);
+    }
+    await store.begin(subscriber(forum, 78), '2022-06-03', 's', 0);
+    await store.complete(subscriber(forum, 78), '2022-06-03', 1, 0); // this topic has had today's
+    expect(await dueJobs(store, AT)).toEqual([
+      { chatId: forum, threadId: null, date: '2022-06-03' },
+      { chatId: forum, threadId: 77, date: '2022-06-03' },
+    ]); // 79's time (10:00) has not come
+  });
+
   it('yesterday\'s unfinished digest is not due today: only today\'s is', async () => {
     const store = await storeWith(1);
     await store.begin(subscriber(1), '2022-06-02', 's', 0);

@@ -16,6 +16,8 @@ const T0 = Date.parse(EIGHT_AM);
 
 interface Request {
   chatId: number;
+  /** The forum topic it was sent into (null: the chat itself). */
+  threadId: number | null;
   sentAt: number;
   answeredAt: number | null;
 }
@@ -34,8 +36,8 @@ function slowApi(clock: SimulatedClock, latency: (i: number) => number, fault: (
   let maxOut = 0;
   const listeners: Array<(r: Request) => void> = [];
   const api: SendApi = {
-    async sendMessage(chatId) {
-      const r: Request = { chatId, sentAt: clock.now(), answeredAt: null };
+    async sendMessage(chatId, _html, options) {
+      const r: Request = { chatId, threadId: options?.threadId ?? null, sentAt: clock.now(), answeredAt: null };
       const i = requests.push(r) - 1;
       maxOut = Math.max(maxOut, ++out);
       for (const l of listeners) l(r);
@@ -113,6 +115,29 @@ describe('When Telegram answers after a round trip', () => {
     }
     expect(s.requests.filter((r) => r.chatId === -1)).toHaveLength(7); // one retry
     expect(s.maxOut()).toBeGreaterThan(5);
+  });
+
+  it('a forum\'s topics share their chat\'s limits: never two requests out to the forum, a second apart, each topic\'s dates in order', async () => {
+    const s = setup({ latency: jittered });
+    const jobs: DigestJob[] = [];
+    const forums = [-1001, -1002, -1003];
+    for (const chatId of forums) {
+      for (const threadId of [null, 7, 8]) await s.store.subscribe({ chatId, chatType: 'supergroup', threadId, minutes: 0, timezone: 'Asia/Shanghai', filter: null }, s.clock.now());
+      for (const date of dates(4)) for (const threadId of [null, 7, 8]) jobs.push({ chatId, threadId, date });
+    }
+    jobs.push(...s.privates(60));
+    expect((await s.make().run(jobs)).sent).toBe(jobs.length);
+    expect(s.maxOut()).toBeGreaterThan(5);
+    for (const chatId of forums) {
+      const list = byChat(s.requests).get(chatId)!;
+      expect(list).toHaveLength(12);
+      for (let i = 1; i < list.length; i++) expect(list[i]!.sentAt - list[i - 1]!.answeredAt!, `forum ${chatId}`).toBeGreaterThanOrEqual(1000);
+      for (const threadId of [null, 7, 8]) {
+        const sent = s.events.filter((e) => e.type === 'sent' && e.chatId === chatId && e.threadId === threadId).map((e) => (e.type === 'sent' ? e.date : ''));
+        expect(sent, `forum ${chatId} topic ${threadId}`).toEqual(dates(4));
+        expect(list.filter((r) => r.threadId === threadId)).toHaveLength(4);
+      }
+    }
   });
 
   it('with many requests out the limits hold: 30 leave in any second, and a chat or group counts each message at its answer', async () => {

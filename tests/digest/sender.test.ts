@@ -32,7 +32,7 @@ async function setup(options: { start?: string; sender?: Partial<SenderOptions> 
   const http = telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot }));
   const sender = new DigestSender({
     store,
-    api: { sendMessage: (chatId, html) => clock.track(http.sendMessage(chatId, html)) },
+    api: { sendMessage: (chatId, html, o) => clock.track(http.sendMessage(chatId, html, o)) },
     compose: makeCompose(report, store),
     clock,
     onEvent: (e) => events.push({ ...e, at: clock.now() }),
@@ -137,6 +137,72 @@ describe('When the scheduler wakes up', () => {
     await scheduler.tick();
     expect(api.sent(2)).toHaveLength(0);
     expect(api.sent(1)).toHaveLength(1);
+  });
+});
+
+describe('In a forum whose topics subscribe on their own', () => {
+  const FORUM = -1001234567890;
+  const topic = (threadId: number | null) => subscriber(FORUM, threadId);
+  /** Who got what: each delivered message's topic (null: the chat itself) and text, in the order they arrived. */
+  const deliveries = (api: FakeBotApi) => api.sent(FORUM).map((c) => ({ threadId: (c.params['message_thread_id'] as number | undefined) ?? null, text: String(c.params['text']) }));
+
+  async function forumSetup() {
+    const s = await setup();
+    for (const threadId of [77, 78]) await s.subscribe(FORUM, { chatType: 'supergroup', threadId });
+    return s;
+  }
+
+  it('two topics of one forum each get their digest in their own topic, a second apart like any two messages to one chat', async () => {
+    const { api, scheduler, clock, store } = await forumSetup();
+    await store.subscribe({ chatId: 5, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, clock.now());
+    const arrivals: Array<{ threadId: unknown; at: number }> = [];
+    api.onCall((c) => { if (c.chatId === String(FORUM)) arrivals.push({ threadId: c.params['message_thread_id'], at: clock.now() }); });
+    expect((await scheduler.tick())?.sent).toBe(3);
+    expect(deliveries(api).map((d) => d.threadId).sort()).toEqual([77, 78]);
+    for (const d of deliveries(api)) expect(d.text).toContain('📰 每日摘要');
+    expect(arrivals).toHaveLength(2);
+    expect(arrivals[1]!.at - arrivals[0]!.at).toBeGreaterThanOrEqual(1000);
+    for (const threadId of [77, 78]) expect(await store.delivery(topic(threadId), '2022-06-03')).toMatchObject({ threadId, status: 'sent' });
+    expect(await store.delivery(topic(null), '2022-06-03')).toBeNull();
+    clock.advance(60_000);
+    expect(await scheduler.tick()).toBeNull(); // each topic has had today's
+  });
+
+  it('each topic has its own history: both start the rotation with the same section, and each gets the next one the next day', async () => {
+    const { api, scheduler, clock } = await forumSetup();
+    await scheduler.tick();
+    clock.set('2022-06-04T00:00:00Z');
+    await scheduler.tick();
+    const [first77, first78, next77, next78] = ['77-0', '78-0', '77-1', '78-1'].map((k) => {
+      const [threadId, day] = k.split('-').map(Number) as [number, number];
+      return deliveries(api).filter((d) => d.threadId === threadId)[day]!.text;
+    });
+    expect(first78).toBe(first77);
+    expect(next78).toBe(next77);
+    expect(next77).not.toBe(first77);
+  });
+
+  it('a deleted topic ends only its own subscription, with the reason; the other topic gets its digests on', async () => {
+    const { api, scheduler, clock, store, events } = await forumSetup();
+    api.fail({ method: 'sendMessage', chatId: FORUM, threadId: 77 }, { kind: 'bad_request', description: 'message thread not found' });
+    expect(await scheduler.tick()).toMatchObject({ sent: 1, deactivated: 1 });
+    expect(await store.get(topic(77))).toMatchObject({ active: false, inactiveReason: 'topic deleted: 400: Bad Request: message thread not found' });
+    expect(await store.get(topic(78))).toMatchObject({ active: true });
+    expect(events.find((e) => e.type === 'deactivated')).toMatchObject({ chatId: FORUM, threadId: 77, wholeChat: false });
+    clock.set('2022-06-04T00:00:00Z');
+    await scheduler.tick();
+    expect(deliveries(api).map((d) => d.threadId)).toEqual([78, 78]);
+    expect(api.callsTo('sendMessage', FORUM).filter((c) => c.params['message_thread_id'] === 77)).toHaveLength(1); // never tried again
+  });
+
+  it('a forum that removed the bot ends every topic\'s subscription at the first refused message', async () => {
+    const { api, scheduler, store, events } = await forumSetup();
+    await store.subscribe({ chatId: FORUM, chatType: 'supergroup', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
+    api.fail({ chatId: FORUM }, { kind: 'kicked' });
+    expect(await scheduler.tick()).toMatchObject({ sent: 0, deactivated: 1, skipped: 2 });
+    expect(api.callsTo('sendMessage', FORUM)).toHaveLength(1);
+    for (const sub of await store.subscriptionsOf(FORUM)) expect(sub).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/kicked/) });
+    expect(events.find((e) => e.type === 'deactivated')).toMatchObject({ chatId: FORUM, wholeChat: true });
   });
 });
 
