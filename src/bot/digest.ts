@@ -42,6 +42,9 @@ export const DIGEST_TEXT = Object.freeze({
   checkFailed: '暂时无法确认你的管理员身份（Telegram 接口出错），为安全起见没有做任何更改，请稍后再试。',
   notSubscribed: `还没有订阅每日摘要。发送 ${code('/subscribe')} 即可订阅。`,
   unsubscribed: `已退订每日摘要。想恢复时发送 ${code('/subscribe')}。`,
+  // In a forum topic the answer is about that topic's own subscription, not the group's.
+  notSubscribedTopic: `本话题还没有订阅每日摘要。在本话题发送 ${code('/subscribe')} 即可订阅，摘要会发到本话题。`,
+  unsubscribedTopic: `已退订本话题的每日摘要。想恢复时在本话题发送 ${code('/subscribe')}。`,
   noDigest: '没有符合筛选条件的内容，换个主题或区县试试。',
 });
 
@@ -53,7 +56,7 @@ function zoneLabel(timezone: string): string {
 function describe(sub: Subscription): string {
   const filter = sub.filter ? `，${escapeHtml(describeFilter(sub.filter))}` : '';
   const alerts = sub.alerts ? `；有${sub.filter ? '符合筛选的' : ''}新报道时即时提醒（${code('/subscribe 仅每日')} 关闭）` : '';
-  const topic = sub.threadId ? '，发到设置订阅的那个话题' : '';
+  const topic = sub.threadId ? '，发到本话题' : '';
   const quiet = sub.skipQuietDays ? `；没有新内容的日子不发（${code('/subscribe 每天都发')} 改回）` : '';
   return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}${alerts}${quiet}${topic}`;
 }
@@ -95,6 +98,23 @@ function topicOf(ctx: Context): number | null {
 /** Whose digest a command is about: the chat, or the forum topic it was sent in (each topic has its own subscription). */
 function subscriberOf(ctx: Context): Subscriber {
   return subscriber(ctx.chat!.id, topicOf(ctx));
+}
+
+/** How long `/subscription` mentions a topic whose deletion stopped its subscription (nobody can ask in that topic any more). */
+const DELETED_TOPIC_NOTICE_MS = 7 * 86_400_000;
+
+/**
+ * The chat's other subscriptions, in words, for a reply in a forum: how many other topics (General among them) are
+ * subscribed, and which subscriptions stopped lately because their topic was deleted. Empty when there are none.
+ */
+export function otherTopicsText(subs: readonly Subscription[], who: Subscriber, now: number): string {
+  const others = subs.filter((s) => s.chatId === who.chatId && s.threadId !== who.threadId);
+  const active = others.filter((s) => s.active).length;
+  const deleted = others.filter((s) => !s.active && s.inactiveReason?.startsWith(TOPIC_GONE) && now - s.updatedAt < DELETED_TOPIC_NOTICE_MS).length;
+  const parts: string[] = [];
+  if (active > 0) parts.push(`本群另有 ${active} 个话题订阅了每日摘要，各有各的设置，互不影响（在该话题中发送 /subscription 查看）`);
+  if (deleted > 0) parts.push(`最近有 ${deleted} 个话题被删除，发到那里的订阅已停止`);
+  return parts.length > 0 ? `\n${parts.join('；')}。` : '';
 }
 
 /** Cache of getChatMember verdicts; only successful checks are cached, so an API error is retried next time. */
@@ -213,19 +233,28 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       deps.now(),
     );
     deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, thread_id: who.threadId, minutes: sub.minutes, filter: filter?.id ?? null, alerts: sub.alerts }, 'subscribed');
-    await reply(ctx, `✅ 已订阅每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe`);
+    await reply(ctx, `✅ 已订阅${who.threadId ? '本话题的' : ''}每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe${await others(ctx, who)}`);
+  }
+
+  /** In a forum, the other topics' subscriptions in words (see otherTopicsText); elsewhere nothing, without a query. */
+  async function others(ctx: Context, who: Subscriber): Promise<string> {
+    if (ctx.chat?.type !== 'supergroup') return '';
+    return otherTopicsText(await deps.store.subscriptionsOf(who.chatId), who, deps.now());
   }
 
   async function unsubscribe(ctx: Context): Promise<void> {
     if (!(await guard(ctx))) return;
-    // In a forum topic only that topic's subscription ends.
-    const done = await deps.store.deactivate(subscriberOf(ctx), 'unsubscribed', deps.now());
-    await reply(ctx, done ? DIGEST_TEXT.unsubscribed : DIGEST_TEXT.notSubscribed);
+    // In a forum topic only that topic's subscription ends; the other topics' stay as they are.
+    const who = subscriberOf(ctx);
+    const done = await deps.store.deactivate(who, 'unsubscribed', deps.now());
+    const text = who.threadId ? (done ? DIGEST_TEXT.unsubscribedTopic : DIGEST_TEXT.notSubscribedTopic) : done ? DIGEST_TEXT.unsubscribed : DIGEST_TEXT.notSubscribed;
+    await reply(ctx, `${text}${await others(ctx, who)}`);
   }
 
   async function subscription(ctx: Context): Promise<void> {
-    const sub = await deps.store.get(subscriberOf(ctx));
-    if (!sub) return void (await reply(ctx, DIGEST_TEXT.notSubscribed));
+    const who = subscriberOf(ctx);
+    const sub = await deps.store.get(who);
+    if (!sub) return void (await reply(ctx, `${who.threadId ? DIGEST_TEXT.notSubscribedTopic : DIGEST_TEXT.notSubscribed}${await others(ctx, who)}`));
     if (!sub.active) {
       const why =
         sub.inactiveReason === 'unsubscribed'
@@ -235,10 +264,10 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
             : sub.inactiveReason?.startsWith(NO_MATCH_PREFIX) && sub.filter
               ? `已停止：报道更新后，筛选“${escapeHtml(sub.filter.label)}”已没有匹配的内容。发送 ${code('/subscribe 全部')} 看全部内容，或换一个主题或区县`
               : `已停止（${escapeHtml(sub.inactiveReason ?? '原因未知')}）`;
-      await reply(ctx, `每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。`);
+      await reply(ctx, `${who.threadId ? '本话题的' : ''}每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。${await others(ctx, who)}`);
       return;
     }
-    await reply(ctx, `每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe`);
+    await reply(ctx, `${who.threadId ? '本话题的' : ''}每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe${await others(ctx, who)}`);
   }
 
   async function digest(ctx: Context): Promise<void> {

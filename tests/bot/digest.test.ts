@@ -10,6 +10,7 @@ import { searchComposer } from '../../src/bot/search.ts';
 import type { SingleFilter } from '../../src/core/digest.ts';
 import type { Engine } from '../../src/core/engine.ts';
 import { makeCompose } from '../../src/digest/compose.ts';
+import { dueJobs } from '../../src/digest/scheduler.ts';
 import { DigestSender } from '../../src/digest/sender.ts';
 import { telegramSendApi } from '../../src/digest/telegram.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -326,33 +327,135 @@ describe('In a forum supergroup', () => {
   const FORUM = { ...GROUP, is_forum: true };
   const inTopic = (threadId: number) => ({ message_thread_id: threadId, is_topic_message: true });
 
-  it('/subscribe inside a topic sends the digest to that topic; a deleted topic ends the subscription with a reason', async () => {
-    const { send, store, api, clock } = await setup();
-    const topic = (text: string) => send(FORUM, ADMIN, text, inTopic(77));
-    expect(await topic('/subscribe 08:00')).toContain('发到设置订阅的那个话题');
-    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: true, threadId: 77 });
-    clock.set('2022-06-03T00:00:00Z');
-    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
-    await sender.run([{ chatId: GROUP.id, threadId: 77, date: '2022-06-03' }]);
-    const sent = api.callsTo('sendMessage', GROUP.id).filter((c) => c.ok).at(-1)!;
-    expect(sent.params).toMatchObject({ message_thread_id: 77 });
-    expect(String(sent.params['text'])).toContain('📰 每日摘要');
+  async function forumSetup() {
+    const s = await setup();
+    /** A message in a forum topic (or, with null, in General). */
+    const topic = (threadId: number | null, text: string, from: Record<string, unknown> = ADMIN) => s.send(FORUM, from, text, threadId === null ? {} : inTopic(threadId));
+    const sender = new DigestSender({ store: s.store, api: telegramSendApi(new Telegram(s.api.token, { apiRoot: s.api.apiRoot })), compose: makeCompose(fixtureReport(), s.store), clock: s.clock });
+    /** What the scheduler would send now, sent. */
+    const broadcast = async () => sender.run(await dueJobs(s.store, s.clock.now()));
+    /** The digests delivered to the forum so far (messages that answer no command): topic (null: General) and text. */
+    const digests = () =>
+      s.api.sent(GROUP.id).filter((c) => !c.params['reply_parameters']).map((c) => ({ threadId: (c.params['message_thread_id'] as number | undefined) ?? null, text: String(c.params['text']) }));
+    return { ...s, topic, broadcast, digests };
+  }
 
-    // The topic is deleted: Telegram refuses the next send, and the subscription stops, saying why.
-    api.fail({ method: 'sendMessage', chatId: GROUP.id }, { kind: 'bad_request', description: 'message thread not found' });
-    clock.set('2022-06-04T00:00:00Z');
-    expect(await sender.run([{ chatId: GROUP.id, threadId: 77, date: '2022-06-04' }])).toMatchObject({ deactivated: 1 });
-    api.clearFaults();
-    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/^topic deleted/) });
-    expect(await topic('/subscription')).toContain('设置订阅的话题已被删除');
+  it('/subscribe in topic A then in topic B makes two subscriptions, and each digest goes to its own topic with its own settings', async () => {
+    const { topic, store, api, clock, broadcast, digests } = await forumSetup();
+    const first = await topic(77, '/subscribe 08:00 潼南');
+    expect(first).toContain('已订阅本话题的每日摘要');
+    expect(first).toContain('发到本话题');
+    expect(api.callsTo('sendMessage', GROUP.id).at(-1)?.params['message_thread_id']).toBe(77); // answered in the topic
+    const second = await topic(78, '/subscribe 09:00');
+    expect(second).toContain('本群另有 1 个话题订阅了每日摘要');
+    expect(validateTelegramHtml(second)).toEqual([]);
+    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: true, minutes: 480, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(GROUP.id, 78))).toMatchObject({ active: true, minutes: 540, filter: null });
+    expect(await store.get(subscriber(GROUP.id))).toBeNull(); // General has none
+
+    clock.set('2022-06-03T01:00:00Z'); // 09:00: both are due
+    expect(await broadcast()).toMatchObject({ sent: 2 });
+    const [a, b] = [digests().filter((d) => d.threadId === 77), digests().filter((d) => d.threadId === 78)];
+    expect(a).toHaveLength(1);
+    expect(b).toHaveLength(1);
+    expect(a[0]!.text).toContain('筛选：潼南区');
+    expect(b[0]!.text).not.toContain('筛选');
+    expect(digests()).toHaveLength(2); // nothing went to General
+    expect(await broadcast()).toMatchObject({ sent: 0 }); // once a day each
   });
 
-  it('/subscribe in General (no topic) or in a reply thread of a plain group sends to the chat itself', async () => {
+  it('/subscription in a topic shows that topic\'s subscription and how many other topics are subscribed; /unsubscribe there ends only that one', async () => {
+    const { topic, store } = await forumSetup();
+    await topic(77, '/subscribe 08:00 潼南');
+    await topic(78, '/subscribe 09:00');
+    await topic(null, '/subscribe 10:00');
+    const shown = await topic(77, '/subscription');
+    expect(shown).toContain('本话题的每日摘要：每天 <b>08:00</b>');
+    expect(shown).toContain('只看“潼南区”');
+    expect(shown).toContain('本群另有 2 个话题订阅了每日摘要');
+    expect(shown).not.toContain('09:00');
+    expect(await topic(null, '/subscription')).toContain('每日摘要：每天 <b>10:00</b>');
+
+    const left = await topic(78, '/unsubscribe');
+    expect(left).toContain('已退订本话题的每日摘要');
+    expect(left).toContain('本群另有 2 个话题订阅了每日摘要');
+    expect(await store.get(subscriber(GROUP.id, 78))).toMatchObject({ active: false, inactiveReason: 'unsubscribed' });
+    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: true });
+    expect(await store.get(subscriber(GROUP.id))).toMatchObject({ active: true });
+    expect(await topic(78, '/subscription')).toContain('本话题的每日摘要已退订');
+    const elsewhere = await topic(79, '/subscription');
+    expect(elsewhere).toContain('本话题还没有订阅每日摘要');
+    expect(elsewhere).toContain('本群另有 2 个话题订阅了每日摘要');
+    expect(await topic(79, '/unsubscribe')).toContain('本话题还没有订阅');
+    // /digest in a topic is that topic's digest.
+    expect(await topic(77, '/digest')).toContain('筛选：潼南区');
+    expect(await topic(79, '/digest')).not.toContain('筛选');
+    // Subscribing again in the topic restores its own settings, not another topic's.
+    await topic(78, '/subscribe');
+    expect(await store.get(subscriber(GROUP.id, 78))).toMatchObject({ active: true, minutes: 540, filter: null });
+  });
+
+  it('a deleted topic ends only its own subscription; the other topic gets its digests on, and /subscription elsewhere says what happened', async () => {
+    const { topic, store, api, clock, broadcast, digests } = await forumSetup();
+    await topic(77, '/subscribe 08:00');
+    await topic(78, '/subscribe 08:00');
+    clock.set('2022-06-03T00:00:00Z');
+    expect(await broadcast()).toMatchObject({ sent: 2 });
+
+    // Topic 77 is deleted: Telegram refuses the next send into it, and that subscription stops, saying why.
+    api.fail({ method: 'sendMessage', chatId: GROUP.id, threadId: 77 }, { kind: 'bad_request', description: 'message thread not found' });
+    clock.set('2022-06-04T00:00:00Z');
+    expect(await broadcast()).toMatchObject({ sent: 1, deactivated: 1 });
+    expect(digests().map((d) => d.threadId)).toEqual([77, 78, 78]);
+    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/^topic deleted/) });
+    expect(await store.get(subscriber(GROUP.id, 78))).toMatchObject({ active: true });
+    const general = await topic(null, '/subscription');
+    expect(general).toContain('还没有订阅每日摘要');
+    expect(general).toContain('本群另有 1 个话题订阅了每日摘要');
+    expect(general).toContain('最近有 1 个话题被删除，发到那里的订阅已停止');
+    clock.set('2022-06-05T00:00:00Z');
+    await broadcast();
+    expect(digests().filter((d) => d.threadId === 78)).toHaveLength(3);
+  });
+
+  it('only administrators change a topic\'s subscription, as in any group', async () => {
+    const { topic, store, api } = await forumSetup();
+    expect(await topic(77, '/subscribe', USER)).toContain('只有群管理员');
+    expect(await store.get(subscriber(GROUP.id, 77))).toBeNull();
+    await topic(77, '/subscribe');
+    expect(await topic(77, '/unsubscribe', USER)).toContain('只有群管理员');
+    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: true });
+    expect(await topic(77, '/subscription', USER)).toContain('本话题的每日摘要'); // anyone may look
+    expect(api.callsTo('getChatMember').length).toBeGreaterThan(0);
+  });
+
+  it('removing the bot from the forum stops every topic\'s subscription at once', async () => {
+    const { topic, store, bot } = await forumSetup();
+    for (const threadId of [77, 78, null]) await topic(threadId, '/subscribe 07:00');
+    await bot.handleUpdate({
+      update_id: nextId++,
+      my_chat_member: {
+        chat: FORUM,
+        from: ADMIN,
+        date: 1,
+        old_chat_member: { status: 'member', user: { id: 1, is_bot: true, first_name: 'bot' } },
+        new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true, first_name: 'bot' } },
+      },
+    } as unknown as Update);
+    const subs = await store.subscriptionsOf(GROUP.id);
+    expect(subs).toHaveLength(3);
+    for (const sub of subs) expect(sub).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });
+  });
+
+  it('/subscribe in General (no topic) or in a reply thread of a plain group is the chat\'s own subscription, sent to the chat itself', async () => {
     const { send, store } = await setup();
-    await send(FORUM, ADMIN, '/subscribe 08:00');
+    const text = await send(FORUM, ADMIN, '/subscribe 08:00');
+    expect(text).toContain('✅ 已订阅每日摘要');
+    expect(text).not.toContain('话题');
     expect((await store.get(subscriber(GROUP.id)))?.threadId).toBeNull();
-    await send(GROUP, ADMIN, '/subscribe 08:00', { message_thread_id: 5 }); // a reply thread, not a forum topic
-    expect((await store.get(subscriber(GROUP.id)))?.threadId).toBeNull();
+    await send(GROUP, ADMIN, '/subscribe 09:00', { message_thread_id: 5 }); // a reply thread, not a forum topic
+    expect(await store.get(subscriber(GROUP.id))).toMatchObject({ threadId: null, minutes: 540 });
+    expect(await store.get(subscriber(GROUP.id, 5))).toBeNull();
   });
 });
 
