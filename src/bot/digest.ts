@@ -100,6 +100,11 @@ function subscriberOf(ctx: Context): Subscriber {
   return subscriber(ctx.chat!.id, topicOf(ctx));
 }
 
+/** `本话题的` before 每日摘要 in a forum topic, so nobody takes a topic's subscription for the whole group's. */
+function whose(who: Subscriber): string {
+  return who.threadId ? '本话题的' : '';
+}
+
 /** How long `/subscription` mentions a topic whose deletion stopped its subscription (nobody can ask in that topic any more). */
 const DELETED_TOPIC_NOTICE_MS = 7 * 86_400_000;
 
@@ -233,7 +238,7 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       deps.now(),
     );
     deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, thread_id: who.threadId, minutes: sub.minutes, filter: filter?.id ?? null, alerts: sub.alerts }, 'subscribed');
-    await reply(ctx, `✅ 已订阅${who.threadId ? '本话题的' : ''}每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe${await others(ctx, who)}`);
+    await reply(ctx, `✅ 已订阅${whose(who)}每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe${await others(ctx, who)}`);
   }
 
   /** In a forum, the other topics' subscriptions in words (see otherTopicsText); elsewhere nothing, without a query. */
@@ -264,10 +269,10 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
             : sub.inactiveReason?.startsWith(NO_MATCH_PREFIX) && sub.filter
               ? `已停止：报道更新后，筛选“${escapeHtml(sub.filter.label)}”已没有匹配的内容。发送 ${code('/subscribe 全部')} 看全部内容，或换一个主题或区县`
               : `已停止（${escapeHtml(sub.inactiveReason ?? '原因未知')}）`;
-      await reply(ctx, `${who.threadId ? '本话题的' : ''}每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。${await others(ctx, who)}`);
+      await reply(ctx, `${whose(who)}每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。${await others(ctx, who)}`);
       return;
     }
-    await reply(ctx, `${who.threadId ? '本话题的' : ''}每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe${await others(ctx, who)}`);
+    await reply(ctx, `${whose(who)}每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe${await others(ctx, who)}`);
   }
 
   async function digest(ctx: Context): Promise<void> {
