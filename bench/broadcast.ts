@@ -167,12 +167,12 @@ async function main(): Promise<void> {
     for (const g of groups) await store2.subscribe({ chatId: g, chatType: 'group', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
     for (let d = 0; d < 30; d++) {
       const date = new Date(at + d * 86_400_000).toISOString().slice(0, 10);
-      for (const g of groups) jobs2.push({ chatId: g, date });
+      for (const g of groups) jobs2.push({ chatId: g, threadId: null, date });
     }
     const privates = Math.ceil(seconds * cap * 1.2);
     for (let i = 0; i < privates; i++) {
       await store2.subscribe({ chatId: 50_000 + i, chatType: 'private', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
-      jobs2.push({ chatId: 50_000 + i, date: '2022-06-03' });
+      jobs2.push({ chatId: 50_000 + i, threadId: null, date: '2022-06-03' });
     }
     log(`phase 2: ${jobs2.length} digests queued, limits ${cap}/s${paid ? ' (paid)' : ''}, ${limits.perChatPerSecond}/s per chat, ${limits.perGroupPerMinute}/min per group, ${latencyMs} ms round trips, for ${seconds} s…`);
     const p2 = await run(server, report, store2, jobs2, limits, seconds * 1000, paid);
@@ -192,11 +192,11 @@ async function main(): Promise<void> {
     for (const [chat, list] of byChat2) if (windowsOver(list, limits.perChatPerSecond, 1000) > 0) log(`chat ${chat} got two messages within a second`);
     // Ledger and arrivals must agree: `sent` rows the API never saw are lost, arrivals beyond the rows are duplicates.
     for (const job of jobs2) {
-      const row = await store2.delivery(job.chatId, job.date);
+      const row = await store2.delivery(job, job.date);
       if (row?.status === 'pending') log(`pending row left for ${job.chatId} ${job.date}`);
     }
     const ledgerSent = new Map<string, number>();
-    for (const job of jobs2) if ((await store2.delivery(job.chatId, job.date))?.status === 'sent') ledgerSent.set(String(job.chatId), (ledgerSent.get(String(job.chatId)) ?? 0) + 1);
+    for (const job of jobs2) if ((await store2.delivery(job, job.date))?.status === 'sent') ledgerSent.set(String(job.chatId), (ledgerSent.get(String(job.chatId)) ?? 0) + 1);
     for (const chat of new Set([...ledgerSent.keys(), ...byChat2.keys()])) {
       const seen = byChat2.get(chat)?.length ?? 0;
       const recorded = ledgerSent.get(chat) ?? 0;

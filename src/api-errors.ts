@@ -9,6 +9,7 @@ export type Failure =
   | { kind: 'transient'; reason: string } // 5xx, a connection never made: back off
   | { kind: 'unknown'; reason: string } // timeout, reset: it may have been delivered; back off, resend at most once a day
   | { kind: 'gone'; reason: string } // 403, chat not found: the chat cannot receive anything
+  | { kind: 'topic_gone'; reason: string } // the forum topic was deleted: that topic cannot, the rest of the chat can
   | { kind: 'migrate'; toChatId: number; reason: string } // the group became a supergroup
   | { kind: 'rejected'; reason: string } // another 400: this message will never be accepted
   | { kind: 'fatal'; reason: string }; // 401/404: the token or API root is wrong; stop the run
@@ -21,10 +22,10 @@ interface ApiErrorLike {
   response?: { error_code?: unknown; description?: unknown; parameters?: { retry_after?: unknown; migrate_to_chat_id?: unknown } };
 }
 
-/** Classify an error thrown by a Bot API call (telegraf's TelegramError or a transport error). */
 /** The start of the reason a subscription stopped because its forum topic was deleted. */
 export const TOPIC_GONE = 'topic deleted';
 
+/** Classify an error thrown by a Bot API call (telegraf's TelegramError or a transport error). */
 export function classifyError(err: unknown): Failure {
   const e = (typeof err === 'object' && err !== null ? err : {}) as ApiErrorLike;
   const code = typeof e.response?.error_code === 'number' ? e.response.error_code : typeof e.code === 'number' ? e.code : null;
@@ -37,8 +38,8 @@ export function classifyError(err: unknown): Failure {
   if (code >= 500) return { kind: 'transient', reason };
   if (code === 403) return { kind: 'gone', reason };
   if (code === 400 && /chat not found|user not found|PEER_ID_INVALID|chat was deleted|group chat was deactivated|user is deactivated/i.test(description)) return { kind: 'gone', reason };
-  // The forum topic a subscription posts to was deleted: that subscription ends, like a chat that is gone.
-  if (code === 400 && /message thread not found|TOPIC_DELETED/i.test(description)) return { kind: 'gone', reason: `${TOPIC_GONE}: ${reason}` };
+  // The forum topic a subscription posts to was deleted: that topic's subscription ends, like a chat that is gone.
+  if (code === 400 && /message thread not found|TOPIC_DELETED/i.test(description)) return { kind: 'topic_gone', reason: `${TOPIC_GONE}: ${reason}` };
   if (code === 401 || code === 404) return { kind: 'fatal', reason };
   return { kind: 'rejected', reason };
 }

@@ -22,8 +22,8 @@ describe('Prometheus metrics', () => {
     await s.send(dm('/search 潼南'));
     await s.send(dm('/district 潼南'));
     await s.send(dm('/search x'));
-    metrics.digest({ type: 'sent', chatId: 1, date: '2022-06-03', sectionId: 's', messageId: 1, attempt: 1 });
-    metrics.digest({ type: 'dropped', chatId: 2, date: '2022-06-03', reason: 'blocked' });
+    metrics.digest({ type: 'sent', chatId: 1, threadId: null, date: '2022-06-03', sectionId: 's', messageId: 1, attempt: 1 });
+    metrics.digest({ type: 'dropped', chatId: 2, threadId: null, date: '2022-06-03', reason: 'blocked' });
     metrics.throttle('global', 250);
     metrics.throttle('429', 3000);
     metrics.report({ articles: 1, sections: 25 });

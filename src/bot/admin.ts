@@ -32,7 +32,8 @@ export function statsHtml(s: StoreStats, date: string): string {
   const digests = Object.entries(s.digests) as Array<[keyof typeof STATUSES, number]>;
   const lines = [
     '<b>运行统计</b>',
-    `订阅：${total}${subs.length ? `（${subs.map(([t, n]) => `${CHAT_TYPES[t]} ${n}`).join('，')}）` : ''}`,
+    // A forum topic's subscription is one of its own, so a forum can count several: say how many are topics.
+    `订阅：${total}${subs.length ? `（${subs.map(([t, n]) => `${CHAT_TYPES[t]} ${n}`).join('，')}${s.topics ? `；其中论坛话题 ${s.topics}` : ''}）` : ''}`,
     `聊天：共 ${s.chats.total}，近 7 天活跃 ${s.chats.lastWeek}`,
     `今日摘要（${escapeHtml(date)}）：${digests.length ? digests.map(([st, n]) => `${STATUSES[st]} ${n}`).join('，') : '无'}`,
     `近 7 天最常用命令：${s.commands.length ? s.commands.slice(0, 5).map((c) => `/${escapeHtml(c.command)} ${c.count}`).join('，') : '无'}`,

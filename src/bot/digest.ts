@@ -6,7 +6,7 @@ import type { Report } from '../core/report.ts';
 import type { Logger } from '../logger.ts';
 import { renderDigestHtml } from '../render/digest.ts';
 import { code, escapeHtml } from '../render/html.ts';
-import type { ChatType, Subscription, SubscriptionStore } from '../store/types.ts';
+import { subscriber, type ChatType, type Subscriber, type Subscription, type SubscriptionStore } from '../store/types.ts';
 import { addressed, updateLog } from './context.ts';
 import { TOPIC_GONE } from '../api-errors.ts';
 import { withRetry, type RetryOptions } from './send.ts';
@@ -42,6 +42,9 @@ export const DIGEST_TEXT = Object.freeze({
   checkFailed: '暂时无法确认你的管理员身份（Telegram 接口出错），为安全起见没有做任何更改，请稍后再试。',
   notSubscribed: `还没有订阅每日摘要。发送 ${code('/subscribe')} 即可订阅。`,
   unsubscribed: `已退订每日摘要。想恢复时发送 ${code('/subscribe')}。`,
+  // In a forum topic the answer is about that topic's own subscription, not the group's.
+  notSubscribedTopic: `本话题还没有订阅每日摘要。在本话题发送 ${code('/subscribe')} 即可订阅，摘要会发到本话题。`,
+  unsubscribedTopic: `已退订本话题的每日摘要。想恢复时在本话题发送 ${code('/subscribe')}。`,
   noDigest: '没有符合筛选条件的内容，换个主题或区县试试。',
 });
 
@@ -53,7 +56,7 @@ function zoneLabel(timezone: string): string {
 function describe(sub: Subscription): string {
   const filter = sub.filter ? `，${escapeHtml(describeFilter(sub.filter))}` : '';
   const alerts = sub.alerts ? `；有${sub.filter ? '符合筛选的' : ''}新报道时即时提醒（${code('/subscribe 仅每日')} 关闭）` : '';
-  const topic = sub.threadId ? '，发到设置订阅的那个话题' : '';
+  const topic = sub.threadId ? '，发到本话题' : '';
   const quiet = sub.skipQuietDays ? `；没有新内容的日子不发（${code('/subscribe 每天都发')} 改回）` : '';
   return `每天 <b>${formatTimeOfDay(sub.minutes)}</b>（${escapeHtml(zoneLabel(sub.timezone))}）${filter}${alerts}${quiet}${topic}`;
 }
@@ -61,7 +64,7 @@ function describe(sub: Subscription): string {
 /** When the next digest goes out, in words. */
 export async function nextSendText(sub: Subscription, store: Pick<SubscriptionStore, 'delivery'>, now: number): Promise<string> {
   const local = localDateTime(now, sub.timezone);
-  const row = await store.delivery(sub.chatId, local.date);
+  const row = await store.delivery(sub, local.date);
   const doneToday = row?.status === 'sent' || row?.status === 'dropped';
   if (!doneToday && local.minutes >= sub.minutes) return '今天的摘要将在一分钟内发出';
   const day = doneToday ? `明天（${nextDate(local.date)}）` : `今天（${local.date}）`;
@@ -71,11 +74,11 @@ export async function nextSendText(sub: Subscription, store: Pick<SubscriptionSt
 /** What the next digest will bring, in words: its section (headline, speaker, article) and how many new ones wait after it. */
 export async function nextDigestText(sub: Subscription, report: Report, store: Pick<SubscriptionStore, 'delivery' | 'history'>, now: number): Promise<string> {
   const local = localDateTime(now, sub.timezone);
-  const row = await store.delivery(sub.chatId, local.date);
+  const row = await store.delivery(sub, local.date);
   const doneToday = row?.status === 'sent' || row?.status === 'dropped';
   // The next digest is today's (pinned by a row left pending or failed) or, once today's went out, tomorrow's.
   const date = doneToday ? nextDate(local.date) : local.date;
-  const d = await digestFor(report, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId: doneToday ? null : (row?.sectionId ?? null) });
+  const d = await digestFor(report, store, { chatId: sub.chatId, threadId: sub.threadId, date, filter: sub.filter, pinnedSectionId: doneToday ? null : (row?.sectionId ?? null) });
   if (!d) return '下一次摘要：筛选没有匹配的内容';
   if (d.nothingNew) return `下一次摘要：目前没有你没看过的内容；到时若仍没有新报道，${sub.skipQuietDays ? '这天不发' : '只发一句话说明'}`;
   const what = d.headline ?? (d.topics.slice(0, 3).join(' · ') || '一段报道');
@@ -90,6 +93,33 @@ function topicOf(ctx: Context): number | null {
   const m = ctx.message;
   // In groups that are no forum, replies carry a message_thread_id too: only a forum topic message counts.
   return m && 'is_topic_message' in m && m.is_topic_message && m.message_thread_id ? m.message_thread_id : null;
+}
+
+/** Whose digest a command is about: the chat, or the forum topic it was sent in (each topic has its own subscription). */
+function subscriberOf(ctx: Context): Subscriber {
+  return subscriber(ctx.chat!.id, topicOf(ctx));
+}
+
+/** `本话题的` before 每日摘要 in a forum topic, so nobody takes a topic's subscription for the whole group's. */
+function whose(who: Subscriber): string {
+  return who.threadId ? '本话题的' : '';
+}
+
+/** How long `/subscription` mentions a topic whose deletion stopped its subscription (nobody can ask in that topic any more). */
+const DELETED_TOPIC_NOTICE_MS = 7 * 86_400_000;
+
+/**
+ * The chat's other subscriptions, in words, for a reply in a forum: how many other topics (General among them) are
+ * subscribed, and which subscriptions stopped lately because their topic was deleted. Empty when there are none.
+ */
+export function otherTopicsText(subs: readonly Subscription[], who: Subscriber, now: number): string {
+  const others = subs.filter((s) => s.chatId === who.chatId && s.threadId !== who.threadId);
+  const active = others.filter((s) => s.active).length;
+  const deleted = others.filter((s) => !s.active && s.inactiveReason?.startsWith(TOPIC_GONE) && now - s.updatedAt < DELETED_TOPIC_NOTICE_MS).length;
+  const parts: string[] = [];
+  if (active > 0) parts.push(`本群另有 ${active} 个话题订阅了每日摘要，各有各的设置，互不影响（在该话题中发送 /subscription 查看）`);
+  if (deleted > 0) parts.push(`最近有 ${deleted} 个话题被删除，发到那里的订阅已停止`);
+  return parts.length > 0 ? `\n${parts.join('；')}。` : '';
 }
 
 /** Cache of getChatMember verdicts; only successful checks are cached, so an API error is retried next time. */
@@ -169,10 +199,12 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
       await reply(ctx, `“${escapeHtml(args.badTime)}”不是有效的时间（00:00–23:59）。\n${usage}`);
       return;
     }
-    const existing = await deps.store.get(chat.id);
+    const who = subscriberOf(ctx);
+    const existing = await deps.store.get(who);
     const { words, alerts, skipQuietDays } = takeOptionWords(args.words);
     const filterQuery = words.join(' ');
-    // Whatever is not given is kept from the chat's earlier subscription (even a stopped one: /subscribe restores it).
+    // Whatever is not given is kept from this chat's or topic's earlier subscription (even a stopped one: /subscribe
+    // restores it); a topic's settings are its own, never another topic's.
     let filter: DigestFilter | null = existing?.filter ?? null;
     if (filterQuery && ALL.test(filterQuery)) filter = null;
     else if (filterQuery) {
@@ -200,24 +232,34 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
         filter,
         alerts: alerts ?? existing?.alerts ?? false,
         skipQuietDays: skipQuietDays ?? existing?.skipQuietDays ?? false,
-        // In a forum, the topic /subscribe was sent in gets the digests (one subscription per chat: the last topic set).
-        threadId: topicOf(ctx),
+        // In a forum, this is the subscription of the topic /subscribe was sent in, and its digests go there.
+        threadId: who.threadId,
       },
       deps.now(),
     );
-    deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, minutes: sub.minutes, filter: filter?.id ?? null, alerts: sub.alerts }, 'subscribed');
-    await reply(ctx, `✅ 已订阅每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe`);
+    deps.logger.info({ update_id: ctx.update.update_id, chat_id: chat.id, thread_id: who.threadId, minutes: sub.minutes, filter: filter?.id ?? null, alerts: sub.alerts }, 'subscribed');
+    await reply(ctx, `✅ 已订阅${whose(who)}每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n查看设置：/subscription · 退订：/unsubscribe${await others(ctx, who)}`);
+  }
+
+  /** In a forum, the other topics' subscriptions in words (see otherTopicsText); elsewhere nothing, without a query. */
+  async function others(ctx: Context, who: Subscriber): Promise<string> {
+    if (ctx.chat?.type !== 'supergroup') return '';
+    return otherTopicsText(await deps.store.subscriptionsOf(who.chatId), who, deps.now());
   }
 
   async function unsubscribe(ctx: Context): Promise<void> {
     if (!(await guard(ctx))) return;
-    const done = await deps.store.deactivate(ctx.chat!.id, 'unsubscribed', deps.now());
-    await reply(ctx, done ? DIGEST_TEXT.unsubscribed : DIGEST_TEXT.notSubscribed);
+    // In a forum topic only that topic's subscription ends; the other topics' stay as they are.
+    const who = subscriberOf(ctx);
+    const done = await deps.store.deactivate(who, 'unsubscribed', deps.now());
+    const text = who.threadId ? (done ? DIGEST_TEXT.unsubscribedTopic : DIGEST_TEXT.notSubscribedTopic) : done ? DIGEST_TEXT.unsubscribed : DIGEST_TEXT.notSubscribed;
+    await reply(ctx, `${text}${await others(ctx, who)}`);
   }
 
   async function subscription(ctx: Context): Promise<void> {
-    const sub = await deps.store.get(ctx.chat!.id);
-    if (!sub) return void (await reply(ctx, DIGEST_TEXT.notSubscribed));
+    const who = subscriberOf(ctx);
+    const sub = await deps.store.get(who);
+    if (!sub) return void (await reply(ctx, `${who.threadId ? DIGEST_TEXT.notSubscribedTopic : DIGEST_TEXT.notSubscribed}${await others(ctx, who)}`));
     if (!sub.active) {
       const why =
         sub.inactiveReason === 'unsubscribed'
@@ -227,29 +269,29 @@ export function digestComposer(deps: DigestBotDeps): Composer<Context> {
             : sub.inactiveReason?.startsWith(NO_MATCH_PREFIX) && sub.filter
               ? `已停止：报道更新后，筛选“${escapeHtml(sub.filter.label)}”已没有匹配的内容。发送 ${code('/subscribe 全部')} 看全部内容，或换一个主题或区县`
               : `已停止（${escapeHtml(sub.inactiveReason ?? '原因未知')}）`;
-      await reply(ctx, `每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。`);
+      await reply(ctx, `${whose(who)}每日摘要${why}。原设置：${describe(sub)}。发送 ${code('/subscribe')} 恢复。${await others(ctx, who)}`);
       return;
     }
-    await reply(ctx, `每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe`);
+    await reply(ctx, `${whose(who)}每日摘要：${describe(sub)}。\n${await nextSendText(sub, deps.store, deps.now())}。\n${await nextDigestText(sub, deps.report, deps.store, deps.now())}。\n更改：${code('/subscribe 07:30 就业')} · 退订：/unsubscribe${await others(ctx, who)}`);
   }
 
   async function digest(ctx: Context): Promise<void> {
-    const chatId = ctx.chat!.id;
-    const sub = await deps.store.get(chatId);
+    const who = subscriberOf(ctx);
+    const sub = await deps.store.get(who);
     const active = sub?.active ? sub : null;
     const date = localDateTime(deps.now(), active?.timezone ?? deps.timezone).date;
     // Read-only: today's ledger row pins the section; nothing is written, so the rotation is untouched.
-    const row = await deps.store.delivery(chatId, date);
-    const d = await digestFor(deps.report, deps.store, { chatId, date, filter: active?.filter ?? null, pinnedSectionId: row?.sectionId ?? null });
+    const row = await deps.store.delivery(who, date);
+    const d = await digestFor(deps.report, deps.store, { ...who, date, filter: active?.filter ?? null, pinnedSectionId: row?.sectionId ?? null });
     await reply(ctx, d ? renderDigestHtml(d) : DIGEST_TEXT.noDigest);
   }
 
-  // Removed from a group or blocked in a DM: stop the subscription now, with the reason, rather than at the next send.
+  // Removed from a group or blocked in a DM: stop the subscriptions now (every topic's), with the reason, rather than at the next send.
   composer.on('my_chat_member', async (ctx, next) => {
     const status = ctx.myChatMember.new_chat_member.status;
-    if ((status === 'kicked' || status === 'left') && (await deps.store.get(ctx.chat.id))?.active) {
-      await deps.store.deactivate(ctx.chat.id, status === 'kicked' ? '机器人被移出群组或被屏蔽' : '机器人已离开该聊天', deps.now());
-      updateLog(ctx).ignored = `subscription stopped: ${status}`;
+    if (status === 'kicked' || status === 'left') {
+      const stopped = await deps.store.deactivateChat(ctx.chat.id, status === 'kicked' ? '机器人被移出群组或被屏蔽' : '机器人已离开该聊天', deps.now());
+      if (stopped > 0) updateLog(ctx).ignored = `subscription stopped: ${status}`;
     }
     return next();
   });

@@ -28,9 +28,10 @@ export function errorCode(err: unknown): number {
   return -1;
 }
 
-/** True when the user or chat can no longer be written to (blocked, kicked, chat gone): no point in retrying or replying. */
+/** True when the user, chat or forum topic can no longer be written to (blocked, kicked, gone, topic deleted): no point in retrying or replying. */
 export function isUnreachable(err: unknown): boolean {
-  return classifyError(err).kind === 'gone';
+  const kind = classifyError(err).kind;
+  return kind === 'gone' || kind === 'topic_gone';
 }
 
 /**

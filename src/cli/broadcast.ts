@@ -50,23 +50,24 @@ export function parseBroadcastArgs(argv: readonly string[]): BroadcastArgs {
 }
 
 /**
- * One line per due chat: who, when, which section; the whole digest with `full`. A chat whose filter matches
- * nothing is not due: its line says the run would stop that subscription.
+ * One line per due subscriber (a chat, or a forum topic of it): who, when, which section; the whole digest with
+ * `full`. A subscription whose filter matches nothing is not due: its line says the run would stop it.
  */
 export async function dryRun(report: Report, store: SubscriptionStore, now: number, full: boolean): Promise<{ lines: string[]; due: number }> {
   const lines: string[] = [];
   let due = 0;
   for (const job of await dueJobs(store, now)) {
-    const sub = (await store.get(job.chatId))!;
-    const row = await store.delivery(job.chatId, job.date);
+    const sub = (await store.get(job))!;
+    const row = await store.delivery(job, job.date);
     const digest = composeDigest(report, {
       chatId: job.chatId,
       date: job.date,
       filter: sub.filter,
-      history: await store.history(job.chatId, job.date),
+      history: await store.history(job, job.date),
       ...(row?.sectionId ? { sectionId: row.sectionId } : {}),
     });
-    const who = `chat ${job.chatId} (${sub.chatType}, ${formatTimeOfDay(sub.minutes)} ${sub.timezone}${sub.filter ? `, ${sub.filter.label}` : ''})`;
+    const where = job.threadId ? ` topic ${job.threadId}` : '';
+    const who = `chat ${job.chatId}${where} (${sub.chatType}, ${formatTimeOfDay(sub.minutes)} ${sub.timezone}${sub.filter ? `, ${sub.filter.label}` : ''})`;
     const retry = row ? ` [retry: ${row.status}, ${row.attempts} attempt(s)]` : '';
     if (!digest) {
       lines.push(`${who} → ${job.date}: not due, ${sub.filter ? `its filter matches no section; a run would stop the subscription (${noMatchReason(sub.filter)})` : 'the report has no sections'}${retry}`);

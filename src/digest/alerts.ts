@@ -29,12 +29,12 @@ export class AlertDispatcher {
 
   constructor(private readonly opts: AlertDispatcherOptions) {}
 
-  /** The chats an article should alert: active, alerts on, and the filter matches at least one of its sections. */
+  /** The subscribers (chats, forum topics) an article should alert: active, alerts on, and the filter matches at least one of its sections. */
   async recipients(articleId: string): Promise<DigestJob[]> {
     const sections = this.opts.report().sections.filter((s) => s.articleId === articleId);
     if (sections.length === 0) return [];
     const subs = await this.opts.store.active();
-    return subs.filter((sub) => sub.alerts && sections.some((s) => matchesFilter(s, sub.filter))).map((sub) => ({ chatId: sub.chatId, date: alertKey(articleId) }));
+    return subs.filter((sub) => sub.alerts && sections.some((s) => matchesFilter(s, sub.filter))).map((sub) => ({ chatId: sub.chatId, threadId: sub.threadId, date: alertKey(articleId) }));
   }
 
   /** Hear that an article was added (the library's `onAdded`): queue its alerts and send them. Never throws. */

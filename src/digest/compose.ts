@@ -1,23 +1,23 @@
 import { alertArticleId, composeAlert, composeDigest, type Digest, type DigestFilter } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import { renderAlertHtml, renderDigestHtml } from '../render/digest.ts';
-import type { SubscriptionStore } from '../store/types.ts';
+import type { Subscriber, SubscriptionStore } from '../store/types.ts';
 import type { ComposeFn } from './sender.ts';
 
 /**
- * A chat's digest for a date: its history from the ledger, then the pure core. `pinnedSectionId` (today's ledger row)
+ * A subscriber's digest for a date (a chat's, or a forum topic's): its history from the ledger, then the pure core. `pinnedSectionId` (today's ledger row)
  * keeps a resend or an on-demand `/digest` on the section already chosen.
  */
 export async function digestFor(
   report: Report,
   store: Pick<SubscriptionStore, 'history'>,
-  chat: { chatId: number; date: string; filter: DigestFilter | null; pinnedSectionId?: string | null },
+  chat: Subscriber & { date: string; filter: DigestFilter | null; pinnedSectionId?: string | null },
 ): Promise<Digest | null> {
   return composeDigest(report, {
     chatId: chat.chatId,
     date: chat.date,
     filter: chat.filter,
-    history: await store.history(chat.chatId, chat.date),
+    history: await store.history({ chatId: chat.chatId, threadId: chat.threadId }, chat.date),
     ...(chat.pinnedSectionId ? { sectionId: chat.pinnedSectionId } : {}),
   });
 }
@@ -32,7 +32,7 @@ export function makeCompose(report: Report | (() => Report), store: Pick<Subscri
       const alert = composeAlert(current, articleId, sub.filter);
       return alert ? { sectionId: alert.sections[0]!.id, html: renderAlertHtml(alert) } : null;
     }
-    const digest = await digestFor(current, store, { chatId: sub.chatId, date, filter: sub.filter, pinnedSectionId });
+    const digest = await digestFor(current, store, { chatId: sub.chatId, threadId: sub.threadId, date, filter: sub.filter, pinnedSectionId });
     return digest ? { sectionId: digest.sectionId, html: renderDigestHtml(digest), nothingNew: digest.nothingNew } : null;
   };
 }

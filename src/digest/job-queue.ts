@@ -1,6 +1,10 @@
-/** One digest to deliver: a chat and the local date it is for. */
-export interface DigestJob {
-  chatId: number;
+import type { Subscriber } from '../store/types.ts';
+
+/**
+ * One digest (or alert) to deliver: a subscriber (a chat, or one of its forum topics) and the local date (or alert
+ * key) it is for. Jobs queue per chat, not per topic: Telegram's limits are the chat's, whichever topic a message is in.
+ */
+export interface DigestJob extends Subscriber {
   date: string;
 }
 
@@ -13,7 +17,7 @@ export interface Entry {
 }
 
 /**
- * The jobs of one run, waiting to go out. Each chat's jobs go one at a time and in the order they came: only a
+ * The jobs of one run, waiting to go out. Each chat's jobs (all its topics') go one at a time and in the order they came: only a
  * chat's first job is scheduled, the others wait in line behind it until it is `done` (so a chat never has two
  * requests out, and a retry keeps its place). Across chats, the jobs whose time has come go in arrival order,
  * so a group's next date, once the group has cooled down, goes before private chats that came after it rather

@@ -7,7 +7,7 @@ import type { DigestJob, DigestSender, RunSummary } from './sender.ts';
 /** How long after local midnight a missed digest of the day before is still sent (downtime across midnight). */
 export const YESTERDAY_GRACE_MINUTES = 120;
 
-/** Whether a (chat, date) still needs its digest: no `sent` or `dropped` row, and not backing off after a failure. */
+/** Whether a (subscriber, date) still needs its digest: no `sent` or `dropped` row, and not backing off after a failure. */
 function open(row: Delivery | null, nowMs: number): boolean {
   if (!row) return true;
   if (row.status === 'sent' || row.status === 'dropped') return false;
@@ -15,7 +15,7 @@ function open(row: Delivery | null, nowMs: number): boolean {
 }
 
 /**
- * The digests due at `nowMs`: active subscriptions whose local time has come today and whose ledger has no
+ * The digests due at `nowMs`: active subscriptions (each forum topic's its own) whose local time has come today and whose ledger has no
  * `sent` or `dropped` row for today, nor a `failed` one still backing off. After downtime each chat catches up
  * once, with today's digest; except that within two hours after local midnight, while today's time has not come,
  * a chat whose digest of yesterday never went out (a 23:59 subscriber, the bot down across midnight) gets that one.
@@ -31,14 +31,14 @@ export async function dueFor(store: Pick<SubscriptionStore, 'delivery'>, sub: Su
   if (!sub.active) return [];
   const local = localDateTime(nowMs, sub.timezone);
   if (isDue(sub.minutes, local)) {
-    return open(await store.delivery(sub.chatId, local.date), nowMs) ? [{ chatId: sub.chatId, date: local.date }] : [];
+    return open(await store.delivery(sub, local.date), nowMs) ? [{ chatId: sub.chatId, threadId: sub.threadId, date: local.date }] : [];
   }
   if (local.minutes >= YESTERDAY_GRACE_MINUTES) return [];
   const yesterday = previousDate(local.date);
   // Only if the subscription, as it is now, was already there at yesterday's time.
   const since = localDateTime(sub.updatedAt, sub.timezone);
   if (since.date > yesterday || (since.date === yesterday && since.minutes > sub.minutes)) return [];
-  return open(await store.delivery(sub.chatId, yesterday), nowMs) ? [{ chatId: sub.chatId, date: yesterday }] : [];
+  return open(await store.delivery(sub, yesterday), nowMs) ? [{ chatId: sub.chatId, threadId: sub.threadId, date: yesterday }] : [];
 }
 
 export interface SchedulerOptions {

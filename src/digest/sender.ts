@@ -25,7 +25,7 @@ export type ComposeFn = (sub: Subscription, date: string, pinnedSectionId: strin
 export { classifyError, type Failure } from '../api-errors.ts';
 
 /** What the sender needs from storage: the subscription, its ledger row, and the ledger's transitions. */
-export type SenderStore = Pick<SubscriptionStore, 'get' | 'delivery' | 'begin' | 'complete' | 'fail' | 'deactivate' | 'migrate'>;
+export type SenderStore = Pick<SubscriptionStore, 'get' | 'delivery' | 'begin' | 'complete' | 'fail' | 'deactivate' | 'deactivateChat' | 'migrate'>;
 
 export interface SenderOptions {
   store: SenderStore;
@@ -70,14 +70,16 @@ export interface SenderOptions {
   onThrottle?: (cause: 'global' | 'chat' | '429', waitMs: number) => void;
 }
 
+/** What happened to a job; `threadId` is its forum topic (null: the chat itself). */
 export type SendEvent =
-  | { type: 'sent'; chatId: number; date: string; sectionId: string; messageId: number; attempt: number }
-  | { type: 'retry'; chatId: number; date: string; reason: string; waitMs: number; attempt: number }
-  | { type: 'failed'; chatId: number; date: string; reason: string }
-  | { type: 'dropped'; chatId: number; date: string; reason: string }
-  | { type: 'deactivated'; chatId: number; reason: string }
+  | { type: 'sent'; chatId: number; threadId: number | null; date: string; sectionId: string; messageId: number; attempt: number }
+  | { type: 'retry'; chatId: number; threadId: number | null; date: string; reason: string; waitMs: number; attempt: number }
+  | { type: 'failed'; chatId: number; threadId: number | null; date: string; reason: string }
+  | { type: 'dropped'; chatId: number; threadId: number | null; date: string; reason: string }
+  /** `wholeChat`: every subscription of the chat stopped (blocked, gone), not only this topic's. */
+  | { type: 'deactivated'; chatId: number; threadId: number | null; reason: string; wholeChat: boolean }
   | { type: 'migrated'; chatId: number; toChatId: number }
-  | { type: 'skipped'; chatId: number; date: string; reason: string }
+  | { type: 'skipped'; chatId: number; threadId: number | null; date: string; reason: string }
   | { type: 'fatal'; reason: string };
 
 /** Counts of one run, for logs and `npm run broadcast`. */
@@ -103,11 +105,11 @@ function emptySummary(): RunSummary {
  * The rate-limited, crash-safe digest sender.
  *
  * As many requests are out at once as the limits allow, so the rate is the cap's and not one per round trip;
- * but a chat never has two out, and gets its messages in order. Each message's ledger row is `pending`
- * (committed) before its request leaves and `sent` after Telegram answers. So a crash leaves unknown only the
- * messages in flight, at most one per chat, and a restart resends each of those once: at most one duplicate per
- * message in flight. A request that gets no answer (timeout, reset) is resent at most once per chat and day, so
- * it adds at most one more.
+ * but a chat never has two out, whichever of its forum topics they are for (Telegram's limits are the chat's), and
+ * gets its messages in order. Each message's ledger row is `pending` (committed) before its request leaves and
+ * `sent` after Telegram answers. So a crash leaves unknown only the messages in flight, at most one per chat, and a
+ * restart resends each of those once: at most one duplicate per message in flight. A request that gets no answer
+ * (timeout, reset) is resent at most once per subscriber and day, so it adds at most one more.
  */
 export class DigestSender {
   private readonly limiter: RateLimiter;
@@ -117,7 +119,7 @@ export class DigestSender {
   private wake = new AbortController();
   private running: Promise<RunSummary> | null = null;
   private seq = 0;
-  /** Deliveries Telegram accepted whose ledger row could not be completed yet (`chat|date` → message id): never resent. */
+  /** Deliveries Telegram accepted whose ledger row could not be completed yet (`chat|topic|date` → message id): never resent. */
   private readonly unrecorded = new Map<string, number>();
   /** Nothing goes out before this: the shared budget said so (other instances used it, or a 429 paused them). */
   private sharedReadyAt = -Infinity;
@@ -263,7 +265,8 @@ export class DigestSender {
       return await this.attempt(entry, summary, left);
     } catch (err) {
       summary.failed++;
-      this.emit({ type: 'failed', chatId: entry.job.chatId, date: entry.job.date, reason: `unexpected: ${err instanceof Error ? err.message : String(err)}` });
+      const { chatId, threadId, date } = entry.job;
+      this.emit({ type: 'failed', chatId, threadId, date, reason: `unexpected: ${err instanceof Error ? err.message : String(err)}` });
       return null;
     }
   }
@@ -271,34 +274,35 @@ export class DigestSender {
   /** One send attempt; calls `left` once its request is out; returns the entry to retry later, if any. */
   private async attempt(entry: Entry, summary: RunSummary, left: () => void): Promise<Entry | null> {
     const { store, clock, api } = this.opts;
-    const { chatId, date } = entry.job;
-    const key = `${chatId}|${date}`;
+    const { chatId, threadId, date } = entry.job;
+    const who = { chatId, threadId };
+    const key = unrecordedKey(entry.job);
     const delivered = this.unrecorded.get(key);
     if (delivered !== undefined) {
       // Sent earlier in this process, but the ledger could not be told: record it now, never send it again.
-      await store.complete(chatId, date, delivered, clock.now());
+      await store.complete(who, date, delivered, clock.now());
       this.unrecorded.delete(key);
       summary.skipped++;
-      this.emit({ type: 'skipped', chatId, date, reason: 'already sent (recorded late)' });
+      this.emit({ type: 'skipped', chatId, threadId, date, reason: 'already sent (recorded late)' });
       return null;
     }
-    const sub = await store.get(chatId);
+    const sub = await store.get(who);
     if (!sub || !sub.active) {
       summary.skipped++;
-      this.emit({ type: 'skipped', chatId, date, reason: sub ? 'inactive' : 'not subscribed' });
+      this.emit({ type: 'skipped', chatId, threadId, date, reason: sub ? 'inactive' : 'not subscribed' });
       return null;
     }
-    const row = await store.delivery(chatId, date);
+    const row = await store.delivery(who, date);
     if (row && (row.status === 'sent' || row.status === 'dropped')) {
       summary.skipped++;
-      this.emit({ type: 'skipped', chatId, date, reason: `already ${row.status}` });
+      this.emit({ type: 'skipped', chatId, threadId, date, reason: `already ${row.status}` });
       return null;
     }
     // Only attempts that ended some other way than a transient failure (crashes, unexpected errors) use up the day.
     if (row && row.attempts - row.transientFailures >= this.opts.maxDailyAttempts) {
-      await store.fail(chatId, date, `gave up after ${row.attempts - row.transientFailures} attempts that failed for unknown reasons: ${row.error ?? 'unknown error'}`, true, clock.now());
+      await store.fail(who, date, `gave up after ${row.attempts - row.transientFailures} attempts that failed for unknown reasons: ${row.error ?? 'unknown error'}`, true, clock.now());
       summary.dropped++;
-      this.emit({ type: 'dropped', chatId, date, reason: 'too many attempts' });
+      this.emit({ type: 'dropped', chatId, threadId, date, reason: 'too many attempts' });
       return null;
     }
     // A row left `pending` or `failed` keeps its section, so a resend repeats the same digest.
@@ -306,33 +310,33 @@ export class DigestSender {
     if (!composed && alertArticleId(date) !== null) {
       // The article was taken out again (undo) or no longer matches: this alert is not sent, the subscription stays.
       const reason = 'alert: the article is gone or no longer matches the filter';
-      await store.begin(chatId, date, '', clock.now());
-      await store.fail(chatId, date, reason, true, clock.now());
+      await store.begin(who, date, '', clock.now());
+      await store.fail(who, date, reason, true, clock.now());
       summary.dropped++;
-      this.emit({ type: 'dropped', chatId, date, reason });
+      this.emit({ type: 'dropped', chatId, threadId, date, reason });
       return null;
     }
     if (!composed) {
       // A filter that matches nothing would drop the digest every day in silence: stop the subscription instead,
       // with a reason /subscription shows. Without a filter the report itself is empty: only today is dropped.
       const reason = sub.filter ? noMatchReason(sub.filter) : 'the report has no sections';
-      await store.begin(chatId, date, '', clock.now());
-      await store.fail(chatId, date, reason, true, clock.now());
+      await store.begin(who, date, '', clock.now());
+      await store.fail(who, date, reason, true, clock.now());
       summary.dropped++;
-      this.emit({ type: 'dropped', chatId, date, reason });
-      if (sub.filter && (await store.deactivate(chatId, reason, clock.now()))) {
+      this.emit({ type: 'dropped', chatId, threadId, date, reason });
+      if (sub.filter && (await store.deactivate(who, reason, clock.now()))) {
         summary.deactivated++;
-        this.emit({ type: 'deactivated', chatId, reason });
+        this.emit({ type: 'deactivated', chatId, threadId, reason, wholeChat: false });
       }
       return null;
     }
 
     if (composed.nothingNew && sub.skipQuietDays) {
       // Nothing new and the chat asked for silence on such days: the day is done without a message (no retry).
-      await store.begin(chatId, date, composed.sectionId, clock.now());
-      await store.fail(chatId, date, 'skipped: nothing new (the chat skips such days)', true, clock.now());
+      await store.begin(who, date, composed.sectionId, clock.now());
+      await store.fail(who, date, 'skipped: nothing new (the chat skips such days)', true, clock.now());
       summary.skipped++;
-      this.emit({ type: 'skipped', chatId, date, reason: 'nothing new' });
+      this.emit({ type: 'skipped', chatId, threadId, date, reason: 'nothing new' });
       return null;
     }
 
@@ -349,7 +353,7 @@ export class DigestSender {
       budgetId = verdict.id;
     }
     const attempt = entry.attempts + 1;
-    await store.begin(chatId, date, composed.sectionId, clock.now());
+    await store.begin(who, date, composed.sectionId, clock.now());
     // Counted when it is decided; counted again when it was really written, should this process stall in between.
     let countedAt = clock.now();
     let answered = false;
@@ -362,7 +366,8 @@ export class DigestSender {
     };
     let messageId: number;
     try {
-      const request = api.sendMessage(chatId, composed.html, { ...(sub.threadId ? { threadId: sub.threadId } : {}), onWritten });
+      // Into the subscriber's forum topic, if it is one.
+      const request = api.sendMessage(chatId, composed.html, { ...(threadId ? { threadId } : {}), onWritten });
       left();
       messageId = (await request).message_id;
     } catch (err) {
@@ -375,8 +380,8 @@ export class DigestSender {
     this.limiter.settle(chatId, countedAt, clock.now());
     await this.settleBudget(budgetId);
     summary.sent++;
-    await this.complete(chatId, date, messageId);
-    this.emit({ type: 'sent', chatId, date, sectionId: composed.sectionId, messageId, attempt });
+    await this.complete(entry.job, messageId);
+    this.emit({ type: 'sent', chatId, threadId, date, sectionId: composed.sectionId, messageId, attempt });
     return null;
   }
 
@@ -394,21 +399,22 @@ export class DigestSender {
    * Mark a delivered message `sent`, retrying while the database is busy: a row left `pending` would be resent.
    * If it still cannot be written, the sender remembers the delivery and records it before that chat's next attempt.
    */
-  private async complete(chatId: number, date: string, messageId: number): Promise<void> {
+  private async complete(job: DigestJob, messageId: number): Promise<void> {
     const { store, clock } = this.opts;
+    const { chatId, threadId, date } = job;
     for (let i = 1; ; i++) {
       try {
-        await store.complete(chatId, date, messageId, clock.now());
+        await store.complete({ chatId, threadId }, date, messageId, clock.now());
         return;
       } catch (err) {
         const reason = `delivered (message ${messageId}) but not recorded: ${err instanceof Error ? err.message : String(err)}`;
         if (i >= this.opts.completeAttempts) {
-          this.unrecorded.set(`${chatId}|${date}`, messageId);
-          this.emit({ type: 'failed', chatId, date, reason: `${reason}; will record it before sending this chat anything` });
+          this.unrecorded.set(unrecordedKey(job), messageId);
+          this.emit({ type: 'failed', chatId, threadId, date, reason: `${reason}; will record it before sending this chat anything` });
           return;
         }
         const waitMs = Math.min(5000, 100 * 2 ** (i - 1));
-        this.emit({ type: 'retry', chatId, date, reason, waitMs, attempt: i });
+        this.emit({ type: 'retry', chatId, threadId, date, reason, waitMs, attempt: i });
         // Not cut short by stop(): a graceful shutdown must leave the ledger consistent.
         await clock.sleep(waitMs);
       }
@@ -417,41 +423,51 @@ export class DigestSender {
 
   private async handleFailure(entry: Entry, attempt: number, failure: Failure, summary: RunSummary): Promise<Entry | null> {
     const { store, clock } = this.opts;
-    const { chatId, date } = entry.job;
+    const { chatId, threadId, date } = entry.job;
+    const who = { chatId, threadId };
     const now = clock.now();
     switch (failure.kind) {
       case 'gone':
-        await store.fail(chatId, date, failure.reason, true, now);
-        await store.deactivate(chatId, failure.reason, now);
+        // The chat cannot receive anything: every subscription of it stops, all its topics'.
+        await store.fail(who, date, failure.reason, true, now);
+        await store.deactivateChat(chatId, failure.reason, now);
         summary.dropped++;
         summary.deactivated++;
-        this.emit({ type: 'deactivated', chatId, reason: failure.reason });
+        this.emit({ type: 'deactivated', chatId, threadId, reason: failure.reason, wholeChat: true });
+        return null;
+      case 'topic_gone':
+        // Only this forum topic was deleted: its subscription stops, the chat's other topics carry on.
+        await store.fail(who, date, failure.reason, true, now);
+        await store.deactivate(who, failure.reason, now);
+        summary.dropped++;
+        summary.deactivated++;
+        this.emit({ type: 'deactivated', chatId, threadId, reason: failure.reason, wholeChat: false });
         return null;
       case 'rejected':
-        await store.fail(chatId, date, failure.reason, true, now);
+        await store.fail(who, date, failure.reason, true, now);
         summary.dropped++;
-        this.emit({ type: 'dropped', chatId, date, reason: failure.reason });
+        this.emit({ type: 'dropped', chatId, threadId, date, reason: failure.reason });
         return null;
       case 'fatal':
-        await store.fail(chatId, date, failure.reason, false, now);
+        await store.fail(who, date, failure.reason, false, now);
         summary.fatal = failure.reason;
         this.emit({ type: 'fatal', reason: failure.reason });
         return null;
       case 'migrate': {
-        // Nothing reached the old id, so the row is not `pending`; it moves with the subscription.
-        await store.fail(chatId, date, failure.reason, false, now);
+        // Nothing reached the old id, so the row is not `pending`; it moves with the subscriptions (every topic's).
+        await store.fail(who, date, failure.reason, false, now);
         const moved = await store.migrate(chatId, failure.toChatId, now);
         summary.migrated++;
         this.emit({ type: 'migrated', chatId, toChatId: failure.toChatId });
-        if (!moved || attempt >= this.opts.maxAttempts) return null;
-        return { job: { chatId: failure.toChatId, date }, notBefore: now, seq: this.seq++, attempts: attempt };
+        if (!moved.some((s) => s.threadId === threadId) || attempt >= this.opts.maxAttempts) return null;
+        return { job: { chatId: failure.toChatId, threadId, date }, notBefore: now, seq: this.seq++, attempts: attempt };
       }
       case 'retry_after':
       case 'transient':
       case 'unknown': {
         // The backoff grows with the day's transient failures, so an outage is retried ever less often but never
         // given up on: the row stays due (after `retryAt`) until the chat's local day is over.
-        const failures = ((await store.delivery(chatId, date))?.transientFailures ?? 0) + 1;
+        const failures = ((await store.delivery(who, date))?.transientFailures ?? 0) + 1;
         const waitMs = failure.kind === 'retry_after' ? failure.ms : Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.min(failures - 1, 30));
         // A 429 means the bot is over a limit: sending to other chats meanwhile only prolongs the ban.
         if (failure.kind === 'retry_after') {
@@ -461,23 +477,28 @@ export class DigestSender {
           await this.opts.budget?.pauseUntil(now + failure.ms).catch(() => undefined);
         }
         const unknownOutcome = failure.kind === 'unknown';
-        if (unknownOutcome && ((await store.delivery(chatId, date))?.unknownOutcomes ?? 0) + 1 >= this.opts.maxUnknownOutcomes) {
+        if (unknownOutcome && ((await store.delivery(who, date))?.unknownOutcomes ?? 0) + 1 >= this.opts.maxUnknownOutcomes) {
           // This message may already have arrived more than once: another try could only add a copy.
           const reason = `${failure.reason}; no answer to ${this.opts.maxUnknownOutcomes} requests today, so it may have been delivered: not resent`;
-          await store.fail(chatId, date, reason, true, now, { at: now, unknownOutcome });
+          await store.fail(who, date, reason, true, now, { at: now, unknownOutcome });
           summary.dropped++;
-          this.emit({ type: 'dropped', chatId, date, reason });
+          this.emit({ type: 'dropped', chatId, threadId, date, reason });
           return null;
         }
-        await store.fail(chatId, date, failure.reason, false, now, { at: now + waitMs, ...(unknownOutcome ? { unknownOutcome } : {}) });
+        await store.fail(who, date, failure.reason, false, now, { at: now + waitMs, ...(unknownOutcome ? { unknownOutcome } : {}) });
         if (attempt >= this.opts.maxAttempts || waitMs > this.opts.maxRetryAfterMs) {
           summary.failed++;
-          this.emit({ type: 'failed', chatId, date, reason: `${failure.reason}; next try after ${new Date(now + waitMs).toISOString()}` });
+          this.emit({ type: 'failed', chatId, threadId, date, reason: `${failure.reason}; next try after ${new Date(now + waitMs).toISOString()}` });
           return null;
         }
-        this.emit({ type: 'retry', chatId, date, reason: failure.reason, waitMs, attempt });
+        this.emit({ type: 'retry', chatId, threadId, date, reason: failure.reason, waitMs, attempt });
         return { job: entry.job, notBefore: now + waitMs, seq: this.seq++, attempts: attempt };
       }
     }
   }
+}
+
+/** The key of a job's delivery in the sender's memory of unrecorded ones. */
+function unrecordedKey(job: DigestJob): string {
+  return `${job.chatId}|${job.threadId ?? 0}|${job.date}`;
 }

@@ -13,7 +13,7 @@ import type { DigestJob, DigestSender, RunSummary } from './sender.ts';
 
 export interface WorkerOptions {
   queue: ClaimQueue;
-  store: Pick<SubscriptionStore, 'active' | 'get' | 'delivery'>;
+  store: Pick<SubscriptionStore, 'active' | 'subscriptionsOf' | 'delivery'>;
   sender: DigestSender;
   clock: Clock;
   /** This process (`host/pid/random`), so its claims are its own. */
@@ -57,11 +57,11 @@ export class BroadcastWorker {
       const renewer = setInterval(() => void queue.renew(owner, clock.now(), ttl).catch(() => undefined), ttl / 3);
       renewer.unref();
       try {
-        // What is due is read again now that the chat is ours: another worker may have sent it meanwhile.
+        // What is due is read again now that the chat is ours: another worker may have sent it meanwhile. A claim
+        // is the whole chat, every forum topic of it, so one worker keeps the chat's messages one at a time and in order.
         const jobs: DigestJob[] = [];
         for (const chatId of chats) {
-          const sub = await store.get(chatId);
-          if (sub) jobs.push(...(await dueFor(store, sub, dueAt())));
+          for (const sub of await store.subscriptionsOf(chatId)) jobs.push(...(await dueFor(store, sub, dueAt())));
         }
         jobCount += jobs.length;
         const summary = jobs.length > 0 ? await sender.run(jobs) : null;

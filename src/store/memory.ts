@@ -1,9 +1,14 @@
 import { floodStep, topCommands, WEEK_MS, type FloodState } from './shared.ts';
-import { assertChatId, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type SharedArticle, type StoreStats, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
+import { assertChatId, subscriberKey, threadFromKey, threadKey, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type SharedArticle, type StoreStats, type SubscribeInput, type Subscriber, type Subscription, type SubscriptionStore } from './types.ts';
+
+/** A subscription's key: chat and topic (0: the chat itself), as the databases' primary key. */
+const subKey = (chatId: ChatId, thread: number) => `${chatId}|${thread}`;
+/** A ledger row's key: chat, topic and date or alert key. */
+const ledgerKey = (chatId: ChatId, thread: number, date: string) => `${chatId}|${thread}|${date}`;
 
 /** In-memory twin of the SQLite store, for unit tests; same behaviour, nothing persisted. */
 export class MemorySubscriptionStore implements SubscriptionStore {
-  private readonly subs = new Map<ChatId, Subscription>();
+  private readonly subs = new Map<string, Subscription>();
   private readonly ledger = new Map<string, Delivery>();
   private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
   private readonly pages = new Map<string, { pages: string[]; expiresAt: number }>();
@@ -15,66 +20,94 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   private closed = false;
 
   async subscribe(input: SubscribeInput, at: number): Promise<Subscription> {
-    const chatId = assertChatId(input.chatId);
-    const old = this.subs.get(chatId);
-    const sub: Subscription = { ...input, chatId, filter: input.filter ? structuredClone(input.filter) : null, alerts: input.alerts ?? false, threadId: input.threadId ?? null, skipQuietDays: input.skipQuietDays ?? false, active: true, inactiveReason: null, createdAt: old?.createdAt ?? at, updatedAt: at };
-    this.subs.set(chatId, sub);
+    const { chatId, thread } = subscriberKey({ chatId: input.chatId, threadId: input.threadId ?? null });
+    const key = subKey(chatId, thread);
+    const old = this.subs.get(key);
+    const sub: Subscription = { ...input, chatId, filter: input.filter ? structuredClone(input.filter) : null, alerts: input.alerts ?? false, threadId: threadFromKey(thread), skipQuietDays: input.skipQuietDays ?? false, active: true, inactiveReason: null, createdAt: old?.createdAt ?? at, updatedAt: at };
+    this.subs.set(key, sub);
     return { ...sub };
   }
 
-  async deactivate(chatId: ChatId, reason: string, at: number): Promise<boolean> {
-    const sub = this.subs.get(chatId);
+  async deactivate(who: Subscriber, reason: string, at: number): Promise<boolean> {
+    const { chatId, thread } = subscriberKey(who);
+    return this.deactivateKey(subKey(chatId, thread), reason, at);
+  }
+
+  async deactivateChat(chatId: ChatId, reason: string, at: number): Promise<number> {
+    let n = 0;
+    for (const sub of this.chatSubs(assertChatId(chatId))) if (this.deactivateKey(subKey(sub.chatId, threadKey(sub.threadId)), reason, at)) n++;
+    return n;
+  }
+
+  private deactivateKey(key: string, reason: string, at: number): boolean {
+    const sub = this.subs.get(key);
     if (!sub || !sub.active) return false;
-    this.subs.set(chatId, { ...sub, active: false, inactiveReason: reason, updatedAt: at });
+    this.subs.set(key, { ...sub, active: false, inactiveReason: reason, updatedAt: at });
     return true;
   }
 
-  async get(chatId: ChatId): Promise<Subscription | null> {
-    const sub = this.subs.get(chatId);
+  async get(who: Subscriber): Promise<Subscription | null> {
+    const { chatId, thread } = subscriberKey(who);
+    const sub = this.subs.get(subKey(chatId, thread));
     return sub ? { ...sub } : null;
   }
 
-  async active(): Promise<Subscription[]> {
-    return [...this.subs.values()].filter((s) => s.active).sort((a, b) => a.minutes - b.minutes || a.chatId - b.chatId).map((s) => ({ ...s }));
+  async subscriptionsOf(chatId: ChatId): Promise<Subscription[]> {
+    return this.chatSubs(assertChatId(chatId)).map((s) => ({ ...s }));
   }
 
-  async migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription | null> {
+  /** A chat's subscriptions, the chat's own first, then by topic. */
+  private chatSubs(chatId: ChatId): Subscription[] {
+    return [...this.subs.values()].filter((s) => s.chatId === chatId).sort((a, b) => threadKey(a.threadId) - threadKey(b.threadId));
+  }
+
+  async active(): Promise<Subscription[]> {
+    return [...this.subs.values()]
+      .filter((s) => s.active)
+      .sort((a, b) => a.minutes - b.minutes || a.chatId - b.chatId || threadKey(a.threadId) - threadKey(b.threadId))
+      .map((s) => ({ ...s }));
+  }
+
+  async migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription[]> {
     assertChatId(toChatId);
-    const from = this.subs.get(fromChatId);
-    const existing = this.subs.get(toChatId);
-    if (from) {
-      if (existing?.active) this.subs.set(fromChatId, { ...from, active: false, inactiveReason: `migrated to ${toChatId}`, updatedAt: at });
+    for (const from of this.chatSubs(assertChatId(fromChatId))) {
+      const thread = threadKey(from.threadId);
+      if (this.subs.get(subKey(toChatId, thread))?.active) this.subs.set(subKey(fromChatId, thread), { ...from, active: false, inactiveReason: `migrated to ${toChatId}`, updatedAt: at });
       else {
-        this.subs.delete(fromChatId);
-        this.subs.set(toChatId, { ...from, chatId: toChatId, chatType: 'supergroup', updatedAt: at });
+        this.subs.delete(subKey(fromChatId, thread));
+        this.subs.set(subKey(toChatId, thread), { ...from, chatId: toChatId, chatType: 'supergroup', updatedAt: at });
       }
     }
+    // Rows the new chat already has win; the rest of the history follows the group, topic by topic.
     for (const [key, row] of [...this.ledger]) {
       if (row.chatId !== fromChatId) continue;
-      const target = `${toChatId}|${row.date}`;
+      const target = ledgerKey(toChatId, threadKey(row.threadId), row.date);
       if (!this.ledger.has(target)) this.ledger.set(target, { ...row, chatId: toChatId, updatedAt: at });
       this.ledger.delete(key);
     }
-    return this.get(toChatId);
+    return this.subscriptionsOf(toChatId);
   }
 
-  async delivery(chatId: ChatId, date: string): Promise<Delivery | null> {
-    const row = this.ledger.get(`${chatId}|${date}`);
+  async delivery(who: Subscriber, date: string): Promise<Delivery | null> {
+    const row = this.ledger.get(this.rowKey(who, date));
     return row ? { ...row } : null;
   }
 
-  async history(chatId: ChatId, beforeDate: string): Promise<string[]> {
+  async history(who: Subscriber, beforeDate: string): Promise<string[]> {
+    const { chatId, thread } = subscriberKey(who);
     return [...this.ledger.values()]
-      .filter((r) => r.chatId === chatId && r.status === 'sent' && r.date < beforeDate)
+      .filter((r) => r.chatId === chatId && threadKey(r.threadId) === thread && r.status === 'sent' && r.date < beforeDate)
       .sort((a, b) => (a.date < b.date ? -1 : 1))
       .map((r) => r.sectionId);
   }
 
-  async begin(chatId: ChatId, date: string, sectionId: string, at: number): Promise<Delivery> {
-    const key = `${assertChatId(chatId)}|${date}`;
+  async begin(who: Subscriber, date: string, sectionId: string, at: number): Promise<Delivery> {
+    const { chatId, thread } = subscriberKey(who);
+    const key = ledgerKey(chatId, thread, date);
     const old = this.ledger.get(key);
     const row: Delivery = {
       chatId,
+      threadId: threadFromKey(thread),
       date,
       sectionId,
       status: 'pending',
@@ -90,15 +123,17 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return { ...row };
   }
 
-  async complete(chatId: ChatId, date: string, messageId: number, at: number): Promise<void> {
-    const row = this.ledger.get(`${chatId}|${date}`);
-    if (row) this.ledger.set(`${chatId}|${date}`, { ...row, status: 'sent', messageId, error: null, retryAt: null, updatedAt: at });
+  async complete(who: Subscriber, date: string, messageId: number, at: number): Promise<void> {
+    const key = this.rowKey(who, date);
+    const row = this.ledger.get(key);
+    if (row) this.ledger.set(key, { ...row, status: 'sent', messageId, error: null, retryAt: null, updatedAt: at });
   }
 
-  async fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void> {
-    const row = this.ledger.get(`${chatId}|${date}`);
+  async fail(who: Subscriber, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void> {
+    const key = this.rowKey(who, date);
+    const row = this.ledger.get(key);
     if (!row) return;
-    this.ledger.set(`${chatId}|${date}`, {
+    this.ledger.set(key, {
       ...row,
       status: permanent ? 'dropped' : 'failed',
       error,
@@ -107,6 +142,11 @@ export class MemorySubscriptionStore implements SubscriptionStore {
       retryAt: retry && !permanent ? retry.at : null,
       updatedAt: at,
     });
+  }
+
+  private rowKey(who: Subscriber, date: string): string {
+    const { chatId, thread } = subscriberKey(who);
+    return ledgerKey(chatId, thread, date);
   }
 
   async acquireLease(name: string, owner: string, now: number, ttlMs: number, takeOverFrom?: string): Promise<boolean> {
@@ -149,7 +189,12 @@ export class MemorySubscriptionStore implements SubscriptionStore {
 
   async stats(date: string, since: string, now: number): Promise<StoreStats> {
     const subscribers: StoreStats['subscribers'] = {};
-    for (const s of this.subs.values()) if (s.active) subscribers[s.chatType] = (subscribers[s.chatType] ?? 0) + 1;
+    let topics = 0;
+    for (const s of this.subs.values()) {
+      if (!s.active) continue;
+      subscribers[s.chatType] = (subscribers[s.chatType] ?? 0) + 1;
+      if (s.threadId !== null) topics++;
+    }
     const digests: StoreStats['digests'] = {};
     for (const r of this.ledger.values()) if (r.date === date) digests[r.status] = (digests[r.status] ?? 0) + 1;
     const counts = new Map<string, number>();
@@ -158,7 +203,7 @@ export class MemorySubscriptionStore implements SubscriptionStore {
       if (day >= since && day <= date) counts.set(command, (counts.get(command) ?? 0) + n);
     }
     const lastWeek = [...this.chats.values()].filter((c) => c.lastSeen > now - WEEK_MS).length;
-    return { subscribers, chats: { total: this.chats.size, lastWeek }, digests, commands: topCommands(counts) };
+    return { subscribers, topics, chats: { total: this.chats.size, lastWeek }, digests, commands: topCommands(counts) };
   }
 
   async publishArticle(source: string, text: string, at: number): Promise<boolean> {

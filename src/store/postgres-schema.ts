@@ -117,8 +117,26 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
     sql: `ALTER TABLE subscriptions ADD COLUMN skip_quiet_days boolean NOT NULL DEFAULT false;`,
   },
   {
-    // Articles added while running, as every instance should take them in (SQLite's version 10).
+    // One subscription per forum topic (SQLite's version 10): subscriptions keyed (chat, topic), ledger rows
+    // (chat, topic, date), the topic as thread_id with 0 for the chat itself (a key column cannot be null). A chat's
+    // subscription stays the one of the topic it posted to, and the chat's ledger rows (its history) go with it.
+    // Unlike the steps before it, this one changes keys: instances older than it cannot write to the new tables.
     version: 7,
+    sql: `
+      UPDATE subscriptions SET thread_id = 0 WHERE thread_id IS NULL;
+      ALTER TABLE subscriptions ALTER COLUMN thread_id SET DEFAULT 0, ALTER COLUMN thread_id SET NOT NULL,
+        ADD CONSTRAINT subscriptions_thread_id_check CHECK (thread_id >= 0);
+      ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_pkey, ADD PRIMARY KEY (chat_id, thread_id);
+      DROP INDEX subscriptions_active;
+      CREATE INDEX subscriptions_active ON subscriptions (active, minutes, chat_id, thread_id);
+      ALTER TABLE deliveries ADD COLUMN thread_id bigint NOT NULL DEFAULT 0;
+      UPDATE deliveries d SET thread_id = s.thread_id FROM subscriptions s WHERE s.chat_id = d.chat_id AND s.thread_id <> 0;
+      ALTER TABLE deliveries DROP CONSTRAINT deliveries_pkey, ADD PRIMARY KEY (chat_id, thread_id, date);
+    `,
+  },
+  {
+    // Articles added while running, as every instance should take them in (SQLite's version 11).
+    version: 8,
     sql: `CREATE TABLE shared_articles (source text PRIMARY KEY, text text NOT NULL, added_at bigint NOT NULL, withdrawn_at bigint);`,
   },
 ]);

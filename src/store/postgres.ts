@@ -7,6 +7,9 @@ import {
   assertChatId,
   ChatTypeSchema,
   DeliveryStatusSchema,
+  subscriberKey,
+  threadFromKey,
+  threadKey,
   type ChatId,
   type ChatType,
   type Delivery,
@@ -15,6 +18,7 @@ import {
   type SharedArticle,
   type StoreStats,
   type SubscribeInput,
+  type Subscriber,
   type Subscription,
   type SubscriptionStore,
 } from './types.ts';
@@ -50,7 +54,7 @@ function toSubscription(r: Row): Subscription {
     timezone: r.timezone as string,
     filter,
     alerts: r.alerts as boolean,
-    threadId: r.thread_id === null || r.thread_id === undefined ? null : num(r.thread_id as string),
+    threadId: threadFromKey(num(r.thread_id as string)),
     skipQuietDays: r.skip_quiet_days as boolean,
     active: r.active as boolean,
     inactiveReason: r.inactive_reason as string | null,
@@ -62,6 +66,7 @@ function toSubscription(r: Row): Subscription {
 function toDelivery(r: Row): Delivery {
   return {
     chatId: num(r.chat_id as string),
+    threadId: threadFromKey(num(r.thread_id as string)),
     date: r.date as string,
     sectionId: r.section_id as string,
     status: DeliveryStatusSchema.parse(r.status),
@@ -143,100 +148,120 @@ export class PostgresStore implements SubscriptionStore {
   }
 
   async subscribe(input: SubscribeInput, at: number): Promise<Subscription> {
-    const chatId = assertChatId(input.chatId);
+    const { chatId, thread } = subscriberKey({ chatId: input.chatId, threadId: input.threadId ?? null });
     const cols = filterColumns(input.filter);
     const { rows } = await this.pool.query(
       `INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, thread_id, skip_quiet_days, active, inactive_reason, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, $11, $12, true, NULL, $8, $8)
-       ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type, minutes = excluded.minutes, timezone = excluded.timezone,
-         filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts, thread_id = excluded.thread_id, skip_quiet_days = excluded.skip_quiet_days,
+       ON CONFLICT (chat_id, thread_id) DO UPDATE SET chat_type = excluded.chat_type, minutes = excluded.minutes, timezone = excluded.timezone,
+         filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts, skip_quiet_days = excluded.skip_quiet_days,
          active = true, inactive_reason = NULL, updated_at = excluded.updated_at
        RETURNING *`,
-      [chatId, input.chatType, input.minutes, input.timezone, cols.kind, cols.id, cols.label, at, cols.terms, input.alerts ?? false, input.threadId ?? null, input.skipQuietDays ?? false],
+      [chatId, input.chatType, input.minutes, input.timezone, cols.kind, cols.id, cols.label, at, cols.terms, input.alerts ?? false, thread, input.skipQuietDays ?? false],
     );
     return toSubscription(rows[0]!);
   }
 
-  async deactivate(chatId: ChatId, reason: string, at: number): Promise<boolean> {
-    return this.deactivateOn(this.pool, chatId, reason, at);
+  async deactivate(who: Subscriber, reason: string, at: number): Promise<boolean> {
+    return this.deactivateOn(this.pool, who, reason, at);
   }
 
-  private async deactivateOn(c: Queryable, chatId: ChatId, reason: string, at: number): Promise<boolean> {
-    const r = await c.query('UPDATE subscriptions SET active = false, inactive_reason = $1, updated_at = $2 WHERE chat_id = $3 AND active', [reason, at, assertChatId(chatId)]);
+  private async deactivateOn(c: Queryable, who: Subscriber, reason: string, at: number): Promise<boolean> {
+    const { chatId, thread } = subscriberKey(who);
+    const r = await c.query('UPDATE subscriptions SET active = false, inactive_reason = $1, updated_at = $2 WHERE chat_id = $3 AND thread_id = $4 AND active', [reason, at, chatId, thread]);
     return (r.rowCount ?? 0) > 0;
   }
 
-  async get(chatId: ChatId): Promise<Subscription | null> {
-    return this.getOn(this.pool, chatId);
+  async deactivateChat(chatId: ChatId, reason: string, at: number): Promise<number> {
+    const r = await this.pool.query('UPDATE subscriptions SET active = false, inactive_reason = $1, updated_at = $2 WHERE chat_id = $3 AND active', [reason, at, assertChatId(chatId)]);
+    return r.rowCount ?? 0;
   }
 
-  private async getOn(c: Queryable, chatId: ChatId, lock = false): Promise<Subscription | null> {
-    const { rows } = await c.query(`SELECT * FROM subscriptions WHERE chat_id = $1${lock ? ' FOR UPDATE' : ''}`, [assertChatId(chatId)]);
+  async get(who: Subscriber): Promise<Subscription | null> {
+    const { chatId, thread } = subscriberKey(who);
+    const { rows } = await this.pool.query('SELECT * FROM subscriptions WHERE chat_id = $1 AND thread_id = $2', [chatId, thread]);
     return rows[0] ? toSubscription(rows[0]) : null;
   }
 
-  async active(): Promise<Subscription[]> {
-    const { rows } = await this.pool.query('SELECT * FROM subscriptions WHERE active ORDER BY minutes, chat_id');
+  async subscriptionsOf(chatId: ChatId): Promise<Subscription[]> {
+    return this.ofChatOn(this.pool, chatId);
+  }
+
+  private async ofChatOn(c: Queryable, chatId: ChatId): Promise<Subscription[]> {
+    const { rows } = await c.query('SELECT * FROM subscriptions WHERE chat_id = $1 ORDER BY thread_id', [assertChatId(chatId)]);
     return rows.map(toSubscription);
   }
 
-  async migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription | null> {
+  async active(): Promise<Subscription[]> {
+    const { rows } = await this.pool.query('SELECT * FROM subscriptions WHERE active ORDER BY minutes, chat_id, thread_id');
+    return rows.map(toSubscription);
+  }
+
+  async migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription[]> {
     assertChatId(fromChatId);
     assertChatId(toChatId);
     return this.tx(async (c) => {
-      // Both rows locked in a fixed order, so two instances migrating the same group cannot deadlock.
-      await c.query('SELECT 1 FROM subscriptions WHERE chat_id IN ($1, $2) ORDER BY chat_id FOR UPDATE', [fromChatId, toChatId]);
-      const existing = await this.getOn(c, toChatId);
-      if (await this.getOn(c, fromChatId)) {
-        if (existing?.active) await this.deactivateOn(c, fromChatId, `migrated to ${toChatId}`, at);
+      // Both chats' rows locked in a fixed order, so two instances migrating the same group cannot deadlock.
+      await c.query('SELECT 1 FROM subscriptions WHERE chat_id IN ($1, $2) ORDER BY chat_id, thread_id FOR UPDATE', [fromChatId, toChatId]);
+      const existing = new Map((await this.ofChatOn(c, toChatId)).map((s) => [threadKey(s.threadId), s]));
+      // Topic by topic: the new chat's own active subscription for a topic wins, else the group's moves there.
+      for (const from of await this.ofChatOn(c, fromChatId)) {
+        const thread = threadKey(from.threadId);
+        const there = existing.get(thread);
+        if (there?.active) await this.deactivateOn(c, from, `migrated to ${toChatId}`, at);
         else {
-          if (existing) await c.query('DELETE FROM subscriptions WHERE chat_id = $1', [toChatId]);
-          await c.query(`UPDATE subscriptions SET chat_id = $1, chat_type = 'supergroup', updated_at = $2 WHERE chat_id = $3`, [toChatId, at, fromChatId]);
+          if (there) await c.query('DELETE FROM subscriptions WHERE chat_id = $1 AND thread_id = $2', [toChatId, thread]);
+          await c.query(`UPDATE subscriptions SET chat_id = $1, chat_type = 'supergroup', updated_at = $2 WHERE chat_id = $3 AND thread_id = $4`, [toChatId, at, fromChatId, thread]);
         }
       }
       // Rows the new chat already has win; the rest of the history follows the group.
       await c.query(
         `UPDATE deliveries d SET chat_id = $1, updated_at = $2 WHERE d.chat_id = $3
-         AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.chat_id = $1 AND n.date = d.date)`,
+         AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.chat_id = $1 AND n.thread_id = d.thread_id AND n.date = d.date)`,
         [toChatId, at, fromChatId],
       );
       await c.query('DELETE FROM deliveries WHERE chat_id = $1', [fromChatId]);
-      return this.getOn(c, toChatId);
+      return this.ofChatOn(c, toChatId);
     });
   }
 
-  async delivery(chatId: ChatId, date: string): Promise<Delivery | null> {
-    const { rows } = await this.pool.query('SELECT * FROM deliveries WHERE chat_id = $1 AND date = $2', [assertChatId(chatId), date]);
+  async delivery(who: Subscriber, date: string): Promise<Delivery | null> {
+    const { chatId, thread } = subscriberKey(who);
+    const { rows } = await this.pool.query('SELECT * FROM deliveries WHERE chat_id = $1 AND thread_id = $2 AND date = $3', [chatId, thread, date]);
     return rows[0] ? toDelivery(rows[0]) : null;
   }
 
-  async history(chatId: ChatId, beforeDate: string): Promise<string[]> {
-    const { rows } = await this.pool.query(`SELECT section_id FROM deliveries WHERE chat_id = $1 AND status = 'sent' AND date < $2 ORDER BY date`, [assertChatId(chatId), beforeDate]);
+  async history(who: Subscriber, beforeDate: string): Promise<string[]> {
+    const { chatId, thread } = subscriberKey(who);
+    const { rows } = await this.pool.query(`SELECT section_id FROM deliveries WHERE chat_id = $1 AND thread_id = $2 AND status = 'sent' AND date < $3 ORDER BY date`, [chatId, thread, beforeDate]);
     return rows.map((r) => r.section_id as string);
   }
 
-  async begin(chatId: ChatId, date: string, sectionId: string, at: number): Promise<Delivery> {
+  async begin(who: Subscriber, date: string, sectionId: string, at: number): Promise<Delivery> {
+    const { chatId, thread } = subscriberKey(who);
     const { rows } = await this.pool.query(
-      `INSERT INTO deliveries (chat_id, date, section_id, status, attempts, message_id, error, updated_at)
-       VALUES ($1, $2, $3, 'pending', 1, NULL, NULL, $4)
-       ON CONFLICT (chat_id, date) DO UPDATE SET section_id = excluded.section_id, status = 'pending', attempts = deliveries.attempts + 1,
+      `INSERT INTO deliveries (chat_id, thread_id, date, section_id, status, attempts, message_id, error, updated_at)
+       VALUES ($1, $2, $3, $4, 'pending', 1, NULL, NULL, $5)
+       ON CONFLICT (chat_id, thread_id, date) DO UPDATE SET section_id = excluded.section_id, status = 'pending', attempts = deliveries.attempts + 1,
          retry_at = NULL, message_id = NULL, updated_at = excluded.updated_at
        RETURNING *`,
-      [assertChatId(chatId), date, sectionId, at],
+      [chatId, thread, date, sectionId, at],
     );
     return toDelivery(rows[0]!);
   }
 
-  async complete(chatId: ChatId, date: string, messageId: number, at: number): Promise<void> {
-    await this.pool.query(`UPDATE deliveries SET status = 'sent', message_id = $1, error = NULL, retry_at = NULL, updated_at = $2 WHERE chat_id = $3 AND date = $4`, [messageId, at, assertChatId(chatId), date]);
+  async complete(who: Subscriber, date: string, messageId: number, at: number): Promise<void> {
+    const { chatId, thread } = subscriberKey(who);
+    await this.pool.query(`UPDATE deliveries SET status = 'sent', message_id = $1, error = NULL, retry_at = NULL, updated_at = $2 WHERE chat_id = $3 AND thread_id = $4 AND date = $5`, [messageId, at, chatId, thread, date]);
   }
 
-  async fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void> {
+  async fail(who: Subscriber, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void> {
+    const { chatId, thread } = subscriberKey(who);
     await this.pool.query(
       `UPDATE deliveries SET status = $1, error = $2, updated_at = $3, transient_failures = transient_failures + $4,
          unknown_outcomes = unknown_outcomes + $5, retry_at = $6
-       WHERE chat_id = $7 AND date = $8`,
-      [permanent ? 'dropped' : 'failed', error, at, retry ? 1 : 0, retry?.unknownOutcome ? 1 : 0, retry && !permanent ? retry.at : null, assertChatId(chatId), date],
+       WHERE chat_id = $7 AND thread_id = $8 AND date = $9`,
+      [permanent ? 'dropped' : 'failed', error, at, retry ? 1 : 0, retry?.unknownOutcome ? 1 : 0, retry && !permanent ? retry.at : null, chatId, thread, date],
     );
   }
 
@@ -300,18 +325,23 @@ export class PostgresStore implements SubscriptionStore {
 
   async stats(date: string, since: string, now: number): Promise<StoreStats> {
     const [subs, chats, digests, commands] = await Promise.all([
-      this.pool.query('SELECT chat_type, count(*) AS n FROM subscriptions WHERE active GROUP BY chat_type'),
+      this.pool.query('SELECT chat_type, count(*) AS n, count(*) FILTER (WHERE thread_id > 0) AS topics FROM subscriptions WHERE active GROUP BY chat_type'),
       this.pool.query('SELECT count(*) AS total, count(*) FILTER (WHERE last_seen > $1) AS week FROM chats', [now - WEEK_MS]),
       this.pool.query('SELECT status, count(*) AS n FROM deliveries WHERE date = $1 GROUP BY status', [date]),
       this.pool.query('SELECT command, sum(uses) AS n FROM command_uses WHERE date BETWEEN $1 AND $2 GROUP BY command', [since, date]),
     ]);
     const subscribers: StoreStats['subscribers'] = {};
-    for (const r of subs.rows) subscribers[ChatTypeSchema.parse(r.chat_type)] = num(r.n as string);
+    let topics = 0;
+    for (const r of subs.rows) {
+      subscribers[ChatTypeSchema.parse(r.chat_type)] = num(r.n as string);
+      topics += num(r.topics as string);
+    }
     const byStatus: StoreStats['digests'] = {};
     for (const r of digests.rows) byStatus[DeliveryStatusSchema.parse(r.status)] = num(r.n as string);
     const c = chats.rows[0]!;
     return {
       subscribers,
+      topics,
       chats: { total: num(c.total as string), lastWeek: num(c.week as string) },
       digests: byStatus,
       commands: topCommands(commands.rows.map((r) => [r.command as string, num(r.n as string)] as [string, number])),

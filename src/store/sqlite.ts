@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { asOpenError, checkIntegrity, ensureDir, refuseEmptyFile } from './open-file.ts';
 import { filterColumns, filterFromColumns, floodStep, topCommands, WEEK_MS, type FloodState } from './shared.ts';
-import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type SharedArticle, type StoreStats, type SubscribeInput, type Subscription, type SubscriptionStore } from './types.ts';
+import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, subscriberKey, threadFromKey, threadKey, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type SharedArticle, type StoreStats, type SubscribeInput, type Subscriber, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** File name of the store inside DATA_DIR. */
 export const STORE_FILE = 'report-bot.sqlite';
@@ -117,8 +117,62 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Objec
     sql: `ALTER TABLE subscriptions ADD COLUMN skip_quiet_days INTEGER NOT NULL DEFAULT 0;`,
   },
   {
-    // Articles added while running, as every instance should take them in (src/live/mirror.ts).
+    // One subscription per forum topic: subscriptions are keyed (chat, topic) and ledger rows (chat, topic, date),
+    // the topic as thread_id with 0 for the chat itself (a key column cannot be null). SQLite cannot change a
+    // primary key, so both tables are rebuilt. A chat's subscription stays the one of the topic it posted to, and
+    // the chat's ledger rows (its history) go with it.
     version: 10,
+    sql: `
+      CREATE TABLE subscriptions_v10 (
+        chat_id INTEGER NOT NULL,
+        thread_id INTEGER NOT NULL DEFAULT 0 CHECK (thread_id >= 0),
+        chat_type TEXT NOT NULL,
+        minutes INTEGER NOT NULL CHECK (minutes BETWEEN 0 AND 1439),
+        timezone TEXT NOT NULL,
+        filter_kind TEXT,
+        filter_id TEXT,
+        filter_label TEXT,
+        filter_terms TEXT,
+        alerts INTEGER NOT NULL DEFAULT 0,
+        skip_quiet_days INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL,
+        inactive_reason TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (chat_id, thread_id)
+      ) STRICT;
+      INSERT INTO subscriptions_v10 (chat_id, thread_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, skip_quiet_days, active, inactive_reason, created_at, updated_at)
+        SELECT chat_id, coalesce(thread_id, 0), chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, skip_quiet_days, active, inactive_reason, created_at, updated_at
+        FROM subscriptions;
+      CREATE TABLE deliveries_v10 (
+        chat_id INTEGER NOT NULL,
+        thread_id INTEGER NOT NULL DEFAULT 0,
+        date TEXT NOT NULL,
+        section_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'dropped')),
+        attempts INTEGER NOT NULL,
+        transient_failures INTEGER NOT NULL DEFAULT 0,
+        unknown_outcomes INTEGER NOT NULL DEFAULT 0,
+        retry_at INTEGER,
+        message_id INTEGER,
+        error TEXT,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (chat_id, thread_id, date)
+      ) STRICT;
+      INSERT INTO deliveries_v10 (chat_id, thread_id, date, section_id, status, attempts, transient_failures, unknown_outcomes, retry_at, message_id, error, updated_at)
+        SELECT d.chat_id, coalesce((SELECT s.thread_id FROM subscriptions s WHERE s.chat_id = d.chat_id), 0), d.date, d.section_id, d.status, d.attempts,
+          d.transient_failures, d.unknown_outcomes, d.retry_at, d.message_id, d.error, d.updated_at
+        FROM deliveries d;
+      DROP TABLE deliveries;
+      DROP TABLE subscriptions;
+      ALTER TABLE subscriptions_v10 RENAME TO subscriptions;
+      ALTER TABLE deliveries_v10 RENAME TO deliveries;
+      CREATE INDEX subscriptions_active ON subscriptions (active, minutes, chat_id, thread_id);
+    `,
+  },
+  {
+    // Articles added while running, as every instance should take them in (src/live/mirror.ts).
+    version: 11,
     sql: `
       CREATE TABLE shared_articles (
         source TEXT PRIMARY KEY,
@@ -138,6 +192,7 @@ export interface SqliteStoreOptions {
 
 interface SubRow {
   chat_id: bigint;
+  thread_id: bigint;
   chat_type: string;
   minutes: bigint;
   timezone: string;
@@ -146,7 +201,6 @@ interface SubRow {
   filter_label: string | null;
   filter_terms: string | null;
   alerts: bigint;
-  thread_id: bigint | null;
   skip_quiet_days: bigint;
   active: bigint;
   inactive_reason: string | null;
@@ -156,6 +210,7 @@ interface SubRow {
 
 interface DeliveryRow {
   chat_id: bigint;
+  thread_id: bigint;
   date: string;
   section_id: string;
   status: string;
@@ -184,7 +239,7 @@ function toSubscription(r: SubRow): Subscription {
     timezone: r.timezone,
     filter,
     alerts: r.alerts !== 0n,
-    threadId: r.thread_id === null ? null : num(r.thread_id),
+    threadId: threadFromKey(num(r.thread_id)),
     skipQuietDays: r.skip_quiet_days !== 0n,
     active: r.active !== 0n,
     inactiveReason: r.inactive_reason,
@@ -196,6 +251,7 @@ function toSubscription(r: SubRow): Subscription {
 function toDelivery(r: DeliveryRow): Delivery {
   return {
     chatId: num(r.chat_id),
+    threadId: threadFromKey(num(r.thread_id)),
     date: r.date,
     sectionId: r.section_id,
     status: DeliveryStatusSchema.parse(r.status),
@@ -240,30 +296,32 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     const db = this.db;
     this.stmts = {
       upsert: db.prepare(`
-        INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, thread_id, skip_quiet_days, active, inactive_reason, created_at, updated_at)
-        VALUES (@chatId, @chatType, @minutes, @timezone, @filterKind, @filterId, @filterLabel, @filterTerms, @alerts, @threadId, @skipQuietDays, 1, NULL, @at, @at)
-        ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type, minutes = excluded.minutes, timezone = excluded.timezone,
-          filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts, thread_id = excluded.thread_id, skip_quiet_days = excluded.skip_quiet_days,
+        INSERT INTO subscriptions (chat_id, thread_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, filter_terms, alerts, skip_quiet_days, active, inactive_reason, created_at, updated_at)
+        VALUES (@chatId, @thread, @chatType, @minutes, @timezone, @filterKind, @filterId, @filterLabel, @filterTerms, @alerts, @skipQuietDays, 1, NULL, @at, @at)
+        ON CONFLICT (chat_id, thread_id) DO UPDATE SET chat_type = excluded.chat_type, minutes = excluded.minutes, timezone = excluded.timezone,
+          filter_kind = excluded.filter_kind, filter_id = excluded.filter_id, filter_label = excluded.filter_label, filter_terms = excluded.filter_terms, alerts = excluded.alerts, skip_quiet_days = excluded.skip_quiet_days,
           active = 1, inactive_reason = NULL, updated_at = excluded.updated_at`),
-      deactivate: db.prepare('UPDATE subscriptions SET active = 0, inactive_reason = ?, updated_at = ? WHERE chat_id = ? AND active = 1'),
-      get: db.prepare('SELECT * FROM subscriptions WHERE chat_id = ?').safeIntegers(true),
-      active: db.prepare('SELECT * FROM subscriptions WHERE active = 1 ORDER BY minutes, chat_id').safeIntegers(true),
-      deleteSub: db.prepare('DELETE FROM subscriptions WHERE chat_id = ?'),
-      moveSub: db.prepare(`UPDATE subscriptions SET chat_id = ?, chat_type = 'supergroup', updated_at = ? WHERE chat_id = ?`),
+      deactivate: db.prepare('UPDATE subscriptions SET active = 0, inactive_reason = ?, updated_at = ? WHERE chat_id = ? AND thread_id = ? AND active = 1'),
+      deactivateChat: db.prepare('UPDATE subscriptions SET active = 0, inactive_reason = ?, updated_at = ? WHERE chat_id = ? AND active = 1'),
+      get: db.prepare('SELECT * FROM subscriptions WHERE chat_id = ? AND thread_id = ?').safeIntegers(true),
+      ofChat: db.prepare('SELECT * FROM subscriptions WHERE chat_id = ? ORDER BY thread_id').safeIntegers(true),
+      active: db.prepare('SELECT * FROM subscriptions WHERE active = 1 ORDER BY minutes, chat_id, thread_id').safeIntegers(true),
+      deleteSub: db.prepare('DELETE FROM subscriptions WHERE chat_id = ? AND thread_id = ?'),
+      moveSub: db.prepare(`UPDATE subscriptions SET chat_id = ?, chat_type = 'supergroup', updated_at = ? WHERE chat_id = ? AND thread_id = ?`),
       moveLedger: db.prepare('UPDATE OR IGNORE deliveries SET chat_id = ?, updated_at = ? WHERE chat_id = ?'),
       deleteLedger: db.prepare('DELETE FROM deliveries WHERE chat_id = ?'),
-      delivery: db.prepare('SELECT * FROM deliveries WHERE chat_id = ? AND date = ?').safeIntegers(true),
-      history: db.prepare(`SELECT section_id FROM deliveries WHERE chat_id = ? AND status = 'sent' AND date < ? ORDER BY date`),
+      delivery: db.prepare('SELECT * FROM deliveries WHERE chat_id = ? AND thread_id = ? AND date = ?').safeIntegers(true),
+      history: db.prepare(`SELECT section_id FROM deliveries WHERE chat_id = ? AND thread_id = ? AND status = 'sent' AND date < ? ORDER BY date`),
       begin: db.prepare(`
-        INSERT INTO deliveries (chat_id, date, section_id, status, attempts, message_id, error, updated_at)
-        VALUES (?, ?, ?, 'pending', 1, NULL, NULL, ?)
-        ON CONFLICT (chat_id, date) DO UPDATE SET section_id = excluded.section_id, status = 'pending', attempts = attempts + 1,
+        INSERT INTO deliveries (chat_id, thread_id, date, section_id, status, attempts, message_id, error, updated_at)
+        VALUES (?, ?, ?, ?, 'pending', 1, NULL, NULL, ?)
+        ON CONFLICT (chat_id, thread_id, date) DO UPDATE SET section_id = excluded.section_id, status = 'pending', attempts = attempts + 1,
           retry_at = NULL, message_id = NULL, updated_at = excluded.updated_at`),
-      complete: db.prepare(`UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL, retry_at = NULL, updated_at = ? WHERE chat_id = ? AND date = ?`),
+      complete: db.prepare(`UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL, retry_at = NULL, updated_at = ? WHERE chat_id = ? AND thread_id = ? AND date = ?`),
       fail: db.prepare(`
         UPDATE deliveries SET status = @status, error = @error, updated_at = @at,
           transient_failures = transient_failures + @transient, unknown_outcomes = unknown_outcomes + @unknown, retry_at = @retryAt
-        WHERE chat_id = @chatId AND date = @date`),
+        WHERE chat_id = @chatId AND thread_id = @thread AND date = @date`),
       acquireLease: db.prepare(`
         INSERT INTO leases (name, owner, expires_at) VALUES (@name, @owner, @expiresAt)
         ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
@@ -278,7 +336,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       floodPurge: db.prepare('DELETE FROM flood WHERE updated_at <= ?'),
       seeChat: db.prepare('INSERT INTO chats (chat_id, chat_type, last_seen) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type, last_seen = MAX(last_seen, excluded.last_seen)'),
       useCommand: db.prepare('INSERT INTO command_uses (date, command, uses) VALUES (?, ?, 1) ON CONFLICT (date, command) DO UPDATE SET uses = uses + 1'),
-      statSubs: db.prepare('SELECT chat_type, COUNT(*) AS n FROM subscriptions WHERE active = 1 GROUP BY chat_type'),
+      statSubs: db.prepare('SELECT chat_type, COUNT(*) AS n, SUM(thread_id > 0) AS topics FROM subscriptions WHERE active = 1 GROUP BY chat_type'),
       statChats: db.prepare('SELECT COUNT(*) AS total, COALESCE(SUM(last_seen > ?), 0) AS week FROM chats'),
       statDigests: db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE date = ? GROUP BY status'),
       publishArticle: db.prepare(`
@@ -296,70 +354,85 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   // Each runs to completion before it returns, so the synchronous helpers below stay atomic.
 
   async subscribe(input: SubscribeInput, at: number): Promise<Subscription> {
-    const chatId = assertChatId(input.chatId);
+    const who = { chatId: input.chatId, threadId: input.threadId ?? null };
+    const { chatId, thread } = subscriberKey(who);
     this.stmts.upsert.run({
       chatId,
+      thread,
       chatType: input.chatType,
       minutes: input.minutes,
       timezone: input.timezone,
       ...((c) => ({ filterKind: c.kind, filterId: c.id, filterLabel: c.label, filterTerms: c.terms }))(filterColumns(input.filter)),
       alerts: input.alerts ? 1 : 0,
-      threadId: input.threadId ?? null,
       skipQuietDays: input.skipQuietDays ? 1 : 0,
       at,
     });
-    return this.getSync(chatId)!;
+    return this.getSync(who)!;
   }
 
-  async deactivate(chatId: ChatId, reason: string, at: number): Promise<boolean> {
-    return this.deactivateSync(chatId, reason, at);
+  async deactivate(who: Subscriber, reason: string, at: number): Promise<boolean> {
+    return this.deactivateSync(who, reason, at);
   }
 
-  async get(chatId: ChatId): Promise<Subscription | null> {
-    return this.getSync(chatId);
+  async deactivateChat(chatId: ChatId, reason: string, at: number): Promise<number> {
+    return this.stmts.deactivateChat.run(reason, at, assertChatId(chatId)).changes;
+  }
+
+  async get(who: Subscriber): Promise<Subscription | null> {
+    return this.getSync(who);
+  }
+
+  async subscriptionsOf(chatId: ChatId): Promise<Subscription[]> {
+    return this.ofChatSync(chatId);
   }
 
   async active(): Promise<Subscription[]> {
     return (this.stmts.active.all() as SubRow[]).map(toSubscription);
   }
 
-  async migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription | null> {
+  async migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription[]> {
     assertChatId(fromChatId);
     assertChatId(toChatId);
     this.db.transaction(() => {
-      const existing = this.getSync(toChatId);
-      if (this.getSync(fromChatId)) {
-        if (existing?.active) this.deactivateSync(fromChatId, `migrated to ${toChatId}`, at);
+      // Topic by topic: the new chat's own active subscription for a topic wins, else the group's moves there.
+      for (const from of this.ofChatSync(fromChatId)) {
+        const existing = this.getSync({ chatId: toChatId, threadId: from.threadId });
+        if (existing?.active) this.deactivateSync(from, `migrated to ${toChatId}`, at);
         else {
-          if (existing) this.stmts.deleteSub.run(toChatId);
-          this.stmts.moveSub.run(toChatId, at, fromChatId);
+          const thread = threadKey(from.threadId);
+          if (existing) this.stmts.deleteSub.run(toChatId, thread);
+          this.stmts.moveSub.run(toChatId, at, fromChatId, thread);
         }
       }
       // Rows the new chat already has win; the rest of the history follows the group.
       this.stmts.moveLedger.run(toChatId, at, fromChatId);
       this.stmts.deleteLedger.run(fromChatId);
     })();
-    return this.getSync(toChatId);
+    return this.ofChatSync(toChatId);
   }
 
-  async delivery(chatId: ChatId, date: string): Promise<Delivery | null> {
-    return this.deliverySync(chatId, date);
+  async delivery(who: Subscriber, date: string): Promise<Delivery | null> {
+    return this.deliverySync(who, date);
   }
 
-  async history(chatId: ChatId, beforeDate: string): Promise<string[]> {
-    return (this.stmts.history.all(assertChatId(chatId), beforeDate) as { section_id: string }[]).map((r) => r.section_id);
+  async history(who: Subscriber, beforeDate: string): Promise<string[]> {
+    const { chatId, thread } = subscriberKey(who);
+    return (this.stmts.history.all(chatId, thread, beforeDate) as { section_id: string }[]).map((r) => r.section_id);
   }
 
-  async begin(chatId: ChatId, date: string, sectionId: string, at: number): Promise<Delivery> {
-    this.stmts.begin.run(assertChatId(chatId), date, sectionId, at);
-    return this.deliverySync(chatId, date)!;
+  async begin(who: Subscriber, date: string, sectionId: string, at: number): Promise<Delivery> {
+    const { chatId, thread } = subscriberKey(who);
+    this.stmts.begin.run(chatId, thread, date, sectionId, at);
+    return this.deliverySync(who, date)!;
   }
 
-  async complete(chatId: ChatId, date: string, messageId: number, at: number): Promise<void> {
-    this.stmts.complete.run(messageId, at, assertChatId(chatId), date);
+  async complete(who: Subscriber, date: string, messageId: number, at: number): Promise<void> {
+    const { chatId, thread } = subscriberKey(who);
+    this.stmts.complete.run(messageId, at, chatId, thread, date);
   }
 
-  async fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void> {
+  async fail(who: Subscriber, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void> {
+    const { chatId, thread } = subscriberKey(who);
     this.stmts.fail.run({
       status: permanent ? 'dropped' : 'failed',
       error,
@@ -367,7 +440,8 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       transient: retry ? 1 : 0,
       unknown: retry?.unknownOutcome ? 1 : 0,
       retryAt: retry && !permanent ? retry.at : null,
-      chatId: assertChatId(chatId),
+      chatId,
+      thread,
       date,
     });
   }
@@ -416,12 +490,16 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 
   async stats(date: string, since: string, now: number): Promise<StoreStats> {
     const subscribers: StoreStats['subscribers'] = {};
-    for (const r of this.stmts.statSubs.all() as Array<{ chat_type: string; n: number }>) subscribers[ChatTypeSchema.parse(r.chat_type)] = r.n;
+    let topics = 0;
+    for (const r of this.stmts.statSubs.all() as Array<{ chat_type: string; n: number; topics: number }>) {
+      subscribers[ChatTypeSchema.parse(r.chat_type)] = r.n;
+      topics += r.topics;
+    }
     const chats = this.stmts.statChats.get(now - WEEK_MS) as { total: number; week: number };
     const digests: StoreStats['digests'] = {};
     for (const r of this.stmts.statDigests.all(date) as Array<{ status: string; n: number }>) digests[DeliveryStatusSchema.parse(r.status)] = r.n;
     const commands = topCommands((this.stmts.statCommands.all(since, date) as Array<{ command: string; n: number }>).map((r) => [r.command, r.n] as [string, number]));
-    return { subscribers, chats: { total: chats.total, lastWeek: chats.week }, digests, commands };
+    return { subscribers, topics, chats: { total: chats.total, lastWeek: chats.week }, digests, commands };
   }
 
   async publishArticle(source: string, text: string, at: number): Promise<boolean> {
@@ -440,17 +518,24 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     return (this.stmts.sharedArticleText.get(source) as { text: string } | undefined)?.text ?? null;
   }
 
-  private getSync(chatId: ChatId): Subscription | null {
-    const row = this.stmts.get.get(assertChatId(chatId)) as SubRow | undefined;
+  private getSync(who: Subscriber): Subscription | null {
+    const { chatId, thread } = subscriberKey(who);
+    const row = this.stmts.get.get(chatId, thread) as SubRow | undefined;
     return row ? toSubscription(row) : null;
   }
 
-  private deactivateSync(chatId: ChatId, reason: string, at: number): boolean {
-    return this.stmts.deactivate.run(reason, at, assertChatId(chatId)).changes > 0;
+  private ofChatSync(chatId: ChatId): Subscription[] {
+    return (this.stmts.ofChat.all(assertChatId(chatId)) as SubRow[]).map(toSubscription);
   }
 
-  private deliverySync(chatId: ChatId, date: string): Delivery | null {
-    const row = this.stmts.delivery.get(assertChatId(chatId), date) as DeliveryRow | undefined;
+  private deactivateSync(who: Subscriber, reason: string, at: number): boolean {
+    const { chatId, thread } = subscriberKey(who);
+    return this.stmts.deactivate.run(reason, at, chatId, thread).changes > 0;
+  }
+
+  private deliverySync(who: Subscriber, date: string): Delivery | null {
+    const { chatId, thread } = subscriberKey(who);
+    const row = this.stmts.delivery.get(chatId, thread, date) as DeliveryRow | undefined;
     return row ? toDelivery(row) : null;
   }
 

@@ -5,6 +5,22 @@ import { DigestFilterSchema, LocalDateSchema } from '../core/digest.ts';
 export const ChatIdSchema = z.number().int().refine(Number.isSafeInteger, 'chat id must be a safe integer');
 export type ChatId = z.infer<typeof ChatIdSchema>;
 
+/** A forum topic: the message_thread_id of its messages (always positive). */
+export const ThreadIdSchema = z.number().int().positive();
+
+/**
+ * Who gets a digest: a chat, or one forum topic of it. Each has its own subscription, ledger rows and history, so two
+ * topics of a forum subscribe independently; `threadId` null is the chat itself (a private chat, a plain group, a
+ * forum's General).
+ */
+export const SubscriberSchema = z.object({ chatId: ChatIdSchema, threadId: ThreadIdSchema.nullable() });
+export type Subscriber = z.infer<typeof SubscriberSchema>;
+
+/** The subscriber for a chat, or for one of its forum topics: `subscriber(-100123, 77)`. */
+export function subscriber(chatId: ChatId, threadId: number | null = null): Subscriber {
+  return { chatId, threadId };
+}
+
 export const ChatTypeSchema = z.enum(['private', 'group', 'supergroup', 'channel']);
 export type ChatType = z.infer<typeof ChatTypeSchema>;
 
@@ -18,8 +34,8 @@ export const SubscriptionSchema = z.object({
   filter: DigestFilterSchema.nullable(),
   /** On a day with nothing new for the chat, send nothing rather than the one line that says so. */
   skipQuietDays: z.boolean(),
-  /** The forum topic (message_thread_id) digests and alerts go to, where `/subscribe` was sent; null: the chat itself. */
-  threadId: z.number().int().positive().nullable(),
+  /** The forum topic (message_thread_id) this subscription belongs to and posts in; null: the chat itself. */
+  threadId: ThreadIdSchema.nullable(),
   /** Also a short alert as soon as an article matching the filter is added (`/subscribe 潼南 即时`). */
   alerts: z.boolean(),
   active: z.boolean(),
@@ -37,12 +53,12 @@ export const SubscribeInputSchema = SubscriptionSchema.pick({ chatId: true, chat
   /** Default: off (the one line is sent). */
   skipQuietDays: z.boolean().optional(),
   /** Default: none (the chat itself). */
-  threadId: z.number().int().positive().nullable().optional(),
+  threadId: ThreadIdSchema.nullable().optional(),
 });
 export type SubscribeInput = z.infer<typeof SubscribeInputSchema>;
 
 /**
- * Delivery ledger states for one (chat, local date):
+ * Delivery ledger states for one (chat, topic, local date):
  * - `pending`: written just before the send; after a crash the message may or may not have gone out.
  * - `sent`: Telegram accepted it; never sent again.
  * - `failed`: the last attempt failed; a run after `retryAt` tries again, until the chat's local day is over.
@@ -54,10 +70,12 @@ export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
 
 export const DeliverySchema = z.object({
   chatId: ChatIdSchema,
+  /** The forum topic the row belongs to; null: the chat itself. */
+  threadId: ThreadIdSchema.nullable(),
   date: LocalDateSchema,
   sectionId: z.string(),
   status: DeliveryStatusSchema,
-  /** Send attempts so far for this (chat, date). */
+  /** Send attempts so far for this (chat, topic, date). */
   attempts: z.number().int().nonnegative(),
   /** Of those, the ones that failed transiently (5xx, network, 429): they never use up the day's cap. */
   transientFailures: z.number().int().nonnegative(),
@@ -81,8 +99,10 @@ export interface RetryPlan {
 
 /** Usage counts for `/stats`: what the store knows about chats, subscriptions, digests and commands. */
 export interface StoreStats {
-  /** Active subscriptions, by chat type. */
+  /** Active subscriptions (each forum topic's counts), by chat type. */
   subscribers: Partial<Record<ChatType, number>>;
+  /** Of those, the ones in a forum topic. */
+  topics: number;
   /** Chats the bot has answered: all time, and with an update in the last 7 days. */
   chats: { total: number; lastWeek: number };
   /** Ledger rows for the given local date, by status. */
@@ -112,33 +132,38 @@ export type FloodVerdict = 'allow' | 'warn' | 'drop';
  */
 export interface SubscriptionStore {
   // ── Subscriptions ──────────────────────────────────────────────────────────
-  /** Create or replace a chat's subscription and (re)activate it. */
+  // A subscriber is a chat or one of its forum topics (`Subscriber`): each has its own subscription and ledger.
+  /** Create or replace a subscriber's subscription (`input.threadId`: its topic) and (re)activate it. */
   subscribe(input: SubscribeInput, at: number): Promise<Subscription>;
-  /** Deactivate a subscription, keeping the row and the reason; false when there was none active. */
-  deactivate(chatId: ChatId, reason: string, at: number): Promise<boolean>;
-  get(chatId: ChatId): Promise<Subscription | null>;
-  /** Every active subscription, ordered by send time then chat id. */
+  /** Deactivate one subscription (a topic's, or the chat's own), keeping the row and the reason; false when it was not active. */
+  deactivate(who: Subscriber, reason: string, at: number): Promise<boolean>;
+  /** Deactivate every subscription of a chat, all its topics (blocked, removed, gone); how many were active. */
+  deactivateChat(chatId: ChatId, reason: string, at: number): Promise<number>;
+  get(who: Subscriber): Promise<Subscription | null>;
+  /** Every subscription of a chat, active or not: the chat's own first, then its topics by thread id. */
+  subscriptionsOf(chatId: ChatId): Promise<Subscription[]>;
+  /** Every active subscription, ordered by send time, then chat id, then topic (the chat's own first). */
   active(): Promise<Subscription[]>;
   /**
-   * Move a chat's subscription and ledger to the id its group migrated to.
-   * If the new id already has a subscription, that one is kept and the old one is deactivated.
-   * Returns the subscription now in effect at `toChatId`.
+   * Move a chat's subscriptions (every topic's) and ledger to the id its group migrated to.
+   * Where the new id already has an active subscription for the same topic, that one is kept and the old one is
+   * deactivated. Returns the subscriptions now at `toChatId`, as `subscriptionsOf` lists them.
    */
-  migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription | null>;
+  migrate(fromChatId: ChatId, toChatId: ChatId, at: number): Promise<Subscription[]>;
 
-  // ── Delivery ledger ────────────────────────────────────────────────────────
-  delivery(chatId: ChatId, date: string): Promise<Delivery | null>;
-  /** Section ids delivered (`sent`) to a chat on dates before `beforeDate`, oldest first. */
-  history(chatId: ChatId, beforeDate: string): Promise<string[]>;
+  // ── Delivery ledger (one row per subscriber and date or alert key) ──────────
+  delivery(who: Subscriber, date: string): Promise<Delivery | null>;
+  /** Section ids delivered (`sent`) to a subscriber on dates before `beforeDate`, oldest first. */
+  history(who: Subscriber, beforeDate: string): Promise<string[]>;
   /** Record that a send is about to happen: the row becomes `pending` with one more attempt. */
-  begin(chatId: ChatId, date: string, sectionId: string, at: number): Promise<Delivery>;
+  begin(who: Subscriber, date: string, sectionId: string, at: number): Promise<Delivery>;
   /** Record that Telegram accepted the message. */
-  complete(chatId: ChatId, date: string, messageId: number, at: number): Promise<void>;
+  complete(who: Subscriber, date: string, messageId: number, at: number): Promise<void>;
   /**
    * Record a failed attempt: `failed` (retry later) or, when permanent, `dropped`.
    * With `retry` the failure was transient: it is counted as such and the row waits until `retry.at`.
    */
-  fail(chatId: ChatId, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void>;
+  fail(who: Subscriber, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void>;
 
   // ── Leases ─────────────────────────────────────────────────────────────────
   /**
@@ -188,9 +213,30 @@ export interface SubscriptionStore {
   close(): Promise<void>;
 }
 
+/**
+ * How storage keys a subscriber's topic: primary keys cannot hold null on every database, so the chat itself
+ * (no topic) is thread 0; message_thread_id is always positive.
+ */
+export function threadKey(threadId: number | null | undefined): number {
+  if (threadId === null || threadId === undefined) return 0;
+  const r = ThreadIdSchema.safeParse(threadId);
+  if (!r.success) throw new RangeError(`invalid thread id ${String(threadId)}: must be a positive integer`);
+  return r.data;
+}
+
+/** The topic back from its storage key (0: none). */
+export function threadFromKey(key: number): number | null {
+  return key === 0 ? null : key;
+}
+
 /** Check a chat id before it reaches storage: floats and ids beyond 2^53 would silently lose digits. */
 export function assertChatId(chatId: unknown): ChatId {
   const r = ChatIdSchema.safeParse(chatId);
   if (!r.success) throw new RangeError(`invalid chat id ${String(chatId)}: must be an integer within ±2^53`);
   return r.data;
+}
+
+/** A subscriber as storage keys it: the chat id checked, the topic as its key (0: the chat itself). */
+export function subscriberKey(who: Subscriber): { chatId: ChatId; thread: number } {
+  return { chatId: assertChatId(who.chatId), thread: threadKey(who.threadId) };
 }

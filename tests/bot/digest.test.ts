@@ -10,6 +10,7 @@ import { searchComposer } from '../../src/bot/search.ts';
 import type { SingleFilter } from '../../src/core/digest.ts';
 import type { Engine } from '../../src/core/engine.ts';
 import { makeCompose } from '../../src/digest/compose.ts';
+import { dueJobs } from '../../src/digest/scheduler.ts';
 import { DigestSender } from '../../src/digest/sender.ts';
 import { telegramSendApi } from '../../src/digest/telegram.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -19,6 +20,7 @@ import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { virtualClock } from '../digest/clock.ts';
 import { fixtureReport } from '../digest/fixture.ts';
 import { loadEngine } from '../../src/load-engine.ts';
+import { subscriber } from '../../src/store/types.ts';
 
 const report = fixtureReport();
 const FILTERS: Record<string, SingleFilter> = {
@@ -73,7 +75,7 @@ describe('In a private chat', () => {
   it('/subscribe subscribes at 08:00 Beijing time and says when the first digest comes', async () => {
     const { dm, store } = await setup();
     const text = await dm('/subscribe');
-    expect(await store.get(USER.id)).toMatchObject({ active: true, minutes: 480, timezone: 'Asia/Shanghai', filter: null, chatType: 'private' });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: true, minutes: 480, timezone: 'Asia/Shanghai', filter: null, chatType: 'private' });
     expect(text).toContain('08:00');
     expect(text).toContain('北京时间');
     expect(text).toContain('今天（2022-06-03） 08:00');
@@ -83,29 +85,29 @@ describe('In a private chat', () => {
   it('/subscribe 07:30 就业 sets both the time and the topic filter', async () => {
     const { dm, store } = await setup();
     const text = await dm('/subscribe 07:30 就业');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: { kind: 'topic', id: 'employment' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 450, filter: { kind: 'topic', id: 'employment' } });
     expect(text).toContain('只看“就业”');
   });
 
   it.each([['/subscribe 7点半', 450, null], ['/subscribe 潼南', 480, '潼南区'], ['/subscribe 7点半潼南', 450, '潼南区']])('%s is understood', async (command, minutes, district) => {
     const { dm, store } = await setup();
     await dm(command);
-    expect((await store.get(USER.id))?.minutes).toBe(minutes);
-    expect((await store.get(USER.id))?.filter?.id ?? null).toBe(district);
+    expect((await store.get(subscriber(USER.id)))?.minutes).toBe(minutes);
+    expect((await store.get(subscriber(USER.id)))?.filter?.id ?? null).toBe(district);
   });
 
   it('changing only the time keeps the filter, changing only the filter keeps the time, and 全部 clears the filter', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe 07:30 就业');
     await dm('/subscribe 09:00');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 540, filter: { id: 'employment' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 540, filter: { id: 'employment' } });
     await dm('/subscribe 潼南');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 540, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 540, filter: { id: '潼南区' } });
     await dm('/subscribe 全部');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 540, filter: null });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 540, filter: null });
     await dm('/unsubscribe');
     await dm('/subscribe'); // restores the stopped subscription as it was
-    expect(await store.get(USER.id)).toMatchObject({ active: true, minutes: 540 });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: true, minutes: 540 });
   });
 
   it('the usage answer names the default time the operator configured (DIGEST_TIME)', async () => {
@@ -117,14 +119,14 @@ describe('In a private chat', () => {
     const { dm, store } = await setup();
     const text = await dm(command);
     expect(text).toContain('用法');
-    expect(await store.get(USER.id)).toBeNull();
+    expect(await store.get(subscriber(USER.id))).toBeNull();
   });
 
   it('/subscribe 就业 潼南 -高铁 takes sections on both and without the word, says so in words, and the digest keeps to it', async () => {
     const { dm, store } = await setup();
     const text = await dm('/subscribe 就业 潼南 -高铁');
     expect(text).toContain('只看同时涉及“就业”（主题）和“潼南区”（区县）的内容，不含“高铁”');
-    expect((await store.get(USER.id))?.filter).toMatchObject({ kind: 'terms', label: '就业 潼南区 -高铁' });
+    expect((await store.get(subscriber(USER.id)))?.filter).toMatchObject({ kind: 'terms', label: '就业 潼南区 -高铁' });
     expect(await dm('/subscription')).toContain('不含“高铁”');
     // 张三's section is about 潼南 and 就业 but speaks of 高铁: only 王一's is left.
     expect(await dm('/digest')).toContain('稳岗就业');
@@ -135,26 +137,26 @@ describe('In a private chat', () => {
     const { dm, store } = await setup();
     expect(await dm('/subscribe ！招聘')).toContain('全部内容，不含“招聘”');
     expect(await dm('/subscribe 潼南 火星')).toContain('没有找到与“火星”对应的主题、区县或词语，未做更改');
-    expect((await store.get(USER.id))?.filter).toMatchObject({ kind: 'terms', label: '-招聘' });
+    expect((await store.get(subscriber(USER.id)))?.filter).toMatchObject({ kind: 'terms', label: '-招聘' });
   });
 
   it('/subscribe 07:30 tong nan reads several words that name one district as one filter, keeping the time', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe 07:30 tong nan');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 450, filter: { id: '潼南区' } });
   });
 
   it('/subscribe ７：３０ (full-width, as a Chinese IME types it) sets 07:30 with no filter', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe ７：３０');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: null });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 450, filter: null });
   });
 
   it('/unsubscribe stops it, keeps the settings, and /subscription says so', async () => {
     const { dm, store } = await setup();
     await dm('/subscribe 09:15');
     expect(await dm('/unsubscribe')).toContain('已退订');
-    expect(await store.get(USER.id)).toMatchObject({ active: false, inactiveReason: 'unsubscribed', minutes: 555 });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: false, inactiveReason: 'unsubscribed', minutes: 555 });
     expect(await dm('/subscription')).toContain('已退订');
     expect(await dm('/unsubscribe')).toContain('还没有订阅');
   });
@@ -167,8 +169,8 @@ describe('In a private chat', () => {
     expect(text).toContain('07:30');
     expect(text).toContain('只看“潼南区”');
     expect(text).toContain('今天（2022-06-03） 07:30');
-    await store.begin(USER.id, '2022-06-03', 'a1-s01-wang', 0);
-    await store.complete(USER.id, '2022-06-03', 1, 0);
+    await store.begin(subscriber(USER.id), '2022-06-03', 'a1-s01-wang', 0);
+    await store.complete(subscriber(USER.id), '2022-06-03', 1, 0);
     text = await dm('/subscription');
     expect(text).toContain('明天（2022-06-04） 07:30');
   });
@@ -180,10 +182,10 @@ describe('In a private chat', () => {
     expect(validateTelegramHtml(shown)).toEqual([]);
     expect(shown).toContain('今日数字');
     expect(await dm('/digest')).toBe(shown);
-    expect(await store.delivery(USER.id, '2022-06-03')).toBeNull();
+    expect(await store.delivery(subscriber(USER.id), '2022-06-03')).toBeNull();
     clock.set('2022-06-03T00:00:00Z');
     const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
-    await sender.run([{ chatId: USER.id, date: '2022-06-03' }]);
+    await sender.run([{ chatId: USER.id, threadId: null, date: '2022-06-03' }]);
     expect(api.sentTexts(USER.id).at(-1)).toBe(shown);
   });
 
@@ -193,8 +195,8 @@ describe('In a private chat', () => {
     const reingested = { ...report, sections: report.sections.filter((s) => !s.districts.includes('潼南区')) };
     clock.set('2022-06-03T00:00:00Z');
     const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(reingested, store), clock });
-    expect(await sender.run([{ chatId: USER.id, date: '2022-06-03' }])).toMatchObject({ sent: 0, deactivated: 1 });
-    expect(await store.get(USER.id)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/潼南区/) });
+    expect(await sender.run([{ chatId: USER.id, threadId: null, date: '2022-06-03' }])).toMatchObject({ sent: 0, deactivated: 1 });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/潼南区/) });
     const text = await dm('/subscription');
     expect(text).toContain('已没有匹配的内容');
     expect(text).toContain('潼南区');
@@ -209,7 +211,7 @@ describe('In a private chat', () => {
     const received: string[] = [];
     for (const date of ['2022-06-03', '2022-06-04', '2022-06-05', '2022-06-06']) {
       clock.set(`${date}T00:00:00Z`);
-      await sender.run([{ chatId: USER.id, date }]);
+      await sender.run([{ chatId: USER.id, threadId: null, date }]);
       received.push(api.sentTexts(USER.id).at(-1)!);
       if (date === '2022-06-03') expect(await dm('/subscription')).toContain('下一次摘要的内容：“高铁通车”（张三）');
     }
@@ -228,25 +230,25 @@ describe('In a private chat', () => {
     const before = api.sentTexts(USER.id).length;
     for (const date of ['2022-06-03', '2022-06-04', '2022-06-05']) {
       clock.set(`${date}T00:00:00Z`);
-      await sender.run([{ chatId: USER.id, date }]);
+      await sender.run([{ chatId: USER.id, threadId: null, date }]);
     }
     const digests = api.sentTexts(USER.id).slice(before);
     expect(digests).toHaveLength(2); // 稳岗就业, 高铁通车, then a quiet day: nothing
-    expect(await store.delivery(USER.id, '2022-06-05')).toMatchObject({ status: 'dropped', error: expect.stringMatching(/nothing new/) });
+    expect(await store.delivery(subscriber(USER.id), '2022-06-05')).toMatchObject({ status: 'dropped', error: expect.stringMatching(/nothing new/) });
     expect(await dm('/subscription')).toContain('这天不发');
     await dm('/subscribe 每天都发');
-    expect(await store.get(USER.id)).toMatchObject({ skipQuietDays: false, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ skipQuietDays: false, filter: { id: '潼南区' } });
   });
 
   it('/subscribe 潼南 即时 turns alerts on with the filter, /subscription says so, and 仅每日 turns them off keeping the rest', async () => {
     const { dm, store } = await setup();
     expect(await dm('/subscribe 潼南 即时')).toContain('有符合筛选的新报道时即时提醒');
-    expect(await store.get(USER.id)).toMatchObject({ alerts: true, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ alerts: true, filter: { id: '潼南区' } });
     expect(await dm('/subscription')).toContain('即时提醒');
     await dm('/subscribe 07:30'); // other changes keep the alerts
-    expect((await store.get(USER.id))?.alerts).toBe(true);
+    expect((await store.get(subscriber(USER.id)))?.alerts).toBe(true);
     expect(await dm('/subscribe 仅每日')).not.toContain('即时提醒');
-    expect(await store.get(USER.id)).toMatchObject({ alerts: false, minutes: 450, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ alerts: false, minutes: 450, filter: { id: '潼南区' } });
   });
 
   it('/digest works without a subscription too', async () => {
@@ -259,13 +261,13 @@ describe('In a group', () => {
   it('an administrator can subscribe; the check is cached for a minute', async () => {
     const { group, store, api, clock } = await setup();
     await group('/subscribe@report_test_bot 07:00');
-    expect(await store.get(GROUP.id)).toMatchObject({ active: true, minutes: 420, chatType: 'supergroup' });
+    expect(await store.get(subscriber(GROUP.id))).toMatchObject({ active: true, minutes: 420, chatType: 'supergroup' });
     await group('/subscribe 07:05');
     expect(api.callsTo('getChatMember')).toHaveLength(1);
     clock.advance(61_000);
     await group('/unsubscribe');
     expect(api.callsTo('getChatMember')).toHaveLength(2);
-    expect((await store.get(GROUP.id))?.active).toBe(false);
+    expect((await store.get(subscriber(GROUP.id)))?.active).toBe(false);
   });
 
   it('removing the bot from the group stops the subscription at once, and /subscription says why after it is added back', async () => {
@@ -281,17 +283,17 @@ describe('In a group', () => {
         new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true, first_name: 'bot' } },
       },
     } as unknown as Update);
-    expect(await store.get(GROUP.id)).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });
+    expect(await store.get(subscriber(GROUP.id))).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });
     expect(await group('/subscription')).toContain('机器人被移出群组或被屏蔽');
   });
 
   it('a member who is not an administrator is refused and nothing changes', async () => {
     const { group, store } = await setup();
     expect(await group('/subscribe', USER)).toContain('只有群管理员');
-    expect(await store.get(GROUP.id)).toBeNull();
+    expect(await store.get(subscriber(GROUP.id))).toBeNull();
     await group('/subscribe');
     expect(await group('/unsubscribe', USER)).toContain('只有群管理员');
-    expect((await store.get(GROUP.id))?.active).toBe(true);
+    expect((await store.get(subscriber(GROUP.id)))?.active).toBe(true);
   });
 
   it('an anonymous admin (GroupAnonymousBot) is asked to use their own account or a DM', async () => {
@@ -299,7 +301,7 @@ describe('In a group', () => {
     const anon = { id: GROUP_ANONYMOUS_BOT_ID, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' };
     const text = await group('/subscribe', anon, { sender_chat: GROUP });
     expect(text).toContain('匿名管理员');
-    expect(await store.get(GROUP.id)).toBeNull();
+    expect(await store.get(subscriber(GROUP.id))).toBeNull();
     expect(api.callsTo('getChatMember')).toHaveLength(0);
   });
 
@@ -307,10 +309,10 @@ describe('In a group', () => {
     const { group, store, api } = await setup();
     api.fail({ method: 'getChatMember' }, { kind: 'server_error' });
     expect(await group('/subscribe')).toContain('无法确认你的管理员身份');
-    expect(await store.get(GROUP.id)).toBeNull();
+    expect(await store.get(subscriber(GROUP.id))).toBeNull();
     api.clearFaults();
     await group('/subscribe'); // an error is not cached: the next try checks again
-    expect((await store.get(GROUP.id))?.active).toBe(true);
+    expect((await store.get(subscriber(GROUP.id)))?.active).toBe(true);
   });
 
   it('anyone may look at /subscription and /digest', async () => {
@@ -325,33 +327,135 @@ describe('In a forum supergroup', () => {
   const FORUM = { ...GROUP, is_forum: true };
   const inTopic = (threadId: number) => ({ message_thread_id: threadId, is_topic_message: true });
 
-  it('/subscribe inside a topic sends the digest to that topic; a deleted topic ends the subscription with a reason', async () => {
-    const { send, store, api, clock } = await setup();
-    const topic = (text: string) => send(FORUM, ADMIN, text, inTopic(77));
-    expect(await topic('/subscribe 08:00')).toContain('发到设置订阅的那个话题');
-    expect(await store.get(GROUP.id)).toMatchObject({ active: true, threadId: 77 });
-    clock.set('2022-06-03T00:00:00Z');
-    const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(fixtureReport(), store), clock });
-    await sender.run([{ chatId: GROUP.id, date: '2022-06-03' }]);
-    const sent = api.callsTo('sendMessage', GROUP.id).filter((c) => c.ok).at(-1)!;
-    expect(sent.params).toMatchObject({ message_thread_id: 77 });
-    expect(String(sent.params['text'])).toContain('📰 每日摘要');
+  async function forumSetup() {
+    const s = await setup();
+    /** A message in a forum topic (or, with null, in General). */
+    const topic = (threadId: number | null, text: string, from: Record<string, unknown> = ADMIN) => s.send(FORUM, from, text, threadId === null ? {} : inTopic(threadId));
+    const sender = new DigestSender({ store: s.store, api: telegramSendApi(new Telegram(s.api.token, { apiRoot: s.api.apiRoot })), compose: makeCompose(fixtureReport(), s.store), clock: s.clock });
+    /** What the scheduler would send now, sent. */
+    const broadcast = async () => sender.run(await dueJobs(s.store, s.clock.now()));
+    /** The digests delivered to the forum so far (messages that answer no command): topic (null: General) and text. */
+    const digests = () =>
+      s.api.sent(GROUP.id).filter((c) => !c.params['reply_parameters']).map((c) => ({ threadId: (c.params['message_thread_id'] as number | undefined) ?? null, text: String(c.params['text']) }));
+    return { ...s, topic, broadcast, digests };
+  }
 
-    // The topic is deleted: Telegram refuses the next send, and the subscription stops, saying why.
-    api.fail({ method: 'sendMessage', chatId: GROUP.id }, { kind: 'bad_request', description: 'message thread not found' });
-    clock.set('2022-06-04T00:00:00Z');
-    expect(await sender.run([{ chatId: GROUP.id, date: '2022-06-04' }])).toMatchObject({ deactivated: 1 });
-    api.clearFaults();
-    expect(await store.get(GROUP.id)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/^topic deleted/) });
-    expect(await send(FORUM, ADMIN, '/subscription')).toContain('设置订阅的话题已被删除');
+  it('/subscribe in topic A then in topic B makes two subscriptions, and each digest goes to its own topic with its own settings', async () => {
+    const { topic, store, api, clock, broadcast, digests } = await forumSetup();
+    const first = await topic(77, '/subscribe 08:00 潼南');
+    expect(first).toContain('已订阅本话题的每日摘要');
+    expect(first).toContain('发到本话题');
+    expect(api.callsTo('sendMessage', GROUP.id).at(-1)?.params['message_thread_id']).toBe(77); // answered in the topic
+    const second = await topic(78, '/subscribe 09:00');
+    expect(second).toContain('本群另有 1 个话题订阅了每日摘要');
+    expect(validateTelegramHtml(second)).toEqual([]);
+    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: true, minutes: 480, filter: { id: '潼南区' } });
+    expect(await store.get(subscriber(GROUP.id, 78))).toMatchObject({ active: true, minutes: 540, filter: null });
+    expect(await store.get(subscriber(GROUP.id))).toBeNull(); // General has none
+
+    clock.set('2022-06-03T01:00:00Z'); // 09:00: both are due
+    expect(await broadcast()).toMatchObject({ sent: 2 });
+    const [a, b] = [digests().filter((d) => d.threadId === 77), digests().filter((d) => d.threadId === 78)];
+    expect(a).toHaveLength(1);
+    expect(b).toHaveLength(1);
+    expect(a[0]!.text).toContain('筛选：潼南区');
+    expect(b[0]!.text).not.toContain('筛选');
+    expect(digests()).toHaveLength(2); // nothing went to General
+    expect(await broadcast()).toMatchObject({ sent: 0 }); // once a day each
   });
 
-  it('/subscribe in General (no topic) or in a reply thread of a plain group sends to the chat itself', async () => {
+  it('/subscription in a topic shows that topic\'s subscription and how many other topics are subscribed; /unsubscribe there ends only that one', async () => {
+    const { topic, store } = await forumSetup();
+    await topic(77, '/subscribe 08:00 潼南');
+    await topic(78, '/subscribe 09:00');
+    await topic(null, '/subscribe 10:00');
+    const shown = await topic(77, '/subscription');
+    expect(shown).toContain('本话题的每日摘要：每天 <b>08:00</b>');
+    expect(shown).toContain('只看“潼南区”');
+    expect(shown).toContain('本群另有 2 个话题订阅了每日摘要');
+    expect(shown).not.toContain('09:00');
+    expect(await topic(null, '/subscription')).toContain('每日摘要：每天 <b>10:00</b>');
+
+    const left = await topic(78, '/unsubscribe');
+    expect(left).toContain('已退订本话题的每日摘要');
+    expect(left).toContain('本群另有 2 个话题订阅了每日摘要');
+    expect(await store.get(subscriber(GROUP.id, 78))).toMatchObject({ active: false, inactiveReason: 'unsubscribed' });
+    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: true });
+    expect(await store.get(subscriber(GROUP.id))).toMatchObject({ active: true });
+    expect(await topic(78, '/subscription')).toContain('本话题的每日摘要已退订');
+    const elsewhere = await topic(79, '/subscription');
+    expect(elsewhere).toContain('本话题还没有订阅每日摘要');
+    expect(elsewhere).toContain('本群另有 2 个话题订阅了每日摘要');
+    expect(await topic(79, '/unsubscribe')).toContain('本话题还没有订阅');
+    // /digest in a topic is that topic's digest.
+    expect(await topic(77, '/digest')).toContain('筛选：潼南区');
+    expect(await topic(79, '/digest')).not.toContain('筛选');
+    // Subscribing again in the topic restores its own settings, not another topic's.
+    await topic(78, '/subscribe');
+    expect(await store.get(subscriber(GROUP.id, 78))).toMatchObject({ active: true, minutes: 540, filter: null });
+  });
+
+  it('a deleted topic ends only its own subscription; the other topic gets its digests on, and /subscription elsewhere says what happened', async () => {
+    const { topic, store, api, clock, broadcast, digests } = await forumSetup();
+    await topic(77, '/subscribe 08:00');
+    await topic(78, '/subscribe 08:00');
+    clock.set('2022-06-03T00:00:00Z');
+    expect(await broadcast()).toMatchObject({ sent: 2 });
+
+    // Topic 77 is deleted: Telegram refuses the next send into it, and that subscription stops, saying why.
+    api.fail({ method: 'sendMessage', chatId: GROUP.id, threadId: 77 }, { kind: 'bad_request', description: 'message thread not found' });
+    clock.set('2022-06-04T00:00:00Z');
+    expect(await broadcast()).toMatchObject({ sent: 1, deactivated: 1 });
+    expect(digests().map((d) => d.threadId)).toEqual([77, 78, 78]);
+    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/^topic deleted/) });
+    expect(await store.get(subscriber(GROUP.id, 78))).toMatchObject({ active: true });
+    const general = await topic(null, '/subscription');
+    expect(general).toContain('还没有订阅每日摘要');
+    expect(general).toContain('本群另有 1 个话题订阅了每日摘要');
+    expect(general).toContain('最近有 1 个话题被删除，发到那里的订阅已停止');
+    clock.set('2022-06-05T00:00:00Z');
+    await broadcast();
+    expect(digests().filter((d) => d.threadId === 78)).toHaveLength(3);
+  });
+
+  it('only administrators change a topic\'s subscription, as in any group', async () => {
+    const { topic, store, api } = await forumSetup();
+    expect(await topic(77, '/subscribe', USER)).toContain('只有群管理员');
+    expect(await store.get(subscriber(GROUP.id, 77))).toBeNull();
+    await topic(77, '/subscribe');
+    expect(await topic(77, '/unsubscribe', USER)).toContain('只有群管理员');
+    expect(await store.get(subscriber(GROUP.id, 77))).toMatchObject({ active: true });
+    expect(await topic(77, '/subscription', USER)).toContain('本话题的每日摘要'); // anyone may look
+    expect(api.callsTo('getChatMember').length).toBeGreaterThan(0);
+  });
+
+  it('removing the bot from the forum stops every topic\'s subscription at once', async () => {
+    const { topic, store, bot } = await forumSetup();
+    for (const threadId of [77, 78, null]) await topic(threadId, '/subscribe 07:00');
+    await bot.handleUpdate({
+      update_id: nextId++,
+      my_chat_member: {
+        chat: FORUM,
+        from: ADMIN,
+        date: 1,
+        old_chat_member: { status: 'member', user: { id: 1, is_bot: true, first_name: 'bot' } },
+        new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true, first_name: 'bot' } },
+      },
+    } as unknown as Update);
+    const subs = await store.subscriptionsOf(GROUP.id);
+    expect(subs).toHaveLength(3);
+    for (const sub of subs) expect(sub).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });
+  });
+
+  it('/subscribe in General (no topic) or in a reply thread of a plain group is the chat\'s own subscription, sent to the chat itself', async () => {
     const { send, store } = await setup();
-    await send(FORUM, ADMIN, '/subscribe 08:00');
-    expect((await store.get(GROUP.id))?.threadId).toBeNull();
-    await send(GROUP, ADMIN, '/subscribe 08:00', { message_thread_id: 5 }); // a reply thread, not a forum topic
-    expect((await store.get(GROUP.id))?.threadId).toBeNull();
+    const text = await send(FORUM, ADMIN, '/subscribe 08:00');
+    expect(text).toContain('✅ 已订阅每日摘要');
+    expect(text).not.toContain('话题');
+    expect((await store.get(subscriber(GROUP.id)))?.threadId).toBeNull();
+    await send(GROUP, ADMIN, '/subscribe 09:00', { message_thread_id: 5 }); // a reply thread, not a forum topic
+    expect(await store.get(subscriber(GROUP.id))).toMatchObject({ threadId: null, minutes: 540 });
+    expect(await store.get(subscriber(GROUP.id, 5))).toBeNull();
   });
 });
 
@@ -360,7 +464,7 @@ describe('With the real report and search engine', () => {
     const real = loadEngine();
     const { dm, store } = await setup(real);
     expect(await dm('/subscribe 7点半 tongnan')).toContain('只看“潼南区”');
-    expect(await store.get(USER.id)).toMatchObject({ minutes: 450, filter: { kind: 'district', id: '潼南区' } });
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ minutes: 450, filter: { kind: 'district', id: '潼南区' } });
     const digest = await dm('/digest');
     expect(digest).toContain('潼南');
     expect(validateTelegramHtml(digest)).toEqual([]);

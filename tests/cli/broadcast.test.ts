@@ -10,6 +10,7 @@ import { SqliteSubscriptionStore } from '../../src/store/sqlite.ts';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { virtualClock } from '../digest/clock.ts';
 import { fixtureReport } from '../digest/fixture.ts';
+import { subscriber } from '../../src/store/types.ts';
 
 const report = fixtureReport();
 const AT = '2022-06-03T08:00:00+08:00';
@@ -45,7 +46,7 @@ describe('npm run broadcast', () => {
     expect(out.find((l) => l.startsWith('chat -5'))).toMatch(/潼南区.*→ 2022-06-03 a1-s0[13]-/);
     expect(out.at(-1)).toContain('2 digest(s) due');
     expect(api.calls).toHaveLength(0);
-    expect(await store.delivery(1, '2022-06-03')).toBeNull();
+    expect(await store.delivery(subscriber(1), '2022-06-03')).toBeNull();
   });
 
   it('--dry-run does not count a chat whose filter matches nothing as due, and says the run would stop it', async () => {
@@ -57,7 +58,7 @@ describe('npm run broadcast', () => {
     await broadcast({ config, report, store, clock: virtualClock(AT), args: parseBroadcastArgs(['--dry-run', '--at', AT]), out: (l) => out.push(l) });
     expect(out.find((l) => l.startsWith('chat 3'))).toMatch(/not due.*would stop the subscription/);
     expect(out.at(-1)).toContain('1 digest(s) due');
-    expect((await store.get(3))?.active).toBe(true); // a dry run changes nothing
+    expect((await store.get(subscriber(3)))?.active).toBe(true); // a dry run changes nothing
   });
 
   it('sends the due digests once and a second run sends nothing', async () => {
@@ -166,7 +167,7 @@ describe('When the broadcast process is killed mid-way and restarted', () => {
     // The ledger's messages of unknown fate are the ones in flight: at most a second's worth (the sender's cap).
     const afterKill = new SqliteSubscriptionStore({ dataDir: dir });
     let pending = 0;
-    for (const id of ids) if ((await afterKill.delivery(id, '2022-06-03'))?.status === 'pending') pending++;
+    for (const id of ids) if ((await afterKill.delivery(subscriber(id), '2022-06-03'))?.status === 'pending') pending++;
     await afterKill.close();
     expect(pending).toBeGreaterThanOrEqual(1);
     expect(pending).toBeLessThanOrEqual(200);
@@ -179,7 +180,7 @@ describe('When the broadcast process is killed mid-way and restarted', () => {
     expect(duplicates).toBeLessThanOrEqual(pending); // each resent once at most
 
     const store = new SqliteSubscriptionStore({ dataDir: dir });
-    for (const id of ids) expect((await store.delivery(id, '2022-06-03'))?.status).toBe('sent');
+    for (const id of ids) expect((await store.delivery(subscriber(id), '2022-06-03'))?.status).toBe('sent');
     await store.close();
   }, 40_000);
 

@@ -11,7 +11,7 @@ import { Library } from '../../src/live/library.ts';
 import { loadEngine } from '../../src/load-engine.ts';
 import { validateTelegramHtml } from '../../src/render/telegram-html.ts';
 import { MemorySubscriptionStore } from '../../src/store/memory.ts';
-import type { SubscribeInput } from '../../src/store/types.ts';
+import { subscriber, type SubscribeInput } from '../../src/store/types.ts';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { simulatedClock, virtualClock } from './clock.ts';
 
@@ -62,7 +62,7 @@ describe('When an article is added while the bot runs', () => {
       { chatId: 3, filter: jiangjin, alerts: false }, // the daily digest only
       { chatId: 4, filter: null, alerts: true },
     ]);
-    await store.deactivate(4, 'unsubscribed', 1);
+    await store.deactivate(subscriber(4), 'unsubscribed', 1);
     const added = await add();
     const texts = api.sentTexts(1);
     expect(texts).toHaveLength(1);
@@ -71,18 +71,36 @@ describe('When an article is added while the bot runs', () => {
     expect(texts[0]).toContain('符合你的筛选：江津区');
     expect(validateTelegramHtml(texts[0]!)).toEqual([]);
     for (const chat of [2, 3, 4]) expect(api.sentTexts(chat)).toEqual([]);
-    expect(await store.delivery(1, alertKey(added.article.id))).toMatchObject({ status: 'sent' });
+    expect(await store.delivery(subscriber(1), alertKey(added.article.id))).toMatchObject({ status: 'sent' });
     // The same article heard of again (a second notice, a retry after a restart): the ledger says it went out.
     await alerts.articleAdded(added.article.id);
     expect(api.sentTexts(1)).toHaveLength(1);
   });
 
+  it('in a forum, each topic whose own filter matches gets the alert in that topic, once', async () => {
+    const forum = { chatId: -1001234567890, chatType: 'supergroup' as const };
+    const { api, store, alerts, add } = await setup([
+      { ...forum, threadId: 77, filter: jiangjin, alerts: true },
+      { ...forum, threadId: 78, filter: tongnan, alerts: true }, // this topic follows 潼南: not this article
+      { ...forum, threadId: 79, filter: null, alerts: true },
+      { ...forum, filter: jiangjin, alerts: false }, // General: the daily digest only
+    ]);
+    const added = await add();
+    const sent = api.sent(forum.chatId);
+    expect(sent.map((c) => c.params['message_thread_id']).sort()).toEqual([77, 79]);
+    for (const c of sent) expect(String(c.params['text'])).toContain(`🔔 新报道：${added.article.title}`);
+    expect(await store.delivery(subscriber(forum.chatId, 77), alertKey(added.article.id))).toMatchObject({ status: 'sent' });
+    expect(await store.delivery(subscriber(forum.chatId, 78), alertKey(added.article.id))).toBeNull();
+    await alerts.articleAdded(added.article.id);
+    expect(api.sent(forum.chatId)).toHaveLength(2);
+  });
+
   it('an alert is no day\'s digest: the chat still gets its digest, and the alert never enters its history', async () => {
     const { store, add } = await setup([{ chatId: 1, filter: jiangjin, alerts: true }]);
     const added = await add();
-    expect(await store.delivery(1, '2030-01-15')).toBeNull();
-    expect(await store.history(1, '2030-01-16')).toEqual([]);
-    expect((await store.delivery(1, alertKey(added.article.id)))?.sectionId).toMatch(/^2030-01-15-invented-river-towns/);
+    expect(await store.delivery(subscriber(1), '2030-01-15')).toBeNull();
+    expect(await store.history(subscriber(1), '2030-01-16')).toEqual([]);
+    expect((await store.delivery(subscriber(1), alertKey(added.article.id)))?.sectionId).toMatch(/^2030-01-15-invented-river-towns/);
   });
 
   it('an article matching many chats is queued under the sending limits, not sent in one burst', async () => {
@@ -116,6 +134,6 @@ describe('When an article is added while the bot runs', () => {
     await settled();
     await alerts.articleAdded(added.article.id);
     expect(api.sentTexts(1)).toEqual([]);
-    expect((await store.get(1))?.active).toBe(true);
+    expect((await store.get(subscriber(1)))?.active).toBe(true);
   });
 });

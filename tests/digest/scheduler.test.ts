@@ -8,6 +8,7 @@ import { makeCompose } from '../../src/digest/compose.ts';
 import { telegramSendApi } from '../../src/digest/telegram.ts';
 import { virtualClock } from './clock.ts';
 import { fixtureReport } from './fixture.ts';
+import { subscriber } from '../../src/store/types.ts';
 
 let api: FakeBotApi | undefined;
 afterEach(async () => {
@@ -25,21 +26,35 @@ async function storeWith(...chatIds: number[]): Promise<MemorySubscriptionStore>
 describe('Which digests are due', () => {
   it('those never tried today, left pending by a crash, or failed, but not sent, dropped or unsubscribed', async () => {
     const store = await storeWith(1, 2, 3, 4, 5, 6);
-    await store.begin(2, '2022-06-03', 's', 0); // pending: the process died mid-send
-    await store.begin(3, '2022-06-03', 's', 0);
-    await store.fail(3, '2022-06-03', '502', false, 0);
-    await store.begin(4, '2022-06-03', 's', 0);
-    await store.complete(4, '2022-06-03', 1, 0);
-    await store.begin(5, '2022-06-03', 's', 0);
-    await store.fail(5, '2022-06-03', 'rejected', true, 0);
-    await store.deactivate(6, 'unsubscribed', 0);
+    await store.begin(subscriber(2), '2022-06-03', 's', 0); // pending: the process died mid-send
+    await store.begin(subscriber(3), '2022-06-03', 's', 0);
+    await store.fail(subscriber(3), '2022-06-03', '502', false, 0);
+    await store.begin(subscriber(4), '2022-06-03', 's', 0);
+    await store.complete(subscriber(4), '2022-06-03', 1, 0);
+    await store.begin(subscriber(5), '2022-06-03', 's', 0);
+    await store.fail(subscriber(5), '2022-06-03', 'rejected', true, 0);
+    await store.deactivate(subscriber(6), 'unsubscribed', 0);
     expect((await dueJobs(store, AT)).map((j) => j.chatId)).toEqual([1, 2, 3]);
+  });
+
+  it('each forum topic is due at its own time and by its own ledger rows', async () => {
+    const store = new MemorySubscriptionStore();
+    const forum = -1001234567890;
+    for (const [threadId, minutes] of [[77, 480], [78, 480], [79, 600], [null, 480]] as const) {
+      await store.subscribe({ chatId: forum, chatType: 'supergroup', threadId, minutes, timezone: 'Asia/Shanghai', filter: null }, 0);
+    }
+    await store.begin(subscriber(forum, 78), '2022-06-03', 's', 0);
+    await store.complete(subscriber(forum, 78), '2022-06-03', 1, 0); // this topic has had today's
+    expect(await dueJobs(store, AT)).toEqual([
+      { chatId: forum, threadId: null, date: '2022-06-03' },
+      { chatId: forum, threadId: 77, date: '2022-06-03' },
+    ]); // 79's time (10:00) has not come
   });
 
   it('yesterday\'s unfinished digest is not due today: only today\'s is', async () => {
     const store = await storeWith(1);
-    await store.begin(1, '2022-06-02', 's', 0);
-    expect(await dueJobs(store, AT)).toEqual([{ chatId: 1, date: '2022-06-03' }]);
+    await store.begin(subscriber(1), '2022-06-02', 's', 0);
+    expect(await dueJobs(store, AT)).toEqual([{ chatId: 1, threadId: null, date: '2022-06-03' }]);
   });
 
   describe('just after midnight, when the bot was down across it', () => {
@@ -53,21 +68,21 @@ describe('Which digests are due', () => {
 
     it('a 23:59 subscriber with no digest yesterday gets yesterday\'s, once', async () => {
       const store = await late(1);
-      expect(await dueJobs(store, HALF_PAST_MIDNIGHT)).toEqual([{ chatId: 1, date: '2022-06-03' }]);
-      await store.begin(1, '2022-06-03', 's', HALF_PAST_MIDNIGHT);
-      await store.complete(1, '2022-06-03', 1, HALF_PAST_MIDNIGHT);
+      expect(await dueJobs(store, HALF_PAST_MIDNIGHT)).toEqual([{ chatId: 1, threadId: null, date: '2022-06-03' }]);
+      await store.begin(subscriber(1), '2022-06-03', 's', HALF_PAST_MIDNIGHT);
+      await store.complete(subscriber(1), '2022-06-03', 1, HALF_PAST_MIDNIGHT);
       expect(await dueJobs(store, HALF_PAST_MIDNIGHT + 60_000)).toEqual([]);
     });
 
     it('not once the two-hour grace is over, and not if yesterday\'s was sent or dropped', async () => {
       expect(await dueJobs(await late(1), Date.parse('2022-06-03T18:00:00Z'))).toEqual([]); // 02:00
       const sent = await late(1);
-      await sent.begin(1, '2022-06-03', 's', 0);
-      await sent.complete(1, '2022-06-03', 1, 0);
+      await sent.begin(subscriber(1), '2022-06-03', 's', 0);
+      await sent.complete(subscriber(1), '2022-06-03', 1, 0);
       expect(await dueJobs(sent, HALF_PAST_MIDNIGHT)).toEqual([]);
       const dropped = await late(1);
-      await dropped.begin(1, '2022-06-03', 's', 0);
-      await dropped.fail(1, '2022-06-03', 'rejected', true, 0);
+      await dropped.begin(subscriber(1), '2022-06-03', 's', 0);
+      await dropped.fail(subscriber(1), '2022-06-03', 'rejected', true, 0);
       expect(await dueJobs(dropped, HALF_PAST_MIDNIGHT)).toEqual([]);
     });
 
@@ -77,7 +92,7 @@ describe('Which digests are due', () => {
     });
 
     it('never yesterday\'s and today\'s together: once today\'s time has come, only today\'s', async () => {
-      expect(await dueJobs(await late(1, 10), HALF_PAST_MIDNIGHT)).toEqual([{ chatId: 1, date: '2022-06-04' }]);
+      expect(await dueJobs(await late(1, 10), HALF_PAST_MIDNIGHT)).toEqual([{ chatId: 1, threadId: null, date: '2022-06-04' }]);
     });
   });
 

@@ -7,6 +7,7 @@ import type { DigestJob } from '../../src/digest/job-queue.ts';
 import { MemorySubscriptionStore } from '../../src/store/memory.ts';
 import { simulatedClock, type SimulatedClock } from './clock.ts';
 import { fixtureReport } from './fixture.ts';
+import { subscriber } from '../../src/store/types.ts';
 
 const report = fixtureReport();
 /** 2022-06-03 08:00 in Asia/Shanghai. */
@@ -15,6 +16,8 @@ const T0 = Date.parse(EIGHT_AM);
 
 interface Request {
   chatId: number;
+  /** The forum topic it was sent into (null: the chat itself). */
+  threadId: number | null;
   sentAt: number;
   answeredAt: number | null;
 }
@@ -33,8 +36,8 @@ function slowApi(clock: SimulatedClock, latency: (i: number) => number, fault: (
   let maxOut = 0;
   const listeners: Array<(r: Request) => void> = [];
   const api: SendApi = {
-    async sendMessage(chatId) {
-      const r: Request = { chatId, sentAt: clock.now(), answeredAt: null };
+    async sendMessage(chatId, _html, options) {
+      const r: Request = { chatId, threadId: options?.threadId ?? null, sentAt: clock.now(), answeredAt: null };
       const i = requests.push(r) - 1;
       maxOut = Math.max(maxOut, ++out);
       for (const l of listeners) l(r);
@@ -62,7 +65,7 @@ function setup(options: { latency?: (i: number) => number; fault?: (r: Request, 
   const privates = (n: number, from = 1): DigestJob[] =>
     Array.from({ length: n }, (_, i) => {
       subscribe(from + i);
-      return { chatId: from + i, date: '2022-06-03' };
+      return { chatId: from + i, threadId: null, date: '2022-06-03' };
     });
   return { store, clock, events, make, subscribe, privates, ...slow };
 }
@@ -74,7 +77,7 @@ const dates = (n: number) => Array.from({ length: n }, (_, d) => new Date(T0 + d
 function mix(s: ReturnType<typeof setup>, groups: number, days: number, privateChats: number): DigestJob[] {
   const jobs: DigestJob[] = [];
   for (let g = 1; g <= groups; g++) s.subscribe(-g);
-  for (const date of dates(days)) for (let g = 1; g <= groups; g++) jobs.push({ chatId: -g, date });
+  for (const date of dates(days)) for (let g = 1; g <= groups; g++) jobs.push({ chatId: -g, threadId: null, date });
   return [...jobs, ...s.privates(privateChats)];
 }
 
@@ -112,6 +115,29 @@ describe('When Telegram answers after a round trip', () => {
     }
     expect(s.requests.filter((r) => r.chatId === -1)).toHaveLength(7); // one retry
     expect(s.maxOut()).toBeGreaterThan(5);
+  });
+
+  it('a forum\'s topics share their chat\'s limits: never two requests out to the forum, a second apart, each topic\'s dates in order', async () => {
+    const s = setup({ latency: jittered });
+    const jobs: DigestJob[] = [];
+    const forums = [-1001, -1002, -1003];
+    for (const chatId of forums) {
+      for (const threadId of [null, 7, 8]) await s.store.subscribe({ chatId, chatType: 'supergroup', threadId, minutes: 0, timezone: 'Asia/Shanghai', filter: null }, s.clock.now());
+      for (const date of dates(4)) for (const threadId of [null, 7, 8]) jobs.push({ chatId, threadId, date });
+    }
+    jobs.push(...s.privates(60));
+    expect((await s.make().run(jobs)).sent).toBe(jobs.length);
+    expect(s.maxOut()).toBeGreaterThan(5);
+    for (const chatId of forums) {
+      const list = byChat(s.requests).get(chatId)!;
+      expect(list).toHaveLength(12);
+      for (let i = 1; i < list.length; i++) expect(list[i]!.sentAt - list[i - 1]!.answeredAt!, `forum ${chatId}`).toBeGreaterThanOrEqual(1000);
+      for (const threadId of [null, 7, 8]) {
+        const sent = s.events.filter((e) => e.type === 'sent' && e.chatId === chatId && e.threadId === threadId).map((e) => (e.type === 'sent' ? e.date : ''));
+        expect(sent, `forum ${chatId} topic ${threadId}`).toEqual(dates(4));
+        expect(list.filter((r) => r.threadId === threadId)).toHaveLength(4);
+      }
+    }
   });
 
   it('with many requests out the limits hold: 30 leave in any second, and a chat or group counts each message at its answer', async () => {
@@ -159,7 +185,7 @@ describe('When the sender stops with requests out', () => {
     const summary = await sender.run(jobs);
     expect(outAtStop).toBeGreaterThan(1);
     expect(summary).toMatchObject({ sent: 45, left: 155 });
-    for (const j of jobs) expect((await s.store.delivery(j.chatId, j.date))?.status).not.toBe('pending');
+    for (const j of jobs) expect((await s.store.delivery(subscriber(j.chatId), j.date))?.status).not.toBe('pending');
     expect((await s.make().run(jobs)).sent).toBe(155);
     for (const list of byChat(s.requests).values()) expect(list).toHaveLength(1);
   });
@@ -191,7 +217,7 @@ describe('When the sender stops with requests out', () => {
     while (!crashed) await s.clock.sleep(10);
     const delivered = s.requests.length;
     let pending = 0;
-    for (const j of jobs) if ((await s.store.delivery(j.chatId, j.date))?.status === 'pending') pending++;
+    for (const j of jobs) if ((await s.store.delivery(subscriber(j.chatId), j.date))?.status === 'pending') pending++;
     expect(pending).toBeGreaterThan(1); // several were out: the bound is per message in flight, not per crash
     expect(pending).toBeLessThanOrEqual(30);
 

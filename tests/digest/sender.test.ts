@@ -9,7 +9,7 @@ import { SendTimeoutError, telegramSendApi } from '../../src/digest/telegram.ts'
 import { systemClock } from '../../src/digest/clock.ts';
 import { storeLease } from '../../src/digest/lease.ts';
 import { hostname } from 'node:os';
-import type { SubscribeInput } from '../../src/store/types.ts';
+import { subscriber, type SubscribeInput, type Subscriber } from '../../src/store/types.ts';
 import { simulatedClock, virtualClock } from './clock.ts';
 import { fixtureReport } from './fixture.ts';
 
@@ -32,7 +32,7 @@ async function setup(options: { start?: string; sender?: Partial<SenderOptions> 
   const http = telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot }));
   const sender = new DigestSender({
     store,
-    api: { sendMessage: (chatId, html) => clock.track(http.sendMessage(chatId, html)) },
+    api: { sendMessage: (chatId, html, o) => clock.track(http.sendMessage(chatId, html, o)) },
     compose: makeCompose(report, store),
     clock,
     onEvent: (e) => events.push({ ...e, at: clock.now() }),
@@ -68,7 +68,7 @@ describe('When the scheduler wakes up', () => {
     await scheduler.tick();
     clock.set('2022-06-04T00:00:00Z');
     await scheduler.tick();
-    const [d1, d2] = [(await store.delivery(1, '2022-06-03')), (await store.delivery(1, '2022-06-04'))];
+    const [d1, d2] = [(await store.delivery(subscriber(1), '2022-06-03')), (await store.delivery(subscriber(1), '2022-06-04'))];
     expect(d1?.status).toBe('sent');
     expect(d2?.status).toBe('sent');
     expect(d1?.sectionId).not.toBe(d2?.sectionId);
@@ -81,21 +81,21 @@ describe('When the scheduler wakes up', () => {
     subscribe(1, { minutes: 1 });
     await scheduler.tick();
     expect(api.sent(1)).toHaveLength(1);
-    expect((await store.delivery(1, '2022-06-03'))?.status).toBe('sent');
+    expect((await store.delivery(subscriber(1), '2022-06-03'))?.status).toBe('sent');
     clock.set('2022-06-03T15:58:00Z'); // 23:58
     await scheduler.tick();
     expect(api.sent(2359)).toHaveLength(0);
     clock.set('2022-06-03T15:59:00Z'); // 23:59
     await scheduler.tick();
     expect(api.sent(2359)).toHaveLength(1);
-    expect((await store.delivery(2359, '2022-06-03'))?.status).toBe('sent');
+    expect((await store.delivery(subscriber(2359), '2022-06-03'))?.status).toBe('sent');
     clock.set('2022-06-03T16:00:00Z'); // 00:00 of 06-04: neither is due yet
     await scheduler.tick();
     expect(api.sent()).toHaveLength(2);
     clock.set('2022-06-03T16:01:00Z'); // 00:01 of 06-04
     await scheduler.tick();
     expect(api.sent(1)).toHaveLength(2);
-    expect((await store.delivery(1, '2022-06-04'))?.status).toBe('sent');
+    expect((await store.delivery(subscriber(1), '2022-06-04'))?.status).toBe('sent');
     expect(api.sent(2359)).toHaveLength(1);
   });
 
@@ -107,8 +107,8 @@ describe('When the scheduler wakes up', () => {
     await scheduler.tick();
     await scheduler.tick();
     expect(api.sent(1)).toHaveLength(2);
-    expect(await store.delivery(1, '2022-06-04')).toBeNull();
-    expect((await store.delivery(1, '2022-06-07'))?.status).toBe('sent');
+    expect(await store.delivery(subscriber(1), '2022-06-04')).toBeNull();
+    expect((await store.delivery(subscriber(1), '2022-06-07'))?.status).toBe('sent');
   });
 
   it('a 23:59 subscriber gets yesterday\'s digest after downtime across midnight, and today\'s at 23:59 as usual', async () => {
@@ -116,7 +116,7 @@ describe('When the scheduler wakes up', () => {
     subscribe(2359, { minutes: 23 * 60 + 59 });
     clock.set('2022-06-03T16:40:00Z'); // the bot was down from 23:50 to 00:40
     expect((await scheduler.tick())?.sent).toBe(1);
-    expect((await store.delivery(2359, '2022-06-03'))?.status).toBe('sent');
+    expect((await store.delivery(subscriber(2359), '2022-06-03'))?.status).toBe('sent');
     for (const at of ['2022-06-03T16:41:00Z', '2022-06-03T17:59:00Z', '2022-06-04T15:58:00Z']) {
       clock.set(at);
       await scheduler.tick();
@@ -125,7 +125,7 @@ describe('When the scheduler wakes up', () => {
     clock.set('2022-06-04T15:59:00Z'); // 23:59 of 06-04
     await scheduler.tick();
     expect(api.sent(2359)).toHaveLength(2);
-    expect((await store.delivery(2359, '2022-06-04'))?.status).toBe('sent');
+    expect((await store.delivery(subscriber(2359), '2022-06-04'))?.status).toBe('sent');
     expect(api.sentTexts(2359)[0]).not.toBe(api.sentTexts(2359)[1]);
   });
 
@@ -133,10 +133,76 @@ describe('When the scheduler wakes up', () => {
     const { api, scheduler, subscribe, store, clock } = await setup();
     subscribe(1);
     subscribe(2);
-    await store.deactivate(2, 'unsubscribed', clock.now());
+    await store.deactivate(subscriber(2), 'unsubscribed', clock.now());
     await scheduler.tick();
     expect(api.sent(2)).toHaveLength(0);
     expect(api.sent(1)).toHaveLength(1);
+  });
+});
+
+describe('In a forum whose topics subscribe on their own', () => {
+  const FORUM = -1001234567890;
+  const topic = (threadId: number | null) => subscriber(FORUM, threadId);
+  /** Who got what: each delivered message's topic (null: the chat itself) and text, in the order they arrived. */
+  const deliveries = (api: FakeBotApi) => api.sent(FORUM).map((c) => ({ threadId: (c.params['message_thread_id'] as number | undefined) ?? null, text: String(c.params['text']) }));
+
+  async function forumSetup() {
+    const s = await setup();
+    for (const threadId of [77, 78]) await s.subscribe(FORUM, { chatType: 'supergroup', threadId });
+    return s;
+  }
+
+  it('two topics of one forum each get their digest in their own topic, a second apart like any two messages to one chat', async () => {
+    const { api, scheduler, clock, store } = await forumSetup();
+    await store.subscribe({ chatId: 5, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, clock.now());
+    const arrivals: Array<{ threadId: unknown; at: number }> = [];
+    api.onCall((c) => { if (c.chatId === String(FORUM)) arrivals.push({ threadId: c.params['message_thread_id'], at: clock.now() }); });
+    expect((await scheduler.tick())?.sent).toBe(3);
+    expect(deliveries(api).map((d) => d.threadId).sort()).toEqual([77, 78]);
+    for (const d of deliveries(api)) expect(d.text).toContain('📰 每日摘要');
+    expect(arrivals).toHaveLength(2);
+    expect(arrivals[1]!.at - arrivals[0]!.at).toBeGreaterThanOrEqual(1000);
+    for (const threadId of [77, 78]) expect(await store.delivery(topic(threadId), '2022-06-03')).toMatchObject({ threadId, status: 'sent' });
+    expect(await store.delivery(topic(null), '2022-06-03')).toBeNull();
+    clock.advance(60_000);
+    expect(await scheduler.tick()).toBeNull(); // each topic has had today's
+  });
+
+  it('each topic has its own history: both start the rotation with the same section, and each gets the next one the next day', async () => {
+    const { api, scheduler, clock } = await forumSetup();
+    await scheduler.tick();
+    clock.set('2022-06-04T00:00:00Z');
+    await scheduler.tick();
+    const [first77, first78, next77, next78] = ['77-0', '78-0', '77-1', '78-1'].map((k) => {
+      const [threadId, day] = k.split('-').map(Number) as [number, number];
+      return deliveries(api).filter((d) => d.threadId === threadId)[day]!.text;
+    });
+    expect(first78).toBe(first77);
+    expect(next78).toBe(next77);
+    expect(next77).not.toBe(first77);
+  });
+
+  it('a deleted topic ends only its own subscription, with the reason; the other topic gets its digests on', async () => {
+    const { api, scheduler, clock, store, events } = await forumSetup();
+    api.fail({ method: 'sendMessage', chatId: FORUM, threadId: 77 }, { kind: 'bad_request', description: 'message thread not found' });
+    expect(await scheduler.tick()).toMatchObject({ sent: 1, deactivated: 1 });
+    expect(await store.get(topic(77))).toMatchObject({ active: false, inactiveReason: 'topic deleted: 400: Bad Request: message thread not found' });
+    expect(await store.get(topic(78))).toMatchObject({ active: true });
+    expect(events.find((e) => e.type === 'deactivated')).toMatchObject({ chatId: FORUM, threadId: 77, wholeChat: false });
+    clock.set('2022-06-04T00:00:00Z');
+    await scheduler.tick();
+    expect(deliveries(api).map((d) => d.threadId)).toEqual([78, 78]);
+    expect(api.callsTo('sendMessage', FORUM).filter((c) => c.params['message_thread_id'] === 77)).toHaveLength(1); // never tried again
+  });
+
+  it('a forum that removed the bot ends every topic\'s subscription at the first refused message', async () => {
+    const { api, scheduler, store, events } = await forumSetup();
+    await store.subscribe({ chatId: FORUM, chatType: 'supergroup', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
+    api.fail({ chatId: FORUM }, { kind: 'kicked' });
+    expect(await scheduler.tick()).toMatchObject({ sent: 0, deactivated: 1, skipped: 2 });
+    expect(api.callsTo('sendMessage', FORUM)).toHaveLength(1);
+    for (const sub of await store.subscriptionsOf(FORUM)) expect(sub).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/kicked/) });
+    expect(events.find((e) => e.type === 'deactivated')).toMatchObject({ chatId: FORUM, wholeChat: true });
   });
 });
 
@@ -187,8 +253,8 @@ describe('When Telegram pushes back', () => {
     const first = await scheduler.tick();
     expect(first?.failed).toBe(1);
     expect(api.callsTo('sendMessage', 1)).toHaveLength(3);
-    expect(await store.delivery(1, '2022-06-03')).toMatchObject({ status: 'failed', attempts: 3 });
-    expect((await store.get(1))?.active).toBe(true);
+    expect(await store.delivery(subscriber(1), '2022-06-03')).toMatchObject({ status: 'failed', attempts: 3 });
+    expect((await store.get(subscriber(1)))?.active).toBe(true);
     api.clearFaults();
     clock.advance(60_000);
     await scheduler.tick();
@@ -208,7 +274,7 @@ describe('When Telegram pushes back', () => {
     }
     for (const chatId of [1, 2, 3]) {
       expect(api.sent(chatId)).toHaveLength(1);
-      expect(await store.delivery(chatId, '2022-06-03')).toMatchObject({ status: 'sent' });
+      expect(await store.delivery(subscriber(chatId), '2022-06-03')).toMatchObject({ status: 'sent' });
     }
     // The backoff grew but stayed capped: each chat was retried a handful of times, not every second.
     expect(api.callsTo('sendMessage', 1).length).toBeLessThan(20);
@@ -219,21 +285,21 @@ describe('When Telegram pushes back', () => {
     subscribe(1);
     subscribe(2);
     for (let i = 0; i < 30; i++) {
-      await store.begin(1, '2022-06-03', '', clock.now());
-      await store.fail(1, '2022-06-03', '502: Bad Gateway', false, clock.now(), { at: clock.now() });
+      await store.begin(subscriber(1), '2022-06-03', '', clock.now());
+      await store.fail(subscriber(1), '2022-06-03', '502: Bad Gateway', false, clock.now(), { at: clock.now() });
     }
-    for (let i = 0; i < 5; i++) (await store.begin(2, '2022-06-03', '', clock.now())); // five crashes, each left it pending
+    for (let i = 0; i < 5; i++) (await store.begin(subscriber(2), '2022-06-03', '', clock.now())); // five crashes, each left it pending
     await scheduler.tick();
     expect(api.sent(1)).toHaveLength(1);
     expect(api.sent(2)).toHaveLength(0);
-    expect((await store.delivery(2, '2022-06-03'))?.status).toBe('dropped');
+    expect((await store.delivery(subscriber(2), '2022-06-03'))?.status).toBe('dropped');
   });
 
   it('a chat still backing off is not due before its retry time', async () => {
     const { api, scheduler, subscribe, store, clock } = await setup();
     subscribe(1);
-    await store.begin(1, '2022-06-03', '', clock.now());
-    await store.fail(1, '2022-06-03', '502: Bad Gateway', false, clock.now(), { at: clock.now() + 90_000 });
+    await store.begin(subscriber(1), '2022-06-03', '', clock.now());
+    await store.fail(subscriber(1), '2022-06-03', '502: Bad Gateway', false, clock.now(), { at: clock.now() + 90_000 });
     clock.advance(60_000);
     expect(await scheduler.tick()).toBeNull();
     clock.advance(60_000);
@@ -250,8 +316,8 @@ describe('When Telegram pushes back', () => {
     api.fail({ chatId: -3 }, { kind: 'chat_not_found' });
     const summary = await scheduler.tick();
     expect(summary).toMatchObject({ sent: 1, deactivated: 2 });
-    expect(await store.get(1)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/blocked by the user/) });
-    expect(await store.get(-3)).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/chat not found/) });
+    expect(await store.get(subscriber(1))).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/blocked by the user/) });
+    expect(await store.get(subscriber(-3))).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/chat not found/) });
     clock.advance(60_000);
     await scheduler.tick();
     expect(api.callsTo('sendMessage', 1)).toHaveLength(1); // never retried
@@ -265,8 +331,8 @@ describe('When Telegram pushes back', () => {
     const summary = await scheduler.tick();
     expect(summary).toMatchObject({ sent: 1, migrated: 1 });
     expect(api.sent(-1001234567890)).toHaveLength(1);
-    expect(await store.get(-100)).toBeNull();
-    expect(await store.get(-1001234567890)).toMatchObject({ active: true, minutes: 420, chatType: 'supergroup' });
+    expect(await store.get(subscriber(-100))).toBeNull();
+    expect(await store.get(subscriber(-1001234567890))).toMatchObject({ active: true, minutes: 420, chatType: 'supergroup' });
     clock.advance(60_000);
     await scheduler.tick();
     expect(api.sent()).toHaveLength(1);
@@ -277,12 +343,12 @@ describe('When Telegram pushes back', () => {
     subscribe(1, { filter: { kind: 'topic', id: 'tourism', label: '文旅' } });
     subscribe(2);
     expect(await scheduler.tick()).toMatchObject({ sent: 1, deactivated: 1 });
-    expect(await store.get(1)).toMatchObject({ active: false, inactiveReason: 'filter matches no section: 文旅' });
+    expect(await store.get(subscriber(1))).toMatchObject({ active: false, inactiveReason: 'filter matches no section: 文旅' });
     expect(events.find((e) => e.type === 'deactivated')).toMatchObject({ chatId: 1 });
     clock.set('2022-06-04T00:00:00Z');
     await scheduler.tick();
     expect(api.callsTo('sendMessage', 1)).toHaveLength(0);
-    expect(await store.delivery(1, '2022-06-04')).toBeNull();
+    expect(await store.delivery(subscriber(1), '2022-06-04')).toBeNull();
   });
 
   it('a message Telegram rejects is dropped for the day without unsubscribing the chat', async () => {
@@ -290,8 +356,8 @@ describe('When Telegram pushes back', () => {
     subscribe(1);
     api.fail({ chatId: 1 }, { kind: 'bad_request', description: "can't parse entities" });
     await scheduler.tick();
-    expect((await store.delivery(1, '2022-06-03'))?.status).toBe('dropped');
-    expect((await store.get(1))?.active).toBe(true);
+    expect((await store.delivery(subscriber(1), '2022-06-03'))?.status).toBe('dropped');
+    expect((await store.get(subscriber(1)))?.active).toBe(true);
   });
 });
 
@@ -319,9 +385,9 @@ describe('When a request gets no answer (timeout, reset)', () => {
       await scheduler.tick();
     }
     expect(delivered).toEqual([1, 1]);
-    expect(await store.delivery(1, '2022-06-03')).toMatchObject({ status: 'dropped', unknownOutcomes: 2, error: expect.stringMatching(/may have been delivered/) });
+    expect(await store.delivery(subscriber(1), '2022-06-03')).toMatchObject({ status: 'dropped', unknownOutcomes: 2, error: expect.stringMatching(/may have been delivered/) });
     expect(events.find((e) => e.type === 'dropped')).toMatchObject({ chatId: 1, reason: expect.stringMatching(/no answer within 30000 ms/) });
-    expect((await store.get(1))?.active).toBe(true); // tomorrow is another day
+    expect((await store.get(subscriber(1)))?.active).toBe(true); // tomorrow is another day
   });
 
   it('one lost answer is retried and then delivered normally', async () => {
@@ -330,7 +396,7 @@ describe('When a request gets no answer (timeout, reset)', () => {
     subscribe(1);
     await scheduler.tick();
     expect(delivered).toEqual([1, 1]);
-    expect(await store.delivery(1, '2022-06-03')).toMatchObject({ status: 'sent', unknownOutcomes: 1 });
+    expect(await store.delivery(subscriber(1), '2022-06-03')).toMatchObject({ status: 'sent', unknownOutcomes: 1 });
   });
 });
 
@@ -340,9 +406,9 @@ describe('When the ledger is busy just after Telegram accepted a message', () =>
     constructor(public busy: number) {
       super();
     }
-    override async complete(chatId: number, date: string, messageId: number, at: number): Promise<void> {
+    override async complete(who: Subscriber, date: string, messageId: number, at: number): Promise<void> {
       if (this.busy-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-      await super.complete(chatId, date, messageId, at);
+      await super.complete(who, date, messageId, at);
     }
   }
 
@@ -359,7 +425,7 @@ describe('When the ledger is busy just after Telegram accepted a message', () =>
   it('the completion is retried, so the row ends sent and the digest is not sent again', async () => {
     const { api, store, clock, scheduler } = await busySetup(3);
     expect((await scheduler.tick())?.sent).toBe(1);
-    expect((await store.delivery(1, '2022-06-03'))?.status).toBe('sent');
+    expect((await store.delivery(subscriber(1), '2022-06-03'))?.status).toBe('sent');
     clock.advance(60_000);
     await scheduler.tick();
     expect(api.sent(1)).toHaveLength(1);
@@ -368,11 +434,11 @@ describe('When the ledger is busy just after Telegram accepted a message', () =>
   it('if it stays busy, the sender remembers the delivery and records it on the next run instead of resending', async () => {
     const { api, store, clock, scheduler } = await busySetup(8);
     await scheduler.tick();
-    expect((await store.delivery(1, '2022-06-03'))?.status).toBe('pending');
+    expect((await store.delivery(subscriber(1), '2022-06-03'))?.status).toBe('pending');
     clock.advance(60_000);
     await scheduler.tick();
     expect(api.sent(1)).toHaveLength(1);
-    expect((await store.delivery(1, '2022-06-03'))?.status).toBe('sent');
+    expect((await store.delivery(subscriber(1), '2022-06-03'))?.status).toBe('sent');
   });
 });
 
@@ -415,14 +481,14 @@ describe('When many chats are due at once', () => {
     for (let i = 1; i <= 20; i++) (await store.subscribe({ chatId: i, chatType: 'private', minutes: 0, timezone: 'Asia/Shanghai', filter: null }, now));
     for (const chatId of [2, 3, 5]) api.fail({ chatId, times: 1 }, { kind: 'delay', ms: 300 });
     const sender = make();
-    const jobs = Array.from({ length: 20 }, (_, i) => ({ chatId: i + 1, date: '2022-06-03' }));
+    const jobs = Array.from({ length: 20 }, (_, i) => ({ chatId: i + 1, threadId: null, date: '2022-06-03' }));
     const run = sender.run(jobs);
     // Calls are recorded on arrival: wait until the three slow requests are all at the server, then stop.
     while (!['2', '3', '5'].every((chat) => api!.calls.some((c) => c.chatId === chat))) await new Promise((r) => setTimeout(r, 5));
     const stopped = sender.stop();
     const summary = await run;
     await stopped;
-    for (const chatId of [2, 3, 5]) expect((await store.delivery(chatId, '2022-06-03'))?.status).toBe('sent'); // the ones in flight completed
+    for (const chatId of [2, 3, 5]) expect((await store.delivery(subscriber(chatId), '2022-06-03'))?.status).toBe('sent'); // the ones in flight completed
     expect(summary).toMatchObject({ sent: 5, left: 15 });
     expect(await sender.run(jobs)).toMatchObject({ sent: 0, left: 20 }); // a stopped sender sends nothing more
     const rest = await make().run(jobs);
@@ -438,11 +504,11 @@ describe('When two processes share one store', () => {
     const make = (owner: string) =>
       new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(report, store), clock, lease: storeLease(store, clock, { owner }) });
     expect(await store.acquireLease('broadcast', 'bot/1/a', clock.now(), 60_000)).toBe(true); // the bot is mid-run
-    const blocked = await make('cli/2/b').run([{ chatId: 1, date: '2022-06-03' }]);
+    const blocked = await make('cli/2/b').run([{ chatId: 1, threadId: null, date: '2022-06-03' }]);
     expect(blocked).toMatchObject({ sent: 0, lockedBy: 'bot/1/a', left: 1 });
     expect(api.sent()).toHaveLength(0);
     clock.advance(61_000); // the holder stopped renewing
-    expect(await make('cli/2/b').run([{ chatId: 1, date: '2022-06-03' }])).toMatchObject({ sent: 1, lockedBy: null });
+    expect(await make('cli/2/b').run([{ chatId: 1, threadId: null, date: '2022-06-03' }])).toMatchObject({ sent: 1, lockedBy: null });
     expect(await store.leaseHolder('broadcast')).toBeNull(); // released at the end of the run
   });
 
@@ -451,6 +517,6 @@ describe('When two processes share one store', () => {
     subscribe(1);
     expect(await store.acquireLease('broadcast', `${hostname()}/999999999/dead`, clock.now(), 60_000)).toBe(true);
     const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(report, store), clock, lease: storeLease(store, clock) });
-    expect((await sender.run([{ chatId: 1, date: '2022-06-03' }])).sent).toBe(1);
+    expect((await sender.run([{ chatId: 1, threadId: null, date: '2022-06-03' }])).sent).toBe(1);
   });
 });

@@ -14,6 +14,7 @@ import { PostgresStore } from '../../src/store/postgres.ts';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { dropSchema, freshSchema, probePostgres, skipLine } from '../support/postgres.ts';
 import { fixtureReport } from './fixture.ts';
+import { subscriber } from '../../src/store/types.ts';
 
 const probe = await probePostgres();
 const url = probe.url;
@@ -146,6 +147,28 @@ describe.runIf(url)('Three workers sending one broadcast', () => {
   }, 30_000);
 });
 
+describe.runIf(url)('A worker that claims a forum', () => {
+  it('sends every topic its own digest, into that topic, a second apart, and the forum once more is nobody\'s', async () => {
+    api = await FakeBotApi.start({ strictHtml: true });
+    const schema = await freshDb();
+    const store = await open(schema);
+    const forum = -1001234567890;
+    for (const threadId of [77, 78, null]) await store.subscribe({ chatId: forum, chatType: 'supergroup', threadId, minutes: 0, timezone: 'Asia/Shanghai', filter: null }, 0);
+    const limits = { globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 10 };
+    const sender = new DigestSender({
+      store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(report, store), clock: systemClock, limits,
+      budget: storeBudget(store.broadcast, limits, 'test/forum'),
+    });
+    const done = await new BroadcastWorker({ queue: store.broadcast, store, sender, clock: systemClock, owner: 'test/forum' }).tick(Date.parse('2022-06-03T08:00:00+08:00'));
+    expect(done).toMatchObject({ jobs: 3, summary: { sent: 3 } });
+    const sent = api.sent(forum);
+    expect(sent.map((c) => c.params['message_thread_id'] ?? null).sort()).toEqual([77, 78, null]);
+    for (let i = 1; i < sent.length; i++) expect(sent[i]!.atHr - sent[i - 1]!.atHr).toBeGreaterThanOrEqual(900);
+    for (const threadId of [77, 78, null]) expect((await store.delivery(subscriber(forum, threadId), '2022-06-03'))?.status).toBe('sent');
+    expect(await store.broadcast.size()).toBe(0);
+  }, 30_000);
+});
+
 describe.runIf(url)('npm run broadcast on PostgreSQL, two at once, one killed with -9', () => {
   it('loses no chat and repeats at most the messages that were in flight', async () => {
     api = await FakeBotApi.start({ strictHtml: true });
@@ -189,7 +212,7 @@ describe.runIf(url)('npm run broadcast on PostgreSQL, two at once, one killed wi
     // worth at the rate (BROADCAST_PER_SECOND caps what is in flight).
     expect(Math.max(...counts.values())).toBeLessThanOrEqual(2);
     expect(duplicates).toBeLessThanOrEqual(200);
-    for (const id of ids) expect((await store.delivery(id, '2022-06-03'))?.status).toBe('sent');
+    for (const id of ids) expect((await store.delivery(subscriber(id), '2022-06-03'))?.status).toBe('sent');
     expect(await store.broadcast.size()).toBe(0);
   }, 60_000);
 });

@@ -1,4 +1,10 @@
-/** The real bot process against the fake Bot API with injected faults: it retries what Telegram says to retry and gives up on the rest. */
+/**
+ * The real bot process against the fake Bot API with injected faults: it retries what Telegram says to retry and gives up on the rest.
+ * And a forum whose topics subscribe on their own: after a restart on the same data each topic gets its digest in its topic.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { spawnBot, type BotProcess } from './harness.ts';
@@ -12,11 +18,11 @@ function message(chatId: number, text: string): Record<string, unknown> {
   return { message: { message_id: Math.floor(Math.random() * 1e6), date: 1, chat: { id: chatId, type: 'private', first_name: 'u' }, from: { id: chatId, is_bot: false, first_name: 'u' }, text } };
 }
 
-/** Wait until `predicate` holds (polling the recorded calls). */
-async function until(predicate: () => boolean, timeoutMs = 8000): Promise<void> {
+/** Wait until `predicate` holds (polling the recorded calls of `on`, the shared fake API unless given). */
+async function until(predicate: () => boolean, timeoutMs = 8000, on: FakeBotApi = api): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms; calls: ${api.calls.map((c) => `${c.method}:${c.status}`).join(' ')}`);
+    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms; calls: ${on.calls.map((c) => `${c.method}:${c.status}`).join(' ')}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -97,4 +103,61 @@ describe('When another instance takes over the updates', () => {
     expect(other.stdout()).toContain('polling stopped with an error');
     await solo.close();
   });
+});
+
+describe('In a forum whose topics subscribe on their own', () => {
+  const FORUM = -1001555000111;
+  const ADMIN = 4243;
+  let nextMessage = 1;
+  /** An admin's command in a forum topic (null: General). */
+  const inTopic = (threadId: number | null, text: string) => ({
+    message: {
+      message_id: nextMessage++,
+      date: 1,
+      chat: { id: FORUM, type: 'supergroup', title: '论坛', is_forum: true },
+      from: { id: ADMIN, is_bot: false, first_name: 'admin' },
+      text,
+      ...(threadId === null ? {} : { message_thread_id: threadId, is_topic_message: true }),
+    },
+  });
+
+  it('two topics subscribe apart, and after a restart each gets its digest in its own topic, with its own filter', async () => {
+    // Its own Bot API and data: two bots polling one token would take each other's updates.
+    const forumApi = await FakeBotApi.start({ token: TOKEN });
+    const dataDir = mkdtempSync(join(tmpdir(), 'report-bot-forum-'));
+    const bots: BotProcess[] = [];
+    try {
+      forumApi.setMember(FORUM, ADMIN, 'administrator');
+      const env = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: forumApi.apiRoot, DATA_DIR: dataDir };
+      const first = spawnBot(env);
+      bots.push(first);
+      await first.waitFor(/"msg":"bot started"/, 20_000);
+      // 00:00: due at once, whatever the time of day the test runs.
+      forumApi.pushUpdate(inTopic(77, '/subscribe 00:00 潼南'));
+      forumApi.pushUpdate(inTopic(78, '/subscribe 00:00'));
+      const replies = () => forumApi.sent(FORUM).filter((c) => c.params['reply_parameters']);
+      const digests = () => forumApi.sent(FORUM).filter((c) => !c.params['reply_parameters']);
+      await until(() => replies().length === 2, 8000, forumApi);
+      expect(replies().map((c) => c.params['message_thread_id'])).toEqual([77, 78]);
+      expect(String(replies()[1]!.params['text'])).toContain('本群另有 1 个话题订阅了每日摘要');
+      // The digests are due from the next wake-up (every minute): a restart's first one, on the same data.
+      expect(await first.stop('SIGTERM')).toBe(0);
+      const second = spawnBot(env);
+      bots.push(second);
+      await second.waitFor(/"msg":"bot started"/, 20_000);
+      await until(() => digests().length === 2, 10_000, forumApi);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(digests()).toHaveLength(2); // one each, none to General
+      const byTopic = new Map(digests().map((c) => [c.params['message_thread_id'], String(c.params['text'])]));
+      expect([...byTopic.keys()].sort()).toEqual([77, 78]);
+      for (const text of byTopic.values()) expect(text).toContain('📰 每日摘要');
+      expect(byTopic.get(77)).toContain('筛选：潼南区');
+      expect(byTopic.get(78)).not.toContain('筛选');
+      expect(await second.stop('SIGTERM')).toBe(0);
+    } finally {
+      for (const b of bots) await b.stop('SIGKILL');
+      await forumApi.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

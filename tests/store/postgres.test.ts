@@ -5,6 +5,7 @@ import { PostgresStore } from '../../src/store/postgres.ts';
 import { openStore } from '../../src/store/open.ts';
 import { storeContract, input } from './contract.ts';
 import { dropSchema, freshSchema, probePostgres, skipLine } from '../support/postgres.ts';
+import { subscriber } from '../../src/store/types.ts';
 
 const probe = await probePostgres();
 const url = probe.url;
@@ -54,7 +55,7 @@ describe.runIf(url)('PostgreSQL migrations', () => {
     const { rows } = await stores[0]!.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
     expect(rows[0].n).toBe(PG_MIGRATIONS.length);
     await stores[1]!.subscribe(input(), 1);
-    expect((await stores[2]!.get(42))?.active).toBe(true);
+    expect((await stores[2]!.get(subscriber(42)))?.active).toBe(true);
   });
 
   it('applies only the steps a database has not run, in order', async () => {
@@ -98,11 +99,47 @@ describe.runIf(url)('PostgreSQL migrations', () => {
     }
   });
 
+  it('upgrading from version 6, a subscription in a forum topic becomes that topic\'s, with its ledger and history', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const pool = new pg.Pool({ connectionString: url!, options: `-c search_path=${schema}` });
+    const BIG = -1002147483648123;
+    try {
+      await pool.query(`CREATE SCHEMA ${schema}`);
+      const client = await pool.connect();
+      try {
+        expect(await migratePg(client, PG_MIGRATIONS.filter((m) => m.version <= 6))).toBe(6);
+        const add = `INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, active, created_at, updated_at, alerts, thread_id) VALUES ($1, $2, $3, 'Asia/Shanghai', true, 0, 0, $4, $5)`;
+        await client.query(add, [BIG, 'supergroup', 450, true, 77]);
+        await client.query(add, [42, 'private', 480, false, null]);
+        const row = `INSERT INTO deliveries (chat_id, date, section_id, status, attempts, updated_at) VALUES ($1, $2, $3, $4, 1, 0)`;
+        await client.query(row, [BIG, '2022-06-02', 's1', 'sent']);
+        await client.query(row, [BIG, '2022-06-03', 's2', 'failed']);
+        await client.query(row, [42, '2022-06-02', 's3', 'sent']);
+      } finally {
+        client.release();
+      }
+    } finally {
+      await pool.end();
+    }
+    const store = await PostgresStore.open({ connectionString: url!, schema });
+    open.push(store);
+    expect(await store.schemaVersion()).toBe(LATEST);
+    const topic = subscriber(BIG, 77);
+    expect(await store.get(topic)).toMatchObject({ threadId: 77, minutes: 450, alerts: true, active: true });
+    expect(await store.get(subscriber(BIG))).toBeNull();
+    expect(await store.history(topic, '2022-06-03')).toEqual(['s1']);
+    expect(await store.delivery(topic, '2022-06-03')).toMatchObject({ threadId: 77, status: 'failed', sectionId: 's2' });
+    expect(await store.history(subscriber(42), '2022-06-03')).toEqual(['s3']);
+    await store.subscribe(input({ chatId: BIG, chatType: 'supergroup', threadId: 78 }), 1);
+    expect((await store.active()).map((s) => [s.chatId, s.threadId])).toEqual([[BIG, 77], [BIG, 78], [42, null]]);
+  });
+
   it('chats ids beyond 32 bits and times in milliseconds fit (bigint columns)', async () => {
     const { store } = await fresh();
     open.push(store);
     await store.subscribe(input({ chatId: -1002147483648123, chatType: 'supergroup' }), 1_654_214_400_000);
-    expect(await store.get(-1002147483648123)).toMatchObject({ chatId: -1002147483648123, createdAt: 1_654_214_400_000 });
+    expect(await store.get(subscriber(-1002147483648123))).toMatchObject({ chatId: -1002147483648123, createdAt: 1_654_214_400_000 });
   });
 });
 

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { MemorySubscriptionStore } from '../../src/store/memory.ts';
 import { migrate, MIGRATIONS, SqliteSubscriptionStore, STORE_FILE } from '../../src/store/sqlite.ts';
 import { input, storeContract, BIG_SUPERGROUP, type StoreHandle } from './contract.ts';
+import { subscriber } from '../../src/store/types.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -52,11 +53,11 @@ describe('The SQLite store on disk', () => {
     const dir = tempDir();
     const a = new SqliteSubscriptionStore({ dataDir: dir });
     await a.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup', filter: { kind: 'district', id: '潼南区', label: '潼南区' } }), 1);
-    await a.begin(BIG_SUPERGROUP, '2022-06-03', 's1', 2);
+    await a.begin(subscriber(BIG_SUPERGROUP), '2022-06-03', 's1', 2);
     await a.close();
     const b = new SqliteSubscriptionStore({ dataDir: dir });
-    expect(await b.get(BIG_SUPERGROUP)).toMatchObject({ filter: { kind: 'district', id: '潼南区' }, active: true });
-    expect((await b.delivery(BIG_SUPERGROUP, '2022-06-03'))?.status).toBe('pending');
+    expect(await b.get(subscriber(BIG_SUPERGROUP))).toMatchObject({ filter: { kind: 'district', id: '潼南区' }, active: true });
+    expect((await b.delivery(subscriber(BIG_SUPERGROUP), '2022-06-03'))?.status).toBe('pending');
     await b.close();
   });
 
@@ -70,8 +71,8 @@ describe('The SQLite store on disk', () => {
     db.close();
     const store = new SqliteSubscriptionStore({ dataDir: dir });
     expect(await store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
-    expect((await store.get(42))?.active).toBe(true);
-    expect(await store.delivery(42, '2022-06-03')).toMatchObject({ status: 'failed', attempts: 3, transientFailures: 0, unknownOutcomes: 0, retryAt: null });
+    expect((await store.get(subscriber(42)))?.active).toBe(true);
+    expect(await store.delivery(subscriber(42), '2022-06-03')).toMatchObject({ status: 'failed', attempts: 3, transientFailures: 0, unknownOutcomes: 0, retryAt: null });
     expect(await store.acquireLease('broadcast', 'a', 0, 1000)).toBe(true);
     await store.close();
   });
@@ -85,7 +86,42 @@ describe('The SQLite store on disk', () => {
     db.close();
     const store = new SqliteSubscriptionStore({ dataDir: dir });
     expect(await store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
-    expect((await store.get(42))?.filter).toEqual({ kind: 'district', id: '潼南区', label: '潼南区' });
+    expect((await store.get(subscriber(42)))?.filter).toEqual({ kind: 'district', id: '潼南区', label: '潼南区' });
+    await store.close();
+  });
+
+  it('upgrades a version-9 file: a subscription in a forum topic becomes that topic\'s, with its ledger and history', async () => {
+    const dir = tempDir();
+    const db = new Database(join(dir, STORE_FILE));
+    for (const step of MIGRATIONS.filter((m) => m.version <= 9)) db.exec(step.sql);
+    db.pragma('user_version = 9');
+    const add = db.prepare(`INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, filter_kind, filter_id, filter_label, active, inactive_reason, created_at, updated_at, alerts, thread_id)
+      VALUES (?, ?, ?, 'Asia/Shanghai', ?, ?, ?, ?, ?, 0, 0, ?, ?)`);
+    add.run(BIG_SUPERGROUP, 'supergroup', 450, 'district', '潼南区', '潼南区', 1, null, 1, 77);
+    add.run(42, 'private', 480, null, null, null, 1, null, 0, null);
+    add.run(-5, 'supergroup', 480, null, null, null, 0, 'topic deleted: 400: Bad Request: message thread not found', 0, 9);
+    const row = db.prepare(`INSERT INTO deliveries (chat_id, date, section_id, status, attempts, message_id, error, updated_at) VALUES (?, ?, ?, ?, 1, NULL, NULL, 0)`);
+    row.run(BIG_SUPERGROUP, '2022-06-02', 's1', 'sent');
+    row.run(BIG_SUPERGROUP, '2022-06-03', 's2', 'failed');
+    row.run(42, '2022-06-02', 's3', 'sent');
+    row.run(7, '2022-06-02', 's4', 'sent'); // a chat whose subscription row is gone keeps its history as the chat's own
+    db.close();
+
+    const store = new SqliteSubscriptionStore({ dataDir: dir });
+    expect(await store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
+    const topic = subscriber(BIG_SUPERGROUP, 77);
+    expect(await store.get(topic)).toMatchObject({ threadId: 77, minutes: 450, filter: { id: '潼南区' }, alerts: true, active: true });
+    expect(await store.get(subscriber(BIG_SUPERGROUP))).toBeNull();
+    expect(await store.history(topic, '2022-06-03')).toEqual(['s1']);
+    expect(await store.delivery(topic, '2022-06-03')).toMatchObject({ threadId: 77, status: 'failed', sectionId: 's2' });
+    expect(await store.get(subscriber(42))).toMatchObject({ threadId: null, active: true });
+    expect(await store.history(subscriber(42), '2022-06-03')).toEqual(['s3']);
+    expect(await store.get(subscriber(-5, 9))).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/^topic deleted/) });
+    expect(await store.history(subscriber(7), '2022-06-03')).toEqual(['s4']);
+    // From now on another topic of the same forum subscribes on its own.
+    await store.subscribe(input({ chatId: BIG_SUPERGROUP, chatType: 'supergroup', threadId: 78 }), 1);
+    expect((await store.active()).map((s) => [s.chatId, s.threadId])).toEqual([[BIG_SUPERGROUP, 77], [BIG_SUPERGROUP, 78], [42, null]]);
+    expect(await store.history(subscriber(BIG_SUPERGROUP, 78), '2022-06-03')).toEqual([]);
     await store.close();
   });
 

@@ -53,6 +53,15 @@ describe('the fake Bot API', () => {
     expect(api.sent()).toHaveLength(0);
   });
 
+  it('fails one forum topic of a chat (a deleted topic) and delivers to the chat\'s other topics', async () => {
+    const { api, telegram } = await setup();
+    api.fail({ method: 'sendMessage', chatId: -100, threadId: 77 }, { kind: 'bad_request', description: 'message thread not found' });
+    expect((await errorOf(telegram.sendMessage(-100, 'x', { message_thread_id: 77 }))).description).toBe('Bad Request: message thread not found');
+    await telegram.sendMessage(-100, 'other topic', { message_thread_id: 78 });
+    await telegram.sendMessage(-100, 'general');
+    expect(api.sentTexts(-100)).toEqual(['other topic', 'general']);
+  });
+
   it('drops the connection on a network fault so the client sees a transport error', async () => {
     const { api, telegram } = await setup();
     api.fail({ method: 'sendMessage', times: 1 }, { kind: 'network' });

@@ -35,6 +35,8 @@ export type Fault =
 export interface FaultMatch {
   method?: string;
   chatId?: number | string;
+  /** Only calls into this forum topic (their `message_thread_id`), e.g. a deleted topic. */
+  threadId?: number;
   /** How many matching calls fail before the rule is used up (default: forever). */
   times?: number;
 }
@@ -298,7 +300,7 @@ export class FakeBotApi {
 
     if (token !== this.token) return finish(401, { ok: false, error_code: 401, description: 'Unauthorized' });
 
-    const fault = this.takeFault(method, call.chatId);
+    const fault = this.takeFault(method, call.chatId, params['message_thread_id']);
     if (fault) {
       switch (fault.kind) {
         case 'delay':
@@ -395,11 +397,12 @@ export class FakeBotApi {
     return null;
   }
 
-  private takeFault(method: string, chatId: string | null): Fault | null {
+  private takeFault(method: string, chatId: string | null, threadId: unknown): Fault | null {
     for (const rule of this.rules) {
       if (rule.remaining <= 0) continue;
       if (rule.method !== undefined && rule.method !== method) continue;
       if (rule.chatId !== undefined && String(rule.chatId) !== chatId) continue;
+      if (rule.threadId !== undefined && String(rule.threadId) !== String(threadId)) continue;
       rule.remaining--;
       return rule.fault;
     }
