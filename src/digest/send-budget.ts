@@ -10,8 +10,11 @@ export type BudgetVerdict = { ok: true; id: string } | { ok: false; readyAt: num
 export interface SendBudget {
   /** Count one message to `chatId` leaving at `now` if every limit allows it; otherwise when to ask again. */
   take(chatId: number, now: number): Promise<BudgetVerdict>;
-  /** The message counted as `id` was answered at `at` (the chat's and group's windows count it then). */
-  settle(id: string, at: number): Promise<void>;
+  /**
+   * The message counted as `id` was answered at `at` (the chat's and group's windows count it then). `leftAt`, when
+   * later than the take, is when its request really left (a stall in between): the global window counts it then.
+   */
+  settle(id: string, at: number, leftAt?: number): Promise<void>;
   /** A 429: nobody sends before `until`. */
   pauseUntil(until: number): Promise<void>;
 }
@@ -52,7 +55,7 @@ export function budgetRules(limits: RateLimits): BudgetRules {
 export interface BudgetStore {
   /** `owner` is the sending process, so the messages it left in flight can be settled when it is known dead. */
   budgetTake(chatId: number, now: number, rules: BudgetRules, owner: string): Promise<BudgetVerdict>;
-  budgetSettle(id: string, at: number): Promise<void>;
+  budgetSettle(id: string, at: number, leftAt?: number): Promise<void>;
   budgetPause(until: number): Promise<void>;
 }
 
@@ -61,7 +64,7 @@ export function storeBudget(store: BudgetStore, limits: RateLimits, owner: strin
   const rules = budgetRules(limits);
   return {
     take: (chatId, now) => store.budgetTake(chatId, now, rules, owner),
-    settle: (id, at) => store.budgetSettle(id, at),
+    settle: (id, at, leftAt) => store.budgetSettle(id, at, leftAt),
     pauseUntil: (until) => store.budgetPause(until),
   };
 }
@@ -82,11 +85,13 @@ export function memoryBudget(limits: RateLimits): SendBudget {
       out.set(id, { chatId, leftAt: now });
       return { ok: true, id };
     },
-    async settle(id, at) {
+    async settle(id, at, leftAt) {
       const o = out.get(id);
       if (!o) return;
       out.delete(id);
-      limiter.settle(o.chatId, o.leftAt, at);
+      const left = Math.max(o.leftAt, leftAt ?? o.leftAt);
+      limiter.departed(o.leftAt, left);
+      limiter.settle(o.chatId, left, at);
     },
     async pauseUntil(until) {
       limiter.pauseUntil(until);

@@ -373,12 +373,12 @@ export class DigestSender {
     } catch (err) {
       answered = true;
       this.limiter.settle(chatId, countedAt, clock.now());
-      await this.settleBudget(budgetId);
+      await this.settleBudget(budgetId, countedAt);
       return this.handleFailure(entry, attempt, classifyError(err), summary);
     }
     answered = true;
     this.limiter.settle(chatId, countedAt, clock.now());
-    await this.settleBudget(budgetId);
+    await this.settleBudget(budgetId, countedAt);
     summary.sent++;
     await this.complete(entry.job, messageId);
     this.emit({ type: 'sent', chatId, threadId, date, sectionId: composed.sectionId, messageId, attempt });
@@ -386,10 +386,10 @@ export class DigestSender {
   }
 
   /** Tell the shared budget the request was answered; if it cannot be told, the message counts as in flight a while longer (safe). */
-  private async settleBudget(id: string | null): Promise<void> {
+  private async settleBudget(id: string | null, leftAt: number): Promise<void> {
     if (id === null || !this.opts.budget) return;
     try {
-      await this.opts.budget.settle(id, this.opts.clock.now());
+      await this.opts.budget.settle(id, this.opts.clock.now(), leftAt);
     } catch {
       // Counted as still out: the chat waits a little longer, nothing is sent too early.
     }

@@ -82,8 +82,8 @@ export class PostgresBroadcast implements BudgetStore, ClaimQueue {
     }
   }
 
-  async budgetSettle(id: string, at: number): Promise<void> {
-    await this.pool.query('UPDATE send_log SET answered_at = greatest(left_at, $2) WHERE id = $1', [id, at]);
+  async budgetSettle(id: string, at: number, leftAt?: number): Promise<void> {
+    await this.pool.query('UPDATE send_log SET left_at = greatest(left_at, $3), answered_at = greatest(left_at, $3, $2) WHERE id = $1', [id, at, leftAt ?? 0]);
   }
 
   async budgetPause(until: number): Promise<void> {

@@ -88,6 +88,17 @@ describe.runIf(url)('The send budget in PostgreSQL, shared by every instance', (
     expect(await b.broadcast.budgetTake(8, 3000, rules, 'w')).toEqual({ ok: false, readyAt: 9000, scope: 'global' });
   });
 
+  it('counts a message whose request left later than it took the budget (its sender stalled) from when it left', async () => {
+    const schema = await freshDb();
+    const [a, b] = [await open(schema), await open(schema)];
+    const taken = await Promise.all([1, 2, 3].map((chat) => a.broadcast.budgetTake(chat, 1000, rules, 'w')));
+    expect(taken.every((v) => v.ok)).toBe(true);
+    // All three left 60 ms late: the pace window (3 per 100 ms) counts them from 1060, not 1000.
+    for (const v of taken) await a.broadcast.budgetSettle((v as { id: string }).id, 1100, 1060);
+    expect(await b.broadcast.budgetTake(4, 1100, rules, 'w')).toEqual({ ok: false, readyAt: 1160, scope: 'global' });
+    expect((await b.broadcast.budgetTake(4, 1160, rules, 'w')).ok).toBe(true);
+  });
+
   it('a message whose sender died unanswered holds its chat no longer than a request can last', async () => {
     const schema = await freshDb();
     const a = await open(schema);
