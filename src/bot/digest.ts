@@ -1,7 +1,7 @@
 /** The digest feature: /subscribe, /unsubscribe, /subscription and /digest, with an admin check in groups. */
 import { Composer, type Context } from 'telegraf';
 import { parseCommandLine } from '../core/command.ts';
-import { describeFilter, formatTimeOfDay, localDateTime, MAX_FILTER_WORD_CHARS, MAX_FILTER_WORDS, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, resolveFilterWords, takeOptionWords, type DigestFilter, type SingleFilter } from '../core/digest.ts';
+import { candidates, describeFilter, formatTimeOfDay, localDateTime, MAX_FILTER_WORD_CHARS, MAX_FILTER_WORDS, nextDate, NO_MATCH_PREFIX, parseSubscribeArgs, resolveFilterWords, takeOptionWords, type DigestFilter, type SingleFilter } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import type { Logger } from '../logger.ts';
 import { renderDigestHtml } from '../render/digest.ts';
@@ -79,7 +79,10 @@ export async function nextDigestText(sub: Subscription, report: Report, store: P
   // The next digest is today's (pinned by a row left pending or failed) or, once today's went out, tomorrow's.
   const date = doneToday ? nextDate(local.date) : local.date;
   const d = await digestFor(report, store, { chatId: sub.chatId, threadId: sub.threadId, date, filter: sub.filter, pinnedSectionId: doneToday ? null : (row?.sectionId ?? null) });
-  if (!d) return '下一次摘要：筛选没有匹配的内容';
+  if (!d) return '下一次摘要：报道中还没有内容';
+  if (d.nothingNew && sub.filter && candidates(report, sub.filter).length === 0) {
+    return `报道中还没有${escapeHtml(sub.filter.label)}方面的内容；有相关的新报道时，${sub.alerts ? '会立即提醒你，' : ''}摘要也会带来`;
+  }
   if (d.nothingNew) return `下一次摘要：目前没有你没看过的内容；到时若仍没有新报道，${sub.skipQuietDays ? '这天不发' : '只发一句话说明'}`;
   const what = d.headline ?? (d.topics.slice(0, 3).join(' · ') || '一段报道');
   const who = d.speaker ? `（${escapeHtml(d.speaker.name)}）` : '';

@@ -4,7 +4,7 @@ import { config as loadDotenv } from 'dotenv';
 import { pathToFileURL } from 'node:url';
 import { Telegram } from 'telegraf';
 import { parseConfig, type Config } from '../config.ts';
-import { composeDigest, formatTimeOfDay, localDateTime, noMatchReason } from '../core/digest.ts';
+import { composeDigest, formatTimeOfDay, localDateTime } from '../core/digest.ts';
 import type { Report } from '../core/report.ts';
 import { systemClock, type Clock } from '../digest/clock.ts';
 import { makeCompose } from '../digest/compose.ts';
@@ -70,7 +70,7 @@ export async function dryRun(report: Report, store: SubscriptionStore, now: numb
     const who = `chat ${job.chatId}${where} (${sub.chatType}, ${formatTimeOfDay(sub.minutes)} ${sub.timezone}${sub.filter ? `, ${sub.filter.label}` : ''})`;
     const retry = row ? ` [retry: ${row.status}, ${row.attempts} attempt(s)]` : '';
     if (!digest) {
-      lines.push(`${who} → ${job.date}: not due, ${sub.filter ? `its filter matches no section; a run would stop the subscription (${noMatchReason(sub.filter)})` : 'the report has no sections'}${retry}`);
+      lines.push(`${who} → ${job.date}: not due, the report has no sections${retry}`);
       continue;
     }
     due++;

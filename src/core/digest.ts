@@ -100,11 +100,11 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** Why a subscription was stopped when its filter matched no section any more (a re-ingested report lost the topic or district). */
+/**
+ * How earlier versions recorded a subscription they stopped because its filter matched nothing; such rows may still
+ * be in a database (/subscription explains them). Filters now wait for news instead.
+ */
 export const NO_MATCH_PREFIX = 'filter matches no section';
-export function noMatchReason(filter: DigestFilter): string {
-  return `${NO_MATCH_PREFIX}: ${filter.label}`;
-}
 
 const sectionText = new WeakMap<Section, string>();
 
@@ -315,11 +315,12 @@ export function clauseAround(sentence: string, needle: string): string {
 /**
  * Compose a chat's digest for a date: the newest section it has not had (same date, filter and history → same
  * digest), or, when it has had them all, a digest with `nothingNew` that says so in one line.
- * Returns null when the filter leaves no section at all (the caller explains that to the user).
+ * Returns null only when there is no filter and the report has no section at all.
  */
 export function composeDigest(report: Report, input: ComposeInput): Digest | null {
-  // A filter of words may wait for news that has not come yet: nothing new, not a dead subscription.
-  const picked = pickSection(report, input.filter, input.history) ?? (input.filter?.kind === 'terms' ? { section: null, unread: 0 } : null);
+  // A filter waits for news that has not come yet (a district the report does not cover yet, a topic no article
+  // has had, an article taken out again): nothing new, not a dead subscription. The report grows while the bot runs.
+  const picked = pickSection(report, input.filter, input.history) ?? (input.filter ? { section: null, unread: 0 } : null);
   if (!picked) return null;
   let section = picked.section;
   if (input.sectionId !== undefined) {

@@ -60,7 +60,7 @@ export interface Engine {
    * `maxResults` overrides the engine's own cap for this call (inline mode pages through more than a chat shows).
    */
   answer(command: SearchCommand, query: string, maxResults?: number): Answer;
-  /** Resolve a digest filter (`潼南`, `就业`, `tongnan`, `開州`) to a district or topic the report covers, else null. */
+  /** Resolve a digest filter (`潼南`, `就业`, `tongnan`, `開州`) to a Chongqing district or a topic, covered yet or not; else null. */
   resolveFilter(query: string): ResolvedFilter | null;
 }
 
@@ -168,10 +168,12 @@ function engineOver(state: EngineState): Engine {
     resolveFilter(query) {
       const q = cleanQuery(query, opts.maxQueryLength);
       if (!q) return null;
+      // Any Chongqing district and any topic of the taxonomy, covered yet or not: the report grows while the bot
+      // runs, and a subscription (an alert above all) may be waiting for the first article about it.
       const m = ctx.resolver.resolve(q);
-      if (m.status === 'found' && districts.sections.has(m.place.district)) return { kind: 'district', id: m.place.district, label: m.place.district };
+      if (m.status === 'found') return { kind: 'district', id: m.place.district, label: m.place.district };
       const t = resolveTopic(ctx, topics, q);
-      if (t && topics.sections.has(t.id)) return { kind: 'topic', id: t.id, label: t.name };
+      if (t) return { kind: 'topic', id: t.id, label: t.name };
       return null;
     },
   };

@@ -1,5 +1,5 @@
 import { classifyError, type Failure } from '../api-errors.ts';
-import { alertArticleId, noMatchReason } from '../core/digest.ts';
+import { alertArticleId } from '../core/digest.ts';
 import type { Subscription, SubscriptionStore } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { Lease } from './lease.ts';
@@ -317,17 +317,12 @@ export class DigestSender {
       return null;
     }
     if (!composed) {
-      // A filter that matches nothing would drop the digest every day in silence: stop the subscription instead,
-      // with a reason /subscription shows. Without a filter the report itself is empty: only today is dropped.
-      const reason = sub.filter ? noMatchReason(sub.filter) : 'the report has no sections';
+      // The report itself is empty (a filter that matches nothing yet waits with a nothing-new day): only today is dropped.
+      const reason = 'the report has no sections';
       await store.begin(who, date, '', clock.now());
       await store.fail(who, date, reason, true, clock.now());
       summary.dropped++;
       this.emit({ type: 'dropped', chatId, threadId, date, reason });
-      if (sub.filter && (await store.deactivate(who, reason, clock.now()))) {
-        summary.deactivated++;
-        this.emit({ type: 'deactivated', chatId, threadId, reason, wholeChat: false });
-      }
       return null;
     }
 

@@ -189,18 +189,25 @@ describe('In a private chat', () => {
     expect(api.sentTexts(USER.id).at(-1)).toBe(shown);
   });
 
-  it('a filter the re-ingested report no longer matches stops the subscription, and /subscription says why and what to do', async () => {
+  it('a district the report does not cover yet can be subscribed to, alerts and all: it waits for the first article about it', async () => {
+    const { dm, store } = await setup(loadEngine('data'));
+    const text = await dm('/subscribe 城口 即时');
+    expect(text).toContain('已订阅');
+    expect(text).toContain('报道中还没有城口县方面的内容；有相关的新报道时，会立即提醒你，摘要也会带来');
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: true, alerts: true, filter: { kind: 'district', id: '城口县' } });
+    // A word in no article is still refused: it is more likely a typo than news to wait for.
+    expect(await dm('/subscribe 火星基地')).toContain('没有找到');
+  });
+
+  it('a filter the re-ingested report no longer matches keeps the subscription: the day brings one short line', async () => {
     const { dm, store, clock, api } = await setup();
     await dm('/subscribe 07:30 潼南');
     const reingested = { ...report, sections: report.sections.filter((s) => !s.districts.includes('潼南区')) };
     clock.set('2022-06-03T00:00:00Z');
     const sender = new DigestSender({ store, api: telegramSendApi(new Telegram(api.token, { apiRoot: api.apiRoot })), compose: makeCompose(reingested, store), clock });
-    expect(await sender.run([{ chatId: USER.id, threadId: null, date: '2022-06-03' }])).toMatchObject({ sent: 0, deactivated: 1 });
-    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: false, inactiveReason: expect.stringMatching(/潼南区/) });
-    const text = await dm('/subscription');
-    expect(text).toContain('已没有匹配的内容');
-    expect(text).toContain('潼南区');
-    expect(text).toContain('/subscribe 全部');
+    expect(await sender.run([{ chatId: USER.id, threadId: null, date: '2022-06-03' }])).toMatchObject({ sent: 1, deactivated: 0 });
+    expect(api.sentTexts(USER.id).at(-1)).toContain('“潼南区”方面没有新内容');
+    expect(await store.get(subscriber(USER.id))).toMatchObject({ active: true });
   });
 
   it('each daily digest brings a section the chat has not had, /subscription names the next one, and when all are read the digest is one line', async () => {

@@ -49,15 +49,15 @@ describe('npm run broadcast', () => {
     expect(await store.delivery(subscriber(1), '2022-06-03')).toBeNull();
   });
 
-  it('--dry-run does not count a chat whose filter matches nothing as due, and says the run would stop it', async () => {
+  it('--dry-run counts a chat whose filter matches nothing yet as due, with the one nothing-new line', async () => {
     const store = new MemorySubscriptionStore();
     await store.subscribe({ chatId: 1, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: null }, 0);
     await store.subscribe({ chatId: 3, chatType: 'private', minutes: 480, timezone: 'Asia/Shanghai', filter: { kind: 'topic', id: 'tourism', label: '文旅' } }, 0);
     const out: string[] = [];
     const config = parseConfig({});
     await broadcast({ config, report, store, clock: virtualClock(AT), args: parseBroadcastArgs(['--dry-run', '--at', AT]), out: (l) => out.push(l) });
-    expect(out.find((l) => l.startsWith('chat 3'))).toMatch(/not due.*would stop the subscription/);
-    expect(out.at(-1)).toContain('1 digest(s) due');
+    expect(out.find((l) => l.startsWith('chat 3'))).toMatch(/文旅.*→ 2022-06-03 nothing new \(one line\)/);
+    expect(out.at(-1)).toContain('2 digest(s) due');
     expect((await store.get(subscriber(3)))?.active).toBe(true); // a dry run changes nothing
   });
 

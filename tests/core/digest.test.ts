@@ -81,9 +81,12 @@ describe('When a chat asks for its digest', () => {
     expect(d.nothingNew).toBe(true);
   });
 
-  it('a topic filter with nothing to offer yields no digest rather than an unrelated one', () => {
+  it('a filter with nothing to offer yet yields the one nothing-new line, never an unrelated section', () => {
     const none: DigestFilter = { kind: 'topic', id: 'no-such-topic', label: '无' };
-    expect(composeDigest(report, { chatId: 1, date: '2022-06-03', filter: none, history: [] })).toBeNull();
+    expect(composeDigest(report, { chatId: 1, date: '2022-06-03', filter: none, history: [] })).toMatchObject({ nothingNew: true, sectionId: NOTHING_NEW, sentences: [] });
+    const uncovered: DigestFilter = { kind: 'district', id: '城口县', label: '城口县' };
+    expect(composeDigest(report, { chatId: 1, date: '2022-06-03', filter: uncovered, history: [] })?.nothingNew).toBe(true);
+    expect(composeDigest({ ...report, sections: [] }, { chatId: 1, date: '2022-06-03', filter: null, history: [] })).toBeNull();
   });
 
   it('quotes the sentences with numbers first and keeps them in reading order', () => {

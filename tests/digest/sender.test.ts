@@ -338,17 +338,17 @@ describe('When Telegram pushes back', () => {
     expect(api.sent()).toHaveLength(1);
   });
 
-  it('a filter that matches no section any more stops the subscription with the reason, instead of dropping every day in silence', async () => {
+  it('a filter that matches no section (yet) waits for news: one short line a day, the subscription stays', async () => {
     const { api, scheduler, subscribe, store, clock, events } = await setup();
     subscribe(1, { filter: { kind: 'topic', id: 'tourism', label: '文旅' } });
     subscribe(2);
-    expect(await scheduler.tick()).toMatchObject({ sent: 1, deactivated: 1 });
-    expect(await store.get(subscriber(1))).toMatchObject({ active: false, inactiveReason: 'filter matches no section: 文旅' });
-    expect(events.find((e) => e.type === 'deactivated')).toMatchObject({ chatId: 1 });
+    expect(await scheduler.tick()).toMatchObject({ sent: 2, deactivated: 0 });
+    expect(api.sentTexts(1)).toEqual([expect.stringContaining('“文旅”方面没有新内容')]);
+    expect(await store.get(subscriber(1))).toMatchObject({ active: true });
+    expect(events.some((e) => e.type === 'deactivated')).toBe(false);
     clock.set('2022-06-04T00:00:00Z');
     await scheduler.tick();
-    expect(api.callsTo('sendMessage', 1)).toHaveLength(0);
-    expect(await store.delivery(subscriber(1), '2022-06-04')).toBeNull();
+    expect(api.callsTo('sendMessage', 1)).toHaveLength(2);
   });
 
   it('a message Telegram rejects is dropped for the day without unsubscribing the chat', async () => {
