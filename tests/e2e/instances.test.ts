@@ -89,9 +89,9 @@ describe.runIf(url)('Two instances behind one webhook URL', () => {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     };
-    // A reader with alerts for a topic the new article has, subscribed through the other instance.
-    await post(1, message(99, '/subscribe 生态 即时'));
-    expect(api.sentTexts(99).at(-1)).toContain('即时提醒');
+    // A reader with alerts for a district no article covers yet, subscribed through the other instance.
+    await post(1, message(99, '/subscribe 綦江 即时'));
+    expect(api.sentTexts(99).at(-1)).toContain('报道中还没有綦江区方面的内容');
     expect(await until(1, '/district 綦江', () => true)).not.toMatch(/綦江区：报道中有/u);
 
     await post(0, message(ADMIN, `/add\n${ARTICLE}`));
