@@ -138,11 +138,58 @@ function foldedUnits(text: string, out: number[], fold: FoldChar): void {
   });
 }
 
-/** `head` followed by `rest`, as one new Int32Array. */
-function concatInt32(head: Int32Array | undefined, rest: readonly number[]): Int32Array {
-  const out = new Int32Array((head?.length ?? 0) + rest.length);
-  if (head) out.set(head);
-  out.set(rest, head?.length ?? 0);
+/**
+ * The work arrays of a search, one slot per unit (sentence, paragraph or section), reused by every search and shared
+ * by an index and those extended from it: searches run one at a time and to the end (the engine is synchronous), and
+ * the counters are shared too, so a stamp left by one index never passes for the current search of another. Grown
+ * by half again when an index outgrows them, so a run of added articles does not reallocate them each time.
+ */
+class Scratch {
+  acc = new Float64Array(0);
+  /** How many query groups each unit holds, for `minMatched`. */
+  matched = new Int32Array(0);
+  /** The search that last touched each unit (so `acc` and `matched` need no clearing). */
+  stamp = new Int32Array(0);
+  /** The last query group that counted for each unit, so a group counts once per paragraph or section. */
+  groupStamp = new Int32Array(0);
+  searchNo = 0;
+  groupNo = 0;
+
+  /** These arrays, with room for `units` (fresh zeroed arrays never hold a current stamp: the counters start above 0). */
+  fit(units: number): this {
+    if (this.acc.length >= units) return this;
+    const size = Math.ceil(units * 1.5);
+    this.acc = new Float64Array(size);
+    this.matched = new Int32Array(size);
+    this.stamp = new Int32Array(size);
+    this.groupStamp = new Int32Array(size);
+    return this;
+  }
+}
+
+/** How much of each growable buffer its newest array covers: only that array may be extended in place. */
+const claimed = new WeakMap<ArrayBufferLike, number>();
+
+/**
+ * The first `keep` values of `head` followed by `rest`. An extended index appends to its prefix's arrays in place
+ * when there is room and the prefix is the newest array over its buffer: the arrays only grow at the end, an older
+ * index never reads past its own length, and what `rest` overwrites there (the prefix's end marker) it rewrites with
+ * the same value. Otherwise it copies into a buffer with a quarter to spare, so a run of added articles copies the
+ * corpus-sized arrays now and then, not at every addition.
+ */
+function appendInt32(head: Int32Array | undefined, keep: number, rest: readonly number[]): Int32Array {
+  const length = keep + rest.length;
+  const sameTail = head !== undefined && rest.every((v, i) => keep + i >= head.length || head[keep + i] === v);
+  if (head && sameTail && head.byteOffset === 0 && claimed.get(head.buffer) === head.length && head.buffer.byteLength >= length * 4) {
+    const out = new Int32Array(head.buffer, 0, length);
+    out.set(rest, keep);
+    claimed.set(head.buffer, length);
+    return out;
+  }
+  const out = new Int32Array(head ? Math.ceil(length * 1.25) : length).subarray(0, length);
+  if (head) out.set(head.subarray(0, keep));
+  out.set(rest, keep);
+  claimed.set(out.buffer, length);
   return out;
 }
 
@@ -194,18 +241,11 @@ export class TextIndex {
   private readonly paraIdOf: Int32Array;
   private readonly paraFirst: Int32Array;
   private readonly paraSection: Int32Array;
-  // Scratch buffers reused by every search (the engine is single-threaded).
   /** Sentences holding each folded UTF-16 unit, for the weight of a one-character term. */
   private readonly charDf: Int32Array;
-  private readonly acc: Float64Array;
-  /** How many query groups each unit holds, for `minMatched`. */
-  private readonly matched: Int32Array;
-  private readonly stamp: Int32Array;
-  /** The last query group that counted for each unit, so a group counts once per paragraph or section. */
-  private readonly groupStamp: Int32Array;
-  private searchNo = 0;
+  /** Work arrays of `searchUnits`, shared with the indexes extended from this one. */
+  private readonly scratch: Scratch;
   private readonly groupCache = new Map<string, QueryGroups>();
-  private groupNo = 0;
 
   /** Index `paragraphs` (one list per section); with `from` (an index over a prefix of them), only the sections after it. */
   constructor(
@@ -243,15 +283,15 @@ export class TextIndex {
     firstSentence.push(sentenceBase + sec.length);
     paraFirst.push(sentenceBase + sec.length);
     // An extension keeps the prefix's arrays and appends (the end markers of the prefix are dropped).
-    this.paraIdOf = concatInt32(from?.paraIdOf, paraId);
-    this.paraFirst = concatInt32(from?.paraFirst.subarray(0, paraBase), paraFirst);
-    this.paraSection = concatInt32(from?.paraSection, paraSection);
+    this.paraIdOf = appendInt32(from?.paraIdOf, from?.paraIdOf.length ?? 0, paraId);
+    this.paraFirst = appendInt32(from?.paraFirst, paraBase, paraFirst);
+    this.paraSection = appendInt32(from?.paraSection, from?.paraSection.length ?? 0, paraSection);
     this.sentenceCount = sentenceBase + sec.length;
-    this.secOf = concatInt32(from?.secOf, sec);
-    this.parOf = concatInt32(from?.parOf, par);
-    this.startOf = concatInt32(from?.startOf, st);
-    this.endOf = concatInt32(from?.endOf, en);
-    this.firstSentence = concatInt32(from?.firstSentence.subarray(0, firstSection), firstSentence);
+    this.secOf = appendInt32(from?.secOf, sentenceBase, sec);
+    this.parOf = appendInt32(from?.parOf, sentenceBase, par);
+    this.startOf = appendInt32(from?.startOf, sentenceBase, st);
+    this.endOf = appendInt32(from?.endOf, sentenceBase, en);
+    this.firstSentence = appendInt32(from?.firstSentence, firstSection, firstSentence);
     this.charDf = from ? Int32Array.from(from.charDf) : new Int32Array(0x10000);
 
     if (from) {
@@ -279,10 +319,7 @@ export class TextIndex {
       this.packedDf = packed.dfs;
       this.packedByChar = packed.byChar;
     }
-    this.acc = new Float64Array(this.sentenceCount);
-    this.matched = new Int32Array(this.sentenceCount);
-    this.stamp = new Int32Array(this.sentenceCount);
-    this.groupStamp = new Int32Array(this.sentenceCount);
+    this.scratch = from?.scratch ?? new Scratch();
   }
 
   /**
@@ -409,7 +446,8 @@ export class TextIndex {
     const tail = new Map(from.tail);
     for (const [id, list] of added) {
       dfs[id] = (dfs[id] ?? 0) + list.length;
-      tail.set(id, concatInt32(from.tail.get(id), list));
+      const before = from.tail.get(id);
+      tail.set(id, appendInt32(before, before?.length ?? 0, list));
     }
     return { ids, byChar, tail, dfs };
   }
@@ -546,7 +584,8 @@ export class TextIndex {
     const { groups, total } = this.queryGroups(query, options.maxGroups);
     if (total === 0) return { hits: [], capped: false };
     const unitOf = unit === 'sentence' ? null : unit === 'paragraph' ? this.paraIdOf : this.secOf;
-    const run = ++this.searchNo;
+    const w = this.scratch.fit(this.sentenceCount);
+    const run = ++w.searchNo;
     const touched: number[] = [];
     let capped = false;
     // Weight of the groups not yet read: a unit first met when it is below what coverage needs can never qualify.
@@ -556,15 +595,15 @@ export class TextIndex {
       const admit = remaining >= needed;
       remaining -= g.weight;
       // Within a group a unit counts once, even if it holds several of its alternatives or several sentences hold it.
-      const groupRun = ++this.groupNo;
+      const groupRun = ++w.groupNo;
       lists: for (const id of g.ids) {
         const list = this.postingList(id);
         for (let k = 0; k < list.length; k++) {
           const s = list[k] ?? 0;
           const u = unitOf ? (unitOf[s] ?? 0) : s;
-          if (this.groupStamp[u] === groupRun) continue;
-          this.groupStamp[u] = groupRun;
-          if (this.stamp[u] !== run) {
+          if (w.groupStamp[u] === groupRun) continue;
+          w.groupStamp[u] = groupRun;
+          if (w.stamp[u] !== run) {
             if (!admit) continue;
             if (touched.length >= maxCandidates) {
               capped = true;
@@ -572,20 +611,20 @@ export class TextIndex {
               if (gi === 0) break lists;
               continue;
             }
-            this.stamp[u] = run;
-            this.acc[u] = 0;
-            this.matched[u] = 0;
+            w.stamp[u] = run;
+            w.acc[u] = 0;
+            w.matched[u] = 0;
             touched.push(u);
           }
-          this.acc[u] = (this.acc[u] ?? 0) + g.weight;
-          this.matched[u] = (this.matched[u] ?? 0) + 1;
+          w.acc[u] = (w.acc[u] ?? 0) + g.weight;
+          w.matched[u] = (w.matched[u] ?? 0) + 1;
         }
       }
     }
     const hits: UnitHit[] = [];
     for (const u of touched) {
-      const coverage = (this.acc[u] ?? 0) / total;
-      if (coverage >= minCoverage && (this.matched[u] ?? 0) >= minMatched) hits.push({ unit: u, coverage });
+      const coverage = (w.acc[u] ?? 0) / total;
+      if (coverage >= minCoverage && (w.matched[u] ?? 0) >= minMatched) hits.push({ unit: u, coverage });
     }
     hits.sort((a, b) => b.coverage - a.coverage || a.unit - b.unit);
     return { hits: hits.length > limit ? hits.slice(0, limit) : hits, capped };

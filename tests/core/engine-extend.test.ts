@@ -95,4 +95,26 @@ describe('When a TextIndex is extended', () => {
     first.extend(b);
     expect(run(first)).toEqual(before);
   });
+
+  it('a run of extensions, and a second extension of the same index (an undo, then another article), each answer as built from scratch', () => {
+    const c = [['口岸新能源汽车。'], [], ['碰撞试验面对面。进口。']];
+    let chained = new TextIndex(a);
+    const all: string[][] = [...a];
+    for (const more of [b, c, b, c]) {
+      chained = chained.extend(more);
+      all.push(...more);
+      expect(run(chained)).toEqual(run(new TextIndex(all)));
+    }
+    // A long prefix leaves room to append in place: the second extension must not write over the first.
+    const long = [...a, ...Array.from({ length: 40 }, (_, i) => [`第${i}辆进口汽车下线。`])];
+    const base = new TextIndex(long).extend(b);
+    const before = run(base);
+    const one = base.extend(c);
+    const other = base.extend(b);
+    expect(run(one)).toEqual(run(new TextIndex([...long, ...b, ...c])));
+    expect(run(other)).toEqual(run(new TextIndex([...long, ...b, ...b])));
+    expect(run(base)).toEqual(before);
+    const fresh = new TextIndex([...long, ...b, ...c]);
+    for (let i = 0; i < one.sentenceCount; i++) expect(one.location(i)).toEqual(fresh.location(i));
+  });
 });

@@ -92,6 +92,8 @@ describe.runIf(url)('Two instances behind one webhook URL', () => {
     // A reader with alerts for a district no article covers yet, subscribed through the other instance.
     await post(1, message(99, '/subscribe 綦江 即时'));
     expect(api.sentTexts(99).at(-1)).toContain('报道中还没有綦江区方面的内容');
+    // And one whose alerts are for a district the new article does not name.
+    await post(0, message(98, '/subscribe 潼南 即时'));
     expect(await until(1, '/district 綦江', () => true)).not.toMatch(/綦江区：报道中有/u);
 
     await post(0, message(ADMIN, `/add\n${ARTICLE}`));
@@ -106,6 +108,7 @@ describe.runIf(url)('Two instances behind one webhook URL', () => {
     const alerts = api.sentTexts(99).filter((t) => t.includes('🔔 新报道'));
     if (alerts.length !== 1) console.log(bots.map((b) => b.stdout().split('\n').filter((l) => /alert|article|shared/u.test(l)).join('\n')).join('\n----\n'));
     expect(alerts).toHaveLength(1);
+    expect(api.sentTexts(98).filter((t) => t.includes('🔔 新报道'))).toEqual([]);
 
     // The undo button, tapped on the other instance, takes the article out of both.
     const undo = (added.params['reply_markup'] as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data;
