@@ -4,6 +4,11 @@ export interface Clock {
   now(): number;
   /** Wait `ms`, or less if `signal` aborts (never rejects). */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Let pending I/O run (one turn of the event loop), so a request just made is written now. Optional: virtual
+   * clocks in tests leave it out, as their time moves only when nothing else can run.
+   */
+  yieldToIo?(): Promise<void>;
 }
 
 /** The real clock. */
@@ -20,4 +25,5 @@ export const systemClock: Clock = Object.freeze({
       const timer = setTimeout(done, ms);
       signal?.addEventListener('abort', done, { once: true });
     }),
+  yieldToIo: () => new Promise<void>((resolve) => setImmediate(resolve)),
 });

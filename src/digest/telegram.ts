@@ -33,7 +33,11 @@ export function telegramSendApi(telegram: Telegram, options: SendApiOptions = {}
   const { timeoutMs = 30_000, paid = false } = options;
   return {
     async sendMessage(chatId, html, options) {
-      const signal = AbortSignal.timeout(timeoutMs);
+      // A timer cleared once answered, not AbortSignal.timeout: that one fires anyway 30 s later and builds a
+      // TimeoutError with its stack each time, a tenth of the sender's CPU in a big broadcast.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      const signal = controller.signal;
       const params: SendMessageParams = { chat_id: chatId, text: html, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(options?.threadId ? { message_thread_id: options.threadId } : {}), ...(paid ? { allow_paid_broadcast: true } : {}) };
       try {
         // telegraf types the signal with the abort-controller polyfill; node-fetch accepts the native one.
@@ -42,6 +46,8 @@ export function telegramSendApi(telegram: Telegram, options: SendApiOptions = {}
         return { message_id: message.message_id };
       } catch (err) {
         throw signal.aborted ? new SendTimeoutError(timeoutMs, { cause: err }) : err;
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

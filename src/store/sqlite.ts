@@ -316,7 +316,8 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
         INSERT INTO deliveries (chat_id, thread_id, date, section_id, status, attempts, message_id, error, updated_at)
         VALUES (?, ?, ?, ?, 'pending', 1, NULL, NULL, ?)
         ON CONFLICT (chat_id, thread_id, date) DO UPDATE SET section_id = excluded.section_id, status = 'pending', attempts = attempts + 1,
-          retry_at = NULL, message_id = NULL, updated_at = excluded.updated_at`),
+          retry_at = NULL, message_id = NULL, updated_at = excluded.updated_at
+        RETURNING *`).safeIntegers(true),
       complete: db.prepare(`UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL, retry_at = NULL, updated_at = ? WHERE chat_id = ? AND thread_id = ? AND date = ?`),
       fail: db.prepare(`
         UPDATE deliveries SET status = @status, error = @error, updated_at = @at,
@@ -422,8 +423,8 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 
   async begin(who: Subscriber, date: string, sectionId: string, at: number): Promise<Delivery> {
     const { chatId, thread } = subscriberKey(who);
-    this.stmts.begin.run(chatId, thread, date, sectionId, at);
-    return this.deliverySync(who, date)!;
+    // The row as written, in the same statement (a broadcast writes one per message).
+    return toDelivery(this.stmts.begin.get(chatId, thread, date, sectionId, at) as DeliveryRow);
   }
 
   async complete(who: Subscriber, date: string, messageId: number, at: number): Promise<void> {
