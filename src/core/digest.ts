@@ -160,15 +160,17 @@ export const MAX_FILTER_WORD_CHARS = 30;
 /**
  * Read `/subscribe` filter words as one filter. Each word is a district or topic when `resolve` (the engine's
  * resolveFilter) knows it, else plain text, which an included word must occur somewhere in the report to be taken
- * (so a typo is refused rather than waiting for ever); an excluded word never has to. Several words that name one
- * thing (`tong nan`) are tried whole first.
+ * (so a typo is refused rather than waiting for ever); an excluded word never has to. Several words none of which
+ * means anything alone (`tong nan`) are tried whole first.
  */
 export function resolveFilterWords(
   words: readonly string[],
   resolve: (query: string) => SingleFilter | null,
   report: Report,
 ): { ok: true; filter: DigestFilter } | { ok: false; unknown: string } | { ok: false; tooMany: number } | { ok: false; empty: string } {
-  if (words.length > 1 && !words.some((w) => splitFilterWord(w).exclude)) {
+  // `tong nan` is one district in two words; `潼南 就业` or `城口 交通` are two filters, and reading them whole would
+  // keep one and drop the other. So the whole phrase only when no word means anything alone.
+  if (words.length > 1 && !words.some((w) => splitFilterWord(w).exclude) && words.every((w) => !resolve(w))) {
     const whole = resolve(words.join(' '));
     if (whole) return { ok: true, filter: whole };
   }

@@ -26,7 +26,7 @@ export interface DivisionCandidate {
 
 /** What a place query resolved to; `how` says which rule matched, for the user message and tests. */
 export type PlaceMatch =
-  | { status: 'found'; place: PlaceCandidate; how: 'exact' | 'former' | 'contains' | 'pinyin' | 'homophone' | 'typo' }
+  | { status: 'found'; place: PlaceCandidate; how: 'exact' | 'former' | 'contains' | 'pinyin' | 'pinyin-typo' | 'homophone' | 'typo' }
   | { status: 'ambiguous'; candidates: PlaceCandidate[] }
   /**
    * A place outside Chongqing. With the national divisions loaded, `divisions` says which one(s) it can be:
@@ -272,7 +272,7 @@ export class DistrictResolver {
       if (latin.length >= 5) {
         const best = this.fuse.search(latin)[0];
         const place = best ? { kind: 'district' as const, name: best.item.name, district: best.item.name } : null;
-        if (place) return { status: 'found', place, how: 'pinyin' };
+        if (place) return { status: 'found', place, how: 'pinyin-typo' };
       }
       return { status: 'unknown' };
     }

@@ -169,9 +169,16 @@ function engineOver(state: EngineState): Engine {
       const q = cleanQuery(query, opts.maxQueryLength);
       if (!q) return null;
       // Any Chongqing district and any topic of the taxonomy, covered yet or not: the report grows while the bot
-      // runs, and a subscription (an alert above all) may be waiting for the first article about it.
+      // runs, and a subscription (an alert above all) may be waiting for the first article about it. A district no
+      // article covers only by a name typed right: a guess (a typo, a homophone) could wait for ever on the wrong one.
+      // A phrase of several words that merely contains a district (`潼南 就业`) is read word by word, not as it.
       const m = ctx.resolver.resolve(q);
-      if (m.status === 'found') return { kind: 'district', id: m.place.district, label: m.place.district };
+      if (m.status === 'found') {
+        const covered = districts.sections.has(m.place.district);
+        const typedRight = m.how === 'exact' || m.how === 'former' || m.how === 'pinyin';
+        const whole = m.how !== 'contains' || !/\s/u.test(q);
+        if (whole && (covered || typedRight)) return { kind: 'district', id: m.place.district, label: m.place.district };
+      }
       const t = resolveTopic(ctx, topics, q);
       if (t) return { kind: 'topic', id: t.id, label: t.name };
       return null;

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AnswerSchema, SearchCommandSchema, type Answer } from '../../src/core/answer.ts';
 import { cleanQuery, createEngine } from '../../src/core/engine.ts';
+import { resolveFilterWords } from '../../src/core/digest.ts';
 import { GazetteerSchema } from '../../src/core/gazetteer.ts';
 import { suggestionCommands } from '../../src/render/text.ts';
 import { realEngine } from './engine-setup.ts';
@@ -322,6 +323,21 @@ describe('resolveFilter (digest filters)', () => {
 
   it.each(['北京', '疫情', '', '😀', '发展', '工作'])('%s is neither a Chongqing district nor a topic', (query) => {
     expect(engine.resolveFilter(query)).toBeNull();
+  });
+
+  it('takes a guess (typo, homophone, loose pinyin) only for a district the report covers, never one it would wait on for ever', () => {
+    expect(engine.resolveFilter('潼楠')).toMatchObject({ kind: 'district', id: '潼南区' });
+    expect(engine.resolveFilter('城扣')).toBeNull();
+    expect(engine.resolveFilter('fangchan')).toBeNull();
+  });
+
+  it('reads several words as several filters, a district and a topic alike, covered or not', () => {
+    const { report } = realEngine();
+    const words = (q: string) => resolveFilterWords(q.split(' '), engine.resolveFilter, report);
+    for (const [q, district, topic] of [['城口 交通', '城口县', 'transport'], ['潼南 就业', '潼南区', 'employment']] as const) {
+      expect(words(q)).toMatchObject({ ok: true, filter: { kind: 'terms', terms: [{ kind: 'district', id: district }, { kind: 'topic', id: topic }] } });
+    }
+    expect(words('tong nan')).toMatchObject({ ok: true, filter: { kind: 'district', id: '潼南区' } });
   });
 });
 

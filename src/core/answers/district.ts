@@ -102,7 +102,7 @@ export function answerDistrict(ctx: EngineContext, dx: DistrictIndex, q: string)
   }
   const place = m.place;
   const resolved: Resolved = { kind: place.kind, id: place.kind === 'district' ? place.district : place.name, label: placeLabel(place) };
-  const note = m.how === 'homophone' || m.how === 'typo' || m.how === 'pinyin' || m.how === 'former' ? `（按“${placeLabel(place)}”查找）` : '';
+  const note = m.how === 'homophone' || m.how === 'typo' || m.how === 'pinyin' || m.how === 'pinyin-typo' || m.how === 'former' ? `（按“${placeLabel(place)}”查找）` : '';
   const list = dx.sections.get(place.district) ?? [];
   if (list.length === 0) {
     const msg = `报道没有涉及${placeLabel(place)}${note}。报道涉及的区县有：${coveredDistricts.join('、')}。`;
