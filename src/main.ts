@@ -103,7 +103,7 @@ async function main(): Promise<number> {
     const rawArticles = readRawArticles('data');
     const inReport = new Set(loaded.report.articles.map((a) => a.source));
     library = new Library(loaded, { refs: readReferenceData('data'), onAdded }, rawArticles.filter((a) => inReport.has(a.source)));
-    folders = new FolderSync(library, ['data/raw', articlesDir(config.dataDir)]);
+    folders = new FolderSync(library, ['data/raw', articlesDir(config.dataDir)], (source, mtimeMs) => mirror?.isWithdrawn(source, mtimeMs) ?? false);
   } catch (err) {
     return fail((err as Error).message);
   }

@@ -94,7 +94,7 @@ export function livingComposer(deps: LivingBotDeps): Composer<Context> {
       const added = deps.library.add({ source: name, text }, deps.now());
       saveArticle(deps.dataDir, name, text);
       const key = randomBytes(8).toString('hex');
-      await undoStore.putPages(`undo:${key}`, [added.article.id, name], deps.now() + UNDO_TTL_MS, deps.now());
+      await undoStore.putPages(`undo:${key}`, [added.article.id, name, added.article.addedAt ?? ''], deps.now() + UNDO_TTL_MS, deps.now());
       deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from?.id, article: added.article.id, sections: added.sections.length, swap_ms: Math.round(added.swapMs) }, 'article added through the bot');
       const keyboard: InlineKeyboardMarkup = { inline_keyboard: [[{ text: '撤销收录', callback_data: `undo:${key}` }]] };
       await ctx.reply(addedHtml(added.article, added.sections, added.warnings), { parse_mode: 'HTML', reply_markup: keyboard });
@@ -164,12 +164,18 @@ export function livingComposer(deps: LivingBotDeps): Composer<Context> {
       await ctx.answerCbQuery(LIVING_TEXT.notAdmin);
       return;
     }
-    const kept = await undoStore.getPages(`undo:${m[1]}`, deps.now());
-    const entry = kept && kept.length === 2 ? { articleId: kept[0]!, source: kept[1]! } : null;
-    if (!entry || !(await withdraw(entry.articleId, entry.source))) {
+    const key = `undo:${m[1]}`;
+    const kept = await undoStore.getPages(key, deps.now());
+    const entry = kept && kept.length === 3 ? { articleId: kept[0]!, source: kept[1]!, addedAt: kept[2]! } : null;
+    // The button undoes the addition it came with: not the same text added again later (a new button for that).
+    const current = entry ? deps.library.current().report.articles.find((a) => a.id === entry.articleId) : undefined;
+    const later = current !== undefined && (current.addedAt ?? '') !== entry?.addedAt;
+    if (!entry || later || !(await withdraw(entry.articleId, entry.source))) {
       await ctx.answerCbQuery(LIVING_TEXT.undoGone);
       return;
     }
+    // Used once: a second tap (here or on another instance) finds nothing.
+    await undoStore.putPages(key, [], deps.now(), deps.now());
     deleteArticle(deps.dataDir, entry.source);
     deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from.id, article: entry.articleId }, 'added article undone');
     await ctx.answerCbQuery(LIVING_TEXT.undone);

@@ -66,6 +66,8 @@ export class FolderSync {
   constructor(
     private readonly library: Library,
     private readonly dirs: readonly string[],
+    /** Files not to take in (an article withdrawn by an undo since the file last changed: see ArticleMirror). */
+    private readonly skip: (source: string, mtimeMs: number) => boolean = () => false,
   ) {}
 
   /** One pass: articles in name order (dates first in the name, so oldest first). */
@@ -84,6 +86,7 @@ export class FolderSync {
         let stamp: string;
         try {
           const st = statSync(path);
+          if (this.skip(name, st.mtimeMs)) continue;
           stamp = `${st.size}:${st.mtimeMs}`;
         } catch {
           continue;

@@ -208,7 +208,7 @@ export class MemorySubscriptionStore implements SubscriptionStore {
 
   async publishArticle(source: string, text: string, at: number): Promise<boolean> {
     const old = this.articles.get(source);
-    if (old && old.withdrawnAt === null) return false;
+    if (old && (old.withdrawnAt === null || old.withdrawnAt >= at)) return false;
     this.articles.set(source, { source, text, addedAt: at, withdrawnAt: null });
     return true;
   }
@@ -225,7 +225,8 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   }
 
   async sharedArticleText(source: string): Promise<string | null> {
-    return this.articles.get(source)?.text ?? null;
+    const a = this.articles.get(source);
+    return a && a.withdrawnAt === null ? a.text : null;
   }
 
   async answers(): Promise<boolean> {

@@ -352,7 +352,7 @@ export class PostgresStore implements SubscriptionStore {
     const r = await this.pool.query(
       `INSERT INTO shared_articles (source, text, added_at, withdrawn_at) VALUES ($1, $2, $3, NULL)
        ON CONFLICT (source) DO UPDATE SET text = excluded.text, added_at = excluded.added_at, withdrawn_at = NULL
-       WHERE shared_articles.withdrawn_at IS NOT NULL`,
+       WHERE shared_articles.withdrawn_at IS NOT NULL AND shared_articles.withdrawn_at < excluded.added_at`,
       [source, text, at],
     );
     return (r.rowCount ?? 0) > 0;
@@ -369,7 +369,7 @@ export class PostgresStore implements SubscriptionStore {
   }
 
   async sharedArticleText(source: string): Promise<string | null> {
-    const { rows } = await this.pool.query('SELECT text FROM shared_articles WHERE source = $1', [source]);
+    const { rows } = await this.pool.query('SELECT text FROM shared_articles WHERE source = $1 AND withdrawn_at IS NULL', [source]);
     return (rows[0]?.text as string | undefined) ?? null;
   }
 

@@ -343,10 +343,10 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       publishArticle: db.prepare(`
         INSERT INTO shared_articles (source, text, added_at, withdrawn_at) VALUES (?, ?, ?, NULL)
         ON CONFLICT (source) DO UPDATE SET text = excluded.text, added_at = excluded.added_at, withdrawn_at = NULL
-        WHERE shared_articles.withdrawn_at IS NOT NULL`),
+        WHERE shared_articles.withdrawn_at IS NOT NULL AND shared_articles.withdrawn_at < excluded.added_at`),
       withdrawArticle: db.prepare('UPDATE shared_articles SET withdrawn_at = ? WHERE source = ? AND withdrawn_at IS NULL'),
       sharedArticles: db.prepare('SELECT source, added_at, withdrawn_at FROM shared_articles ORDER BY added_at, source'),
-      sharedArticleText: db.prepare('SELECT text FROM shared_articles WHERE source = ?'),
+      sharedArticleText: db.prepare('SELECT text FROM shared_articles WHERE source = ? AND withdrawn_at IS NULL'),
       statCommands: db.prepare('SELECT command, SUM(uses) AS n FROM command_uses WHERE date BETWEEN ? AND ? GROUP BY command'),
     };
   }

@@ -197,14 +197,15 @@ export interface SubscriptionStore {
   // ── Articles added while running, shared by every instance (src/live/mirror.ts) ──
   /**
    * Put an article taken in here on the shared list; false when it is on it already (another instance, or this one
-   * before a restart, had it first). One that was withdrawn comes back.
+   * before a restart, had it first). One that was withdrawn comes back only as a newer copy (`at` after the
+   * withdrawal): an old file left on some instance never undoes an undo.
    */
   publishArticle(source: string, text: string, at: number): Promise<boolean>;
   /** Mark an article as taken out (undo); false when it is not on the list or was withdrawn already. */
   withdrawArticle(source: string, at: number): Promise<boolean>;
   /** The whole list, in and withdrawn, without the texts (polled every few seconds). */
   sharedArticles(): Promise<SharedArticle[]>;
-  /** One article's text, or null when it is not on the list. */
+  /** One article's text, or null when it is not on the list or was withdrawn. */
   sharedArticleText(source: string): Promise<string | null>;
 
   // ── Lifecycle ──────────────────────────────────────────────────────────────

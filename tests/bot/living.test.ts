@@ -68,6 +68,17 @@ describe('When an admin sends the bot an article', () => {
     expect(existsSync(join(articlesDir(dataDir), '2030-01-15-invented-river-towns.txt'))).toBe(false);
     await send(press(undo));
     expect(api.callsTo('answerCallbackQuery').at(-1)?.params['text']).toBe(LIVING_TEXT.undoGone);
+
+    // Added again: the old button does not take out the new copy; the new button does.
+    await send(document('f1', '2030-01-15-invented-river-towns.txt'));
+    const again = (api.sent(DM_USER.id).at(-1)!.params['reply_markup'] as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data;
+    expect(again).not.toBe(undo);
+    await send(press(undo));
+    expect(api.callsTo('answerCallbackQuery').at(-1)?.params['text']).toBe(LIVING_TEXT.undoGone);
+    expect(library.current().engine.answer('district', '綦江').results.length).toBeGreaterThan(0);
+    await send(press(again));
+    expect(lastText()).toBe(LIVING_TEXT.undone);
+    expect(library.current().engine.answer('district', '綦江').results.length).toBe(0);
   });
 
   it('a document that is not UTF-8 is refused with the reason, and the report stays as it was', async () => {

@@ -87,6 +87,16 @@ describe('When articles are stored in $DATA_DIR/articles', () => {
     expect(library.current().engine.answer('district', '綦江').results.length).toBeGreaterThan(0);
   });
 
+  it('a file the mirror says was withdrawn since it last changed is not taken in', () => {
+    const library = setup();
+    const name = stableArticleName(ARTICLE, '2030-01-15');
+    const skipped: string[] = [];
+    const sync = new FolderSync(library, [articlesDir(dataDir)], (source) => (skipped.push(source), source === name));
+    expect(sync.sync().added).toEqual([]);
+    expect(skipped).toContain(name);
+    expect(library.has(name)).toBe(false);
+  });
+
   it('a file past the size limit is refused before it is read', () => {
     const path = join(dataDir, 'big.txt');
     writeFileSync(path, Buffer.alloc(5 * 1024 * 1024, 0xff));

@@ -20,7 +20,7 @@ function twoInstances() {
     const firsts: string[] = [];
     let mirror!: ArticleMirror;
     const onAdded = (added: Added) => {
-      if (added.origin === 'local') void mirror.publish(added.article.source, added.text, T).then((first) => first && firsts.push(added.article.id));
+      if (added.origin === 'local') void mirror.publish(added.article.source, added.text, Date.parse(added.article.addedAt!)).then((first) => first && firsts.push(added.article.id));
     };
     const library = new Library(loadEngine('data'), { refs, now: () => T, onAdded }, SEED);
     mirror = new ArticleMirror({ library, store, forget: (source) => forgotten.push(source) });
@@ -91,5 +91,40 @@ describe('Articles added on one instance, with several sharing a store', () => {
     await mirror.pull();
     expect(changes).toEqual(['refused']);
     expect(b.library.has('2030-01-16-same-text.txt')).toBe(false);
+  });
+
+  it('a withdrawal never takes out an article built into the report, only one taken in while running', async () => {
+    const { store, b } = twoInstances();
+    const built = b.library.current().report.articles[0]!;
+    await store.publishArticle(built.source, 'x'.repeat(10), T);
+    await store.withdrawArticle(built.source, T + 1000);
+    await b.mirror.pull();
+    expect(b.library.has(built.source)).toBe(true);
+    expect(b.forgotten).toEqual([]);
+  });
+
+  it('an article that could not be put on the list (the database was down) is put there at a later look', async () => {
+    const store = new MemorySubscriptionStore();
+    let down = true;
+    const flaky = Object.assign(Object.create(store) as MemorySubscriptionStore, {
+      publishArticle: (source: string, text: string, at: number) => (down ? Promise.reject(new Error('connection refused')) : store.publishArticle(source, text, at)),
+    });
+    const library = new Library(loadEngine('data'), { refs, now: () => T }, SEED);
+    const mirror = new ArticleMirror({ library, store: flaky });
+    const added = library.add({ source: SOURCE, text: ARTICLE }, T);
+    await expect(mirror.publish(SOURCE, added.text, T)).rejects.toThrow('connection refused');
+    down = false;
+    await mirror.pull();
+    expect(await store.sharedArticles()).toEqual([{ source: SOURCE, addedAt: T, withdrawnAt: null }]);
+  });
+
+  it('the folders do not take in again the file of an article withdrawn since it last changed; a newer file is a new addition', async () => {
+    const { a } = twoInstances();
+    const added = a.library.add({ source: SOURCE, text: ARTICLE }, T);
+    await Promise.resolve();
+    await a.mirror.withdraw(added.article.id, SOURCE, T + 1000);
+    expect(a.mirror.isWithdrawn(SOURCE, T)).toBe(true);
+    expect(a.mirror.isWithdrawn(SOURCE, T + 2000)).toBe(false);
+    expect(a.mirror.isWithdrawn('2030-01-16-other.txt', T)).toBe(false);
   });
 });

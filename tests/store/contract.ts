@@ -313,6 +313,9 @@ export function storeContract(open: () => Promise<StoreHandle>): void {
     expect(await store.withdrawArticle('2030-01-15-a.txt', 2001)).toBe(false);
     expect(await store.withdrawArticle('nope.txt', 2001)).toBe(false);
     expect(await store.sharedArticles()).toEqual([{ source: '2030-01-15-a.txt', addedAt: 1000, withdrawnAt: 2000 }]);
+    expect(await store.sharedArticleText('2030-01-15-a.txt')).toBeNull();
+    // A copy older than the undo (a file left on another instance) does not bring it back; a newer one does.
+    expect(await store.publishArticle('2030-01-15-a.txt', '正文一', 1000)).toBe(false);
     expect(await store.publishArticle('2030-01-15-a.txt', '正文二', 3000)).toBe(true);
     expect(await other.sharedArticles()).toEqual([{ source: '2030-01-15-a.txt', addedAt: 3000, withdrawnAt: null }]);
     expect(await other.sharedArticleText('2030-01-15-a.txt')).toBe('正文二');
