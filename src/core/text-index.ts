@@ -157,6 +157,14 @@ class Scratch {
 
   /** These arrays, with room for `units` (fresh zeroed arrays never hold a current stamp: the counters start above 0). */
   fit(units: number): this {
+    // Stamps live in Int32Arrays: long before a counter would pass 2^31 (about a day of busy searching for the
+    // group counter) start again from zero, with no stamp left that could pass for a current one.
+    if (this.searchNo > 2 ** 30 || this.groupNo > 2 ** 30) {
+      this.stamp.fill(0);
+      this.groupStamp.fill(0);
+      this.searchNo = 0;
+      this.groupNo = 0;
+    }
     if (this.acc.length >= units) return this;
     const size = Math.ceil(units * 1.5);
     this.acc = new Float64Array(size);

@@ -15,6 +15,8 @@ export interface SendBudget {
    * later than the take, is when its request really left (a stall in between): the global window counts it then.
    */
   settle(id: string, at: number, leftAt?: number): Promise<void>;
+  /** The message counted as `id` left only at `at`, well after it was counted: count it from then, now. */
+  departed?(id: string, at: number): Promise<void>;
   /** A 429: nobody sends before `until`. */
   pauseUntil(until: number): Promise<void>;
 }
@@ -56,6 +58,7 @@ export interface BudgetStore {
   /** `owner` is the sending process, so the messages it left in flight can be settled when it is known dead. */
   budgetTake(chatId: number, now: number, rules: BudgetRules, owner: string): Promise<BudgetVerdict>;
   budgetSettle(id: string, at: number, leftAt?: number): Promise<void>;
+  budgetDeparted(id: string, at: number): Promise<void>;
   budgetPause(until: number): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export function storeBudget(store: BudgetStore, limits: RateLimits, owner: strin
   return {
     take: (chatId, now) => store.budgetTake(chatId, now, rules, owner),
     settle: (id, at, leftAt) => store.budgetSettle(id, at, leftAt),
+    departed: (id, at) => store.budgetDeparted(id, at),
     pauseUntil: (until) => store.budgetPause(until),
   };
 }
@@ -84,6 +88,12 @@ export function memoryBudget(limits: RateLimits): SendBudget {
       const id = String(++seq);
       out.set(id, { chatId, leftAt: now });
       return { ok: true, id };
+    },
+    async departed(id, at) {
+      const o = out.get(id);
+      if (!o || at <= o.leftAt) return;
+      limiter.departed(o.leftAt, at);
+      o.leftAt = at;
     },
     async settle(id, at, leftAt) {
       const o = out.get(id);

@@ -5,7 +5,7 @@ import type { Clock } from './clock.ts';
 import type { Lease } from './lease.ts';
 import { JobQueue, type DigestJob, type Entry } from './job-queue.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limiter.ts';
-import type { SendBudget } from './send-budget.ts';
+import { SHARED_MARGIN_MS, type SendBudget } from './send-budget.ts';
 
 export type { DigestJob } from './job-queue.ts';
 
@@ -344,8 +344,9 @@ export class DigestSender {
 
     // The shared budget is asked last, just before the ledger and the request, so a skipped job never uses it up.
     let budgetId: string | null = null;
+    const takenAt = clock.now();
     if (this.opts.budget) {
-      const verdict = await this.opts.budget.take(chatId, clock.now());
+      const verdict = await this.opts.budget.take(chatId, takenAt);
       if (!verdict.ok) {
         if (verdict.scope === 'global') this.sharedReadyAt = Math.max(this.sharedReadyAt, verdict.readyAt);
         this.opts.onThrottle?.(verdict.scope, verdict.readyAt - clock.now());
@@ -365,6 +366,9 @@ export class DigestSender {
       if (answered || at <= countedAt) return;
       this.limiter.departed(countedAt, at);
       countedAt = at;
+      // Late past the shared margin (a long stall): the other senders must see it counted from now, not at its
+      // answer, which may be too late for their windows. Rare, so one more write is cheap.
+      if (budgetId !== null && at - takenAt > SHARED_MARGIN_MS) void this.opts.budget?.departed?.(budgetId, at).catch(() => undefined);
     };
     let messageId: number;
     try {

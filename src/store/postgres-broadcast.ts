@@ -86,6 +86,10 @@ export class PostgresBroadcast implements BudgetStore, ClaimQueue {
     await this.pool.query('UPDATE send_log SET left_at = greatest(left_at, $3), answered_at = greatest(left_at, $3, $2) WHERE id = $1', [id, at, leftAt ?? 0]);
   }
 
+  async budgetDeparted(id: string, at: number): Promise<void> {
+    await this.pool.query('UPDATE send_log SET left_at = greatest(left_at, $2) WHERE id = $1', [id, at]);
+  }
+
   async budgetPause(until: number): Promise<void> {
     await this.pool.query('INSERT INTO send_pause (id, until) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET until = greatest(send_pause.until, excluded.until)', [until]);
   }

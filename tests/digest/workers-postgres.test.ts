@@ -93,7 +93,10 @@ describe.runIf(url)('The send budget in PostgreSQL, shared by every instance', (
     const [a, b] = [await open(schema), await open(schema)];
     const taken = await Promise.all([1, 2, 3].map((chat) => a.broadcast.budgetTake(chat, 1000, rules, 'w')));
     expect(taken.every((v) => v.ok)).toBe(true);
-    // All three left 60 ms late: the pace window (3 per 100 ms) counts them from 1060, not 1000.
+    // All three left 60 ms late: the pace window (3 per 100 ms) counts them from 1060, not 1000, as soon as their
+    // senders say so (before any answer), and at their answers again.
+    for (const v of taken) await a.broadcast.budgetDeparted((v as { id: string }).id, 1060);
+    expect(await b.broadcast.budgetTake(4, 1100, rules, 'w')).toEqual({ ok: false, readyAt: 1160, scope: 'global' });
     for (const v of taken) await a.broadcast.budgetSettle((v as { id: string }).id, 1100, 1060);
     expect(await b.broadcast.budgetTake(4, 1100, rules, 'w')).toEqual({ ok: false, readyAt: 1160, scope: 'global' });
     expect((await b.broadcast.budgetTake(4, 1160, rules, 'w')).ok).toBe(true);
