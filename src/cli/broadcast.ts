@@ -51,7 +51,7 @@ export function parseBroadcastArgs(argv: readonly string[]): BroadcastArgs {
 
 /**
  * One line per due subscriber (a chat, or a forum topic of it): who, when, which section; the whole digest with
- * `full`. A subscription whose filter matches nothing is not due: its line says the run would stop it.
+ * `full`. A subscription whose filter matches nothing yet is due like any other: its digest is the one nothing-new line.
  */
 export async function dryRun(report: Report, store: SubscriptionStore, now: number, full: boolean): Promise<{ lines: string[]; due: number }> {
   const lines: string[] = [];
@@ -100,7 +100,7 @@ export interface BroadcastDeps {
  * error, or another broadcast held the lease. Chats that only failed for now are retried by the next run.
  */
 export function verdict(summary: RunSummary, due: number): { failed: boolean; line: string } {
-  // Each chat that left (or whose filter matches nothing) is counted both as dropped and as deactivated.
+  // Each chat that left is counted both as dropped and as deactivated.
   const lost = Math.max(0, summary.dropped - summary.deactivated);
   const counts = `${summary.sent} of ${due} due sent, ${summary.failed} to retry, ${lost} failed for good, ${summary.deactivated} unsubscribed, ${summary.left} left for the next run`;
   const problem = summary.lockedBy ? `another broadcast holds the lease (${summary.lockedBy})`
