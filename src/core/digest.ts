@@ -208,7 +208,25 @@ export const NOTHING_NEW = '(nothing new)';
  * its place in the report), each article's sections in reading order. Continuation fragments are left out when the
  * filter leaves anything else, since they have no speaker or headline.
  */
-export function candidates(report: Report, filter: DigestFilter | null): Section[] {
+export function candidates(report: Report, filter: DigestFilter | null): readonly Section[] {
+  // Every digest of a broadcast asks this of the same report, most with the same few filters: on a report of
+  // thousands of articles the filter and sort cost tens of milliseconds, so each report keeps its last answers.
+  let cache = candidateCache.get(report);
+  if (!cache) candidateCache.set(report, (cache = new Map()));
+  const key = filter ? JSON.stringify(filter) : '';
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const list = Object.freeze(rankCandidates(report, filter));
+  if (cache.size >= CANDIDATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, list);
+  return list;
+}
+
+/** Per report (a snapshot: the living report swaps whole ones), the candidates of its most recent filters. */
+const candidateCache = new WeakMap<Report, Map<string, readonly Section[]>>();
+const CANDIDATE_CACHE_SIZE = 64;
+
+function rankCandidates(report: Report, filter: DigestFilter | null): Section[] {
   const matching = report.sections.filter((s) => matchesFilter(s, filter));
   const whole = matching.filter((s) => s.kind !== 'continuation');
   const pool = whole.length > 0 ? whole : matching;
@@ -287,11 +305,8 @@ export function bestSentences(section: Section, terms: readonly string[], max = 
  * except that a chat whose own section quotes it gets the next one instead.
  */
 export function numberOfTheDay(report: Report, date: LocalDate, avoid: readonly string[] = []): { text: string; context: string } | null {
-  const all = report.sections.flatMap((s) => s.figures);
-  if (all.length === 0) return null;
-  // Written-out digits with a unit (`2.6万亿元`, `15%`) make a better headline number than `五个` or `一批`.
-  const striking = all.filter((f) => /\d/.test(f.text) && f.unit !== '');
-  const pool = striking.length > 0 ? striking : all;
+  const pool = figurePool(report);
+  if (pool.length === 0) return null;
   const start = hash32(date) % pool.length;
   let figure = pool[start]!;
   for (let i = 0; i < pool.length; i++) {
@@ -302,6 +317,20 @@ export function numberOfTheDay(report: Report, date: LocalDate, avoid: readonly 
     }
   }
   return { text: figure.text, context: clauseAround(figure.context, figure.text) };
+}
+
+/** The figures a number of the day is picked from, once per report (every digest of a broadcast asks). */
+const figurePools = new WeakMap<Report, readonly Figure[]>();
+function figurePool(report: Report): readonly Figure[] {
+  let pool = figurePools.get(report);
+  if (!pool) {
+    const all = report.sections.flatMap((s) => s.figures);
+    // Written-out digits with a unit (`2.6万亿元`, `15%`) make a better headline number than `五个` or `一批`.
+    const striking = all.filter((f) => /\d/.test(f.text) && f.unit !== '');
+    pool = Object.freeze(striking.length > 0 ? striking : all);
+    figurePools.set(report, pool);
+  }
+  return pool;
 }
 
 /** The clause of `sentence` that holds `needle` (with the clause before it when short): a caption, not a paragraph. */
@@ -330,7 +359,9 @@ export function composeDigest(report: Report, input: ComposeInput): Digest | nul
     if (input.sectionId === NOTHING_NEW) section = null;
     else section = report.sections.find((s) => s.id === input.sectionId) ?? section;
   }
-  const unread = section ? candidates(report, input.filter).filter((s) => s.id !== section.id && !input.history.includes(s.id)).length : 0;
+  // The pick's own count, unless a pinned section replaced it.
+  const seen = section && section !== picked.section ? new Set(input.history) : null;
+  const unread = !section ? 0 : seen ? candidates(report, input.filter).filter((s) => s.id !== section.id && !seen.has(s.id)).length : picked.unread;
   const base = { date: input.date, filter: input.filter, unread, commands: DIGEST_COMMANDS.map((c) => ({ ...c })) };
   if (!section) {
     return { ...base, sectionId: NOTHING_NEW, nothingNew: true, headline: null, speaker: null, people: [], topics: [], sentences: [], figures: [], number: null, article: null };
