@@ -106,8 +106,9 @@ describe.runIf(url)('Two instances behind one webhook URL', () => {
     // Both instances now have the article; only the one that took it in first alerts, so the reader gets one alert.
     await new Promise((resolve) => setTimeout(resolve, 4000));
     const alerts = api.sentTexts(99).filter((t) => t.includes('🔔 新报道'));
-    if (alerts.length !== 1) console.log(bots.map((b) => b.stdout().split('\n').filter((l) => /alert|article|shared/u.test(l)).join('\n')).join('\n----\n'));
-    expect(alerts).toHaveLength(1);
+    // On failure, what each instance logged about the article and its alerts.
+    const logged = bots.map((b) => b.stdout().split('\n').filter((l) => /alert|article|shared/u.test(l)).join('\n')).join('\n----\n');
+    expect(alerts, logged).toHaveLength(1);
     expect(api.sentTexts(98).filter((t) => t.includes('🔔 新报道'))).toEqual([]);
 
     // The undo button, tapped on the other instance, takes the article out of both.
