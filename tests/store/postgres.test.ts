@@ -28,6 +28,25 @@ async function fresh(): Promise<{ store: PostgresStore; schema: string }> {
   return { store: await PostgresStore.open({ connectionString: url!, schema }), schema };
 }
 
+/** A fresh schema (dropped after the run) and a client on it for `fn`; returns the schema's name. */
+async function inFreshSchema(fn: (client: pg.PoolClient, schema: string) => Promise<void>): Promise<string> {
+  const schema = freshSchema();
+  schemas.push(schema);
+  const pool = new pg.Pool({ connectionString: url!, options: `-c search_path=${schema}` });
+  try {
+    await pool.query(`CREATE SCHEMA ${schema}`);
+    const client = await pool.connect();
+    try {
+      await fn(client, schema);
+    } finally {
+      client.release();
+    }
+  } finally {
+    await pool.end();
+  }
+  return schema;
+}
+
 describe.runIf(url)('The PostgreSQL store (contract)', () => {
   storeContract(async () => {
     const { store, schema } = await fresh();
@@ -59,69 +78,36 @@ describe.runIf(url)('PostgreSQL migrations', () => {
   });
 
   it('applies only the steps a database has not run, in order', async () => {
-    const schema = freshSchema();
-    schemas.push(schema);
-    const pool = new pg.Pool({ connectionString: url!, options: `-c search_path=${schema}` });
-    try {
-      await pool.query(`CREATE SCHEMA ${schema}`);
-      const client = await pool.connect();
-      try {
-        const steps = [...PG_MIGRATIONS, { version: LATEST + 1, sql: 'CREATE TABLE later_step (x int)' }];
-        expect(await migratePg(client, steps.slice(0, 1))).toBe(1);
-        expect(await migratePg(client, steps)).toBe(LATEST + 1);
-        expect(await migratePg(client, steps)).toBe(LATEST + 1);
-        const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version');
-        expect(rows.map((r) => r.version)).toEqual(steps.map((s) => s.version));
-      } finally {
-        client.release();
-      }
-    } finally {
-      await pool.end();
-    }
+    await inFreshSchema(async (client) => {
+      const steps = [...PG_MIGRATIONS, { version: LATEST + 1, sql: 'CREATE TABLE later_step (x int)' }];
+      expect(await migratePg(client, steps.slice(0, 1))).toBe(1);
+      expect(await migratePg(client, steps)).toBe(LATEST + 1);
+      expect(await migratePg(client, steps)).toBe(LATEST + 1);
+      const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => r.version)).toEqual(steps.map((s) => s.version));
+    });
   });
 
   it('a failing step leaves the database as it was', async () => {
-    const schema = freshSchema();
-    schemas.push(schema);
-    const pool = new pg.Pool({ connectionString: url!, options: `-c search_path=${schema}` });
-    try {
-      await pool.query(`CREATE SCHEMA ${schema}`);
-      const client = await pool.connect();
-      try {
-        await expect(migratePg(client, [...PG_MIGRATIONS, { version: LATEST + 1, sql: 'CREATE TABLE oops (x nosuchtype)' }])).rejects.toThrow(/nosuchtype/);
-        const { rows } = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`, [schema]);
-        expect(rows[0].n).toBe(0);
-      } finally {
-        client.release();
-      }
-    } finally {
-      await pool.end();
-    }
+    await inFreshSchema(async (client, schema) => {
+      await expect(migratePg(client, [...PG_MIGRATIONS, { version: LATEST + 1, sql: 'CREATE TABLE oops (x nosuchtype)' }])).rejects.toThrow(/nosuchtype/);
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`, [schema]);
+      expect(rows[0].n).toBe(0);
+    });
   });
 
   it('upgrading from version 6, a subscription in a forum topic becomes that topic\'s, with its ledger and history', async () => {
-    const schema = freshSchema();
-    schemas.push(schema);
-    const pool = new pg.Pool({ connectionString: url!, options: `-c search_path=${schema}` });
     const BIG = -1002147483648123;
-    try {
-      await pool.query(`CREATE SCHEMA ${schema}`);
-      const client = await pool.connect();
-      try {
-        expect(await migratePg(client, PG_MIGRATIONS.filter((m) => m.version <= 6))).toBe(6);
-        const add = `INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, active, created_at, updated_at, alerts, thread_id) VALUES ($1, $2, $3, 'Asia/Shanghai', true, 0, 0, $4, $5)`;
-        await client.query(add, [BIG, 'supergroup', 450, true, 77]);
-        await client.query(add, [42, 'private', 480, false, null]);
-        const row = `INSERT INTO deliveries (chat_id, date, section_id, status, attempts, updated_at) VALUES ($1, $2, $3, $4, 1, 0)`;
-        await client.query(row, [BIG, '2022-06-02', 's1', 'sent']);
-        await client.query(row, [BIG, '2022-06-03', 's2', 'failed']);
-        await client.query(row, [42, '2022-06-02', 's3', 'sent']);
-      } finally {
-        client.release();
-      }
-    } finally {
-      await pool.end();
-    }
+    const schema = await inFreshSchema(async (client) => {
+      expect(await migratePg(client, PG_MIGRATIONS.filter((m) => m.version <= 6))).toBe(6);
+      const add = `INSERT INTO subscriptions (chat_id, chat_type, minutes, timezone, active, created_at, updated_at, alerts, thread_id) VALUES ($1, $2, $3, 'Asia/Shanghai', true, 0, 0, $4, $5)`;
+      await client.query(add, [BIG, 'supergroup', 450, true, 77]);
+      await client.query(add, [42, 'private', 480, false, null]);
+      const row = `INSERT INTO deliveries (chat_id, date, section_id, status, attempts, updated_at) VALUES ($1, $2, $3, $4, 1, 0)`;
+      await client.query(row, [BIG, '2022-06-02', 's1', 'sent']);
+      await client.query(row, [BIG, '2022-06-03', 's2', 'failed']);
+      await client.query(row, [42, '2022-06-02', 's3', 'sent']);
+    });
     const store = await PostgresStore.open({ connectionString: url!, schema });
     open.push(store);
     expect(await store.schemaVersion()).toBe(LATEST);
