@@ -44,7 +44,8 @@ export function findPeople(text: string): Person[] {
   }
   for (const m of text.matchAll(TITLE_AFTER)) {
     const at = m.index;
-    if (at > 0 && !DESCRIPTOR_START.test(text[at - 1]!)) continue;
+    // After punctuation, or after the dash of an attribution (`——某某总书记指出`).
+    if (at > 0 && !DESCRIPTOR_START.test(text[at - 1]!) && text[at - 1] !== '—') continue;
     const role = /^总书记|^总理|^委员长/u.exec(text.slice(at + m[1]!.length))![0];
     if (isName(m[1]!)) add({ name: m[1]!, role, org: '' });
   }

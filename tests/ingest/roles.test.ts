@@ -58,6 +58,11 @@ describe('Finding people in running text', () => {
     expect(people.map((p) => p.name)).toEqual(['张靖', '阿依古丽·吐尔逊']);
   });
 
+  it('finds the person named in an attribution line under a quotation, with the title after the name', () => {
+    expect(findPeople('——林国栋总书记在全会上指出')).toEqual([{ name: '林国栋', role: '总书记', org: '' }]);
+    expect(findPeople('，林国栋总理强调')).toEqual([{ name: '林国栋', role: '总理', org: '' }]);
+  });
+
   it('finds nobody in everyday words that follow a title', () => {
     expect(findPeople('全市职工纷纷表示，要把会议精神落到实处。')).toEqual([]);
   });
