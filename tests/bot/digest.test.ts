@@ -34,6 +34,20 @@ const scripted: Engine = {
 };
 
 const USER = { id: 42, is_bot: false, first_name: '小王' };
+
+/** The update Telegram sends when an admin removes the bot from `chat`. */
+function botRemoved(chat: object): Update {
+  return {
+    update_id: nextId++,
+    my_chat_member: {
+      chat,
+      from: ADMIN,
+      date: 1,
+      old_chat_member: { status: 'member', user: { id: 1, is_bot: true, first_name: 'bot' } },
+      new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true, first_name: 'bot' } },
+    },
+  } as unknown as Update;
+}
 const ADMIN = { id: 43, is_bot: false, first_name: '管理员' };
 const GROUP = { id: -1001234567890, type: 'supergroup' as const, title: '测试群' };
 let api: FakeBotApi | undefined;
@@ -280,16 +294,7 @@ describe('In a group', () => {
   it('removing the bot from the group stops the subscription at once, and /subscription says why after it is added back', async () => {
     const { group, store, bot } = await setup();
     await group('/subscribe 07:00');
-    await bot.handleUpdate({
-      update_id: nextId++,
-      my_chat_member: {
-        chat: GROUP,
-        from: ADMIN,
-        date: 1,
-        old_chat_member: { status: 'member', user: { id: 1, is_bot: true, first_name: 'bot' } },
-        new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true, first_name: 'bot' } },
-      },
-    } as unknown as Update);
+    await bot.handleUpdate(botRemoved(GROUP));
     expect(await store.get(subscriber(GROUP.id))).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });
     expect(await group('/subscription')).toContain('机器人被移出群组或被屏蔽');
   });
@@ -439,16 +444,7 @@ describe('In a forum supergroup', () => {
   it('removing the bot from the forum stops every topic\'s subscription at once', async () => {
     const { topic, store, bot } = await forumSetup();
     for (const threadId of [77, 78, null]) await topic(threadId, '/subscribe 07:00');
-    await bot.handleUpdate({
-      update_id: nextId++,
-      my_chat_member: {
-        chat: FORUM,
-        from: ADMIN,
-        date: 1,
-        old_chat_member: { status: 'member', user: { id: 1, is_bot: true, first_name: 'bot' } },
-        new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true, first_name: 'bot' } },
-      },
-    } as unknown as Update);
+    await bot.handleUpdate(botRemoved(FORUM));
     const subs = await store.subscriptionsOf(GROUP.id);
     expect(subs).toHaveLength(3);
     for (const sub of subs) expect(sub).toMatchObject({ active: false, inactiveReason: '机器人被移出群组或被屏蔽' });

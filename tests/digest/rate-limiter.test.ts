@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { RateLimiter, SlidingWindow, UNCAPPED } from '../../src/digest/rate-limiter.ts';
+import { maxInWindow } from './windows.ts';
 
 /** Drive a limiter like the sender does: each message goes out at the earliest time it allows. */
 function schedule(limiter: RateLimiter, chats: readonly number[], start = 0): number[] {
@@ -10,15 +11,6 @@ function schedule(limiter: RateLimiter, chats: readonly number[], start = 0): nu
     limiter.record(chat, now);
     return now;
   });
-}
-
-function maxInWindow(times: readonly number[], windowMs: number): number {
-  let max = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i]! - times[j]! >= windowMs) j++;
-    max = Math.max(max, i - j + 1);
-  }
-  return max;
 }
 
 describe('The rate limiter', () => {

@@ -15,6 +15,7 @@ import { FakeBotApi } from '../support/fake-bot-api.ts';
 import { dropSchema, freshSchema, probePostgres, skipLine } from '../support/postgres.ts';
 import { fixtureReport } from './fixture.ts';
 import { subscriber } from '../../src/store/types.ts';
+import { maxInWindow } from './windows.ts';
 
 const probe = await probePostgres();
 const url = probe.url;
@@ -52,16 +53,6 @@ async function freshDb(): Promise<string> {
   schemas.push(schema);
   await open(schema);
   return schema;
-}
-
-/** Most arrivals within any `windowMs` (sorted times). */
-function busiest(times: readonly number[], windowMs: number): number {
-  let most = 0;
-  for (let i = 0, j = 0; j < times.length; j++) {
-    while (times[j]! - times[i]! >= windowMs) i++;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
 }
 
 describe.runIf(url)('The send budget in PostgreSQL, shared by every instance', () => {
@@ -155,7 +146,7 @@ describe.runIf(url)('Three workers sending one broadcast', () => {
     expect(sent).toHaveLength(chats.length);
     for (const n of perWorker) expect(n).toBeGreaterThan(0);
     // Arrival times at the fake API: never more than 30 in any second (the three together).
-    expect(busiest(sent.map((c) => c.atHr).sort((x, y) => x - y), 1000)).toBeLessThanOrEqual(30);
+    expect(maxInWindow(sent.map((c) => c.atHr).sort((x, y) => x - y), 1000)).toBeLessThanOrEqual(30);
     expect(seconds).toBeGreaterThan(2); // 90 at 30/s: about 3 s, not 90 all at once
     expect(await setupStore.broadcast.size()).toBe(0);
   }, 30_000);
