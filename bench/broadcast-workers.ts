@@ -10,7 +10,7 @@ import { Telegram } from 'telegraf';
 import { systemClock } from '../src/digest/clock.ts';
 import { makeCompose } from '../src/digest/compose.ts';
 import { processOwner } from '../src/digest/lease.ts';
-import { DEFAULT_RATE_LIMITS, type RateLimits } from '../src/digest/rate-limiter.ts';
+import { DEFAULT_RATE_LIMITS, marginFor, type RateLimits } from '../src/digest/rate-limiter.ts';
 import { storeBudget } from '../src/digest/send-budget.ts';
 import { DigestSender } from '../src/digest/sender.ts';
 import { telegramSendApi } from '../src/digest/telegram.ts';
@@ -33,7 +33,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 /** One worker process: claim and send until the queue is empty or `seconds` are up; prints its summary as JSON. */
 async function worker(): Promise<void> {
   const [url, schema, apiRoot, token, perSecond, seconds] = process.argv.slice(process.argv.indexOf('--worker') + 1);
-  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, globalPerSecond: Number(perSecond) };
+  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, globalPerSecond: Number(perSecond), marginMs: marginFor(Number(perSecond)) };
   const store = await PostgresStore.open({ connectionString: url!, schema: schema! });
   const report = loadReportFile('data/report.json');
   const owner = processOwner();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatPath } from './core/report.ts';
 import { isValidTimeZone, parseTimeOfDay } from './core/digest.ts';
+import { marginFor } from './digest/rate-limiter.ts';
 
 // `.env` files often hold `KEY=` for "unset": treat blank values as absent.
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
@@ -134,7 +135,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       defaultMinutes: parseTimeOfDay(e.DIGEST_TIME) ?? 480,
       timezone: e.DIGEST_TIMEZONE,
       // A small margin for timer granularity and network jitter (see RateLimiter for what is counted when).
-      limits: Object.freeze({ globalPerSecond: e.BROADCAST_PER_SECOND, perChatPerSecond: e.BROADCAST_PER_CHAT_PER_SECOND, perGroupPerMinute: e.BROADCAST_PER_GROUP_PER_MINUTE, marginMs: 10 }),
+      limits: Object.freeze({ globalPerSecond: e.BROADCAST_PER_SECOND, perChatPerSecond: e.BROADCAST_PER_CHAT_PER_SECOND, perGroupPerMinute: e.BROADCAST_PER_GROUP_PER_MINUTE, marginMs: marginFor(e.BROADCAST_PER_SECOND) }),
       paidBroadcast: e.BROADCAST_PAID,
     }),
   });

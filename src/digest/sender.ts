@@ -118,8 +118,10 @@ export class DigestSender {
   private readonly limiter: RateLimiter;
   private readonly opts: Required<Omit<SenderOptions, 'onEvent' | 'limits' | 'lease' | 'onThrottle' | 'budget'>> & Pick<SenderOptions, 'onEvent' | 'lease' | 'onThrottle' | 'budget'>;
   private stopping = false;
-  /** Aborted by stop() and by every answer, to end a wait early; replaced after each answer. */
+  /** Aborted by stop(), and by an answer when the loop waits for one, to end a wait early; replaced after each. */
   private wake = new AbortController();
+  /** Whether the loop's current wait may end sooner with an answer (a wait for the global limit may not). */
+  private answerWakes = false;
   private running: Promise<RunSummary> | null = null;
   private seq = 0;
   /** Deliveries Telegram accepted whose ledger row could not be completed yet (`chat|topic|date` → message id): never resent. */
@@ -209,11 +211,12 @@ export class DigestSender {
       const top = queue.peek(now);
       if (!top || inFlight.size >= maxInFlight) {
         // Every waiting chat has a request out, or enough are out: the next answer changes that.
-        await this.pause(null);
+        await this.pause(null, true);
         continue;
       }
       if (top.notBefore > now) {
-        await this.pause(top.notBefore - now);
+        // An answer may bring a chat whose time has come sooner.
+        await this.pause(top.notBefore - now, true);
         continue;
       }
       const chatReady = this.limiter.chatReadyAt(top.job.chatId, now);
@@ -227,7 +230,9 @@ export class DigestSender {
       if (globalReady > now) {
         // A 429's pause is counted when it comes (handleFailure), not again at each wait it causes.
         if (!this.limiter.pausedAt(now)) this.opts.onThrottle?.('global', globalReady - now);
-        await this.pause(globalReady - now);
+        // No answer makes the global limit free sooner: waking for each would only cost CPU (a paid broadcast's
+        // answers come at a thousand a second).
+        await this.pause(globalReady - now, false);
         continue;
       }
       const entry = queue.take()!;
@@ -239,9 +244,11 @@ export class DigestSender {
         left();
         queue.done(entry.job.chatId, retry);
         inFlight.delete(task);
-        // With a reason: the default one is a DOMException with a stack, built for every answer of a broadcast.
-        this.wake.abort(WAKE);
-        this.wake = new AbortController();
+        if (this.answerWakes) {
+          // With a reason: the default one is a DOMException with a stack, built for every answer of a broadcast.
+          this.wake.abort(WAKE);
+          this.wake = new AbortController();
+        }
       });
       inFlight.add(task);
       await leaving;
@@ -256,14 +263,19 @@ export class DigestSender {
   }
 
   /**
-   * Wait `ms`, or until the next answer or stop(); `null` waits for the answer alone (each request ends by its
-   * timeout, so the lease is still renewed often enough). Sleeps are sliced to keep the lease alive.
+   * Wait `ms`, or until stop() or (when `answerWakes`) the next answer; `null` waits for the answer alone (each
+   * request ends by its timeout, so the lease is still renewed often enough). Sleeps are sliced to keep the lease alive.
    */
-  private pause(ms: number | null): Promise<void> {
+  private async pause(ms: number | null, answerWakes: boolean): Promise<void> {
     const { clock, lease } = this.opts;
     const signal = this.wake.signal;
-    if (ms === null) return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-    return clock.sleep(lease ? Math.min(ms, lease.renewEveryMs) : ms, signal);
+    this.answerWakes = answerWakes;
+    try {
+      if (ms === null) await (signal.aborted ? Promise.resolve() : new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })));
+      else await clock.sleep(lease ? Math.min(ms, lease.renewEveryMs) : ms, signal);
+    } finally {
+      this.answerWakes = false;
+    }
   }
 
   /** One attempt, never rejecting: a bug or a storage error for one chat must not end the broadcast for everyone else. */

@@ -44,10 +44,21 @@ describe('The rate limiter', () => {
     expect(times.at(-1)!).toBeGreaterThanOrEqual(9 * 1000);
   });
 
-  it("spreads each second's messages over it: at 30 a second, three per 100 ms, never thirty at once", () => {
+  it("spreads each second's messages over it: at 30 a second, three at once, then one every 33 ms, never thirty at once", () => {
     const times = schedule(new RateLimiter({ globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 10 }), Array.from({ length: 60 }, (_, i) => i + 1));
-    expect(maxInWindow(times, 100)).toBe(3);
-    expect(times.slice(0, 6)).toEqual([0, 0, 0, 100, 100, 100]);
+    expect(times.slice(0, 6)).toEqual([0, 0, 0, 34, 67, 100]);
+    for (let i = 3; i < 30; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(33);
+    expect(maxInWindow(times, 100)).toBeLessThanOrEqual(6);
+  });
+
+  it('a message sent late does not hold back the ones after it (the pace remembers no lateness)', () => {
+    const limiter = new RateLimiter({ globalPerSecond: 30, perChatPerSecond: Infinity, perGroupPerMinute: Infinity, marginMs: 0 });
+    for (const chat of [1, 2, 3]) limiter.record(chat, 0);
+    expect(limiter.globalReadyAt(0)).toBe(34);
+    limiter.record(4, 60); // due at 34, sent at 60: this process was busy
+    expect(limiter.globalReadyAt(60)).toBe(67); // still on the 33 ms beat, not 33 ms after the late one
+    limiter.record(5, 67);
+    expect(limiter.globalReadyAt(67)).toBe(100);
   });
 
   it("counts a chat's message at its answer, so a slow request cannot bring the chat's next message within a second", () => {
@@ -90,6 +101,18 @@ describe('The rate limiter', () => {
     limiter.settle(101, 10_000, 10_600); // 500 ms late: counted at 10,500
     limiter.record(102, limiter.globalReadyAt(10_600));
     expect(limiter.globalReadyAt(11_000)).toBe(11_500); // not 11,000: two may have arrived in [10,500, 11,000]
+  });
+
+  it('counts an outlier at its answer less a fast round trip, not a usual one: the way back may have been quick', () => {
+    const limiter = new RateLimiter({ globalPerSecond: 1, perChatPerSecond: Infinity, perGroupPerMinute: Infinity, marginMs: 0 });
+    // Round trips spread over 80–120 ms, as a jittery network gives them: fast (10th percentile) 85, usual (90th) 117.
+    for (let i = 0; i < 64; i++) {
+      limiter.record(i, i * 1000);
+      limiter.settle(i, i * 1000, i * 1000 + 80 + ((i * 27) % 41));
+    }
+    limiter.record(100, 100_000);
+    limiter.settle(100, 100_000, 100_150); // 150 ms: it may have arrived as late as 150 - 85 = 65 ms after it left
+    expect(limiter.globalReadyAt(100_200)).toBe(101_065); // a usual round trip would have said 33 ms
   });
 
   it('counts a request written to the network later than it was decided (this process stalled) when it was written', () => {

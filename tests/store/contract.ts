@@ -220,6 +220,23 @@ export function storeContract(open: () => Promise<StoreHandle>): void {
     expect(await store.delivery(subscriber(42), '2022-06-03')).toMatchObject({ status: 'sent', messageId: 777, error: null });
   });
 
+  it('records every delivery of a burst marked sent at once: another instance sees each once its completion resolved', async () => {
+    const { store, twin } = await setup();
+    const chats = Array.from({ length: 250 }, (_, i) => 1000 + i);
+    for (const c of chats) await store.begin(subscriber(c), '2022-06-03', 's1', 1);
+    await Promise.all(chats.map((c, i) => store.complete(subscriber(c), '2022-06-03', i + 1, 2)));
+    const other = await twin();
+    for (const [i, c] of chats.entries()) expect(await other.delivery(subscriber(c), '2022-06-03')).toMatchObject({ status: 'sent', messageId: i + 1 });
+  });
+
+  it('shows a delivery as sent to a read that comes right after it was marked, before that resolved', async () => {
+    const { store } = await setup();
+    await store.begin(subscriber(42), '2022-06-03', 's1', 1);
+    const marked = store.complete(subscriber(42), '2022-06-03', 7, 2);
+    expect(await store.delivery(subscriber(42), '2022-06-03')).toMatchObject({ status: 'sent', messageId: 7 });
+    await marked;
+  });
+
   it('counts transient failures apart from other attempts and keeps the time of the next retry', async () => {
     const { store } = await setup();
     await store.begin(subscriber(42), '2022-06-03', 's1', 1);
