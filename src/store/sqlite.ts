@@ -420,18 +420,18 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   async delivery(who: Subscriber, date: string): Promise<Delivery | null> {
-    this.writeCompletions();
+    this.writeCompletionsOf(who, date);
     return this.deliverySync(who, date);
   }
 
   async history(who: Subscriber, beforeDate: string): Promise<string[]> {
-    this.writeCompletions();
+    this.writeCompletionsOf(who);
     const { chatId, thread } = subscriberKey(who);
     return (this.stmts.history.all(chatId, thread, beforeDate) as { section_id: string }[]).map((r) => r.section_id);
   }
 
   async begin(who: Subscriber, date: string, sectionId: string, at: number): Promise<Delivery> {
-    this.writeCompletions();
+    this.writeCompletionsOf(who, date);
     const { chatId, thread } = subscriberKey(who);
     // The row as written, in the same statement (a broadcast writes one per message).
     return toDelivery(this.stmts.begin.get(chatId, thread, date, sectionId, at) as DeliveryRow);
@@ -447,7 +447,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   async fail(who: Subscriber, date: string, error: string, permanent: boolean, at: number, retry?: RetryPlan): Promise<void> {
-    this.writeCompletions();
+    this.writeCompletionsOf(who, date);
     const { chatId, thread } = subscriberKey(who);
     this.stmts.fail.run({
       status: permanent ? 'dropped' : 'failed',
@@ -539,8 +539,8 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
    * Mark the waiting deliveries `sent`, in one transaction: a paid broadcast records a thousand a second, and a
    * commit for each was a tenth of the sender's CPU. Each `complete` resolves once its row is written, at most
    * COMPLETE_DELAY_MS after its answer; until then the message counts as in flight (a crash would resend it once,
-   * as one whose answer had not come). The methods that read or write the ledger write the batch first, so none
-   * ever sees around it.
+   * as one whose answer had not come). The methods that read or write the ledger write the batch first when it
+   * holds a row they touch, so none ever sees around it.
    */
   private writeCompletions(): void {
     if (this.completionTimer) clearTimeout(this.completionTimer);
@@ -557,6 +557,13 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       return;
     }
     for (const c of batch) c.resolve();
+  }
+
+  /** Write the batch if it holds a row of this subscriber (on this date, if given): a cheap look at most 100 rows. */
+  private writeCompletionsOf(who: Subscriber, date?: string): void {
+    if (this.completions.length === 0) return;
+    const { chatId, thread } = subscriberKey(who);
+    if (this.completions.some(({ row }) => row[2] === chatId && row[3] === thread && (date === undefined || row[4] === date))) this.writeCompletions();
   }
 
   private getSync(who: Subscriber): Subscription | null {
