@@ -87,6 +87,11 @@ describe('BROADCAST_PAID', () => {
     expect(parseConfig({ BROADCAST_PAID: 'false' }).digest.paidBroadcast).toBe(false);
     expect(problems({ BROADCAST_PAID: 'maybe' })).toContain('BROADCAST_PAID must be true or false');
   });
+
+  it('leaves more room for the network’s jitter at a paid rate, where any 1,001 arrivals within a second are over', () => {
+    expect(parseConfig({}).digest.limits.marginMs).toBe(10);
+    expect(parseConfig({ BROADCAST_PAID: 'true', BROADCAST_PER_SECOND: '1000' }).digest.limits.marginMs).toBe(30);
+  });
 });
 
 describe('parseConfig: several instances and operators', () => {
