@@ -90,6 +90,8 @@ describe('BROADCAST_PAID', () => {
 
   it('leaves more room for the network’s jitter at a paid rate, where any 1,001 arrivals within a second are over', () => {
     expect(parseConfig({}).digest.limits.marginMs).toBe(10);
+    expect(parseConfig({ BROADCAST_PER_SECOND: '100' }).digest.limits.marginMs).toBe(10);
+    expect(parseConfig({ BROADCAST_PAID: 'true', BROADCAST_PER_SECOND: '101' }).digest.limits.marginMs).toBe(30);
     expect(parseConfig({ BROADCAST_PAID: 'true', BROADCAST_PER_SECOND: '1000' }).digest.limits.marginMs).toBe(30);
   });
 });

@@ -140,15 +140,17 @@ export class Pacer {
   private due = -Infinity;
 
   constructor(perSecond: number, burst: number) {
-    this.intervalMs = Number.isFinite(perSecond) ? 1000 / perSecond : 0;
-    this.toleranceMs = this.intervalMs > 0 ? Math.max(0, burst - 1) * this.intervalMs : 0;
+    const interval = 1000 / perSecond;
+    // Off when uncapped, and for a rate so small its interval overflows (the sliding window still holds it back).
+    this.intervalMs = Number.isFinite(interval) && interval > 0 ? interval : 0;
+    this.toleranceMs = this.intervalMs > 0 && burst > 1 ? (burst - 1) * this.intervalMs : 0;
   }
 
   /** Earliest time at or after `now` when the next event may go (whole ms, as clocks give them). */
   readyAt(now: number): number {
     if (this.intervalMs === 0) return now;
-    // Less a hair: 3 × (1000 / 30) is not quite 100 in floating point.
-    return Math.max(now, Math.ceil(this.due - this.toleranceMs - 1e-6));
+    // Less a microsecond: 3 × (1000 / 30) is not quite 100 in floating point, nor is an epoch time plus it exact.
+    return Math.max(now, Math.ceil(this.due - this.toleranceMs - 1e-3));
   }
 
   record(at: number): void {
@@ -173,7 +175,8 @@ function windowFor(rate: number, periodMs: number, marginMs: number): SlidingWin
  * apart arrive a window apart, give or take the spread of the network delay (`marginMs`). A request written to the
  * network later than it was counted (this process stalled in between) is counted again when it was written
  * (`departed`). A request answered later than usual (a stall on the way) may have arrived that much later, so it
- * is then counted at its answer less a fast round trip: the latest it can have arrived, if the way back was quick.
+ * is then counted at its answer less a fast round trip (about the latest it can have arrived, the way back being
+ * at least about that quick).
  * Should Telegram still count differently, its 429 pauses everyone (`pauseUntil`).
  */
 export class RateLimiter {

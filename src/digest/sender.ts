@@ -244,7 +244,8 @@ export class DigestSender {
         left();
         queue.done(entry.job.chatId, retry);
         inFlight.delete(task);
-        if (this.answerWakes) {
+        // A fatal answer ends the run at once, whatever the loop waits for (a 429's pause can be long).
+        if (this.answerWakes || summary.fatal) {
           // With a reason: the default one is a DOMException with a stack, built for every answer of a broadcast.
           this.wake.abort(WAKE);
           this.wake = new AbortController();

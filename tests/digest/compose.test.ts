@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { composeDigest } from '../../src/core/digest.ts';
+import { alertKey, composeAlert, composeDigest } from '../../src/core/digest.ts';
 import type { Report } from '../../src/core/report.ts';
 import { makeCompose } from '../../src/digest/compose.ts';
-import { renderDigestHtml } from '../../src/render/digest.ts';
+import { renderAlertHtml, renderDigestHtml } from '../../src/render/digest.ts';
 import type { Subscriber, Subscription } from '../../src/store/types.ts';
 import { fixtureReport } from './fixture.ts';
 
@@ -44,6 +44,18 @@ describe('the sender’s compose step', () => {
     expect(nextDay!.html).toBe(expected(report, [], null, '2022-06-04'));
     const pinned = await compose(sub(4), '2022-06-03', 'a1-s03-zhang');
     expect(pinned!.sectionId).toBe('a1-s03-zhang');
+  });
+
+  it('gives each filter its own alert for the same article', async () => {
+    const report = fixtureReport();
+    const compose = makeCompose(report, histories({}));
+    const tongnan = { kind: 'district' as const, id: '潼南区', label: '潼南' };
+    const wuxi = { kind: 'district' as const, id: '巫溪县', label: '巫溪' };
+    const first = await compose(sub(1, tongnan), alertKey('a1'), null);
+    const second = await compose(sub(2, wuxi), alertKey('a1'), null);
+    expect(first!.html).toBe(renderAlertHtml(composeAlert(report, 'a1', tongnan)!));
+    expect(second!.html).toBe(renderAlertHtml(composeAlert(report, 'a1', wuxi)!));
+    expect(second!.html).not.toBe(first!.html);
   });
 
   it('uses the report in service at each call, not one remembered from before an article was added', async () => {

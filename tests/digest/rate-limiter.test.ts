@@ -89,7 +89,7 @@ describe('The rate limiter', () => {
     expect(limiter.globalReadyAt(600)).toBe(1000);
   });
 
-  it('counts a request answered much later than usual at its answer less a usual round trip: it may have arrived late', () => {
+  it('counts a request answered much later than usual at its answer less a round trip: it may have arrived late', () => {
     const limiter = new RateLimiter({ globalPerSecond: 2, perChatPerSecond: Infinity, perGroupPerMinute: Infinity, marginMs: 0 });
     for (let i = 0; i < 10; i++) {
       limiter.record(i, i * 1000);
@@ -115,6 +115,21 @@ describe('The rate limiter', () => {
     expect(limiter.globalReadyAt(100_200)).toBe(101_065); // a usual round trip would have said 33 ms
   });
 
+  it('judges round trips by the last 64 only: after the network slowed down, the slow ones are the usual ones', () => {
+    const limiter = new RateLimiter({ globalPerSecond: 1, perChatPerSecond: Infinity, perGroupPerMinute: Infinity, marginMs: 0 });
+    for (let i = 0; i < 64; i++) {
+      limiter.record(i, i * 1000);
+      limiter.settle(i, i * 1000, i * 1000 + 100);
+    }
+    for (let i = 64; i < 128; i++) {
+      limiter.record(i, i * 1000);
+      limiter.settle(i, i * 1000, i * 1000 + 300); // now 300 ms, 64 times: the 100 ms ones are forgotten
+    }
+    limiter.record(200, 200_000);
+    limiter.settle(200, 200_000, 200_350); // 350 ms: an outlier, less a fast round trip of 300 (not 100)
+    expect(limiter.globalReadyAt(200_400)).toBe(201_050);
+  });
+
   it('counts a request written to the network later than it was decided (this process stalled) when it was written', () => {
     const limiter = new RateLimiter({ globalPerSecond: 2, perChatPerSecond: Infinity, perGroupPerMinute: Infinity, marginMs: 0 });
     limiter.record(1, 0);
@@ -137,6 +152,13 @@ describe('The rate limiter', () => {
 
   it('uncapped, it never makes anyone wait', () => {
     expect(schedule(new RateLimiter(UNCAPPED), [1, 1, 1, -2, -2]).every((t) => t === 0)).toBe(true);
+  });
+
+  it('a rate too small to pace still lets one message go, then holds every other back', () => {
+    const limiter = new RateLimiter({ globalPerSecond: 1e-310, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 0 });
+    expect(limiter.globalReadyAt(0)).toBe(0);
+    limiter.record(1, 0);
+    expect(limiter.globalReadyAt(1)).toBe(Infinity);
   });
 
   it('rates below one per period spread events out', () => {

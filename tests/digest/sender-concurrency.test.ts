@@ -163,6 +163,16 @@ describe('When Telegram answers after a round trip', () => {
     for (const list of byChat(s.requests).values()) expect(list.length).toBeLessThanOrEqual(list[0]!.chatId === 5 ? 2 : 1);
   });
 
+  it('a fatal answer while everyone waits out a 429 ends the run then, not when the pause is over', async () => {
+    const s = setup({
+      latency: (i) => (i === 5 ? 500 : 100),
+      fault: (r) => (r.chatId === 5 ? apiError(429, 'Too Many Requests: retry after 60', 60) : r.chatId === 6 ? apiError(401, 'Unauthorized') : null),
+    });
+    const summary = await s.make().run(s.privates(90));
+    expect(summary.fatal).toMatch(/401|Unauthorized/);
+    expect(s.clock.now() - T0).toBeLessThan(5000);
+  });
+
   it('never has more requests out than maxInFlight, even when answers take longer than the window', async () => {
     const s = setup({ latency: () => 2500 });
     expect((await s.make().run(s.privates(120))).sent).toBe(120);

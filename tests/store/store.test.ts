@@ -40,6 +40,47 @@ describe.each(implementations)('The %s store (contract)', (_name, open) => {
 });
 
 describe('The SQLite store on disk', () => {
+  it('writes deliveries marked sent in batches, yet every ledger read or write of such a row comes after its mark', async () => {
+    const store = new SqliteSubscriptionStore({ dataDir: tempDir() });
+    const other = new SqliteSubscriptionStore({ path: store.path });
+    // The completion's promise, not awaited (an async function would wait for it).
+    const mark = async (chat: number, date: string) => {
+      await store.begin(subscriber(chat), date, 's1', 1);
+      return { written: store.complete(subscriber(chat), date, chat, 2) };
+    };
+    let marked = await mark(1, '2022-06-02');
+    // Not yet written: another connection still sees it pending (it counts as in flight until then).
+    expect((await other.delivery(subscriber(1), '2022-06-02'))?.status).toBe('pending');
+    expect(await store.history(subscriber(1), '2022-06-03')).toEqual(['s1']);
+    await marked.written;
+    marked = await mark(2, '2022-06-03');
+    expect(await store.delivery(subscriber(2), '2022-06-03')).toMatchObject({ status: 'sent', messageId: 2 });
+    await marked.written;
+    // A write after the mark must not be overtaken by it: a resend begun, a failure recorded.
+    marked = await mark(3, '2022-06-03');
+    await store.begin(subscriber(3), '2022-06-03', 's1', 3);
+    await marked.written;
+    expect(await other.delivery(subscriber(3), '2022-06-03')).toMatchObject({ status: 'pending', attempts: 2 });
+    marked = await mark(4, '2022-06-03');
+    await store.fail(subscriber(4), '2022-06-03', 'dropped by hand', true, 3);
+    await marked.written;
+    expect(await other.delivery(subscriber(4), '2022-06-03')).toMatchObject({ status: 'dropped' });
+    await other.close();
+    await store.close();
+  });
+
+  it('a batch still waiting is written when the store closes', async () => {
+    const dir = tempDir();
+    const store = new SqliteSubscriptionStore({ dataDir: dir });
+    await store.begin(subscriber(5), '2022-06-03', 's1', 1);
+    const marked = store.complete(subscriber(5), '2022-06-03', 12, 2);
+    await store.close();
+    await marked;
+    const reopened = new SqliteSubscriptionStore({ dataDir: dir });
+    expect(await reopened.delivery(subscriber(5), '2022-06-03')).toMatchObject({ status: 'sent', messageId: 12 });
+    await reopened.close();
+  });
+
   it('creates its file in DATA_DIR on first start, in WAL mode, at the latest schema version', async () => {
     const dir = join(tempDir(), 'nested', 'var');
     const store = new SqliteSubscriptionStore({ dataDir: dir });
