@@ -127,34 +127,52 @@ function sortedIndex(sorted: readonly number[], v: number): number {
   return lo;
 }
 
+/** A pace's arithmetic (GCRA): one event every `intervalMs`, up to `toleranceMs` early; interval 0 is no pace. */
+export interface Pace {
+  intervalMs: number;
+  toleranceMs: number;
+}
+
+/** The pace for a global limit: a tenth of a second's worth at once, then evenly (the limiter's and the shared budget's). */
+export function paceFor(perSecond: number): Pace {
+  const interval = 1000 / perSecond;
+  // Off when uncapped, and for a rate so small its interval overflows (the sliding window still holds it back).
+  const intervalMs = Number.isFinite(interval) && interval > 0 ? interval : 0;
+  const burst = Math.ceil(perSecond / 10);
+  return { intervalMs, toleranceMs: intervalMs > 0 && burst > 1 ? (burst - 1) * intervalMs : 0 };
+}
+
+/** Earliest time at or after `now` when the next event may go, `due` being when it would be due on the beat. */
+export function paceReadyAt(pace: Pace, due: number, now: number): number {
+  if (pace.intervalMs === 0) return now;
+  // Less a microsecond: 3 × (1000 / 30) is not quite 100 in floating point, nor is an epoch time plus it exact.
+  return Math.max(now, Math.ceil(due - pace.toleranceMs - 1e-3));
+}
+
+/** When the event after one at `at` is due on the beat. */
+export function paceNext(pace: Pace, due: number, at: number): number {
+  return Math.max(due, at) + pace.intervalMs;
+}
+
 /**
- * Pacing, not a limit (the sliding windows are the limits): `burst` events at once, then one every 1,000/`perSecond`
- * ms (GCRA, a token bucket kept as one time). Unlike a sliding window it remembers no event's time, so an event
- * sent late (a busy moment of this process) costs nothing afterwards; a 100 ms sliding window for the same job
- * lost each such delay again every 100 ms, a tenth of a paid broadcast's rate.
+ * Pacing, not a limit (the sliding windows are the limits): a burst at once, then one event every interval (GCRA,
+ * a token bucket kept as one time). Unlike a sliding window it remembers no event's time, so an event sent late
+ * (a busy moment of this process) costs nothing afterwards; a 100 ms sliding window for the same job lost each
+ * such delay again every 100 ms, a tenth of a paid broadcast's rate.
  */
 export class Pacer {
-  private readonly intervalMs: number;
-  private readonly toleranceMs: number;
   /** When the next event would be due if events came exactly one interval apart. */
   private due = -Infinity;
 
-  constructor(perSecond: number, burst: number) {
-    const interval = 1000 / perSecond;
-    // Off when uncapped, and for a rate so small its interval overflows (the sliding window still holds it back).
-    this.intervalMs = Number.isFinite(interval) && interval > 0 ? interval : 0;
-    this.toleranceMs = this.intervalMs > 0 && burst > 1 ? (burst - 1) * this.intervalMs : 0;
-  }
+  constructor(private readonly pace: Pace) {}
 
   /** Earliest time at or after `now` when the next event may go (whole ms, as clocks give them). */
   readyAt(now: number): number {
-    if (this.intervalMs === 0) return now;
-    // Less a microsecond: 3 × (1000 / 30) is not quite 100 in floating point, nor is an epoch time plus it exact.
-    return Math.max(now, Math.ceil(this.due - this.toleranceMs - 1e-3));
+    return paceReadyAt(this.pace, this.due, now);
   }
 
   record(at: number): void {
-    this.due = Math.max(this.due, at) + this.intervalMs;
+    this.due = paceNext(this.pace, this.due, at);
   }
 }
 
@@ -201,7 +219,7 @@ export class RateLimiter {
   constructor(readonly limits: RateLimits = DEFAULT_RATE_LIMITS) {
     RateLimitsSchema.parse(limits);
     this.global = windowFor(limits.globalPerSecond, 1000, limits.marginMs);
-    this.pace = new Pacer(limits.globalPerSecond, Math.ceil(limits.globalPerSecond / 10));
+    this.pace = new Pacer(paceFor(limits.globalPerSecond));
   }
 
   /** Whether a 429's pause is still on at `now`. */

@@ -3,7 +3,7 @@
  * each message must be counted where all of them see it. The sender asks `take` just before a request leaves
  * and `settle`s it when answered; a 429 pauses everyone.
  */
-import { RateLimiter, type RateLimits } from './rate-limiter.ts';
+import { paceFor, RateLimiter, type Pace, type RateLimits } from './rate-limiter.ts';
 
 export type BudgetVerdict = { ok: true; id: string } | { ok: false; readyAt: number; scope: 'global' | 'chat' };
 
@@ -24,8 +24,8 @@ export interface SendBudget {
 /** Window sizes and counts, as the RateLimiter reads the limits (margin included); `Infinity` turns one off. */
 export interface BudgetRules {
   global: { limit: number; windowMs: number };
-  /** A tenth of the global limit per 100 ms, so a second's worth never leaves at once. */
-  pace: { limit: number; windowMs: number };
+  /** A tenth of a second's worth at once, then evenly, so a second's worth never leaves at once (as RateLimiter paces). */
+  pace: Pace;
   chat: { limit: number; windowMs: number };
   group: { limit: number; windowMs: number };
 }
@@ -47,7 +47,7 @@ export const SHARED_MARGIN_MS = 50;
 export function budgetRules(limits: RateLimits): BudgetRules {
   return {
     global: rule(limits.globalPerSecond, 1000, limits.marginMs + SHARED_MARGIN_MS),
-    pace: { limit: Number.isFinite(limits.globalPerSecond) ? Math.ceil(limits.globalPerSecond / 10) : Infinity, windowMs: 100 },
+    pace: paceFor(limits.globalPerSecond),
     chat: rule(limits.perChatPerSecond, 1000, limits.marginMs),
     group: rule(limits.perGroupPerMinute, 60_000, limits.marginMs),
   };

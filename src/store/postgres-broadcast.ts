@@ -1,8 +1,9 @@
 /**
- * What several senders share in PostgreSQL: the send budget (`send_log`, `send_pause`) and the queue of chats to
+ * What several senders share in PostgreSQL: the send budget (`send_log`, `send_pace`, `send_pause`) and the queue of chats to
  * send to (`digest_queue`), claimed with FOR UPDATE SKIP LOCKED so two workers never take the same chat.
  */
 import type pg from 'pg';
+import { paceNext, paceReadyAt } from '../digest/rate-limiter.ts';
 import type { BudgetRules, BudgetStore, BudgetVerdict } from '../digest/send-budget.ts';
 
 /** Chats handed out to senders; a claim that is not renewed (its worker died) is handed out again when it expires. */
@@ -50,24 +51,30 @@ export class PostgresBroadcast implements BudgetStore, ClaimQueue {
         `SELECT
            (SELECT until FROM send_pause WHERE id = 1 AND until > $1) AS paused,
            (SELECT left_at FROM send_log WHERE left_at > $1 - $2 ORDER BY left_at DESC OFFSET $3 - 1 LIMIT 1) AS global_kth,
-           (SELECT left_at FROM send_log WHERE left_at > $1 - $4 ORDER BY left_at DESC OFFSET $5 - 1 LIMIT 1) AS pace_kth,
+           (SELECT due FROM send_pace WHERE id = 1) AS pace_due,
            (SELECT coalesce(answered_at, least($1, left_at + ${IN_FLIGHT_MAX_MS})) AS t FROM send_log
-              WHERE chat_id = $6 AND left_at > $1 - $7 - ${IN_FLIGHT_MAX_MS} AND coalesce(answered_at, least($1, left_at + ${IN_FLIGHT_MAX_MS})) > $1 - $7
-              ORDER BY t DESC OFFSET $8 - 1 LIMIT 1) AS chat_kth,
+              WHERE chat_id = $4 AND left_at > $1 - $5 - ${IN_FLIGHT_MAX_MS} AND coalesce(answered_at, least($1, left_at + ${IN_FLIGHT_MAX_MS})) > $1 - $5
+              ORDER BY t DESC OFFSET $6 - 1 LIMIT 1) AS chat_kth,
            (SELECT coalesce(answered_at, least($1, left_at + ${IN_FLIGHT_MAX_MS})) AS t FROM send_log
-              WHERE $6 < 0 AND chat_id = $6 AND left_at > $1 - $9 - ${IN_FLIGHT_MAX_MS} AND coalesce(answered_at, least($1, left_at + ${IN_FLIGHT_MAX_MS})) > $1 - $9
-              ORDER BY t DESC OFFSET $10 - 1 LIMIT 1) AS group_kth`,
-        [now, rules.global.windowMs, cap(rules.global.limit), rules.pace.windowMs, cap(rules.pace.limit), chatId, rules.chat.windowMs, cap(rules.chat.limit), rules.group.windowMs, cap(rules.group.limit)],
+              WHERE $4 < 0 AND chat_id = $4 AND left_at > $1 - $7 - ${IN_FLIGHT_MAX_MS} AND coalesce(answered_at, least($1, left_at + ${IN_FLIGHT_MAX_MS})) > $1 - $7
+              ORDER BY t DESC OFFSET $8 - 1 LIMIT 1) AS group_kth`,
+        [now, rules.global.windowMs, cap(rules.global.limit), chatId, rules.chat.windowMs, cap(rules.chat.limit), rules.group.windowMs, cap(rules.group.limit)],
       );
-      const r = rows[0] as Record<string, string | null>;
-      const at = (v: string | null, windowMs: number) => (v === null ? null : Number(v) + windowMs);
-      const chatReady = Math.max(at(r.chat_kth ?? null, rules.chat.windowMs) ?? now, at(r.group_kth ?? null, rules.group.windowMs) ?? now);
-      const globalReady = Math.max(r.paused === null ? now : Number(r.paused), at(r.global_kth ?? null, rules.global.windowMs) ?? now, at(r.pace_kth ?? null, rules.pace.windowMs) ?? now);
+      const r = rows[0] as Record<string, string | number | null>;
+      const at = (v: string | number | null | undefined, windowMs: number) => (v === null || v === undefined ? null : Number(v) + windowMs);
+      const due = r.pace_due === null || r.pace_due === undefined ? -Infinity : Number(r.pace_due);
+      const chatReady = Math.max(at(r.chat_kth, rules.chat.windowMs) ?? now, at(r.group_kth, rules.group.windowMs) ?? now);
+      const globalReady = Math.max(r.paused === null ? now : Number(r.paused), at(r.global_kth, rules.global.windowMs) ?? now, paceReadyAt(rules.pace, due, now));
       let verdict: BudgetVerdict;
       if (chatReady > now) verdict = { ok: false, readyAt: chatReady, scope: 'chat' };
       else if (globalReady > now) verdict = { ok: false, readyAt: globalReady, scope: 'global' };
       else {
-        const ins = await client.query('INSERT INTO send_log (chat_id, owner, left_at) VALUES ($1, $2, $3) RETURNING id', [chatId, owner, now]);
+        const ins = await client.query(
+          // The pace moves on in the same statement: one round trip per message taken.
+          `WITH pace AS (INSERT INTO send_pace (id, due) SELECT 1, $4::double precision WHERE $5::boolean ON CONFLICT (id) DO UPDATE SET due = excluded.due)
+           INSERT INTO send_log (chat_id, owner, left_at) VALUES ($1, $2, $3) RETURNING id`,
+          [chatId, owner, now, paceNext(rules.pace, due, now), rules.pace.intervalMs > 0],
+        );
         verdict = { ok: true, id: String(ins.rows[0].id) };
       }
       // Rows older than every window carry nothing; dropping them now and then keeps the counts cheap.

@@ -139,6 +139,12 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
     version: 8,
     sql: `CREATE TABLE shared_articles (source text PRIMARY KEY, text text NOT NULL, added_at bigint NOT NULL, withdrawn_at bigint);`,
   },
+  {
+    // The shared pace as one time (when the next message is due on the beat) instead of a 100 ms window over
+    // send_log, which lost every late departure again each 100 ms (src/digest/rate-limiter.ts, Pacer).
+    version: 9,
+    sql: `CREATE TABLE send_pace (id integer PRIMARY KEY CHECK (id = 1), due double precision NOT NULL);`,
+  },
 ]);
 
 /**

@@ -58,12 +58,17 @@ async function freshDb(): Promise<string> {
 describe.runIf(url)('The send budget in PostgreSQL, shared by every instance', () => {
   const rules = budgetRules({ globalPerSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 0 });
 
-  it('lets a tenth of the global limit leave per 100 ms, whichever instance asks', async () => {
+  it('lets a tenth of a second\'s worth leave at once, then one every 1/30 s, whichever instance asks', async () => {
     const schema = await freshDb();
     const [a, b] = [await open(schema), await open(schema)];
     const verdicts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).broadcast.budgetTake(i + 1, 1000, rules, 'w')));
     expect(verdicts.filter((v) => v.ok)).toHaveLength(3);
-    expect(verdicts.find((v) => !v.ok)).toEqual({ ok: false, readyAt: 1100, scope: 'global' });
+    expect(verdicts.find((v) => !v.ok)).toEqual({ ok: false, readyAt: 1034, scope: 'global' });
+    expect((await a.broadcast.budgetTake(11, 1034, rules, 'w')).ok).toBe(true);
+    expect(await b.broadcast.budgetTake(12, 1034, rules, 'w')).toEqual({ ok: false, readyAt: 1067, scope: 'global' });
+    // Late by 50 ms: the next is still due on the beat (not 33 ms after the late one), so lateness is not lost.
+    expect((await b.broadcast.budgetTake(12, 1117, rules, 'w')).ok).toBe(true);
+    expect((await a.broadcast.budgetTake(13, 1117, rules, 'w')).ok).toBe(true);
   });
 
   it('counts a chat\'s message at its answer, and a 429 pauses everyone', async () => {
@@ -82,15 +87,17 @@ describe.runIf(url)('The send budget in PostgreSQL, shared by every instance', (
   it('counts a message whose request left later than it took the budget (its sender stalled) from when it left', async () => {
     const schema = await freshDb();
     const [a, b] = [await open(schema), await open(schema)];
-    const taken = await Promise.all([1, 2, 3].map((chat) => a.broadcast.budgetTake(chat, 1000, rules, 'w')));
+    // Three a second, one every 333 ms: the global window (3 per second, and the shared margin) is what binds.
+    const three = budgetRules({ globalPerSecond: 3, perChatPerSecond: 1, perGroupPerMinute: 20, marginMs: 0 });
+    const taken = [await a.broadcast.budgetTake(1, 1000, three, 'w'), await a.broadcast.budgetTake(2, 1334, three, 'w'), await a.broadcast.budgetTake(3, 1668, three, 'w')];
     expect(taken.every((v) => v.ok)).toBe(true);
-    // All three left 60 ms late: the pace window (3 per 100 ms) counts them from 1060, not 1000, as soon as their
-    // senders say so (before any answer), and at their answers again.
-    for (const v of taken) await a.broadcast.budgetDeparted((v as { id: string }).id, 1060);
-    expect(await b.broadcast.budgetTake(4, 1100, rules, 'w')).toEqual({ ok: false, readyAt: 1160, scope: 'global' });
-    for (const v of taken) await a.broadcast.budgetSettle((v as { id: string }).id, 1100, 1060);
-    expect(await b.broadcast.budgetTake(4, 1100, rules, 'w')).toEqual({ ok: false, readyAt: 1160, scope: 'global' });
-    expect((await b.broadcast.budgetTake(4, 1160, rules, 'w')).ok).toBe(true);
+    // The first left 60 ms late: the global window counts it from 1060, not 1000, as soon as its sender says so
+    // (before any answer), and at its answer again.
+    await a.broadcast.budgetDeparted((taken[0] as { id: string }).id, 1060);
+    expect(await b.broadcast.budgetTake(4, 2100, three, 'w')).toEqual({ ok: false, readyAt: 2110, scope: 'global' });
+    await a.broadcast.budgetSettle((taken[0] as { id: string }).id, 1100, 1060);
+    expect(await b.broadcast.budgetTake(4, 2100, three, 'w')).toEqual({ ok: false, readyAt: 2110, scope: 'global' });
+    expect((await b.broadcast.budgetTake(4, 2110, three, 'w')).ok).toBe(true);
   });
 
   it('a message whose sender died unanswered holds its chat no longer than a request can last', async () => {
