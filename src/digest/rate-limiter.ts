@@ -20,7 +20,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({
   globalPerSecond: 30,
   perChatPerSecond: 1,
   perGroupPerMinute: 20,
-  marginMs: 10,
+  marginMs: marginFor(30),
 });
 
 /**
