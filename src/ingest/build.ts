@@ -104,8 +104,10 @@ function buildArticle(
     const found = findPeople(text);
     const speaker = withOwnDistrict(completeSpeaker(s.speaker, articleText) ?? (s.kind === 'lead' ? soleSubject(found, text) : null), placesBySection[i]!, articleDistrict);
     const people = found.filter((p) => p.name !== speaker?.name);
-    for (const p of people) if (!p.role) onWarning(`${raw.source}: ${p.name} is named without a role`);
-    if (s.heading && !speaker && s.kind === 'speaker' && /[：:]$/u.test(s.heading)) onWarning(`${raw.source}: heading without a recognised speaker: ${s.heading}`);
+    const warnings = [...s.warnings];
+    for (const p of people) if (!p.role) warnings.push(`${p.name} is named without a role`);
+    if (s.heading && !speaker && s.kind === 'speaker' && /[：:]$/u.test(s.heading)) warnings.push(`heading without a recognised speaker: ${s.heading}`);
+    for (const w of warnings) onWarning(`${raw.source}: ${w}`);
     const places = placesBySection[i]!;
     const districts = orderDistricts(districtsOf(places), speaker);
     const runningText = s.paragraphs.filter((p) => !s.subheadings.includes(p));
@@ -130,6 +132,7 @@ function buildArticle(
       paragraphs: s.paragraphs,
       figures: [...(headline && headline !== s.heading ? [headline] : []), ...runningText].flatMap(extractFigures),
       ...extras(s),
+      ...(warnings.length ? { warnings } : {}),
     };
   });
   return { article, sections };

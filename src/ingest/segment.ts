@@ -23,6 +23,8 @@ export interface RawSection {
   paragraphs: string[];
   /** Photo captions and credits, data sources, layout credits: kept apart from the running text. */
   captions: string[];
+  /** What segmenting had to guess about this section, for a human to check. */
+  warnings: string[];
 }
 
 export interface SegmentedArticle {
@@ -74,7 +76,7 @@ export function segmentArticle(raw: string): SegmentedArticle {
   let authorNote: string | null = null;
 
   const newSection = (s: Pick<RawSection, 'kind' | 'heading' | 'headline' | 'speaker'> & Partial<RawSection>): RawSection => {
-    const section: RawSection = { continuesFrom: null, subheadings: [], paragraphs: [], captions: pendingCaptions, ...s };
+    const section: RawSection = { continuesFrom: null, subheadings: [], paragraphs: [], captions: pendingCaptions, warnings: [], ...s };
     pendingCaptions = [];
     article.sections.push(section);
     adjacentOpen = null;
@@ -197,8 +199,8 @@ export function segmentArticle(raw: string): SegmentedArticle {
           headline = lines[++i]!;
           heading = `${line}${headline}`;
         }
-        if (!k.speaker) article.warnings.push(`heading without a recognisable 机构职务姓名, kept with no speaker: ${line}`);
         current = newSection({ kind: 'speaker', heading, headline: headline || null, speaker: k.speaker });
+        if (!k.speaker) current.warnings.push(`heading without a recognisable 机构职务姓名, kept with no speaker: ${line}`);
         kicker = null;
         continue;
       }
@@ -298,7 +300,7 @@ export function segmentArticle(raw: string): SegmentedArticle {
   const lead = article.sections[0];
   if (leadSpeaker && lead && !lead.speaker && article.sections.length === 1) lead.speaker = leadSpeaker;
   for (const open of openFragments) {
-    article.warnings.push(`continuation fragment still broken off at the end: …${open.section.paragraphs[open.index]!.slice(-12)}`);
+    open.section.warnings.push(`continuation fragment still broken off at the end: …${open.section.paragraphs[open.index]!.slice(-12)}`);
   }
   return article;
 }
