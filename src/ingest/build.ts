@@ -102,9 +102,12 @@ function buildArticle(
   const sections = seg.sections.map((s, i): Section => {
     const text = s.paragraphs.join('\n');
     const found = findPeople(text);
-    const speaker = withOwnDistrict(completeSpeaker(s.speaker, articleText) ?? (s.kind === 'lead' ? soleSubject(found, text) : null), placesBySection[i]!, articleDistrict);
-    const people = found.filter((p) => p.name !== speaker?.name);
     const warnings = [...s.warnings];
+    // A lead or a sub-report about one person is theirs: a guess from the text, so the editor hears of it.
+    const subject = !s.speaker && (s.kind === 'lead' || s.subReport) ? soleSubject(found, text) : null;
+    if (subject) warnings.push(`speaker guessed as the one person the section names with a post: ${subject.name}`);
+    const speaker = withOwnDistrict(completeSpeaker(s.speaker, articleText) ?? subject, placesBySection[i]!, articleDistrict);
+    const people = found.filter((p) => p.name !== speaker?.name);
     for (const p of people) if (!p.role) warnings.push(`${p.name} is named without a role`);
     if (s.heading && !speaker && s.kind === 'speaker' && /[：:]$/u.test(s.heading)) warnings.push(`heading without a recognised speaker: ${s.heading}`);
     for (const w of warnings) onWarning(`${raw.source}: ${w}`);

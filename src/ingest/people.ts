@@ -8,7 +8,7 @@ import { isName, parseDescriptor, titleLengthAtEnd } from './roles.ts';
 
 // Surnames (the common few hundred): a name in running text starts with one, so `职工纷纷表示` names nobody.
 // Names read from a heading (`…研究员某某：`) need no such check: the layout says where the name is.
-const SURNAMES = new Set(
+export const SURNAMES = new Set(
   [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由代'],
 );
 /** What may follow a name: a speech verb, how deputies are named, or punctuation. */
@@ -16,9 +16,9 @@ const AFTER_NAME = /^(?:代表|委员|说|表示|介绍|认为|指出|坦言|告
 /** Words that often follow a name but also a name's first two characters: trusted after the text agrees. */
 const AFTER_NAME_WEAK = /^(?:在|等|正|也|就|和|与|同|对|带|的|一|将|还|接|刚|又|已|曾|早|每|先|便|把|给|从|向|频|率|领|亲|更|都|却|才|总|最|不|并|很|特|常|经|作|所|这|那|用|被|让|为|老|收|掏|拿|翻|指|看|点|走|站|坐|带|拍|握|举|讲|写|回|答|打|忙)/u;
 /** Where a descriptor starts: after punctuation, or after `的` or `是` (`一旁的某某厅厅长`, `嘉宾是某某大学教授`). */
-const DESCRIPTOR_START = /[，。；：！？“”‘’《》（）()\s的是]/u;
+const DESCRIPTOR_START = /[，。；：！？“”‘’《》（）()\s的是—]/u;
 /** Words that introduce a person rather than name their body (`记者同某某市委书记`). */
-const LEADING_WORDS = /^(?:记者同|记者与|记者和|同|与|跟|由|据|经|在|是|让|请|当|据悉)/u;
+const LEADING_WORDS = /^(?:记者同|记者与|记者和|记者向|专访|访|同|与|跟|由|据|经|在|是|让|请|当|据悉)/u;
 /** Titles written after the name (`张三总书记`). */
 const TITLE_AFTER = /([\u4e00-\u9fff]{2,3})(?=总书记|总理|委员长)/gu;
 /** The first part of a transliterated name whose parts are joined by `·` (`某某·某某某`). */

@@ -1,5 +1,5 @@
 import { endsSentence } from '../core/sentences.ts';
-import { describe } from './people.ts';
+import { describe, SURNAMES } from './people.ts';
 import { DEPUTY_SUFFIX, isName, parseDescriptor, splitSpeaker } from './roles.ts';
 import { classifyLine, isShort, SIGNATURE, type LineKind } from './lines.ts';
 
@@ -60,9 +60,10 @@ export function segmentArticle(raw: string): SegmentedArticle {
   const composite = kinds.filter((k) => k.kind === 'closingByline').length >= 2;
   const fullText = lines.join('\n');
   // Who the article introduces, read from the whole of it: a `某某：` turn is theirs wherever they were introduced.
-  const cast = castOf(lines, kinds);
-  const turns = turnCounts(kinds);
   const interviewee = intervieweeOf(lines, kinds);
+  const cast = castOf(lines, kinds);
+  if (interviewee) cast.set(interviewee.name, interviewee);
+  const turns = turnCounts(kinds);
   let bodyStarted = false;
   let current = null as RawSection | null;
   // Captions met before the section they belong to (photos above a story's first paragraph).
@@ -378,7 +379,12 @@ export function segmentArticle(raw: string): SegmentedArticle {
 function classifyAll(lines: string[]): LineKind[] {
   const kinds = lines.map((line, i) => (i === 0 ? ({ kind: 'title' } as LineKind) : classifyLine(line)));
   const captions = new Set(lines.filter((_, i) => kinds[i]!.kind === 'caption').map((l) => l.split(/\u3000{2}/u)[0]!.trim()));
-  return kinds.map((k, i) => ((k.kind === 'body' || k.kind === 'short') && captions.has(lines[i]!) ? { kind: 'caption', editorsNote: false, credit: false } : k));
+  return kinds.map((k, i): LineKind => {
+    if ((k.kind === 'body' || k.kind === 'short') && captions.has(lines[i]!)) return { kind: 'caption', editorsNote: false, credit: false };
+    // A short label ending in a colon over person lines (`对话人：`, `本期嘉宾：`) heads a guest list, whatever its words.
+    if (k.kind === 'short' && /^[^，。！？]{1,8}[：:]$/u.test(lines[i]!) && kinds[i + 1]?.kind === 'author') return { kind: 'guests' };
+    return k;
+  });
 }
 
 /** Everyone the article introduces with a post, by name: guest lists, person lines, headings, kickers, signatures. */
@@ -421,9 +427,12 @@ function intervieweeOf(lines: string[], kinds: LineKind[]): RawPerson | null {
 /** `某某公司董事长某某`, `某某代表`, `某某代表谈…` as a kicker: the person a report is in the voice of, or null. */
 function kickerPerson(text: string): RawPerson | null {
   const who = PERSON_KICKER.exec(text);
-  if (who && isName(who[1]!)) return { name: who[1]!, role: '', org: '' };
+  if (who && isName(who[1]!) && SURNAMES.has(who[1]![0]!)) return { name: who[1]!, role: '', org: '' };
   if (INTERVIEW.test(text) || /[，。！？“”]/u.test(text)) return null;
-  return splitSpeaker(text);
+  // A kicker is free text (`全国政协委员建言献策——`): what follows the title must read as a name, and a name longer
+  // than three characters is a compound surname's (`欧阳`) or a transliterated one's.
+  const speaker = splitSpeaker(text);
+  return speaker && (speaker.name.length <= 3 || SURNAMES.has(speaker.name[0]!) || speaker.name.includes('·')) ? speaker : null;
 }
 
 /** The post an article gives a person it introduces: `某某大学教授某某`, or `某某（某某大学教授）`. */
