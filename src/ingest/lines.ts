@@ -72,7 +72,7 @@ export function classifyLine(line: string): LineKind {
   if (/^对话嘉宾[：:]?$/u.test(line)) return { kind: 'guests' };
   if (/^连线$/u.test(line)) return { kind: 'linkMark' };
   if (line.startsWith('——')) {
-    if (SIGNATURE.test(line)) return { kind: 'signature' };
+    if (SIGNATURE.test(line) || signer(line)) return { kind: 'signature' };
     return { kind: 'subtitle', text: line.replace(/^[—－-]+[\s\u3000]*/u, '') };
   }
   // A kicker is a label, never a sentence: `某某高新区——`, not `…之旅开始了——`.
@@ -115,6 +115,18 @@ function speakerLine(prefix: string, rest: string): LineKind | null {
     return { kind: 'heading', speaker: null, headline: rest };
   }
   return null;
+}
+
+/**
+ * `——全国人大代表、某某养老院院长某某`, `——某某代表`: a signature with the post before the name (no brackets), or null.
+ * Not `——访某某` (an interview's subtitle) and never a sentence.
+ */
+export function signer(line: string): RawPerson | null {
+  const text = line.replace(/^——[\s\u3000]*/u, '');
+  if (text.length > 60 || /[，。！？；：“”]/u.test(text) || /^(?:专访|访谈|访|对话)/u.test(text)) return null;
+  const deputy = /^([\u4e00-\u9fff·]{2,4}?)(?:代表|委员)$/u.exec(text);
+  if (deputy && isName(deputy[1]!)) return { name: deputy[1]!, role: '', org: '' };
+  return splitSpeaker(text);
 }
 
 /** `冯  帆` → `冯帆`: a short name the paper pads with spaces; anything longer is left alone. */

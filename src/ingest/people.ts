@@ -19,6 +19,9 @@ const AFTER_NAME_WEAK = /^(?:在|等|正|也|就|和|与|同|对|带|的|一|将
 const DESCRIPTOR_START = /[，。；：！？“”‘’《》（）()\s的是—]/u;
 /** Words that introduce a person rather than name their body (`记者同某某市委书记`). */
 const LEADING_WORDS = /^(?:记者同|记者与|记者和|记者向|专访|访|同|与|跟|由|据|经|在|是|让|请|当|据悉)/u;
+/** Job titles written after a name and before what reads as its end (`王五主任说`). */
+const TITLE_AFTER_NAME =
+  /([\u4e00-\u9fff]{2,3}?)(书记|主任|主席|市长|县长|区长|镇长|乡长|村长|局长|厅长|部长|处长|科长|院长|校长|所长|站长|总经理|经理|董事长|教授|老师|医生|院士)(?=说|表示|介绍|认为|指出|坦言|告诉|透露|强调|建议|提出|还说|也说|[，。：；！？、])/gu;
 /** Titles written after the name (`张三总书记`). */
 const TITLE_AFTER = /([\u4e00-\u9fff]{2,3})(?=总书记|总理|委员长)/gu;
 /** The first part of a transliterated name whose parts are joined by `·` (`某某·某某某`). */
@@ -33,14 +36,28 @@ export function findPeople(text: string): Person[] {
     if (!seen) people.set(p.name, p);
     else if (!seen.role && p.role) people.set(p.name, p);
   };
+  // Where the last name found ends: a list of people (`某某教授张三、某某书记李四和某某经理王五`) gives each their own post.
+  let lastNameEnd = 0;
   for (let end = 2; end < text.length; end++) {
     const before = text.slice(Math.max(0, end - 12), end);
     const title = titleLengthAtEnd(before);
     if (title === 0) continue;
     const name = nameAt(text, end);
     if (!name) continue;
-    const post = postBefore(text, end);
+    const post = postBefore(text, end, lastNameEnd);
     if (post) add({ name, ...post });
+    lastNameEnd = end + name.length;
+  }
+  // A post in brackets after the name (`张三（某某公司董事长）介绍`).
+  for (const m of text.matchAll(/(?:^|[，。；：！？“”‘’\s])([\u4e00-\u9fff]{2,3}?)(?:代表|委员)?[（(]([^（）()\n]{2,40})[）)]/gu)) {
+    const post = SURNAMES.has(m[1]![0]!) && isName(m[1]!) ? parseDescriptor(m[2]!) : null;
+    if (post) add({ name: m[1]!, ...post });
+  }
+  // A title after the name (`王五主任说`, `李四书记表示`), the way a colleague or a reporter names an official.
+  for (const m of text.matchAll(TITLE_AFTER_NAME)) {
+    const at = m.index;
+    if (at > 0 && !DESCRIPTOR_START.test(text[at - 1]!)) continue;
+    if (SURNAMES.has(m[1]![0]!) && isName(m[1]!) && !people.has(m[1]!)) add({ name: m[1]!, role: m[2]!, org: '' });
   }
   for (const m of text.matchAll(TITLE_AFTER)) {
     const at = m.index;
@@ -85,17 +102,28 @@ export function nameAt(text: string, at: number): string | null {
   return null;
 }
 
-/** The organisation and role written right before position `end` (where a name starts). */
-function postBefore(text: string, end: number): { org: string; role: string } | null {
+/** Verbs that introduce a person (`本期圆桌邀请某某大学教授某某`): the descriptor starts after them. */
+const INTRODUCED_BY = /^.*(?:邀请了?|请来了?|采访了?|专访了?|走访了?|拜访了?|连线了?|对话了?|来到|见到了?|找到了?|遇到了?)/u;
+
+/** The organisation and role written right before position `end` (where a name starts), not reaching back past `floor`. */
+function postBefore(text: string, end: number, floor = 0): { org: string; role: string } | null {
   let start = end;
   // Back to the start of the descriptor; `、` joins posts (`某委副书记、市长`), so it is crossed.
-  while (start > 0 && end - start < 48 && !DESCRIPTOR_START.test(text[start - 1]!)) start--;
-  const descriptor = text.slice(start, end).replace(LEADING_WORDS, '');
+  while (start > floor && end - start < 48 && !DESCRIPTOR_START.test(text[start - 1]!)) start--;
+  const descriptor = text
+    .slice(start, end)
+    .replace(/^[和与及、]/u, '')
+    .replace(INTRODUCED_BY, '')
+    .replace(LEADING_WORDS, '');
   return parseDescriptor(descriptor);
 }
 
 /** The post the text gives `name` (`…厅厅长张三` → 厅 / 厅长), from its first mention with a title. */
 export function describe(name: string, text: string): { org: string; role: string } | null {
+  // Read as findPeople reads the text first, so a list of people gives each their own post.
+  if (described?.text !== text) described = { text, people: findPeople(text) };
+  const known = described.people.find((p) => p.name === name && (p.role || p.org));
+  if (known) return { org: known.org, role: known.role };
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     if (titleLengthAtEnd(text.slice(Math.max(0, at - 12), at)) === 0) continue;
     const post = postBefore(text, at);
@@ -103,6 +131,8 @@ export function describe(name: string, text: string): { org: string; role: strin
   }
   return null;
 }
+// The last text describe() read, with its people: one article's turns ask about the same text many times.
+let described: { text: string; people: Person[] } | null = null;
 
 function countOf(text: string, needle: string): number {
   let n = 0;

@@ -1,7 +1,7 @@
 import { endsSentence } from '../core/sentences.ts';
-import { describe, SURNAMES } from './people.ts';
+import { describe, findPeople, SURNAMES } from './people.ts';
 import { DEPUTY_SUFFIX, isName, parseDescriptor, splitSpeaker } from './roles.ts';
-import { classifyLine, isShort, SIGNATURE, type LineKind } from './lines.ts';
+import { classifyLine, isShort, SIGNATURE, signer, type LineKind } from './lines.ts';
 
 /** A person as segmenting finds them; role and org may be empty until build completes them from the text. */
 export interface RawPerson {
@@ -44,6 +44,8 @@ const MIN_ADJACENT_OVERLAP = 2;
 const PERSON_KICKER = /^([\u4e00-\u9fff·]{2,8}?)(?:代表|委员)(?:谈.*)?$/u;
 /** `访某某省委书记某某`, `专访某某`: a subtitle naming the one person an interview is with. */
 const INTERVIEW = /^(?:专访|访谈|访)[\s\u3000]*/u;
+/** `本报记者专访了某某市市长某某，`: the introduction names who is interviewed. */
+const INTERVIEWED = /(?:专访|采访|访谈)了?([^，。；！？、“”]{3,40}?)(?=[，。；！？]|$)/u;
 
 /** Cut an article into title, subtitle, reporters and sections, stitching paragraphs broken by page breaks. */
 export function segmentArticle(raw: string): SegmentedArticle {
@@ -236,7 +238,14 @@ export function segmentArticle(raw: string): SegmentedArticle {
         break;
       case 'author': {
         // A name alone under the title (and its kicker): the author, who is the piece's speaker.
-        if (!bodyStarted && article.sections.length === 0 && kinds.slice(1, i).every((p) => p.kind === 'kicker' || p.kind === 'subtitle')) {
+        const top = !bodyStarted && article.sections.length === 0;
+        if (top && headlineAt(i + 1)) {
+          // Over a headline before any text: the first report of a page, in that person's voice.
+          const headline = lines[++i]!;
+          current = newSection({ kind: 'lead', heading: `${line}——${headline}`, headline, speaker: k.person, subReport: true });
+          continue;
+        }
+        if (top && kinds.slice(1, i).every((p) => p.kind === 'kicker' || p.kind === 'subtitle' || p.kind === 'caption')) {
           leadSpeaker = k.person;
           continue;
         }
@@ -304,9 +313,10 @@ export function segmentArticle(raw: string): SegmentedArticle {
     const bylineNext = next?.kind === 'byline';
     const personNext = next?.kind === 'author';
     if (headlineLike && bylineNext && !bodyStarted && article.sections.length === 0) {
-      // Above the byline before any text: the subtitle, or the first report's headline when there is one already.
-      if (article.subtitle === null) article.subtitle = line;
-      else current = newSection({ kind: 'lead', heading: line, headline: line, speaker: null });
+      // Above the byline before any text: the subtitle, or the first report's headline when there is one already or
+      // the page is composite (its reports closed by bylines of their own).
+      if (article.subtitle === null && !composite) article.subtitle = line;
+      else current = newSection({ kind: 'lead', heading: line, headline: line, speaker: null, subReport: true });
       continue;
     }
     if (headlineLike && bodyStarted && (bylineNext || personNext || (blockClosed && (k.kind === 'short' || k.kind === 'subtitle')))) {
@@ -411,17 +421,30 @@ function turnCounts(kinds: LineKind[]): Map<string, number> {
   return counts;
 }
 
-/** The person an interview is with, from a subtitle or kicker above the text (`——访某某省委书记某某`). */
+/**
+ * The person an interview is with: named in a subtitle or kicker (`——访某某省委书记某某`), or in the introduction
+ * (`本报记者专访了某某市市长某某`), or else the one person the introduction names with a post; null when none.
+ */
 function intervieweeOf(lines: string[], kinds: LineKind[]): RawPerson | null {
-  for (let i = 1; i < Math.min(lines.length, 6); i++) {
+  const firstTurn = kinds.findIndex((k) => k.kind === 'question' || k.kind === 'answer');
+  const intro: string[] = [];
+  for (let i = 1; i < (firstTurn < 0 ? Math.min(lines.length, 6) : firstTurn); i++) {
     const k = kinds[i]!;
     const text = k.kind === 'subtitle' || k.kind === 'kicker' ? k.text : k.kind === 'signature' ? lines[i]!.replace(/^[—－-]+[\s\u3000]*/u, '') : null;
     if (text && INTERVIEW.test(text)) {
       const who = splitSpeaker(text.replace(INTERVIEW, ''));
       if (who) return who;
     }
+    if (k.kind !== 'body' && k.kind !== 'short') continue;
+    intro.push(lines[i]!);
+    const met = INTERVIEWED.exec(lines[i]!);
+    const who = met ? splitSpeaker(met[1]!) : null;
+    if (who) return who;
   }
-  return null;
+  // An interview with answers (`答：`) but nobody named as interviewed: the one person its introduction gives a post.
+  if (firstTurn < 0 || !kinds.some((k) => k.kind === 'answer')) return null;
+  const [only, ...others] = findPeople(intro.join('\n')).filter((p) => p.role);
+  return only && others.length === 0 ? only : null;
 }
 
 /** `某某公司董事长某某`, `某某代表`, `某某代表谈…` as a kicker: the person a report is in the voice of, or null. */
@@ -445,10 +468,10 @@ function introduce(name: string, text: string): RawPerson | null {
   return post ? { name, ...post } : null;
 }
 
-/** `——某某委员（某某大学教授）`, `——某某（某某研究院院长、研究员）` → the person who signed the quote. */
+/** `——某某委员（某某大学教授）`, `——某某（某某研究院院长、研究员）`, `——某某大学教授某某` → the person who signed the quote. */
 function signedSpeaker(line: string): RawPerson | null {
   const m = SIGNATURE.exec(line);
-  if (!m) return null;
+  if (!m) return signer(line);
   const name = m[1]!.replace(DEPUTY_SUFFIX, '');
   if (!isName(name)) return null;
   const post = parseDescriptor(m[2]!);
