@@ -1,6 +1,6 @@
 import { endsSentence } from '../core/sentences.ts';
 import { describe, findPeople, SURNAMES } from './people.ts';
-import { DEPUTY_SUFFIX, isName, parseDescriptor, splitSpeaker } from './roles.ts';
+import { DEPUTY_SUFFIX, isName, parseDescriptor, splitSpeaker, titleLengthAtEnd } from './roles.ts';
 import { classifyLine, isShort, SIGNATURE, signer, type LineKind } from './lines.ts';
 
 /** A person as segmenting finds them; role and org may be empty until build completes them from the text. */
@@ -294,13 +294,12 @@ export function segmentArticle(raw: string): SegmentedArticle {
         // A bare name (`某某：…`) is a turn when the article introduces that person (in a guest list, in a byline-like
         // line, with a post anywhere in the text), or when it opens several paragraphs (a dialogue).
         let warning: string | null = null;
-        let speaker = k.speaker ?? cast.get(k.name) ?? introduce(k.name, fullText);
+        let speaker = k.speaker ?? cast.get(k.name) ?? introduce(k.name, fullText) ?? addressed(k.name, cast);
         if (!speaker && (turns.get(k.name) ?? 0) >= 2) {
           speaker = { name: k.name, role: '', org: '' };
           warning = `dialogue turns by ${k.name}, whom the article gives no post`;
         }
         if (!speaker) break;
-        if (!k.speaker && speaker.name !== k.name) speaker = { ...speaker, name: k.name };
         turn(speaker, k.prefix, line, k.rest, warning);
         continue;
       }
@@ -427,6 +426,12 @@ function turnCounts(kinds: LineKind[]): Map<string, number> {
  */
 function intervieweeOf(lines: string[], kinds: LineKind[]): RawPerson | null {
   const firstTurn = kinds.findIndex((k) => k.kind === 'question' || k.kind === 'answer');
+  // The title: `专访某某市市长某某：…（访谈）`.
+  const title = (lines[0] ?? '').replace(/[（(][^）)]*[）)]$/u, '').split(/[：:]/u)[0]!;
+  if (INTERVIEW.test(title)) {
+    const who = splitSpeaker(title.replace(INTERVIEW, ''));
+    if (who) return who;
+  }
   const intro: string[] = [];
   for (let i = 1; i < (firstTurn < 0 ? Math.min(lines.length, 6) : firstTurn); i++) {
     const k = kinds[i]!;
@@ -456,6 +461,15 @@ function kickerPerson(text: string): RawPerson | null {
   // than three characters is a compound surname's (`欧阳`) or a transliterated one's.
   const speaker = splitSpeaker(text);
   return speaker && (speaker.name.length <= 3 || SURNAMES.has(speaker.name[0]!) || speaker.name.includes('·')) ? speaker : null;
+}
+
+/** `林市长`, `王教授`: the one person of the cast with that surname (and that title, when several share it), or null. */
+function addressed(label: string, cast: Map<string, RawPerson>): RawPerson | null {
+  const title = label.slice(1);
+  if (!SURNAMES.has(label[0]!) || titleLengthAtEnd(title) !== title.length) return null;
+  const kin = [...cast.values()].filter((p) => p.name.startsWith(label[0]!));
+  const titled = kin.filter((p) => p.role.endsWith(title));
+  return titled.length === 1 ? titled[0]! : kin.length === 1 ? kin[0]! : null;
 }
 
 /** The post an article gives a person it introduces: `某某大学教授某某`, or `某某（某某大学教授）`. */

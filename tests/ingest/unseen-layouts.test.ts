@@ -112,3 +112,20 @@ describe('People named in running text in the ways titles are written', () => {
     expect(people).toEqual(expect.arrayContaining(['李四/负责人/农场', '张三/董事长/东港茶业公司', '王五/主任/']));
   });
 });
+
+describe('An interview named in its title, its turns written with the surname and title', () => {
+  const { sections } = ingest(
+    '专访东港市市长林一川：把创新落到产业上',
+    '本报记者  王五',
+    '东港是江南的工业重镇。',
+    '记者：东港的创新有什么特点？',
+    '林市长：企业是创新的主体，我们的研发投入年年增长。',
+    '记者：下一步呢？',
+    '林市长：把更多的实验室建到园区里去。',
+  );
+
+  it('reads the interviewee from the title, and `林市长：` as their turn', () => {
+    expect(sections.map(who)).toEqual(['林一川/市长/东港市', '林一川/市长/东港市', '林一川/市长/东港市']);
+    expect(sections[1]!.paragraphs[0]).toBe('企业是创新的主体，我们的研发投入年年增长。');
+  });
+});
