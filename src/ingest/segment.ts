@@ -335,8 +335,10 @@ export function segmentArticle(raw: string): SegmentedArticle {
     if (target) {
       const previous = target.section.paragraphs[target.index]!;
       const overlap = overlapLength(previous, line);
-      // Displaced pieces repeat the broken-off characters (even one); an adjacent piece must repeat two or more.
-      const drop: number = overlap >= (target === adjacentOpen ? MIN_ADJACENT_OVERLAP : 1) ? overlap : 0;
+      // A continuation fragment's pieces repeat the broken-off characters (even one), wherever the piece is printed,
+      // right after it or later; an ordinary page break inside a section must repeat two or more to count as a repeat.
+      const displaced = target !== adjacentOpen || target.section.kind === 'continuation';
+      const drop: number = overlap >= (displaced ? 1 : MIN_ADJACENT_OVERLAP) ? overlap : 0;
       const joined: string = previous + line.slice(drop);
       target.section.paragraphs[target.index] = joined;
       removeOpen(openFragments, target);
