@@ -237,6 +237,11 @@ export function segmentArticle(raw: string): SegmentedArticle {
         }
         break;
       case 'author': {
+        // Person lines in a row are a guest list, labelled or not: read into the cast, kept here as captions.
+        if (kinds[i - 1]?.kind === 'author' || next?.kind === 'author') {
+          pendingCaptions.push(line);
+          continue;
+        }
         // A name alone under the title (and its kicker): the author, who is the piece's speaker.
         const top = !bodyStarted && article.sections.length === 0;
         if (top && headlineAt(i + 1)) {

@@ -129,3 +129,22 @@ describe('An interview named in its title, its turns written with the surname an
     expect(sections[1]!.paragraphs[0]).toBe('企业是创新的主体，我们的研发投入年年增长。');
   });
 });
+
+describe('A dialogue whose guests are listed with no label, a sub-heading right under the list', () => {
+  const { sections } = ingest(
+    '数字乡村怎么建（圆桌）',
+    '本报记者  王五',
+    '数字乡村建设正在提速，我们请来两位嘉宾。',
+    '林一川  北川大学教授',
+    '马春花  东港市白沙村党支部书记',
+    '网络进村入户',
+    '林一川：网络是数字乡村的路，路通了，产业才进得来。',
+    '马春花：我们村已经通了千兆光纤，直播卖茶成了新农活。',
+  );
+
+  it('reads the list as the guests, not the last guest as a report\'s speaker', () => {
+    expect(sections.map(who)).toEqual([null, '林一川/教授/北川大学', '马春花/党支部书记/东港市白沙村']);
+    expect(sections.flatMap((s) => s.captions ?? [])).toEqual(['林一川  北川大学教授', '马春花  东港市白沙村党支部书记']);
+    expect(sections.flatMap((s) => s.paragraphs).join('')).not.toContain('北川大学教授');
+  });
+});
