@@ -147,6 +147,10 @@ export function segmentArticle(raw: string): SegmentedArticle {
     if ((k.kind === 'body' || k.kind === 'short') && next?.kind === 'caption' && next.credit && line.length <= 120) {
       k = { kind: 'caption', editorsNote: false, credit: false };
     }
+    // Before any text, a short label right under a caption or credit (a chart's source, `国家统计局`) belongs to it.
+    if (k.kind === 'short' && !bodyStarted && !current && kinds[i - 1]?.kind === 'caption' && next?.kind !== 'byline') {
+      k = { kind: 'caption', editorsNote: false, credit: false };
+    }
     switch (k.kind) {
       case 'caption':
         if (current && bodyStarted) current.captions.push(line);

@@ -148,3 +148,20 @@ describe('A dialogue whose guests are listed with no label, a sub-heading right 
     expect(sections.flatMap((s) => s.paragraphs).join('')).not.toContain('北川大学教授');
   });
 });
+
+describe('A page that opens with a photo and a chart before its text', () => {
+  const { sections } = ingest(
+    '创新成果加速涌现',
+    '在东港市高新区，工人正在调试新设备。',
+    '王  五摄（人民视觉）',
+    '数据来源：东港市统计局',
+    '东港市统计局',
+    '去年，东港市高新技术企业数量增长了两成。',
+  );
+
+  it('keeps the chart\'s label with the captions, so the section starts with its text', () => {
+    expect(sections).toHaveLength(1);
+    expect(sections[0]!.paragraphs).toEqual(['去年，东港市高新技术企业数量增长了两成。']);
+    expect(sections[0]!.captions).toContain('东港市统计局');
+  });
+});
