@@ -5,6 +5,7 @@ import { BOT_TEXT } from '../render/replies.ts';
 import { addressed, setAdmit, updateLog } from './context.ts';
 import { FloodGuard, type FloodCounter } from './flood.ts';
 import { gate } from './gate.ts';
+import { StoreUnavailableError } from '../store/outage.ts';
 import { isUnreachable } from './send.ts';
 
 export interface BotOptions {
@@ -51,8 +52,9 @@ export function errorBoundary(logger: Logger, onUpdate?: (u: HandledUpdate) => v
     } catch (err) {
       failed = true;
       const unreachable = isUnreachable(err);
-      logger[unreachable ? 'warn' : 'error']({ update_id: ctx.update.update_id, err }, unreachable ? 'chat unreachable' : 'handler failed');
-      if (!unreachable) await tellUserSomethingWentWrong(ctx, logger);
+      const storeDown = err instanceof StoreUnavailableError;
+      logger[unreachable || storeDown ? 'warn' : 'error']({ update_id: ctx.update.update_id, err }, unreachable ? 'chat unreachable' : storeDown ? 'database unavailable; the user was told' : 'handler failed');
+      if (!unreachable) await tellUserSomethingWentWrong(ctx, logger, storeDown ? BOT_TEXT.storeDown : BOT_TEXT.error);
     } finally {
       const log = updateLog(ctx);
       const ms = performance.now() - started;
@@ -77,12 +79,12 @@ export function errorBoundary(logger: Logger, onUpdate?: (u: HandledUpdate) => v
   };
 }
 
-async function tellUserSomethingWentWrong(ctx: Context, logger: Logger): Promise<void> {
+async function tellUserSomethingWentWrong(ctx: Context, logger: Logger, text: string): Promise<void> {
   try {
-    if (ctx.callbackQuery) await ctx.answerCbQuery(BOT_TEXT.error);
+    if (ctx.callbackQuery) await ctx.answerCbQuery(text);
     else if (ctx.chat) {
       const inGroup = ctx.chat.type !== 'private';
-      await ctx.reply(BOT_TEXT.error, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
+      await ctx.reply(text, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
     }
   } catch (err) {
     logger.warn({ update_id: ctx.update.update_id, err }, 'could not send the error reply');
