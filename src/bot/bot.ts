@@ -7,6 +7,7 @@ import { FloodGuard, type FloodCounter } from './flood.ts';
 import { gate } from './gate.ts';
 import { StoreUnavailableError } from '../store/outage.ts';
 import { isUnreachable } from './send.ts';
+import { wellFormed } from './update-shape.ts';
 
 export interface BotOptions {
   token: string;
@@ -79,10 +80,14 @@ export function errorBoundary(logger: Logger, onUpdate?: (u: HandledUpdate) => v
   };
 }
 
+/**
+ * Only a person who asked gets told: a button's tapper (a toast only they see) or the sender of a message the gate
+ * found meant for the bot, in that chat. Member changes, chat migrations and chatter get nothing posted.
+ */
 async function tellUserSomethingWentWrong(ctx: Context, logger: Logger, text: string): Promise<void> {
   try {
     if (ctx.callbackQuery) await ctx.answerCbQuery(text);
-    else if (ctx.chat) {
+    else if (ctx.chat && ctx.message && addressed(ctx)) {
       const inGroup = ctx.chat.type !== 'private';
       await ctx.reply(text, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
     }
@@ -172,6 +177,7 @@ export function createBot(options: BotOptions): Telegraf<Context> {
   sweeper.unref();
 
   bot.use(errorBoundary(options.logger, options.onUpdate));
+  bot.use(wellFormed(options.logger));
   bot.use(gate());
   bot.use(floodControl(flood));
   bot.use(buttonFloodControl(buttonFlood));
