@@ -9,7 +9,7 @@ import { startOpsServer, type OpsServer } from './bot/ops-server.ts';
 import { FallbackPages, PageCache, StorePages } from './bot/pages.ts';
 import { searchComposer } from './bot/search.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
-import { runConsoleChat } from './console/chat.ts';
+import { CONSOLE_USAGE, runConsoleChat } from './console/chat.ts';
 import { composeDigest, localDateTime } from './core/digest.ts';
 import { renderDigestHtml } from './render/digest.ts';
 import { htmlToPlain } from './render/replies.ts';
@@ -59,8 +59,9 @@ async function main(): Promise<number> {
     throw err;
   }
 
-  // 2. Logger: JSON lines on stdout, never the token.
-  const logger = createLogger({ level: config.logLevel, token: config.token });
+  // 2. Logger: JSON lines on stdout, never the token. Without a token stdout is the terminal chat's conversation
+  //    (or a script's answers), so the log goes to stderr there.
+  const logger = createLogger({ level: config.logLevel, token: config.token, fd: config.token ? 1 : 2 });
 
   // 3. Report and search engine: refuse to start on a missing or invalid report.
   let loaded: ReturnType<typeof loadEngine>;
@@ -133,8 +134,11 @@ async function main(): Promise<number> {
       const digest = composeDigest(live.report, { chatId: 0, date, filter: null, history: [] });
       return digest ? htmlToPlain(renderDigestHtml(digest)) : '报道中没有可以做成摘要的内容。';
     };
-    await runConsoleChat({ get engine() { return live.engine; }, get report() { return live.report; }, input: process.stdin, output: process.stdout, digestPreview, lastAddedAt: () => library.current().lastAddedAt, timezone: config.digest.timezone });
+    const answered = await runConsoleChat({ get engine() { return live.engine; }, get report() { return live.report; }, input: process.stdin, output: process.stdout, digestPreview, lastAddedAt: () => library.current().lastAddedAt, timezone: config.digest.timezone });
     stopWatching();
+    // No terminal and nothing read (`npm start </dev/null`, a service started without its token): say how to use it
+    // rather than exit in silence, and fail, since nothing was done.
+    if (answered === 0 && !process.stdin.isTTY) return fail(CONSOLE_USAGE);
     return 0;
   }
 
