@@ -4,6 +4,7 @@
  * TypeScript at every start (tsx stays for development and tests). Run by `npm install` (prepare) and, when src/ has
  * changed since, by `npm start` itself (scripts/fresh.mjs). Plain JavaScript so it runs before anything is built.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,12 @@ const ENTRIES = {
   ask: 'src/cli/ask.ts',
   broadcast: 'src/cli/broadcast.ts',
   add: 'src/cli/add.ts',
+  // Not a command: `npm run bench:start` times loading the engine in the compiled code with it.
+  'cold-start': 'bench/cold-start.ts',
 };
+
+/** Dependencies loaded from node_modules at run time: native code (better-sqlite3, pg's optional pg-native), worker files (pino), the lazily required dictionaries (src/core/normalize.ts, pinyin.ts). */
+const EXTERNAL = ['better-sqlite3', 'pg-native', 'pino', 'pino-*', 'thread-stream', 'opencc-js', 'pinyin-pro'];
 
 /** Newest modification time among the files a build reads (src/, the build script, tsconfig.json, package.json). */
 function newestInput() {
@@ -29,7 +35,13 @@ function newestInput() {
     if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
     else newest = Math.max(newest, st.mtimeMs);
   };
-  for (const p of ['src', 'scripts/build.mjs', 'tsconfig.json', 'package.json']) visit(join(ROOT, p));
+  for (const p of ['src', 'scripts/build.mjs', 'scripts/derive.ts', 'tsconfig.json', 'package.json', 'data/report.json', 'data/chongqing-divisions.json', 'data/china-divisions.json', 'data/place-aliases.json']) {
+    try {
+      visit(join(ROOT, p));
+    } catch {
+      // An optional data file that is absent.
+    }
+  }
   return newest;
 }
 
@@ -48,6 +60,7 @@ export function isStale() {
 export async function build() {
   const esbuild = await import('esbuild');
   mkdirSync(DIST, { recursive: true });
+  const derived = await derive(esbuild);
   // Built over the old files, not into an emptied dist/: a command starting meanwhile (or a second build racing
   // this one) never finds an entry missing. Chunks are named by content, so the old ones are removed afterwards.
   const result = await esbuild.build({
@@ -60,10 +73,16 @@ export async function build() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // Dependencies are bundled too: resolving and compiling hundreds of small files in node_modules took longer than
+    // the bot's own start. Left out: native modules and those that load files of their own at run time.
+    external: EXTERNAL,
+    // CommonJS dependencies call require() for Node's modules; an ES module has none of its own.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     sourcemap: 'linked',
     logLevel: 'warning',
     metafile: true,
+    // Derived data computed once here instead of at every start (src/core/derived.ts).
+    define: { __REPORT_BOT_DERIVED__: JSON.stringify(derived) },
   });
   const outputs = new Set(Object.keys(result.metafile.outputs).map((p) => join(ROOT, p)));
   for (const name of readdirSync(DIST)) {
@@ -74,6 +93,17 @@ export async function build() {
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
   // esbuild keeps a service process for further builds; a build is one-off here.
   await esbuild.stop?.();
+}
+
+/** Run scripts/derive.ts (bundled to a temporary file, then run by node) and return the JSON text it prints. */
+async function derive(esbuild) {
+  const script = join(DIST, '.derive.mjs');
+  await esbuild.build({ absWorkingDir: ROOT, entryPoints: ['scripts/derive.ts'], outfile: script, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
+  try {
+    return execFileSync(process.execPath, [script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  } finally {
+    rmSync(script, { force: true });
+  }
 }
 
 /** `node scripts/build.mjs`: build. When esbuild is missing (dev dependencies left out), say how to get dist/ and exit 0, so `npm install --omit=dev` itself succeeds. */

@@ -8,15 +8,32 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres.ts';
 import { FakeBotApi } from '../support/fake-bot-api.ts';
+import { dropSchema, freshSchema, probePostgres } from '../support/postgres.ts';
 import { BLANK_ENV, freePort, ROOT } from './harness.ts';
 
 const TOKEN = '5550006666:AANpmStartTokenForTheTests_abcdefghij';
 const SECRET = 'webhook-secret-0123456789';
 let api: FakeBotApi;
+// SIGINT runs on PostgreSQL when one answers (the compiled bundle's pg), SIGTERM on SQLite (better-sqlite3).
+const pgUrl = (await probePostgres()).url;
+const schema = freshSchema();
+let databaseUrl = '';
 
-beforeAll(async () => { api = await FakeBotApi.start({ token: TOKEN }); });
-afterAll(async () => { await api.close(); });
+beforeAll(async () => {
+  api = await FakeBotApi.start({ token: TOKEN });
+  if (pgUrl) {
+    await (await PostgresStore.open({ connectionString: pgUrl, schema })).close();
+    const u = new URL(pgUrl);
+    u.searchParams.set('options', `-c search_path=${schema}`);
+    databaseUrl = u.toString();
+  }
+});
+afterAll(async () => {
+  await api.close();
+  if (pgUrl) await dropSchema(pgUrl, schema);
+});
 
 /** Every live process whose parent chain leads to `root` (read from /proc, Linux only). */
 function descendants(root: number): number[] {
@@ -65,7 +82,7 @@ describe.runIf(process.platform === 'linux')('npm start stops on a signal to the
       const dataDir = mkdtempSync(join(tmpdir(), 'report-bot-npm-start-'));
       const npm = spawn('npm', ['start', '--silent'], {
         cwd: ROOT,
-        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...BLANK_ENV, DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.apiRoot, WEBHOOK_URL: `http://127.0.0.1:${port}/hook`, WEBHOOK_SECRET: SECRET, PORT: String(port), HOST: '127.0.0.1' },
+        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...BLANK_ENV, DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.apiRoot, WEBHOOK_URL: `http://127.0.0.1:${port}/hook`, WEBHOOK_SECRET: SECRET, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: signal === 'SIGINT' ? databaseUrl : '' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -111,4 +128,18 @@ describe('npm run ask runs the compiled command', () => {
     const out = execFileSync('npm', ['run', '--silent', 'ask', '--', '/district 潼南'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
     expect(out).toContain('潼南区：报道中有');
   }, 40_000);
+
+  it('answers exactly as the TypeScript sources do, with the folding, pinyin and division index computed at build time', () => {
+    // Traditional characters, full-width forms, pinyin, typos, places outside Chongqing (national index), people, figures.
+    const queries = [
+      '/district 潼南', '/district tongnan', '/district Tong Nan', '/district 潼楠', '/district 開州', '/district 沙坪壩', '/district 开县',
+      '/district 满月镇', '/district 仙女山', '/district 成都', '/district 鼓楼', '/district 宁波江北', '/district 湖北省', '/district beijing',
+      '/topic 就業', '/topic jiuye', '/person liuhongguang', '/person 刘红光主任', '/person 楊浪浪', '/figures 26000亿', '/figures ４２％',
+      '/search 侧面碰撞', '/search ＡＢＣ 乡村振兴', '潼南', 'jiuye',
+    ].join('\n');
+    const compiled = execFileSync('npm', ['run', '--silent', 'ask', '--', '--json'], { cwd: ROOT, encoding: 'utf8', input: queries, timeout: 30_000 });
+    const source = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', '--json'], { cwd: ROOT, encoding: 'utf8', input: queries, timeout: 30_000 });
+    expect(compiled.split('\n').length).toBeGreaterThan(20);
+    expect(compiled).toBe(source);
+  }, 60_000);
 });
