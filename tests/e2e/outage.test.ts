@@ -86,7 +86,7 @@ describe.runIf(url)('Through a PostgreSQL outage', () => {
     expect(await healthz()).toBe('200 ok');
   });
 
-  it('during it: /district, /help and /about answer, subscription commands say the service is unavailable, /healthz says degraded', async () => {
+  it('during it: /district, /help, /about, page buttons and inline mode answer, subscription commands say the service is unavailable, /healthz says degraded', async () => {
     proxy.cut();
     expect((await ask('/district 潼南'))[0]).toContain('潼南区');
     expect((await ask('/help'))[0]).toContain('/district');
@@ -101,6 +101,10 @@ describe.runIf(url)('Through a PostgreSQL outage', () => {
     await fetch(`${base}/tg`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(tap) });
     expect(api.callsTo('editMessageText', chat)).toHaveLength(1);
     expect(api.callsTo('answerCallbackQuery').at(-1)!.params['text']).toBeUndefined(); // not "expired"
+    // Inline mode (`@ThisBot 潼南` in any chat) answers too; its flood control counts in memory.
+    const inline = api.inlineQueryUpdate({ from: { id: 9999 }, query: '潼南' });
+    await fetch(`${base}/tg`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify({ update_id: nextId++, ...inline }) });
+    expect((api.inlineAnswers(inline.inline_query.id)[0]?.['results'] as unknown[] | undefined)?.length).toBeGreaterThan(0);
     expect(await healthz()).toBe('200 degraded: database unreachable');
     const lines = logLines(bot.stdout());
     expect(lines.filter((l) => String(l['msg']).startsWith('database unreachable'))).toHaveLength(1);
