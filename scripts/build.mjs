@@ -78,6 +78,8 @@ export async function build() {
     external: EXTERNAL,
     // CommonJS dependencies call require() for Node's modules; an ES module has none of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    // Chinese text as itself, not \u escapes: fewer bytes to read and scan at every start (3.4 → 3.1 MB).
+    charset: 'utf8',
     sourcemap: 'linked',
     logLevel: 'warning',
     metafile: true,
