@@ -33,8 +33,10 @@ export interface MapRenderer {
   render(spec: MapSpec, options?: { labels?: boolean }): RenderedMap;
   /** The SVG ECharts draws for `spec`, before rasterising (tests look at its text). */
   svg(spec: MapSpec, options?: { labels?: boolean }): { svg: string; missing: string[] };
-  /** Pixel position of a [longitude, latitude] on the whole map. */
-  toPixel(point: readonly [number, number]): [number, number];
+  /** The picture as RGBA pixels, row by row (tests sample colours from it). */
+  raster(spec: MapSpec, options?: { labels?: boolean }): { width: number; height: number; pixels: Buffer };
+  /** Pixel positions of [longitude, latitude] points on the whole map (`inset`: in the city-centre inset). */
+  toPixels(points: ReadonlyArray<readonly [number, number]>, inset?: boolean): Array<[number, number]>;
 }
 
 export interface MapRendererOptions {
@@ -74,6 +76,15 @@ export function createMapRenderer(options: MapRendererOptions = {}): MapRenderer
     return draw(spec, opts.labels ?? true, (chart, missing) => ({ svg: chart.renderToSVGString(), missing: [...new Set(missing)] }));
   }
 
+  function rasterise(svgText: string) {
+    return new Resvg(svgText, {
+      background: '#ffffff',
+      fitTo: { mode: 'width', value: MAP_WIDTH },
+      // Only the project's font: a server without CJK fonts draws the same picture as one with them.
+      font: { loadSystemFonts: false, fontFiles: [font.path], defaultFontFamily: font.family, sansSerifFamily: font.family, serifFamily: font.family, monospaceFamily: font.family },
+    }).render();
+  }
+
   return {
     shapes,
     font,
@@ -81,19 +92,17 @@ export function createMapRenderer(options: MapRendererOptions = {}): MapRenderer
     render(spec, opts = {}) {
       const started = performance.now();
       const drawn = svg(spec, opts);
-      const resvg = new Resvg(drawn.svg, {
-        background: '#ffffff',
-        fitTo: { mode: 'width', value: MAP_WIDTH },
-        // Only the project's font: a server without CJK fonts draws the same picture as one with them.
-        font: { loadSystemFonts: false, fontFiles: [font.path], defaultFontFamily: font.family, sansSerifFamily: font.family, serifFamily: font.family, monospaceFamily: font.family },
-      });
-      const png = resvg.render().asPng();
+      const png = rasterise(drawn.svg).asPng();
       return { png, missing: drawn.missing, ms: performance.now() - started };
     },
-    toPixel(point) {
+    raster(spec, opts = {}) {
+      const image = rasterise(svg(spec, opts).svg);
+      return { width: image.width, height: image.height, pixels: image.pixels };
+    },
+    toPixels(points, inset = false) {
       // Any spec lays the map out the same way: the position depends on the layout, not on the counts.
       const spec: MapSpec = { title: '-', period: '', filter: null, sections: 0, counts: shapes.map((s) => ({ district: s.name, count: 0 })), bins: [{ min: 0, max: 0 }] };
-      return draw(spec, false, (chart) => chart.convertToPixel({ seriesIndex: 0 }, [point[0], point[1]]) as unknown as [number, number]);
+      return draw(spec, false, (chart) => points.map((p) => chart.convertToPixel({ seriesIndex: inset ? 1 : 0 }, [p[0], p[1]]) as unknown as [number, number]));
     },
   };
 }
