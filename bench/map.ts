@@ -57,7 +57,7 @@ export async function runMapBench(dataDir = 'data'): Promise<MapBench> {
     token: '1:bench',
     apiRoot: null,
     logger,
-    features: [mapComposer({ report, engine, districts, render: (spec) => { rendersDuringRepeats++; return renderer.render(spec).png; }, renderVersion: MAP_RENDER_VERSION, files, pages: new PageCache(), logger, now: () => Date.now() })],
+    features: [mapComposer({ report, engine, districts, render: (spec) => { rendersDuringRepeats++; return renderer.render(spec); }, renderVersion: MAP_RENDER_VERSION, files, pages: new PageCache(), logger, now: () => Date.now() })],
     flood: { hit: async () => 'allow' as const },
   });
   bot.botInfo = { id: 1, is_bot: true, first_name: 'Bench', username: 'bench_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true, can_connect_to_business: false, has_main_web_app: false } as never;

@@ -207,7 +207,7 @@ async function main(): Promise<number> {
       adminComposer({ store, admins: config.botAdmins, now: () => systemClock.now(), timezone: config.digest.timezone, logger }),
       livingComposer({ library, admins: config.botAdmins, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now(), undoStore: store, withdraw: (id, source) => articleMirror.withdraw(id, source, systemClock.now()) }),
       digestComposer({ store, get report() { return live.report; }, resolveFilter: (q) => live.engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
-      mapComposer({ get report() { return live.report; }, get engine() { return live.engine; }, districts: map.districts, renderVersion: map.renderVersion, files: store, render: map.renderer ? (spec) => map.renderer!.render(spec).png : null, pages: new StorePages(store), logger, now: () => systemClock.now() }),
+      mapComposer({ get report() { return live.report; }, get engine() { return live.engine; }, districts: map.districts, renderVersion: map.renderVersion, files: store, render: map.renderer ? (spec) => map.renderer!.render(spec) : null, pages: new StorePages(store), logger, now: () => systemClock.now() }),
       searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages: new StorePages(store), logger }),
       inlineComposer({ get engine() { return live.engine; }, get report() { return live.report; }, logger, extraStartingPoints: async () => { const r = await inlineMapResult(mapFiles); return r ? [r] : []; } }),
     ],

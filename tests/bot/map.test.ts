@@ -31,7 +31,7 @@ async function mapBot(overrides: { render?: MapBotDeps['render']; report?: () =>
     overrides.render === undefined
       ? (spec) => {
           rendered.push(spec);
-          return Buffer.from('\x89PNG fake picture');
+          return { png: Buffer.from('\x89PNG fake picture'), missing: spec.title.includes('𠀀') ? ['𠀀'] : [] };
         }
       : overrides.render;
   const logs: string[] = [];
@@ -83,6 +83,13 @@ describe('/map in the bot', () => {
     expect(s.rendered).toHaveLength(2);
     expect(s.rendered[1]!.period).toBe('2022年6月3日—9日');
     expect(typeof photos(s)[2]!.params['photo']).toBe('object');
+  });
+
+  it('logs the characters of a title the font has no glyph for', async () => {
+    const s = await mapBot({ report: () => ({ ...seed, title: '𠀀的报道' }) });
+    await s.send(dm('/map'));
+    expect(photos(s)).toHaveLength(1);
+    expect(s.logs.some((l) => l.includes('no glyph') && l.includes('𠀀'))).toBe(true);
   });
 
   it('a picture that fails to render becomes the caption as text, with its buttons, logged, and no error message', async () => {
