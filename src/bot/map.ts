@@ -11,7 +11,7 @@ import { parseCommandLine } from '../core/command.ts';
 import { MAX_FILTER_WORDS, resolveFilterWords, type DigestFilter, type SingleFilter } from '../core/digest.ts';
 import type { Engine } from '../core/engine.ts';
 import type { Division } from '../core/gazetteer.ts';
-import { buildMapSpec, mapKey, topDistricts, type MapSpec } from '../core/map.ts';
+import { mapKey, mapSpecFor, topDistricts, type MapSpec } from '../core/map.ts';
 import type { Report } from '../core/report.ts';
 import type { Logger } from '../logger.ts';
 import { answerKeyboard } from '../render/html.ts';
@@ -59,7 +59,7 @@ export function mapRequest(query: string, report: Report, resolveFilter: (q: str
     }
     filter = read.filter;
   }
-  const spec = buildMapSpec(report, districts, filter);
+  const spec = mapSpecFor(report, districts, filter);
   if (topDistricts(spec).length === 0) {
     if (filter === null) return { ok: false, html: MAP_REPLIES.noDistrict };
     return { ok: false, html: spec.sections === 0 ? MAP_REPLIES.noSection(filter.label) : MAP_REPLIES.noDistrictUnder(filter.label, spec.sections) };
@@ -204,7 +204,7 @@ export function mapComposer(deps: MapBotDeps): Composer<Context> {
  * inline photo needs a URL or a file_id Telegram already has, and the bot serves no URLs). Null until then.
  */
 export async function inlineMapResult(deps: Pick<MapBotDeps, 'report' | 'districts' | 'renderVersion' | 'files'>): Promise<InlineQueryResultCachedPhoto | null> {
-  const spec = buildMapSpec(deps.report, deps.districts.map((d) => d.name), null);
+  const spec = mapSpecFor(deps.report, deps.districts.map((d) => d.name), null);
   if (topDistricts(spec).length === 0) return null;
   const key = mapKey(spec, deps.renderVersion);
   const fileId = await deps.files.getFileId(key);

@@ -93,6 +93,26 @@ export function buildMapSpec(report: Report, districts: readonly string[], filte
   };
 }
 
+/** Per report (a snapshot: the living report swaps whole ones), the maps of its most recent filters. */
+const specCache = new WeakMap<Report, Map<string, MapSpec>>();
+const SPEC_CACHE_SIZE = 64;
+
+/**
+ * `buildMapSpec`, remembered per report snapshot and filter: a repeat /map (sent by file_id) then costs a lookup
+ * rather than a pass over every section, which on a report of thousands of articles is milliseconds.
+ */
+export function mapSpecFor(report: Report, districts: readonly string[], filter: DigestFilter | null): MapSpec {
+  let cache = specCache.get(report);
+  if (!cache) specCache.set(report, (cache = new Map()));
+  const key = `${districts.join(',')}|${filter ? JSON.stringify(filter) : ''}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const spec = buildMapSpec(report, districts, filter);
+  if (cache.size >= SPEC_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, spec);
+  return spec;
+}
+
 /** The districts named most, most first (ties in the gazetteer's order), at most `n`, none that no section names. */
 export function topDistricts(spec: MapSpec, n = TOP_DISTRICTS): Array<{ district: string; count: number }> {
   return spec.counts

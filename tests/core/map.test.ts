@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DigestFilter } from '../../src/core/digest.ts';
-import { binOf, buildMapSpec, mapBins, mapKey, reportPeriod, topDistricts } from '../../src/core/map.ts';
+import { binOf, buildMapSpec, mapBins, mapKey, mapSpecFor, reportPeriod, topDistricts } from '../../src/core/map.ts';
 import type { Report, Section } from '../../src/core/report.ts';
 
 const NAMES = ['万州区', '涪陵区', '渝中区', '潼南区', ...Array.from({ length: 34 }, (_, i) => `区${i}`)];
@@ -63,6 +63,18 @@ describe('the map of a report', () => {
     expect(mapKey(a, 'v2')).not.toBe(mapKey(a, 'v1'));
     expect(mapKey(buildMapSpec(r, NAMES, { kind: 'topic', id: 'jobs', label: '就业' }), 'v1')).not.toBe(mapKey(a, 'v1'));
     expect(mapKey(buildMapSpec({ ...r, title: '新标题' }, NAMES, null), 'v1')).not.toBe(mapKey(a, 'v1'));
+  });
+});
+
+describe('the map of a report snapshot, remembered', () => {
+  it('is worked out once per snapshot and filter, and afresh for another snapshot', () => {
+    const r = report([section('s1', ['潼南区'])]);
+    const jobs: DigestFilter = { kind: 'topic', id: 'jobs', label: '就业' };
+    expect(mapSpecFor(r, NAMES, null)).toBe(mapSpecFor(r, NAMES, null));
+    expect(mapSpecFor(r, NAMES, jobs)).not.toBe(mapSpecFor(r, NAMES, null));
+    const next = { ...r, sections: [...r.sections, section('s2', ['潼南区'])] };
+    expect(mapSpecFor(next, NAMES, null).counts.find((c) => c.district === '潼南区')?.count).toBe(2);
+    expect(mapSpecFor(next, NAMES, null)).toEqual(buildMapSpec(next, NAMES, null));
   });
 });
 
