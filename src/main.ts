@@ -15,7 +15,7 @@ import { composeDigest, localDateTime } from './core/digest.ts';
 import { renderDigestHtml } from './render/digest.ts';
 import { htmlToPlain } from './render/replies.ts';
 import { loadEngine } from './load-engine.ts';
-import { loadMap } from './load-map.ts';
+import { MapAssets } from './load-map.ts';
 import { createLogger, redact } from './logger.ts';
 import { digestComposer } from './bot/digest.ts';
 import { livingComposer } from './bot/living.ts';
@@ -187,9 +187,9 @@ async function main(): Promise<number> {
       .catch((err: unknown) => logger.warn({ err }, 'could not record usage for /stats'));
   };
 
-  // 6b. The district map (/map): boundaries and font loaded once; without them /map answers in text. Its pictures'
-  //     file_ids live in the store, so each is uploaded once for every instance.
-  const map = loadMap('data', logger);
+  // 6b. The district map (/map): its renderer loads in the background (step 10b); without it /map answers in text.
+  //     Its pictures' file_ids live in the store, so each is uploaded once for every instance.
+  const map = new MapAssets('data', logger);
   const mapFiles = { get report() { return live.report; }, districts: map.districts, renderVersion: map.renderVersion, files: store };
 
   // 7. The bot: shared middleware (errors, gate, flood control), then one composer per feature (inline mode:
@@ -207,7 +207,7 @@ async function main(): Promise<number> {
       adminComposer({ store, admins: config.botAdmins, now: () => systemClock.now(), timezone: config.digest.timezone, logger }),
       livingComposer({ library, admins: config.botAdmins, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now(), undoStore: store, withdraw: (id, source) => articleMirror.withdraw(id, source, systemClock.now()) }),
       digestComposer({ store, get report() { return live.report; }, resolveFilter: (q) => live.engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
-      mapComposer({ get report() { return live.report; }, get engine() { return live.engine; }, districts: map.districts, renderVersion: map.renderVersion, files: store, render: map.renderer ? (spec) => map.renderer!.render(spec) : null, pages: new StorePages(store), logger, now: () => systemClock.now() }),
+      mapComposer({ get report() { return live.report; }, get engine() { return live.engine; }, districts: map.districts, renderVersion: map.renderVersion, files: store, render: (spec) => map.render(spec), pages: new StorePages(store), logger, now: () => systemClock.now() }),
       searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages: new StorePages(store), logger }),
       inlineComposer({ get engine() { return live.engine; }, get report() { return live.report; }, logger, extraStartingPoints: async () => { const r = await inlineMapResult(mapFiles); return r ? [r] : []; } }),
     ],
@@ -244,8 +244,9 @@ async function main(): Promise<number> {
     return fail(redact(explainStartFailure(err, { port: config.port, host: config.host, apiRoot: config.apiRoot }), config.token));
   }
 
-  // 10b. One map drawn and thrown away once the bot is taking updates, so the first /map is drawn at full speed.
-  setImmediate(() => map.warm(live.report));
+  // 10b. The map renderer loaded, and one map drawn and thrown away, once the bot is taking updates: the first /map
+  //      is then drawn at full speed.
+  setImmediate(() => void map.warm(live.report));
 
   // 11. Digest scheduler: wakes every minute; the first tick now catches up after downtime. On SQLite one sender
   //     at a time holds the lease; on PostgreSQL every instance sends the chats it claims, within a shared budget.

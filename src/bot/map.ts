@@ -30,7 +30,7 @@ export interface MapBotDeps {
   /** The gazetteer's 38 districts and counties, in its order (names, short names, codes for the buttons). */
   districts: readonly Division[];
   /** Draw a map as PNG (and the characters the font lacked, drawn as □); null when the renderer could not be loaded (every /map is then the text answer). */
-  render: ((spec: MapSpec) => { png: Buffer; missing: readonly string[] }) | null;
+  render: ((spec: MapSpec) => { png: Buffer; missing: readonly string[] } | Promise<{ png: Buffer; missing: readonly string[] }>) | null;
   /** The version of the drawing, part of every picture's key (src/render/map-png.ts MAP_RENDER_VERSION). */
   renderVersion: string;
   /** Where file_ids are kept, shared by every instance. */
@@ -109,7 +109,7 @@ export function mapComposer(deps: MapBotDeps): Composer<Context> {
     let png: Buffer;
     try {
       if (!deps.render) throw new Error('the map renderer is not loaded');
-      const drawn = deps.render(spec);
+      const drawn = await deps.render(spec);
       png = drawn.png;
       if (drawn.missing.length > 0) deps.logger.warn({ update_id: ctx.update.update_id, key, missing: drawn.missing.join('') }, 'the map font has no glyph for these characters; drawn as □');
     } catch (err) {

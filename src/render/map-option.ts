@@ -6,6 +6,12 @@
 import { binOf, type MapSpec } from '../core/map.ts';
 import type { DistrictShape } from './map-geo.ts';
 
+/**
+ * Bumped whenever the drawing changes (colours, layout, font), so pictures kept by file_id under the old look are
+ * not sent again (it is part of the key, src/core/map.ts `mapKey`).
+ */
+export const MAP_RENDER_VERSION = 'map-1';
+
 export const MAP_WIDTH = 1280;
 export const MAP_HEIGHT = 1120;
 /** The name the boundaries are registered under with echarts. */

@@ -13,11 +13,7 @@ import { districtShapes, RawGeoJsonSchema, toGeoJson, type DistrictShape } from 
 import { loadMapFont, type MapFont } from './map-font.ts';
 import { CORE_DISTRICTS, CORE_MAP_NAME, MAP_HEIGHT, MAP_NAME, MAP_WIDTH, mapOption } from './map-option.ts';
 
-/**
- * Bumped whenever the drawing changes (colours, layout, font), so pictures kept by file_id under the old look are
- * not sent again (it is part of the key, src/core/map.ts `mapKey`).
- */
-export const MAP_RENDER_VERSION = 'map-1';
+export { MAP_RENDER_VERSION } from './map-option.ts';
 
 export interface RenderedMap {
   png: Buffer;

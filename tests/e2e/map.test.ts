@@ -46,7 +46,8 @@ describe('/map against the fake Bot API', () => {
   it('sends a PNG under 300 KB with the caption and five district buttons, and a second /map sends it by file_id', async () => {
     const user = nextUser++;
     api.pushUpdate(message(user, '/map'));
-    await until(() => photos(user).length === 1);
+    // The renderer loads in the background after start-up (ECharts takes seconds to import on a busy machine).
+    await until(() => photos(user).length === 1, 45_000);
     const first = photos(user)[0]!;
     const upload = first.params['photo'] as { filename: string; bytes: Buffer };
     expect(upload.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
@@ -68,7 +69,7 @@ describe('/map against the fake Bot API', () => {
     expect(again.params['photo']).toBe(fileId);
     expect(api.photos.size).toBe(1);
     expect(again.params['caption']).toBe(caption);
-  });
+  }, 60_000);
 
   it('a district button answers /district for it', async () => {
     const user = nextUser++;
