@@ -23,7 +23,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   { command: 'person', description: 'Find a speaker by name or post', zh: '按人物或职务查找', usage: '/person 书记', feature: 'search' },
   { command: 'figures', description: 'Numbers quoted in the report', zh: '查看报道中的数字', usage: '/figures 投资', feature: 'search' },
   { command: 'search', description: 'Full-text search', zh: '全文搜索', usage: '/search 乡村振兴', feature: 'search' },
-  { command: 'map', description: 'A map of the districts the report names (a topic, district or words optional)', zh: '区县地图：报道提到各区县的多少（可加主题、区县或词语）', usage: '/map 就业', feature: 'map' },
+  { command: 'map', description: 'A map of the districts the report names (a topic, district or words optional)', zh: '区县地图：报道提到各区县的多少（可加主题、区县或词语）', usage: '/map 乡村振兴', feature: 'map' },
   { command: 'digest', description: "Today's digest", zh: '查看今日摘要', usage: '/digest', feature: 'digest' },
   { command: 'subscribe', description: 'Daily digest (time, district, topic or words optional; add 即时 for alerts on new articles)', zh: '订阅每日摘要（可选时间、区县、主题或词语；加“即时”则有新报道立即提醒）', usage: '/subscribe 07:30 潼南 就业 -招聘 即时', feature: 'digest' },
   { command: 'subscription', description: 'Show your digest subscription', zh: '查看订阅设置', usage: '/subscription', feature: 'digest' },

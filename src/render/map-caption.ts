@@ -21,7 +21,7 @@ export const MAP_REPLIES = Object.freeze({
   heading: '报道里的重庆区县',
   tapHint: '点下面的区县，看提到它的报道。',
   noDistrict: '报道里还没有提到重庆的哪个区县，没有可画的地图。',
-  unknownWord: (word: string) => `没有找到与“${escapeHtml(word)}”对应的主题、区县或词语，没有可画的地图。试试 <code>/map 就业</code>、<code>/map 潼南</code>，或只发 <code>/map</code>。`,
+  unknownWord: (word: string) => `没有找到与“${escapeHtml(word)}”对应的主题、区县或词语，没有可画的地图。试试 <code>/map 乡村振兴</code>、<code>/map 潼南</code>，或只发 <code>/map</code>。`,
   badWord: (word: string) => `“${escapeHtml(word)}”不是可用的筛选词（每个词最多 30 个字，排除用 <code>-招聘</code>）。`,
   tooMany: (n: number, max: number) => `筛选最多 ${max} 个词，收到了 ${n} 个。`,
   noSection: (label: string) => `没有哪一节报道符合“${escapeHtml(label)}”，没有可画的地图。`,
