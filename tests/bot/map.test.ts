@@ -130,6 +130,13 @@ describe('/map in the bot', () => {
     expect(await s.files.getFileId(key)).toBe([...s.api.photos.keys()][1]);
   });
 
+  it('is held by flood control like every command: six in ten seconds, then one notice, then silence', async () => {
+    const s = await mapBot();
+    for (let i = 0; i < 8; i++) await s.send(dm('/map'));
+    expect(photos(s)).toHaveLength(6);
+    expect(s.api.sentTexts()).toEqual(['操作太频繁了，请稍等几秒再试。']);
+  });
+
   it('a district button answers /district for it; a forged one gets a toast', async () => {
     const s = await mapBot();
     await s.send(press('mapd:500106'));
