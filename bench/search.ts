@@ -1,5 +1,6 @@
 // `npm run bench [-- --json]`: latency of the search core on the real report and on 1,000 copies of it,
-// against plain fuse.js over all paragraphs. A benchmark, not a test: it prints, CI does not time it.
+// against plain fuse.js over all paragraphs, then the /map picture (bench/map.ts). A benchmark, not a test: it
+// prints, CI does not time it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -168,6 +169,9 @@ const result = {
   // Context for rss_mb_1000x: the runtime before any data, and after building the 1,000-copy corpus (before indexing).
   rss_mb_runtime: rssStart,
   rss_mb_corpus_1000x: rssCorpus,
+  // The /map picture (bench/map.ts): drawing a new one, and a repeat by file_id. Imported only now, so ECharts and
+  // resvg weigh on none of the RSS figures above.
+  ...(await (await import('./map.ts')).runMapBench(dataDir)),
 };
 
 const targets: Record<string, [string, boolean]> = {
@@ -177,6 +181,9 @@ const targets: Record<string, [string, boolean]> = {
   cold_start_ms: ['≤ 200', result.cold_start_ms <= 200],
   rss_mb_1000x: ['≤ 150', result.rss_mb_1000x <= 150],
   add_article_ms_1000x: ['≤ 50', result.add_article_ms_1000x <= 50],
+  map_first_render_ms: ['≤ 500', result.map_first_render_ms <= 500],
+  map_png_kb: ['< 300', result.map_png_kb < 300],
+  map_repeat_ms: ['≤ 5', result.map_repeat_ms <= 5],
 };
 const rows = Object.entries(result).map(([k, v]) => {
   const t = targets[k];

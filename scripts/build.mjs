@@ -24,8 +24,11 @@ const ENTRIES = {
   'cold-start': 'bench/cold-start.ts',
 };
 
-/** Dependencies loaded from node_modules at run time: native code (better-sqlite3, pg's optional pg-native), worker files (pino), the lazily required dictionaries (src/core/normalize.ts, pinyin.ts). */
-const EXTERNAL = ['better-sqlite3', 'pg-native', 'pino', 'pino-*', 'thread-stream', 'opencc-js', 'pinyin-pro'];
+/**
+ * Dependencies loaded from node_modules at run time: native code (better-sqlite3, pg's optional pg-native, resvg), worker
+ * files (pino), the lazily required dictionaries (src/core/normalize.ts, pinyin.ts), the map's renderer (loaded after start).
+ */
+const EXTERNAL = ['better-sqlite3', 'pg-native', 'pino', 'pino-*', 'thread-stream', 'opencc-js', 'pinyin-pro', '@resvg/resvg-js', 'echarts', 'fontkit'];
 
 /** Newest modification time among the files a build reads (src/, the build script, tsconfig.json, package.json). */
 function newestInput() {

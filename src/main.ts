@@ -5,6 +5,7 @@ import { registerCommands, startPolling, startWebhook, type Running } from './bo
 import { adminComposer } from './bot/admin.ts';
 import { FallbackFloodGuard, FloodGuard, StoreFloodGuard } from './bot/flood.ts';
 import { inlineComposer } from './bot/inline.ts';
+import { inlineMapResult, mapComposer } from './bot/map.ts';
 import { startOpsServer, type OpsServer } from './bot/ops-server.ts';
 import { FallbackPages, PageCache, StorePages } from './bot/pages.ts';
 import { searchComposer } from './bot/search.ts';
@@ -14,6 +15,7 @@ import { composeDigest, localDateTime } from './core/digest.ts';
 import { renderDigestHtml } from './render/digest.ts';
 import { htmlToPlain } from './render/replies.ts';
 import { loadEngine } from './load-engine.ts';
+import { MapAssets } from './load-map.ts';
 import { createLogger, redact } from './logger.ts';
 import { digestComposer } from './bot/digest.ts';
 import { livingComposer } from './bot/living.ts';
@@ -211,9 +213,15 @@ async function main(): Promise<number> {
       .catch((err: unknown) => logger[err instanceof StoreUnavailableError ? 'debug' : 'warn']({ err }, 'could not record usage for /stats'));
   };
 
+  // 6b. The district map (/map): its renderer loads in the background (step 10b); without it /map answers in text.
+  //     Its pictures' file_ids live in the store, so each is uploaded once for every instance.
+  const map = new MapAssets('data', logger);
+  const mapFiles = { get report() { return live.report; }, districts: map.districts, renderVersion: map.renderVersion, files: store };
+
   // 7. The bot: shared middleware (errors, gate, flood control), then one composer per feature (inline mode:
   //    `@ThisBot 潼南`). Pages live in the store so any instance can turn them; with a shared store flood control
-  //    counts across instances too.
+  //    counts across instances too; during a database outage pages fall back to the instance's memory.
+  const pages = outage ? new FallbackPages(new StorePages(store), new PageCache(), outage) : new StorePages(store);
   const bot = createBot({
     token: config.token,
     apiRoot: config.apiRoot,
@@ -226,8 +234,9 @@ async function main(): Promise<number> {
       adminComposer({ store, admins: config.botAdmins, now: () => systemClock.now(), timezone: config.digest.timezone, logger }),
       livingComposer({ library, admins: config.botAdmins, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now(), undoStore: store, withdraw: (id, source) => articleMirror.withdraw(id, source, systemClock.now()) }),
       digestComposer({ store, get report() { return live.report; }, resolveFilter: (q) => live.engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
-      searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages: outage ? new FallbackPages(new StorePages(store), new PageCache(), outage) : new StorePages(store), logger }),
-      inlineComposer({ get engine() { return live.engine; }, get report() { return live.report; }, logger }),
+      mapComposer({ get report() { return live.report; }, get engine() { return live.engine; }, districts: map.districts, renderVersion: map.renderVersion, files: store, render: (spec) => map.render(spec), pages, logger, now: () => systemClock.now() }),
+      searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages, logger }),
+      inlineComposer({ get engine() { return live.engine; }, get report() { return live.report; }, logger, extraStartingPoints: async () => { const r = await inlineMapResult(mapFiles); return r ? [r] : []; } }),
     ],
   });
 
@@ -271,6 +280,10 @@ async function main(): Promise<number> {
     // Named by the variable to change (PORT, HOST, TELEGRAM_API_ROOT, TELEGRAM_BOT_TOKEN), never by a secret.
     return fail(redact(explainStartFailure(err, { port: config.port, host: config.host, apiRoot: config.apiRoot }), config.token));
   }
+
+  // 10b. The map renderer loaded, and one map drawn and thrown away, once the bot is taking updates: the first /map
+  //      is then drawn at full speed.
+  setImmediate(() => void map.warm(live.report));
 
   // 11. Digest scheduler: wakes every minute; the first tick now catches up after downtime. On SQLite one sender
   //     at a time holds the lease; on PostgreSQL every instance sends the chats it claims, within a shared budget.

@@ -12,17 +12,18 @@ export interface CommandSpec {
   zh: string;
   /** A full example line, shown in /help. */
   usage: string;
-  /** Which part of the bot answers it: `search` and `info` are answered by src/bot/search.ts, `living` by src/bot/living.ts. */
-  feature: 'info' | 'search' | 'digest' | 'living';
+  /** Which part of the bot answers it: `search` and `info` are answered by src/bot/search.ts, `living` by src/bot/living.ts, `map` by src/bot/map.ts. */
+  feature: 'info' | 'search' | 'digest' | 'living' | 'map';
 }
 
-/** Search first, then digest, then info: the order of /help and of Telegram's command menu. */
+/** Search first, then the map, then digest, then info: the order of /help and of Telegram's command menu. */
 export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   { command: 'district', description: 'Find what the report says about a district', zh: '按区县查找报道内容', usage: '/district 潼南', feature: 'search' },
   { command: 'topic', description: 'Find sections on a topic', zh: '按主题查找', usage: '/topic 就业', feature: 'search' },
   { command: 'person', description: 'Find a speaker by name or post', zh: '按人物或职务查找', usage: '/person 书记', feature: 'search' },
   { command: 'figures', description: 'Numbers quoted in the report', zh: '查看报道中的数字', usage: '/figures 投资', feature: 'search' },
   { command: 'search', description: 'Full-text search', zh: '全文搜索', usage: '/search 乡村振兴', feature: 'search' },
+  { command: 'map', description: 'A map of the districts the report names (a topic, district or words optional)', zh: '区县地图：报道提到各区县的多少（可加主题、区县或词语）', usage: '/map 乡村振兴', feature: 'map' },
   { command: 'digest', description: "Today's digest", zh: '查看今日摘要', usage: '/digest', feature: 'digest' },
   { command: 'subscribe', description: 'Daily digest (time, district, topic or words optional; add 即时 for alerts on new articles)', zh: '订阅每日摘要（可选时间、区县、主题或词语；加“即时”则有新报道立即提醒）', usage: '/subscribe 07:30 潼南 就业 -招聘 即时', feature: 'digest' },
   { command: 'subscription', description: 'Show your digest subscription', zh: '查看订阅设置', usage: '/subscription', feature: 'digest' },

@@ -65,6 +65,8 @@ export interface InlineDeps {
   logger: Logger;
   commands?: readonly CommandSpec[];
   options?: Partial<InlineOptions>;
+  /** More starting points for an empty query, put first (the /map picture once it has a file_id, src/bot/map.ts); a failure leaves them out. */
+  extraStartingPoints?: () => Promise<InlineQueryResult[]>;
 }
 
 /** What to send for one inline query. */
@@ -184,8 +186,16 @@ export function inlineComposer(deps: InlineDeps): Composer<Context> {
     });
     const log = updateLog(ctx);
     log.command = `inline ${answer.command}`;
-    log.results = answer.total;
-    await sendInlineAnswer(ctx.telegram, query.id, answer, { ...opts, started, updateId, logger: deps.logger });
+    let sent = answer;
+    if (answer.command === 'start' && answer.results.length > 0 && deps.extraStartingPoints) {
+      const extra = await deps.extraStartingPoints().catch((err: unknown) => {
+        deps.logger.warn({ update_id: updateId, err }, 'extra inline starting points failed; left out');
+        return [];
+      });
+      sent = { ...answer, results: [...extra, ...answer.results], total: answer.total + extra.length };
+    }
+    log.results = sent.total;
+    await sendInlineAnswer(ctx.telegram, query.id, sent, { ...opts, started, updateId, logger: deps.logger });
   });
 
   return composer;

@@ -1,5 +1,5 @@
 import { floodStep, topCommands, WEEK_MS, type FloodState } from './shared.ts';
-import { assertChatId, subscriberKey, threadFromKey, threadKey, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type SharedArticle, type StoreStats, type SubscribeInput, type Subscriber, type Subscription, type SubscriptionStore } from './types.ts';
+import { assertChatId, subscriberKey, threadFromKey, threadKey, type ChatId, type ChatType, type Delivery, FILE_ID_TTL_MS, type FloodVerdict, type RetryPlan, type SharedArticle, type StoreStats, type SubscribeInput, type Subscriber, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** A subscription's key: chat and topic (0: the chat itself), as the databases' primary key. */
 const subKey = (chatId: ChatId, thread: number) => `${chatId}|${thread}`;
@@ -17,6 +17,7 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   /** `date|command` → uses. */
   private readonly uses = new Map<string, number>();
   private readonly articles = new Map<string, SharedArticle & { text: string }>();
+  private readonly fileIds = new Map<string, { fileId: string; at: number }>();
   private closed = false;
 
   async subscribe(input: SubscribeInput, at: number): Promise<Subscription> {
@@ -174,6 +175,15 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     const entry = this.pages.get(key);
     if (!entry || entry.expiresAt <= now) return null;
     return [...entry.pages];
+  }
+
+  async putFileId(key: string, fileId: string, at: number): Promise<void> {
+    this.fileIds.set(key, { fileId, at });
+    for (const [k, e] of this.fileIds) if (e.at <= at - FILE_ID_TTL_MS) this.fileIds.delete(k);
+  }
+
+  async getFileId(key: string): Promise<string | null> {
+    return this.fileIds.get(key)?.fileId ?? null;
   }
 
   async floodHit(key: string, now: number, windowMs: number, limit: number): Promise<FloodVerdict> {

@@ -145,6 +145,14 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Ob
     version: 9,
     sql: `CREATE TABLE send_pace (id integer PRIMARY KEY CHECK (id = 1), due double precision NOT NULL);`,
   },
+  {
+    // Pictures uploaded once and sent again by Telegram's file_id (SQLite's version 12).
+    version: 10,
+    sql: `
+      CREATE TABLE file_ids (key text PRIMARY KEY, file_id text NOT NULL, put_at bigint NOT NULL);
+      CREATE INDEX file_ids_put_at ON file_ids (put_at);
+    `,
+  },
 ]);
 
 /**

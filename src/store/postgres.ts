@@ -7,6 +7,7 @@ import {
   assertChatId,
   ChatTypeSchema,
   DeliveryStatusSchema,
+  FILE_ID_TTL_MS,
   subscriberKey,
   threadFromKey,
   threadKey,
@@ -304,6 +305,16 @@ export class PostgresStore implements SubscriptionStore {
     );
     // Expired answers go now and then rather than on every put.
     if (++this.puts % 100 === 1) await this.pool.query('DELETE FROM pages WHERE expires_at <= $1', [now]);
+  }
+
+  async putFileId(key: string, fileId: string, at: number): Promise<void> {
+    await this.pool.query('INSERT INTO file_ids (key, file_id, put_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET file_id = excluded.file_id, put_at = excluded.put_at', [key, fileId, at]);
+    await this.pool.query('DELETE FROM file_ids WHERE put_at <= $1', [at - FILE_ID_TTL_MS]);
+  }
+
+  async getFileId(key: string): Promise<string | null> {
+    const { rows } = await this.pool.query('SELECT file_id FROM file_ids WHERE key = $1', [key]);
+    return rows[0] ? (rows[0].file_id as string) : null;
   }
 
   async getPages(key: string, now: number): Promise<string[] | null> {

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { asOpenError, checkIntegrity, ensureDir, refuseEmptyFile } from './open-file.ts';
 import { filterColumns, filterFromColumns, floodStep, topCommands, WEEK_MS, type FloodState } from './shared.ts';
-import { assertChatId, DeliveryStatusSchema, ChatTypeSchema, subscriberKey, threadFromKey, threadKey, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type SharedArticle, type StoreStats, type SubscribeInput, type Subscriber, type Subscription, type SubscriptionStore } from './types.ts';
+import { assertChatId, DeliveryStatusSchema, FILE_ID_TTL_MS, ChatTypeSchema, subscriberKey, threadFromKey, threadKey, type ChatId, type ChatType, type Delivery, type FloodVerdict, type RetryPlan, type SharedArticle, type StoreStats, type SubscribeInput, type Subscriber, type Subscription, type SubscriptionStore } from './types.ts';
 
 /** File name of the store inside DATA_DIR. */
 export const STORE_FILE = 'report-bot.sqlite';
@@ -185,6 +185,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = Objec
       ) STRICT;
     `,
   },
+  {
+    // Pictures uploaded once and sent again by Telegram's file_id (the /map picture, src/bot/map.ts).
+    version: 12,
+    sql: `
+      CREATE TABLE file_ids (key TEXT PRIMARY KEY, file_id TEXT NOT NULL, put_at INTEGER NOT NULL) STRICT;
+      CREATE INDEX file_ids_put_at ON file_ids (put_at);
+    `,
+  },
 ]);
 
 /** Open options: `path` wins over `dataDir`; `:memory:` works for tests of the SQL itself. */
@@ -338,6 +346,9 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       putPages: db.prepare('INSERT OR REPLACE INTO pages (key, pages, expires_at) VALUES (?, ?, ?)'),
       getPages: db.prepare('SELECT pages FROM pages WHERE key = ? AND expires_at > ?'),
       purgePages: db.prepare('DELETE FROM pages WHERE expires_at <= ?'),
+      putFileId: db.prepare('INSERT OR REPLACE INTO file_ids (key, file_id, put_at) VALUES (?, ?, ?)'),
+      getFileId: db.prepare('SELECT file_id FROM file_ids WHERE key = ?'),
+      purgeFileIds: db.prepare('DELETE FROM file_ids WHERE put_at <= ?'),
       floodGet: db.prepare('SELECT hits, warned FROM flood WHERE key = ?'),
       floodPut: db.prepare('INSERT OR REPLACE INTO flood (key, hits, warned, updated_at) VALUES (?, ?, ?, ?)'),
       floodPurge: db.prepare('DELETE FROM flood WHERE updated_at <= ?'),
@@ -484,6 +495,16 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   async getPages(key: string, now: number): Promise<string[] | null> {
     const row = this.stmts.getPages.get(key, now) as { pages: string } | undefined;
     return row ? (JSON.parse(row.pages) as string[]) : null;
+  }
+
+  async putFileId(key: string, fileId: string, at: number): Promise<void> {
+    this.stmts.putFileId.run(key, fileId, at);
+    this.stmts.purgeFileIds.run(at - FILE_ID_TTL_MS);
+  }
+
+  async getFileId(key: string): Promise<string | null> {
+    const row = this.stmts.getFileId.get(key) as { file_id: string } | undefined;
+    return row?.file_id ?? null;
   }
 
   async floodHit(key: string, now: number, windowMs: number, limit: number): Promise<FloodVerdict> {

@@ -120,6 +120,9 @@ export interface SharedArticle {
   withdrawnAt: number | null;
 }
 
+/** How long a picture's file_id is kept after it was last put (Telegram keeps the file itself far longer). */
+export const FILE_ID_TTL_MS = 30 * 24 * 3600_000;
+
 /** Flood control's answer for one more message from a user (see src/bot/flood.ts). */
 export type FloodVerdict = 'allow' | 'warn' | 'drop';
 
@@ -207,6 +210,16 @@ export interface SubscriptionStore {
   sharedArticles(): Promise<SharedArticle[]>;
   /** One article's text, or null when it is not on the list or was withdrawn. */
   sharedArticleText(source: string): Promise<string | null>;
+
+  // ── Pictures uploaded once (Telegram file_ids, src/bot/map.ts) ──────────────
+  /**
+   * Keep the file_id Telegram returned for a picture uploaded under `key` (replacing any older one), so every
+   * instance sends it again by id instead of uploading it again. Entries not put again for `FILE_ID_TTL_MS` are
+   * dropped now and then (their picture is simply rendered and uploaded anew).
+   */
+  putFileId(key: string, fileId: string, at: number): Promise<void>;
+  /** The file_id kept under `key`, or null. */
+  getFileId(key: string): Promise<string | null>;
 
   // ── Lifecycle ──────────────────────────────────────────────────────────────
   /** Whether the database still answers a cheap read (for /healthz). */

@@ -310,6 +310,21 @@ export function storeContract(open: () => Promise<StoreHandle>): void {
     expect(await store.getPages('nope', 0)).toBeNull();
   });
 
+  it("keeps a picture's file_id for any instance, replaces it when the picture is uploaded again, and forgets it after 30 days", async () => {
+    const { store, twin } = await setup();
+    const day = 24 * 3600_000;
+    await store.putFileId('map:a', 'file-1', 1000);
+    const other = await twin();
+    expect(await other.getFileId('map:a')).toBe('file-1');
+    await other.putFileId('map:a', 'file-2', 2000);
+    expect(await store.getFileId('map:a')).toBe('file-2');
+    expect(await store.getFileId('map:b')).toBeNull();
+    // An entry not put again for 30 days goes when another picture is kept.
+    await store.putFileId('map:b', 'file-3', 2000 + 30 * day);
+    expect(await store.getFileId('map:a')).toBeNull();
+    expect(await other.getFileId('map:b')).toBe('file-3');
+  });
+
   it('keeps the shared list of added articles: each in once, withdrawn by undo, back when added again, seen by any instance', async () => {
     const { store, twin } = await setup();
     expect(await store.publishArticle('2030-01-15-a.txt', '正文一', 1000)).toBe(true);

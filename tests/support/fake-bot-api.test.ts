@@ -31,6 +31,17 @@ describe('the fake Bot API', () => {
     expect(api.callsTo('sendMessage')[0]?.params['parse_mode']).toBe('HTML');
   });
 
+  it('takes a photo upload byte for byte, gives a file_id, sends by it again, and refuses a file_id it never gave', async () => {
+    const { api, telegram } = await setup({ strictHtml: true });
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x0d, 0x0a]);
+    const sent = await telegram.sendPhoto(5, { source: bytes, filename: 'map.png' }, { caption: '<b>图</b>', parse_mode: 'HTML' });
+    const fileId = sent.photo.at(-1)!.file_id;
+    expect(api.photos.get(fileId)).toEqual(bytes);
+    expect((await telegram.sendPhoto(6, fileId)).photo.at(-1)?.file_id).toBe(fileId);
+    expect((await errorOf(telegram.sendPhoto(7, 'AgACAgIAAxkBAAIFakeId'))).description).toMatch(/wrong file identifier/);
+    expect((await errorOf(telegram.sendPhoto(7, fileId, { caption: '<b>图', parse_mode: 'HTML' }))).code).toBe(400);
+  });
+
   it('fails a chosen chat with retry_after the chosen number of times, then delivers', async () => {
     const { api, telegram } = await setup();
     api.fail({ method: 'sendMessage', chatId: 5, times: 1 }, { kind: 'retry_after', seconds: 3 });

@@ -12,6 +12,9 @@
  *   expect(api.sent(42)).toHaveLength(1);
  *   await api.close();
  *
+ * Photos: sendPhoto takes an upload (multipart, kept as bytes: `photo: { filename, bytes }` in the recorded params)
+ * and answers with a new file_id, or a file_id it gave out before; any other file_id is refused as by Telegram.
+ *
  * Inline mode: `pushInlineQuery(user, '潼南')` delivers an inline_query update; `inlineAnswers(id)` reads what the bot
  * answered. Like Telegram, answerInlineQuery is refused for a malformed answer and for a query older than `inlineTtlMs`.
  */
@@ -135,6 +138,8 @@ export class FakeBotApi {
   private nextMessageId = 1;
   private nextInlineQueryId = 1;
   private readonly inlineQueries = new Map<string, number>();
+  /** Photos uploaded with sendPhoto, by the file_id given out for them. */
+  readonly photos = new Map<string, Buffer>();
   private readonly supportsInline: boolean;
   private readonly inlineTtlMs: number;
   private seq = 0;
@@ -348,6 +353,11 @@ export class FakeBotApi {
       }
     }
 
+    if (method === 'sendPhoto') {
+      const problem = this.photoProblem(params);
+      if (problem) return finish(400, { ok: false, error_code: 400, description: `Bad Request: ${problem}` });
+    }
+
     if (method === 'answerInlineQuery') {
       const problem = this.inlineProblem(params);
       if (problem) return finish(400, { ok: false, error_code: 400, description: `Bad Request: ${problem}` });
@@ -356,6 +366,20 @@ export class FakeBotApi {
     const result = await this.result(method, params);
     if (result === undefined) return finish(404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
     finish(200, { ok: true, result });
+  }
+
+  /** Why Telegram would refuse this sendPhoto, or null: an unknown file_id, a caption over 1,024 characters or (strict) with invalid HTML. */
+  private photoProblem(params: Record<string, unknown>): string | null {
+    const photo = params['photo'];
+    if (typeof photo === 'string' && !this.photos.has(photo)) return 'wrong file identifier/HTTP URL specified';
+    if (typeof photo !== 'string' && !(photo && typeof photo === 'object' && 'bytes' in photo)) return 'there is no photo in the request';
+    const caption = String(params['caption'] ?? '');
+    if (caption.length > 1024) return 'message caption is too long';
+    if (this.strictHtml && params['parse_mode'] === 'HTML') {
+      const problems = validateTelegramHtml(caption);
+      if (problems.length > 0) return `can't parse entities: ${problems[0]}`;
+    }
+    return null;
   }
 
   /** Why Telegram would refuse this answerInlineQuery, or null. */
@@ -371,6 +395,12 @@ export class FakeBotApi {
       if (id === '' || Buffer.byteLength(id) > 64) return 'RESULT_ID_INVALID';
       if (ids.has(id)) return 'RESULT_ID_DUPLICATE';
       ids.add(id);
+      if (r['type'] === 'photo') {
+        // A cached photo: a file_id Telegram gave out; its caption is the message.
+        if (typeof r['photo_file_id'] !== 'string' || !this.photos.has(r['photo_file_id'])) return 'PHOTO_INVALID';
+        if (this.strictHtml && r['parse_mode'] === 'HTML' && validateTelegramHtml(String(r['caption'] ?? '')).length > 0) return "can't parse entities in a photo caption";
+        continue;
+      }
       if (r['type'] !== 'article' || typeof r['title'] !== 'string' || r['title'] === '') return 'RESULT_TYPE_INVALID';
       const content = (r['input_message_content'] ?? {}) as Record<string, unknown>;
       const text = String(content['message_text'] ?? '');
@@ -416,6 +446,23 @@ export class FakeBotApi {
         return { id: BOT_ID, is_bot: true, first_name: 'Report Bot', username: this.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: this.supportsInline };
       case 'sendMessage':
         return { message_id: this.nextMessageId++, date: now, chat: chatOf(params['chat_id']), text: String(params['text'] ?? '') };
+      case 'sendPhoto': {
+        const photo = params['photo'];
+        let fileId: string;
+        if (typeof photo === 'string') fileId = photo;
+        else {
+          fileId = `photo-${this.photos.size + 1}-${this.nextMessageId}`;
+          this.photos.set(fileId, (photo as { bytes: Buffer }).bytes);
+        }
+        const size = this.photos.get(fileId)?.length ?? 0;
+        return {
+          message_id: this.nextMessageId++,
+          date: now,
+          chat: chatOf(params['chat_id']),
+          photo: [{ file_id: fileId, file_unique_id: `u-${fileId}`, width: 1280, height: 1120, file_size: size }],
+          ...(params['caption'] !== undefined ? { caption: String(params['caption']) } : {}),
+        };
+      }
       case 'editMessageText':
         return params['inline_message_id'] !== undefined
           ? true
@@ -490,7 +537,8 @@ function sleep(ms: number): Promise<void> {
 async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const body = raw.toString('utf8');
   const type = req.headers['content-type'] ?? '';
   const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
   const params: Record<string, unknown> = Object.fromEntries(query);
@@ -504,11 +552,22 @@ async function readParams(req: IncomingMessage): Promise<Record<string, unknown>
     const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
     const b = boundary?.[1] ?? boundary?.[2];
     if (!b) throw new Error('multipart without boundary');
-    for (const part of body.split(`--${b}`)) {
-      const name = /name="([^"]+)"/.exec(part)?.[1];
+    // Split the bytes, not a decoded string: an uploaded file (a PNG) must arrive byte for byte.
+    const delimiter = Buffer.from(`--${b}`);
+    for (let at = raw.indexOf(delimiter); at >= 0; ) {
+      const next = raw.indexOf(delimiter, at + delimiter.length);
+      if (next < 0) break;
+      const part = raw.subarray(at + delimiter.length, next);
+      at = next;
       const sep = part.indexOf('\r\n\r\n');
-      if (!name || sep < 0) continue;
-      params[name] = parseScalar(part.slice(sep + 4).replace(/\r\n$/, ''));
+      if (sep < 0) continue;
+      const head = part.subarray(0, sep).toString('utf8');
+      const name = /name="([^"]+)"/.exec(head)?.[1];
+      if (!name) continue;
+      let value = part.subarray(sep + 4);
+      if (value.subarray(-2).toString('latin1') === '\r\n') value = value.subarray(0, -2);
+      const filename = /filename="([^"]*)"/.exec(head)?.[1];
+      params[name] = filename !== undefined ? { filename, bytes: Buffer.from(value) } : parseScalar(value.toString('utf8'));
     }
     return params;
   }
