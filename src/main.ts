@@ -13,14 +13,13 @@ import { runConsoleChat } from './console/chat.ts';
 import { composeDigest, localDateTime } from './core/digest.ts';
 import { renderDigestHtml } from './render/digest.ts';
 import { htmlToPlain } from './render/replies.ts';
-import { loadEngine } from './load-engine.ts';
 import { createLogger, redact } from './logger.ts';
 import { digestComposer } from './bot/digest.ts';
 import { livingComposer } from './bot/living.ts';
-import { readRawArticles, readReferenceData } from './ingest/files.ts';
-import { articlesDir, deleteArticle, FolderSync, watchFolders } from './live/folders.ts';
-import { Library, type Added } from './live/library.ts';
-import { ArticleMirror } from './live/mirror.ts';
+import { deleteArticle } from './live/folders.ts';
+import type { Added } from './live/library.ts';
+import type { ArticleMirror } from './live/mirror.ts';
+import { ReportSource } from './live/report-source.ts';
 import { systemClock } from './digest/clock.ts';
 import { makeCompose } from './digest/compose.ts';
 import { AlertDispatcher } from './digest/alerts.ts';
@@ -61,19 +60,9 @@ async function main(): Promise<number> {
   // 2. Logger: JSON lines on stdout, never the token.
   const logger = createLogger({ level: config.logLevel, token: config.token });
 
-  // 3. Report and search engine: refuse to start on a missing or invalid report.
-  let loaded: ReturnType<typeof loadEngine>;
-  try {
-    const onError = (err: unknown, command: string, query: string) => logger.error({ err, command, query }, 'search engine bug; the user got a generic answer');
-    loaded = loadEngine('data', { onError }, config.reportPath);
-  } catch (err) {
-    return fail((err as Error).message);
-  }
-
-  // 3b. The living report: articles added while running (data/raw/, $DATA_DIR/articles/, `npm run add`, admins)
-  //     go through one library that swaps report and engine whole; those stored since the report was built come in now.
-  let library: Library;
-  let folders: FolderSync;
+  // 3. The report in service (src/live/report-source.ts): data/report.json (refuse to start when it is missing or
+  //    invalid), then the articles added since (data/raw/, $DATA_DIR/articles/, `npm run add`, admins), all through one
+  //    library that swaps report and engine whole; at step 5b, what other instances added (the store's shared list).
   // Set at step 11, once the sender exists: articles taken in at start-up alert nobody (they may be days old).
   let alerts: AlertDispatcher | null = null;
   // Set at step 5b, once the store is open: every article taken in here goes on the store's shared list, so the
@@ -99,17 +88,17 @@ async function main(): Promise<number> {
       },
     );
   };
+  let source: ReportSource;
   try {
-    const rawArticles = readRawArticles('data');
-    const inReport = new Set(loaded.report.articles.map((a) => a.source));
-    library = new Library(loaded, { refs: readReferenceData('data'), onAdded }, rawArticles.filter((a) => inReport.has(a.source)));
-    folders = new FolderSync(library, ['data/raw', articlesDir(config.dataDir)], (source, mtimeMs) => mirror?.isWithdrawn(source, mtimeMs) ?? false);
+    const onError = (err: unknown, command: string, query: string) => logger.error({ err, command, query }, 'search engine bug; the user got a generic answer');
+    source = ReportSource.open({ reportPath: config.reportPath, stateDir: config.dataDir, engine: { onError }, onAdded });
   } catch (err) {
     return fail((err as Error).message);
   }
+  const library = source.library;
   const syncFolders = (why: string) => {
     try {
-      const { added, refused } = folders.sync();
+      const { added, refused } = source.syncFolders();
       for (const a of added) logger.info({ article: a.article.id, sections: a.sections.length, warnings: a.warnings.length, swap_ms: Math.round(a.swapMs), why }, 'article added');
       for (const r of refused) logger.warn({ file: r.source, reason: r.reason, why }, 'article refused; the report in service is unchanged');
     } catch (err) {
@@ -117,7 +106,7 @@ async function main(): Promise<number> {
     }
   };
   syncFolders('start');
-  const stopWatching = watchFolders(['data/raw', articlesDir(config.dataDir)], () => syncFolders('folder changed'), (dir, err) => logger.warn({ err, dir }, 'not watching this folder for new articles (a restart still picks them up)'));
+  const stopWatching = source.watch(() => syncFolders('folder changed'), (dir, err) => logger.warn({ err, dir }, 'not watching this folder for new articles (a restart still picks them up)'));
   // Handlers read the report and engine through these getters: each read is the snapshot in service then.
   const live = {
     get report() { return library.current().report; },
@@ -151,9 +140,7 @@ async function main(): Promise<number> {
 
   // 5b. The shared list of added articles: take in what other instances added (and out what they withdrew), then
   //     put on it what this one took in at start; poll it every few seconds from now on.
-  const articleMirror = new ArticleMirror({
-    library,
-    store,
+  const articleMirror = source.follow(store, {
     forget: (source) => deleteArticle(config.dataDir, source),
     onChange: (c) => {
       if (c.kind === 'added') logger.info({ article: c.added.article.id, sections: c.added.sections.length, swap_ms: Math.round(c.added.swapMs) }, 'article added by another instance');

@@ -6,10 +6,9 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseConfig } from '../config.ts';
 import { localDateTime } from '../core/digest.ts';
-import { readRawArticles, readReferenceData } from '../ingest/files.ts';
-import { articlesDir, FolderSync, saveArticle, stableArticleName } from '../live/folders.ts';
-import { ArticleRefused, checkArticleBytes, Library, MAX_ARTICLE_BYTES } from '../live/library.ts';
-import { loadEngine } from '../load-engine.ts';
+import { saveArticle, stableArticleName } from '../live/folders.ts';
+import { ArticleRefused, checkArticleBytes, MAX_ARTICLE_BYTES } from '../live/library.ts';
+import { reportForCommand } from '../live/report-source.ts';
 import { addedHtml } from '../render/living.ts';
 import { htmlToPlain } from '../render/replies.ts';
 
@@ -41,12 +40,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     const text = checkArticleBytes(given ?? 'stdin', bytes);
     const name = stableArticleName(text, localDateTime(Date.now(), config.digest.timezone).date, given);
-    // The report as the bot would have it now: report.json, then data/raw/ and the stored articles.
-    const loaded = loadEngine('data', {}, config.reportPath);
-    const inReport = new Set(loaded.report.articles.map((a) => a.source));
-    const library = new Library(loaded, { refs: readReferenceData('data') }, readRawArticles('data').filter((a) => inReport.has(a.source)));
-    new FolderSync(library, ['data/raw', articlesDir(config.dataDir)]).sync();
-    const added = library.add({ source: name, text });
+    // The report as the bots have it now (report.json, the folders, the shared list): a duplicate of any is refused.
+    const source = await reportForCommand(config, { onListError: (err) => process.stderr.write(`add: could not read the shared list of articles (${(err as Error).message}); checked against report.json and the folders only\n`) });
+    const added = source.library.add({ source: name, text });
     const saved = saveArticle(config.dataDir, name, text);
     process.stdout.write(`${htmlToPlain(addedHtml(added.article, added.sections, added.warnings))}\n\nsaved ${saved}; a running bot takes it in within a second, otherwise the next start does.\n`);
     return 0;

@@ -83,7 +83,8 @@ function withArticle(base: Report, article: Article, sections: readonly Section[
 }
 
 export interface LibraryOptions {
-  refs: ReferenceData;
+  /** The reference data ingest needs, or a function that reads it at the first addition (one-shot commands that add nothing never pay for it). */
+  refs: ReferenceData | (() => ReferenceData);
   /** Epoch ms (injected for tests). */
   now?: () => number;
   /** Hears about every article taken in, after the swap (alerts, logs). */
@@ -94,6 +95,7 @@ export interface LibraryOptions {
 export class Library {
   private snap: Snapshot;
   private readonly fingerprints = new Map<string, string>();
+  private refs: ReferenceData | null = null;
 
   constructor(
     initial: { report: Report; engine: Engine; lastAddedAt?: number | null },
@@ -103,6 +105,12 @@ export class Library {
   ) {
     this.snap = Object.freeze({ report: initial.report, engine: initial.engine, lastAddedAt: initial.lastAddedAt ?? null });
     for (const raw of texts) this.fingerprints.set(textFingerprint(raw.text), raw.source);
+  }
+
+  private referenceData(): ReferenceData {
+    const { refs } = this.options;
+    this.refs ??= typeof refs === 'function' ? refs() : refs;
+    return this.refs;
   }
 
   /** The current report and engine: read once per query and use both from it. */
@@ -131,7 +139,7 @@ export class Library {
     const warnings: string[] = [];
     let built: Report;
     try {
-      built = buildReport([{ source: raw.source, text }], this.options.refs, (w) => warnings.push(w));
+      built = buildReport([{ source: raw.source, text }], this.referenceData(), (w) => warnings.push(w));
     } catch {
       throw new ArticleRefused(raw.source, `没能从中找出任何段落${warnings.length ? `（${warnings[warnings.length - 1]}）` : ''}`);
     }
