@@ -7,8 +7,10 @@ import { Composer, type Context } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { parseCommandLine } from '../core/command.ts';
 import { localDateTime } from '../core/digest.ts';
-import { ArticleRefused, checkArticleBytes, MAX_ARTICLE_BYTES, type Library } from '../live/library.ts';
-import { deleteArticle, saveArticle, stableArticleName } from '../live/folders.ts';
+import { ACCEPTED_TYPES } from '../ingest/formats.ts';
+import { ArticleRefused, MAX_ARTICLE_BYTES, type Library } from '../live/library.ts';
+import { deleteArticle, saveArticle } from '../live/folders.ts';
+import { arrivalLines, prepareArticle } from '../live/incoming.ts';
 import type { Logger } from '../logger.ts';
 import { MemorySubscriptionStore } from '../store/memory.ts';
 import type { SubscriptionStore } from '../store/types.ts';
@@ -43,13 +45,15 @@ const UNDO_TTL_MS = 48 * 3600_000;
 export const LIVING_TEXT = Object.freeze({
   notAdmin: '只有本机器人的管理员（BOT_ADMINS）可以添加文章。',
   privateOnly: '请在与我的私聊中添加文章。',
-  addUsage: '用法：在私聊中发送 /add 并在后面粘贴整篇文章，或直接发送一个 UTF-8 编码的 .txt 文件。',
-  notTxt: '只收 .txt 文本文件（UTF-8 编码）。',
+  addUsage: `用法：在私聊中发送 /add 并在后面粘贴整篇文章，或直接发送文件：${ACCEPTED_TYPES}。`,
+  notAccepted: `只收 ${ACCEPTED_TYPES}；PDF、Word 和图片请先另存为文本或网页。`,
   undone: '已撤销，这篇文章不再参与查询。',
   undoGone: '这篇文章已经撤销过了，或按钮已过期。',
 });
 
 const UNDO = /^undo:([0-9a-z]{1,16})$/u;
+/** File names taken as articles; anything else is refused before it is downloaded. */
+const ACCEPTED_NAME = /\.(txt|text|html?|md|markdown)$/iu;
 
 /** The default download: Telegram's file link, fetched with a size cap. */
 async function telegramDownload(ctx: Context, fileId: string): Promise<Uint8Array> {
@@ -85,19 +89,19 @@ export function livingComposer(deps: LivingBotDeps): Composer<Context> {
   }
 
   /** Take the text in, keep it under $DATA_DIR/articles, answer with what was understood and an undo button. */
-  async function take(ctx: Context, text: string, givenName: string | undefined): Promise<void> {
+  async function take(ctx: Context, input: { bytes: Uint8Array } | { text: string }, givenName: string | undefined): Promise<void> {
     const log = updateLog(ctx);
     log.command = 'add';
-    const date = localDateTime(deps.now(), deps.timezone).date;
-    const name = stableArticleName(text, date, givenName);
     try {
-      const added = deps.library.add({ source: name, text }, deps.now());
-      saveArticle(deps.dataDir, name, text);
+      const prepared = prepareArticle(input, givenName, localDateTime(deps.now(), deps.timezone).date);
+      const name = prepared.incoming.source;
+      const added = deps.library.add(prepared.incoming, deps.now());
+      saveArticle(deps.dataDir, name, added.text, prepared.provenance);
       const key = randomBytes(8).toString('hex');
       await undoStore.putPages(`undo:${key}`, [added.article.id, name, added.article.addedAt ?? ''], deps.now() + UNDO_TTL_MS, deps.now());
       deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from?.id, article: added.article.id, sections: added.sections.length, swap_ms: Math.round(added.swapMs) }, 'article added through the bot');
       const keyboard: InlineKeyboardMarkup = { inline_keyboard: [[{ text: '撤销收录', callback_data: `undo:${key}` }]] };
-      await ctx.reply(addedHtml(added.article, added.sections, added.warnings), { parse_mode: 'HTML', reply_markup: keyboard });
+      await ctx.reply(addedHtml(added.article, added.sections, added.warnings, arrivalLines(prepared)), { parse_mode: 'HTML', reply_markup: keyboard });
     } catch (err) {
       if (!(err instanceof ArticleRefused)) throw err;
       deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from?.id, reason: err.reason }, 'article refused');
@@ -111,24 +115,16 @@ export function livingComposer(deps: LivingBotDeps): Composer<Context> {
       // Only in a private chat does a document reach us (the gate drops groups' non-text messages).
       if (!(await mayAdd(ctx))) return;
       const doc = message.document;
-      if (!/\.txt$/iu.test(doc.file_name ?? '') && doc.mime_type !== 'text/plain') {
-        await ctx.reply(LIVING_TEXT.notTxt);
+      const name = doc.file_name ?? '';
+      if (!ACCEPTED_NAME.test(name) && !/^text\/(plain|html|markdown)$/u.test(doc.mime_type ?? '')) {
+        await ctx.reply(`没有收录：${LIVING_TEXT.notAccepted}`);
         return;
       }
       if ((doc.file_size ?? 0) > MAX_ARTICLE_BYTES) {
         await ctx.reply(`没有收录：文件太大（${Math.round((doc.file_size ?? 0) / 1024)} KB，上限 ${MAX_ARTICLE_BYTES / 1024} KB）。正在使用的报道没有变化。`);
         return;
       }
-      const bytes = await download(ctx, doc.file_id);
-      let text: string;
-      try {
-        text = checkArticleBytes(doc.file_name ?? 'document.txt', bytes);
-      } catch (err) {
-        if (!(err instanceof ArticleRefused)) throw err;
-        await ctx.reply(`没有收录：${err.reason}。正在使用的报道没有变化。`);
-        return;
-      }
-      await take(ctx, text, doc.file_name);
+      await take(ctx, { bytes: await download(ctx, doc.file_id) }, doc.file_name);
       return;
     }
     const input = addressed(ctx);
@@ -148,7 +144,7 @@ export function livingComposer(deps: LivingBotDeps): Composer<Context> {
         await ctx.reply(LIVING_TEXT.addUsage);
         return;
       }
-      await take(ctx, body.replace(/^[ \t]*\n/u, ''), undefined);
+      await take(ctx, { text: body.replace(/^[ \t]*\n/u, '') }, undefined);
       return;
     }
     return next();

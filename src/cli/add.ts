@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseConfig } from '../config.ts';
 import { localDateTime } from '../core/digest.ts';
-import { saveArticle, stableArticleName } from '../live/folders.ts';
-import { ArticleRefused, checkArticleBytes, MAX_ARTICLE_BYTES } from '../live/library.ts';
+import { saveArticle } from '../live/folders.ts';
+import { arrivalLines, prepareArticle } from '../live/incoming.ts';
+import { ArticleRefused, MAX_ARTICLE_BYTES } from '../live/library.ts';
 import { reportForCommand } from '../live/report-source.ts';
 import { addedHtml } from '../render/living.ts';
 import { htmlToPlain } from '../render/replies.ts';
 
-export const ADD_USAGE = 'usage: npm run add -- path/to/article.txt   (or - to read the article from standard input)';
+export const ADD_USAGE = 'usage: npm run add -- path/to/article.{txt,html,md}   (or - to read the article from standard input)';
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -38,13 +39,12 @@ async function main(argv: string[]): Promise<number> {
   const bytes = path === '-' ? await readStdin() : readFileSync(path);
   const given = path === '-' ? undefined : basename(path);
   try {
-    const text = checkArticleBytes(given ?? 'stdin', bytes);
-    const name = stableArticleName(text, localDateTime(Date.now(), config.digest.timezone).date, given);
+    const prepared = prepareArticle({ bytes }, given, localDateTime(Date.now(), config.digest.timezone).date);
     // The report as the bots have it now (report.json, the folders, the shared list): a duplicate of any is refused.
     const source = await reportForCommand(config, { onListError: (err) => process.stderr.write(`add: could not read the shared list of articles (${(err as Error).message}); checked against report.json and the folders only\n`) });
-    const added = source.library.add({ source: name, text });
-    const saved = saveArticle(config.dataDir, name, text);
-    process.stdout.write(`${htmlToPlain(addedHtml(added.article, added.sections, added.warnings))}\n\nsaved ${saved}; a running bot takes it in within a second, otherwise the next start does.\n`);
+    const added = source.library.add(prepared.incoming);
+    const saved = saveArticle(config.dataDir, prepared.incoming.source, added.text, prepared.provenance);
+    process.stdout.write(`${htmlToPlain(addedHtml(added.article, added.sections, added.warnings, arrivalLines(prepared)))}\n\nsaved ${saved}; a running bot takes it in within a second, otherwise the next start does.\n`);
     return 0;
   } catch (err) {
     if (err instanceof ArticleRefused) {

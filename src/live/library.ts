@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { extendEngine, type Engine } from '../core/engine.ts';
 import type { Article, Report, Section } from '../core/report.ts';
 import { buildReport, type RawArticle, type ReferenceData } from '../ingest/build.ts';
+import { chooseDate, ImpossibleDate, type DateChoice } from '../ingest/dates.ts';
+import { convertArticle, convertText, FormatError, type Converted } from '../ingest/formats.ts';
 
 /** What queries answer from; replaced whole, never changed. */
 export interface Snapshot {
@@ -39,22 +41,58 @@ export interface Added {
   text: string;
   /** `local`: through this instance's folders, `npm run add` or an admin; `shared`: from another instance (src/live/mirror.ts). */
   origin: ArticleOrigin;
+  /** The article's date and where it came from (its warning, if any, is the first of `warnings`). */
+  date: DateChoice;
+}
+
+/** An article to take in: its name, its clean text, and (when the caller read the file's metadata) its date. */
+export interface Incoming extends RawArticle {
+  /** Chosen by the caller (`npm run add`, an admin) from the file's metadata too; otherwise chosen here from text and name. */
+  dateChoice?: DateChoice;
 }
 
 export type ArticleOrigin = 'local' | 'shared';
 
 const HAN = /\p{Script=Han}/gu;
 
-/** Text of an article file, or the reason it is no article: empty, not UTF-8, binary, too large, not Chinese text. */
-export function checkArticleBytes(source: string, bytes: Uint8Array): string {
+/** An article file read: its clean text and what it was converted from. */
+export interface ReadArticle {
+  text: string;
+  converted: Converted;
+}
+
+/**
+ * Read an article file of any accepted form (UTF-8/GB18030/UTF-16 text, an HTML page, Markdown) into its clean
+ * text, or refuse it with the reason: empty, too large, binary, PDF/Word/image, not Chinese text.
+ */
+export function readArticle(source: string, bytes: Uint8Array): ReadArticle {
   if (bytes.length > MAX_ARTICLE_BYTES) throw new ArticleRefused(source, `太大（${Math.round(bytes.length / 1024)} KB，上限 ${MAX_ARTICLE_BYTES / 1024} KB），不像是一篇报道`);
-  let text: string;
+  if (bytes.length === 0) throw new ArticleRefused(source, '是空的');
+  let converted: Converted;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new ArticleRefused(source, '不是 UTF-8 编码的文本，请另存为 UTF-8 后再试');
+    converted = convertArticle(bytes, source);
+  } catch (err) {
+    if (err instanceof FormatError) throw new ArticleRefused(source, err.reason);
+    throw err;
   }
-  return checkArticleText(source, text);
+  return { text: checkArticleText(source, converted.text), converted };
+}
+
+/** Pasted text (a message): HTML or Markdown pasted whole is converted too. */
+export function readArticleText(source: string, raw: string): ReadArticle {
+  let converted: Converted;
+  try {
+    converted = convertText(raw, source);
+  } catch (err) {
+    if (err instanceof FormatError) throw new ArticleRefused(source, err.reason);
+    throw err;
+  }
+  return { text: checkArticleText(source, converted.text), converted };
+}
+
+/** The clean text of an article file, or the reason it is no article (see readArticle). */
+export function checkArticleBytes(source: string, bytes: Uint8Array): string {
+  return readArticle(source, bytes).text;
 }
 
 /** The same checks for text already decoded (pasted in a message). */
@@ -87,6 +125,8 @@ export interface LibraryOptions {
   refs: ReferenceData | (() => ReferenceData);
   /** Epoch ms (injected for tests). */
   now?: () => number;
+  /** The time zone "today" is read in when an article has no date of its own (default Asia/Shanghai). */
+  timezone?: string;
   /** Hears about every article taken in, after the swap (alerts, logs). */
   onAdded?: (added: Added, snapshot: Snapshot) => void;
 }
@@ -128,7 +168,7 @@ export class Library {
    * (the report in service stays as it was) for empty, binary, non-UTF-8, oversized or duplicate text, or text in
    * which no section is found.
    */
-  add(raw: RawArticle, addedAt = (this.options.now ?? Date.now)(), origin: ArticleOrigin = 'local'): Added {
+  add(raw: Incoming, addedAt = (this.options.now ?? Date.now)(), origin: ArticleOrigin = 'local'): Added {
     const text = checkArticleText(raw.source, raw.text);
     const before = this.snap;
     if (!/\.txt$/u.test(raw.source)) throw new ArticleRefused(raw.source, '文件名要以 .txt 结尾');
@@ -136,10 +176,17 @@ export class Library {
     const fingerprint = textFingerprint(text);
     const same = this.fingerprints.get(fingerprint);
     if (same) throw new ArticleRefused(raw.source, `与已收录的 ${same} 内容相同`);
-    const warnings: string[] = [];
+    let date: DateChoice;
+    try {
+      date = raw.dateChoice ?? chooseDate({ source: raw.source, text, today: dayIn(addedAt, this.options.timezone ?? 'Asia/Shanghai') });
+    } catch (err) {
+      if (err instanceof ImpossibleDate) throw new ArticleRefused(raw.source, err.reason);
+      throw err;
+    }
+    const warnings: string[] = date.warning ? [`${raw.source}: ${date.warning}`] : [];
     let built: Report;
     try {
-      built = buildReport([{ source: raw.source, text }], this.referenceData(), (w) => warnings.push(w));
+      built = buildReport([{ source: raw.source, text, date: date.date }], this.referenceData(), (w) => warnings.push(w));
     } catch {
       throw new ArticleRefused(raw.source, `没能从中找出任何段落${warnings.length ? `（${warnings[warnings.length - 1]}）` : ''}`);
     }
@@ -150,7 +197,7 @@ export class Library {
     const engine = extendEngine(before.engine, report);
     // The swap: one assignment. A query running now has its snapshot; the next one gets the new.
     this.snap = Object.freeze({ report, engine, lastAddedAt: addedAt });
-    const added: Added = { article, sections: built.sections, warnings, swapMs: performance.now() - t0, text, origin };
+    const added: Added = { article, sections: built.sections, warnings, swapMs: performance.now() - t0, text, origin, date };
     this.fingerprints.set(fingerprint, raw.source);
     this.options.onAdded?.(added, this.snap);
     return added;
@@ -170,4 +217,11 @@ export class Library {
     for (const [fp, source] of this.fingerprints) if (source === article.source) this.fingerprints.delete(fp);
     return true;
   }
+}
+
+/** `yyyy-mm-dd` of an instant in a time zone. */
+export function dayIn(epochMs: number, timezone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(epochMs);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
 }

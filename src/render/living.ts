@@ -41,13 +41,14 @@ export function lastAddedLine(lastAddedAt: number | null, timezone: string): str
 }
 
 /** What the bot understood of an added article: headline, speakers, districts, figures counted, warnings. */
-export function addedHtml(article: Article, sections: readonly Section[], warnings: readonly string[]): string {
+export function addedHtml(article: Article, sections: readonly Section[], warnings: readonly string[], notes: readonly string[] = []): string {
   const speakers = [...new Set(sections.flatMap((s) => (s.speaker ? [s.speaker.name] : [])))];
   const districts = [...new Set(sections.flatMap((s) => s.districts.filter((d) => d !== CITY)))];
   const figures = sections.reduce((n, s) => n + s.figures.length, 0);
   const lines = [
     `已收录：《${escapeHtml(truncate(article.title, 120))}》${article.date ? `（${article.date}）` : ''}`,
     `文件：${code(article.source)}`,
+    ...notes.map(escapeHtml),
     `${sections.length} 个部分，${figures} 个数字`,
     `发言人：${speakers.length ? escapeHtml(truncate(speakers.join('、'), 400)) : '（没有找到）'}`,
     `区县：${districts.length ? escapeHtml(truncate(districts.join('、'), 400)) : '（没有找到）'}`,
