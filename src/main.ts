@@ -69,13 +69,21 @@ async function main(): Promise<number> {
   // other instances take it in too; the instance that puts it there first sends its alerts.
   let mirror: ArticleMirror | null = null;
   const unpublished: Added[] = [];
+  // Earlier versions replaced by corrections, to take off the shared list once the store is open.
+  const retired: string[] = [];
   const onAdded = (added: Added) => {
+    // A correction replaced an earlier version: that version's file goes (here), and its entry on the shared list
+    // (by the instance that took the correction in first).
+    const old = added.replaced && added.replaced.source !== added.article.source ? added.replaced.source : null;
+    if (old) deleteArticle(config.dataDir, old);
     if (added.origin === 'shared') return;
+    if (old) retired.push(old);
     if (!mirror) {
       unpublished.push(added);
       return;
     }
     const at = added.article.addedAt ? Date.parse(added.article.addedAt) : systemClock.now();
+    for (const source of retired.splice(0)) mirror.retire(source, at).catch((err: unknown) => logger.warn({ err, file: source }, 'could not take the replaced version off the shared list'));
     mirror.publish(added.article.source, added.text, at).then(
       (first) => {
         if (first) void alerts?.articleAdded(added.article.id);
@@ -151,6 +159,7 @@ async function main(): Promise<number> {
   const pullShared = (why: string) => articleMirror.pull().catch((err: unknown) => logger.warn({ err, why }, 'could not read the shared list of articles; will try again'));
   await pullShared('start');
   mirror = articleMirror;
+  for (const source of retired.splice(0)) await articleMirror.retire(source, systemClock.now()).catch((err: unknown) => logger.warn({ err, file: source }, 'could not take the replaced version off the shared list'));
   for (const added of unpublished.splice(0)) {
     if (!library.has(added.article.source)) continue;
     await articleMirror.publish(added.article.source, added.text, added.article.addedAt ? Date.parse(added.article.addedAt) : systemClock.now()).catch((err: unknown) => logger.warn({ err, article: added.article.id }, 'could not put the article on the shared list'));

@@ -15,7 +15,7 @@ import type { Logger } from '../logger.ts';
 import { MemorySubscriptionStore } from '../store/memory.ts';
 import type { SubscriptionStore } from '../store/types.ts';
 import { escapeHtml } from '../render/html.ts';
-import { addedHtml, latestHtml } from '../render/living.ts';
+import { addedHtml, latestHtml, replacedLine } from '../render/living.ts';
 import { addressed, updateLog } from './context.ts';
 
 export interface LivingBotDeps {
@@ -101,7 +101,7 @@ export function livingComposer(deps: LivingBotDeps): Composer<Context> {
       await undoStore.putPages(`undo:${key}`, [added.article.id, name, added.article.addedAt ?? ''], deps.now() + UNDO_TTL_MS, deps.now());
       deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from?.id, article: added.article.id, sections: added.sections.length, swap_ms: Math.round(added.swapMs) }, 'article added through the bot');
       const keyboard: InlineKeyboardMarkup = { inline_keyboard: [[{ text: '撤销收录', callback_data: `undo:${key}` }]] };
-      await ctx.reply(addedHtml(added.article, added.sections, added.warnings, arrivalLines(prepared)), { parse_mode: 'HTML', reply_markup: keyboard });
+      await ctx.reply(addedHtml(added.article, added.sections, added.warnings, [...arrivalLines(prepared), ...replacedLine(added.replaced)]), { parse_mode: 'HTML', reply_markup: keyboard });
     } catch (err) {
       if (!(err instanceof ArticleRefused)) throw err;
       deps.logger.info({ update_id: ctx.update.update_id, user: ctx.from?.id, reason: err.reason }, 'article refused');

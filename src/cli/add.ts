@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseConfig } from '../config.ts';
 import { localDateTime } from '../core/digest.ts';
-import { saveArticle } from '../live/folders.ts';
+import { deleteArticle, saveArticle } from '../live/folders.ts';
 import { arrivalLines, prepareArticle } from '../live/incoming.ts';
 import { ArticleRefused, MAX_ARTICLE_BYTES } from '../live/library.ts';
 import { reportForCommand } from '../live/report-source.ts';
-import { addedHtml } from '../render/living.ts';
+import { addedHtml, replacedLine } from '../render/living.ts';
 import { htmlToPlain } from '../render/replies.ts';
 
 export const ADD_USAGE = 'usage: npm run add -- path/to/article.{txt,html,md}   (or - to read the article from standard input)';
@@ -44,7 +44,9 @@ async function main(argv: string[]): Promise<number> {
     const source = await reportForCommand(config, { onListError: (err) => process.stderr.write(`add: could not read the shared list of articles (${(err as Error).message}); checked against report.json and the folders only\n`) });
     const added = source.library.add(prepared.incoming);
     const saved = saveArticle(config.dataDir, prepared.incoming.source, added.text, prepared.provenance);
-    process.stdout.write(`${htmlToPlain(addedHtml(added.article, added.sections, added.warnings, arrivalLines(prepared)))}\n\nsaved ${saved}; a running bot takes it in within a second, otherwise the next start does.\n`);
+    // The earlier version's file goes, so no restart takes it in again (a running bot also takes it off the shared list).
+    if (added.replaced && added.replaced.source !== added.article.source) deleteArticle(config.dataDir, added.replaced.source);
+    process.stdout.write(`${htmlToPlain(addedHtml(added.article, added.sections, added.warnings, [...arrivalLines(prepared), ...replacedLine(added.replaced)]))}\n\nsaved ${saved}; a running bot takes it in within a second, otherwise the next start does.\n`);
     return 0;
   } catch (err) {
     if (err instanceof ArticleRefused) {

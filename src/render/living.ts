@@ -28,7 +28,7 @@ export function latestHtml(report: Report, lastAddedAt: number | null, timezone:
   const lines = [`<b>最新报道</b>（共 ${articles.length} 篇，新的在前）`];
   for (const a of articles.slice(0, LATEST_COUNT)) {
     const count = report.sections.filter((s) => s.articleId === a.id).length;
-    lines.push(`• ${a.date ? `${a.date} ` : ''}《${escapeHtml(truncate(a.title, 80))}》（${count} 个部分）`);
+    lines.push(`• ${a.date ? `${a.date} ` : ''}《${escapeHtml(truncate(a.title, 80))}》（${count} 个部分${a.updatedAt ? '，已更新' : ''}）`);
   }
   if (articles.length > LATEST_COUNT) lines.push(`……另有 ${articles.length - LATEST_COUNT} 篇，见 /about`);
   if (lastAddedAt !== null) lines.push('', `最近一次收录：${localTime(lastAddedAt, timezone)}`);
@@ -38,6 +38,11 @@ export function latestHtml(report: Report, lastAddedAt: number | null, timezone:
 /** The line /about adds: when the last article was taken in. */
 export function lastAddedLine(lastAddedAt: number | null, timezone: string): string {
   return lastAddedAt === null ? '' : `最近一次收录：${localTime(lastAddedAt, timezone)}`;
+}
+
+/** The line an add reply gets when the article replaced an earlier version of itself. */
+export function replacedLine(replaced: Article | null): string[] {
+  return replaced ? [`已更新：替换了先前收录的 ${replaced.source}（同一篇文章的旧版本）；没有改动的部分编号不变，已经提醒过的订阅不会再收到提醒。`] : [];
 }
 
 /** What the bot understood of an added article: headline, speakers, districts, figures counted, warnings. */
