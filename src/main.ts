@@ -194,7 +194,7 @@ async function main(): Promise<number> {
     inlineFlood: shared ? new StoreFloodGuard(store, 'inl', { limit: 12 }) : new FloodGuard({ limit: 12 }),
     features: [
       adminComposer({ store, admins: config.botAdmins, now: () => systemClock.now(), timezone: config.digest.timezone, logger }),
-      livingComposer({ library, admins: config.botAdmins, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now(), undoStore: store, withdraw: (id, source) => articleMirror.withdraw(id, source, systemClock.now()) }),
+      livingComposer({ library, admins: config.botAdmins, needsPreview: config.addNeedsPreview, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now(), undoStore: store, withdraw: (id, source) => articleMirror.withdraw(id, source, systemClock.now()) }),
       digestComposer({ store, get report() { return live.report; }, resolveFilter: (q) => live.engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
       searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages: new StorePages(store), logger }),
       inlineComposer({ get engine() { return live.engine; }, get report() { return live.report; }, logger }),

@@ -10,10 +10,10 @@ import { deleteArticle, saveArticle } from '../live/folders.ts';
 import { arrivalLines, prepareArticle } from '../live/incoming.ts';
 import { ArticleRefused, MAX_ARTICLE_BYTES } from '../live/library.ts';
 import { reportForCommand } from '../live/report-source.ts';
-import { addedHtml, replacedLine } from '../render/living.ts';
+import { addedHtml, previewHtml, replacedLine } from '../render/living.ts';
 import { htmlToPlain } from '../render/replies.ts';
 
-export const ADD_USAGE = 'usage: npm run add -- path/to/article.{txt,html,md}   (or - to read the article from standard input)';
+export const ADD_USAGE = 'usage: npm run add -- [--preview] path/to/article.{txt,html,md}   (or - to read the article from standard input; --preview shows what would be added and adds nothing)';
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -29,7 +29,8 @@ async function readStdin(): Promise<Buffer> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [path, ...rest] = argv;
+  const preview = argv.includes('--preview');
+  const [path, ...rest] = argv.filter((a) => a !== '--preview');
   if (!path || rest.length > 0 || (path.startsWith('-') && path !== '-')) {
     process.stderr.write(`${ADD_USAGE}\n`);
     return 2;
@@ -42,6 +43,12 @@ async function main(argv: string[]): Promise<number> {
     const prepared = prepareArticle({ bytes }, given, localDateTime(Date.now(), config.digest.timezone).date);
     // The report as the bots have it now (report.json, the folders, the shared list): a duplicate of any is refused.
     const source = await reportForCommand(config, { onListError: (err) => process.stderr.write(`add: could not read the shared list of articles (${(err as Error).message}); checked against report.json and the folders only\n`) });
+    if (preview) {
+      // What ingest understood, built off to the side: nothing is saved, searchable or alerted.
+      const staged = source.library.stage(prepared.incoming);
+      process.stdout.write(`${htmlToPlain(previewHtml(staged, arrivalLines(prepared)))}\n\npreview only: nothing was added. Run the same command without --preview to publish it.\n`);
+      return 0;
+    }
     const added = source.library.add(prepared.incoming);
     const saved = saveArticle(config.dataDir, prepared.incoming.source, added.text, prepared.provenance);
     // The earlier version's file goes, so no restart takes it in again (a running bot also takes it off the shared list).

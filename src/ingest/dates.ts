@@ -1,16 +1,15 @@
 // An article's date: read from what the article says (its metadata: front matter or the page's meta tags; a printed
 // date near the top; a dateline `本报北京3月5日电`), with the file name's `yyyy-mm-dd` prefix as a hint. Never
 // silently today: when the sources disagree, or none is there, the choice says which was used and why.
+import { z } from 'zod';
 
 /** Where the date came from, as the add reply says it. */
-export type DateFrom = 'metadata' | 'printed' | 'file name' | 'dateline' | 'today';
+export const DateFromSchema = z.enum(['metadata', 'printed', 'file name', 'dateline', 'today']);
+export type DateFrom = z.infer<typeof DateFromSchema>;
 
 /** The date chosen, where from, and a warning when a human should check it. */
-export interface DateChoice {
-  date: string;
-  from: DateFrom;
-  warning: string | null;
-}
+export const DateChoiceSchema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/u), from: DateFromSchema, warning: z.string().nullable() });
+export type DateChoice = z.infer<typeof DateChoiceSchema>;
 
 /** A date that cannot exist (`2025-13-45`): the article is refused with this reason. */
 export class ImpossibleDate extends Error {

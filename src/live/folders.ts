@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { ensureDir } from '../store/open-file.ts';
 import { ArticleRefused, checkArticleBytes, MAX_ARTICLE_BYTES, type Added, type Library } from './library.ts';
 
@@ -27,15 +28,16 @@ export function stableArticleName(text: string, date: string, given?: string): s
 }
 
 /** What an added article was before it became clean text, kept beside it (`<name>.source.json`). */
-export interface ArticleProvenance {
+export const ArticleProvenanceSchema = z.object({
   /** The file name it came as (null: pasted or standard input). */
-  file: string | null;
-  format: string;
-  encoding: string;
-  url: string | null;
-  date: string;
-  dateFrom: string;
-}
+  file: z.string().nullable(),
+  format: z.string(),
+  encoding: z.string(),
+  url: z.string().nullable(),
+  date: z.string(),
+  dateFrom: z.string(),
+});
+export type ArticleProvenance = z.infer<typeof ArticleProvenanceSchema>;
 
 /** The provenance file beside an article. */
 function provenancePath(dataDir: string, name: string): string {

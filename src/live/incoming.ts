@@ -39,7 +39,7 @@ export function prepareArticle(input: { bytes: Uint8Array } | { text: string }, 
 export function arrivalLines(prepared: Pick<Prepared, 'converted' | 'incoming'>): string[] {
   const { converted, incoming } = prepared;
   return [
-    `日期：${incoming.dateChoice.date}（来自${DATE_FROM_TEXT[incoming.dateChoice.from]}）`,
-    ...(converted.convertedFrom ? [`格式：已从${converted.convertedFrom}转换为文本`] : []),
+    `日期：${incoming.dateChoice.date}，来自${DATE_FROM_TEXT[incoming.dateChoice.from]}`,
+    ...(converted.convertedFrom ? [`格式：${converted.convertedFrom}，已转换为文本`] : []),
   ];
 }
