@@ -99,7 +99,7 @@ async function main(): Promise<number> {
   let source: ReportSource;
   try {
     const onError = (err: unknown, command: string, query: string) => logger.error({ err, command, query }, 'search engine bug; the user got a generic answer');
-    source = ReportSource.open({ reportPath: config.reportPath, stateDir: config.dataDir, engine: { onError }, onAdded });
+    source = ReportSource.open({ reportPath: config.reportPath, stateDir: config.dataDir, engine: { onError }, onAdded, timezone: config.digest.timezone });
   } catch (err) {
     return fail((err as Error).message);
   }

@@ -20,7 +20,7 @@ export class ImpossibleDate extends Error {
 }
 
 export const DATE_FROM_TEXT: Readonly<Record<DateFrom, string>> = Object.freeze({
-  metadata: '文章信息（front matter / 网页标注）',
+  metadata: 'front matter/网页信息',
   printed: '正文开头印的日期',
   'file name': '文件名',
   dateline: '电头',
@@ -131,7 +131,7 @@ export function chooseDate(input: DateInput): DateChoice {
   const dateline = datelineDay(input.text);
   const own = meta ? { date: meta, from: 'metadata' as const } : printed ? { date: printed, from: 'printed' as const } : null;
   if (own) {
-    if (named && named !== own.date) return { ...own, warning: `日期：${DATE_FROM_TEXT[own.from]}是 ${own.date}，文件名是 ${named}；用了 ${own.date}（${DATE_FROM_TEXT[own.from]}）` };
+    if (named && named !== own.date) return { ...own, warning: `日期：${DATE_FROM_TEXT[own.from]}是 ${own.date}，文件名是 ${named}；用了${DATE_FROM_TEXT[own.from]}的 ${own.date}` };
     return { ...own, warning: null };
   }
   if (named) {

@@ -23,6 +23,8 @@ export interface ReportSourceOptions {
   onAdded?: LibraryOptions['onAdded'];
   /** Epoch ms (injected for tests). */
   now?: () => number;
+  /** DIGEST_TIMEZONE: the day an article with no date of its own is given (with a warning). */
+  timezone?: string;
 }
 
 /** The report in service and where it comes from. */
@@ -53,7 +55,7 @@ export class ReportSource {
     const texts = rawTexts(dataDir).filter((a) => inReport.has(a.source));
     const library = new Library(
       loaded,
-      { refs: () => readReferenceData(dataDir), ...(options.onAdded ? { onAdded: options.onAdded } : {}), ...(options.now ? { now: options.now } : {}) },
+      { refs: () => readReferenceData(dataDir), ...(options.onAdded ? { onAdded: options.onAdded } : {}), ...(options.now ? { now: options.now } : {}), ...(options.timezone ? { timezone: options.timezone } : {}) },
       texts,
     );
     const folders = [join(dataDir, 'raw'), ...(options.stateDir !== null ? [articlesDir(options.stateDir)] : [])];
