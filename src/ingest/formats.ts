@@ -3,9 +3,23 @@
 // GB18030/GBK or UTF-16 with a BOM; an HTML page saved from a news site (the article found by Mozilla's Readability
 // over linkedom); Markdown as the People's Daily archive stores it (YAML front matter, `#` headings, `**bold**`).
 // Anything else (PDF, Word, images, binary) is refused with the types that are accepted.
-import { Readability } from '@mozilla/readability';
-import matter from 'gray-matter';
-import { parseHTML } from 'linkedom';
+import { createRequire } from 'node:module';
+import type { Readability as ReadabilityClass } from '@mozilla/readability';
+import type matterFn from 'gray-matter';
+import type { parseHTML as parseHTMLFn } from 'linkedom';
+
+// The HTML and Markdown libraries are loaded at the first page or Markdown file, not at every start: linkedom alone
+// takes about half a second to load, and most runs (the bot starting, `npm run ask`) never convert anything.
+const requireLazily = createRequire(import.meta.url);
+let libs: { Readability: typeof ReadabilityClass; matter: typeof matterFn; parseHTML: typeof parseHTMLFn } | null = null;
+function lib() {
+  libs ??= {
+    Readability: (requireLazily('@mozilla/readability') as { Readability: typeof ReadabilityClass }).Readability,
+    matter: requireLazily('gray-matter') as typeof matterFn,
+    parseHTML: (requireLazily('linkedom') as { parseHTML: typeof parseHTMLFn }).parseHTML,
+  };
+  return libs;
+}
 
 /** Why a file is not an article we can read, in one Chinese sentence for the person who sent it. */
 export class FormatError extends Error {
@@ -137,7 +151,7 @@ export function markdownToText(source: string): { text: string; meta: Converted[
   let parsed: { data: Record<string, unknown>; content: string };
   try {
     // A fresh cache key each time: gray-matter caches by content, and we never want another file's data.
-    parsed = matter(source.replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n'), {}) as unknown as { data: Record<string, unknown>; content: string };
+    parsed = lib().matter(source.replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n'), {}) as unknown as { data: Record<string, unknown>; content: string };
   } catch (err) {
     throw new FormatError(`Markdown 开头的 YAML 信息（--- 之间）读不懂：${(err as Error).message.split('\n')[0]}`);
   }
@@ -210,6 +224,7 @@ function metaContent(doc: DomNode, names: readonly string[]): string | null {
  * list items, captions each their own paragraph). Script, style, navigation, forms and comments never come through.
  */
 export function htmlToText(html: string): { text: string; meta: Converted['meta'] } {
+  const { parseHTML, Readability } = lib();
   const { document } = parseHTML(html.replace(/<!--[\s\S]*?-->/gu, ''));
   for (const el of [...document.querySelectorAll('script, style, noscript, template, nav, form, iframe, svg, button, select')]) el.remove();
   const date = isoDay(metaContent(document, ['article:published_time', 'publishdate', 'PubDate', 'pubdate', 'date', 'datePublished', 'og:published_time']) ?? document.querySelector('time[datetime]')?.getAttribute('datetime') ?? '');

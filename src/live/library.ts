@@ -147,19 +147,40 @@ function sentenceSet(sections: readonly Section[]): Set<string> {
  * The article in service that `article` is a new version of: the same headline and date, or at least 80% of the
  * sentences the same (of the longer of the two). The closest such article, or null.
  */
-export function updatedArticle(report: Report, article: Article, sections: readonly Section[]): Article | null {
+export function updatedArticle(report: Report, article: Article, sections: readonly Section[], sentencesOf: (articleId: string) => Set<string> = sentencesBy(report)): Article | null {
   const norm = (t: string) => t.normalize('NFKC').replace(/\s+/gu, '');
   const mine = sentenceSet(sections);
   let best: { article: Article; share: number } | null = null;
   for (const other of report.articles) {
     if (other.date === article.date && article.date !== null && norm(other.title) === norm(article.title)) return other;
-    const theirs = sentenceSet(report.sections.filter((s) => s.articleId === other.id));
+    const theirs = sentencesOf(other.id);
     let common = 0;
     for (const x of mine) if (theirs.has(x)) common++;
     const share = common / Math.max(mine.size, theirs.size, 1);
     if (share >= SAME_ARTICLE_SHARE && (!best || share > best.share)) best = { article: other, share };
   }
   return best?.article ?? null;
+}
+
+/** Each article's sentence set, made on first use, grouping the report's sections once. */
+export function sentencesBy(report: Report, cache = new Map<string, Set<string>>()): (articleId: string) => Set<string> {
+  let grouped: Map<string, Section[]> | null = null;
+  return (articleId) => {
+    let set = cache.get(articleId);
+    if (!set) {
+      if (!grouped) {
+        grouped = new Map();
+        for (const s of report.sections) {
+          const list = grouped.get(s.articleId);
+          if (list) list.push(s);
+          else grouped.set(s.articleId, [s]);
+        }
+      }
+      set = sentenceSet(grouped.get(articleId) ?? []);
+      cache.set(articleId, set);
+    }
+    return set;
+  };
 }
 
 /** An article and its sections under another article id (`<new id>-lead` → `<id>-lead`). */
@@ -203,6 +224,8 @@ export class Library {
   private readonly fingerprints = new Map<string, string>();
   /** The clean text of each article taken in while running (by source), to share or withdraw it. */
   private readonly texts = new Map<string, string>();
+  /** Each article's sentences (by id), to tell a correction from a new article without splitting them all again. */
+  private readonly sentences = new Map<string, Set<string>>();
   private refs: ReferenceData | null = null;
 
   constructor(
@@ -265,7 +288,7 @@ export class Library {
     }
     let article: Article = { ...(built.articles[0] as Article), addedAt: new Date(addedAt).toISOString() };
     let sections: readonly Section[] = built.sections;
-    const replaces = updatedArticle(before.report, article, sections);
+    const replaces = updatedArticle(before.report, article, sections, sentencesBy(before.report, this.sentences));
     if (replaces) {
       // An older version coming in after a newer one (files dropped by hand, read in name order): the newer stays.
       if (replaces.addedAt && Date.parse(replaces.addedAt) > addedAt) throw new ArticleRefused(raw.source, `是已收录的 ${replaces.source} 的旧版本，没有替换它`);
@@ -297,6 +320,7 @@ export class Library {
     if (replaces) for (const [fp, source] of this.fingerprints) if (source === replaces.source) this.fingerprints.delete(fp);
     this.fingerprints.set(staged.fingerprint, raw.source);
     if (replaces) this.texts.delete(replaces.source);
+    this.sentences.delete(article.id);
     this.texts.set(raw.source, staged.text);
     this.options.onAdded?.(added, this.snap);
     return added;
@@ -315,6 +339,7 @@ export class Library {
     this.snap = Object.freeze({ report, engine, lastAddedAt: before.lastAddedAt });
     for (const [fp, source] of this.fingerprints) if (source === article.source) this.fingerprints.delete(fp);
     this.texts.delete(article.source);
+    this.sentences.delete(articleId);
     return true;
   }
 }
