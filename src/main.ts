@@ -96,17 +96,17 @@ async function main(): Promise<number> {
       },
     );
   };
-  let source: ReportSource;
+  let inService: ReportSource;
   try {
     const onError = (err: unknown, command: string, query: string) => logger.error({ err, command, query }, 'search engine bug; the user got a generic answer');
-    source = ReportSource.open({ reportPath: config.reportPath, stateDir: config.dataDir, engine: { onError }, onAdded, timezone: config.digest.timezone });
+    inService = ReportSource.open({ reportPath: config.reportPath, stateDir: config.dataDir, engine: { onError }, onAdded, timezone: config.digest.timezone });
   } catch (err) {
     return fail((err as Error).message);
   }
-  const library = source.library;
+  const library = inService.library;
   const syncFolders = (why: string) => {
     try {
-      const { added, refused } = source.syncFolders();
+      const { added, refused } = inService.syncFolders();
       for (const a of added) logger.info({ article: a.article.id, sections: a.sections.length, warnings: a.warnings.length, swap_ms: Math.round(a.swapMs), why }, 'article added');
       for (const r of refused) logger.warn({ file: r.source, reason: r.reason, why }, 'article refused; the report in service is unchanged');
     } catch (err) {
@@ -114,7 +114,7 @@ async function main(): Promise<number> {
     }
   };
   syncFolders('start');
-  const stopWatching = source.watch(() => syncFolders('folder changed'), (dir, err) => logger.warn({ err, dir }, 'not watching this folder for new articles (a restart still picks them up)'));
+  const stopWatching = inService.watch(() => syncFolders('folder changed'), (dir, err) => logger.warn({ err, dir }, 'not watching this folder for new articles (a restart still picks them up)'));
   // Handlers read the report and engine through these getters: each read is the snapshot in service then.
   const live = {
     get report() { return library.current().report; },
@@ -148,7 +148,7 @@ async function main(): Promise<number> {
 
   // 5b. The shared list of added articles: take in what other instances added (and out what they withdrew), then
   //     put on it what this one took in at start; poll it every few seconds from now on.
-  const articleMirror = source.follow(store, {
+  const articleMirror = inService.follow(store, {
     forget: (source) => deleteArticle(config.dataDir, source),
     onChange: (c) => {
       if (c.kind === 'added') logger.info({ article: c.added.article.id, sections: c.added.sections.length, swap_ms: Math.round(c.added.swapMs) }, 'article added by another instance');

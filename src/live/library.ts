@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { extendEngine, type Engine } from '../core/engine.ts';
 import type { Article, Report, Section } from '../core/report.ts';
+import { localDateTime } from '../core/digest.ts';
 import { splitSentences } from '../core/sentences.ts';
 import { buildReport, type RawArticle, type ReferenceData } from '../ingest/build.ts';
 import { chooseDate, ImpossibleDate, type DateChoice } from '../ingest/dates.ts';
@@ -274,7 +275,7 @@ export class Library {
     if (same) throw new ArticleRefused(raw.source, `与已收录的 ${same} 内容相同`);
     let date: DateChoice;
     try {
-      date = raw.dateChoice ?? chooseDate({ source: raw.source, text, today: dayIn(addedAt, this.options.timezone ?? 'Asia/Shanghai') });
+      date = raw.dateChoice ?? chooseDate({ source: raw.source, text, today: localDateTime(addedAt, this.options.timezone ?? 'Asia/Shanghai').date });
     } catch (err) {
       if (err instanceof ImpossibleDate) throw new ArticleRefused(raw.source, err.reason);
       throw err;
@@ -342,11 +343,4 @@ export class Library {
     this.sentences.delete(articleId);
     return true;
   }
-}
-
-/** `yyyy-mm-dd` of an instant in a time zone. */
-export function dayIn(epochMs: number, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(epochMs);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
 }
