@@ -144,6 +144,15 @@ describe("An article's date", () => {
     expect(prepared.incoming.dateChoice.warning).toContain('收录当天');
   });
 
+  it('a date printed on its own near the top wins over the file name, and the warning names both', () => {
+    const printed = QIANJIANG.replace('特色产业助力乡村振兴——', '2030年3月5日  星期二');
+    const prepared = prepareArticle({ bytes: Buffer.from(printed) }, '2030-02-10-x.txt', TODAY);
+    expect(prepared.incoming.dateChoice).toMatchObject({ date: '2030-03-05', from: 'printed' });
+    expect(prepared.incoming.dateChoice.warning).toMatch(/2030-03-05.*文件名是 2030-02-10/u);
+    // A sentence of the body that starts with a date is not a printed date.
+    expect(prepareArticle({ bytes: Buffer.from(QIANJIANG) }, '2030-03-05-x.txt', TODAY).incoming.dateChoice.from).toBe('file name');
+  });
+
   it('an impossible date in the file name is refused with the reason', () => {
     expect(refusal(() => prepareArticle({ bytes: Buffer.from(QIANJIANG) }, '2025-13-45-x.txt', TODAY))).toMatch(/2025-13-45 不存在.*月份/u);
     expect(refusal(() => prepareArticle({ bytes: Buffer.from(QIANJIANG) }, '2025-02-30-x.txt', TODAY))).toMatch(/2 月没有 30 日/u);
