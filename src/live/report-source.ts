@@ -143,7 +143,7 @@ export interface CommandConfig {
 export async function reportForCommand(config: CommandConfig, options: { dataDir?: string; reportPath?: string; onRefused?: InServiceOptions['onRefused']; onListError?: (err: unknown) => void } = {}): Promise<ReportSource> {
   const base = { reportPath: options.reportPath ?? config.reportPath, stateDir: config.dataDir, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.onRefused ? { onRefused: options.onRefused } : {}) };
   if (!config.databaseUrl) return reportInService({ ...base, store: null });
-  // Imported here: only a PostgreSQL deployment loads pg for a one-shot command.
+  // Imported here: with SQLite, `ask` and `add` load no database driver at all.
   const { openStore } = await import('../store/open.ts');
   let store: Awaited<ReturnType<typeof openStore>>['store'] | null = null;
   try {
