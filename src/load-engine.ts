@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine, type Engine, type EngineOptions } from './core/engine.ts';
+import { DERIVED } from './core/derived.ts';
 import { ChinaDivisionsSchema, DivisionIndex } from './core/divisions.ts';
 import { GazetteerSchema, PlaceAliasesSchema, type PlaceAlias } from './core/gazetteer.ts';
 import type { Report } from './core/report.ts';
@@ -16,6 +18,21 @@ export function loadEngine(dataDir = 'data', options: Partial<EngineOptions> = {
   const placeAliases: PlaceAlias[] = existsSync(aliasPath) ? readJsonFile(aliasPath, PlaceAliasesSchema).aliases : [];
   // The national divisions let `/district 成都` answer; without the file places outside Chongqing are only named.
   const chinaPath = join(dataDir, 'china-divisions.json');
-  const divisions = existsSync(chinaPath) ? new DivisionIndex(readJsonFile(chinaPath, ChinaDivisionsSchema), gazetteer) : undefined;
+  const divisions = existsSync(chinaPath) ? divisionIndex(chinaPath, join(dataDir, 'chongqing-divisions.json'), gazetteer) : undefined;
   return { report, engine: createEngine(report, gazetteer, { placeAliases, ...(divisions ? { divisions } : {}), ...options }) };
+}
+
+/** Which national and Chongqing division files an index was built from: a digest of both texts. */
+export function divisionsKey(chinaText: string, gazetteerText: string): string {
+  return createHash('sha256').update(chinaText).update('\0').update(gazetteerText).digest('base64url');
+}
+
+/**
+ * The national division index: the one built at build time (src/core/derived.ts) when both files are the ones it was
+ * built from, else parsed, validated and built here (edited data, or running from source under tsx).
+ */
+function divisionIndex(chinaPath: string, gazetteerPath: string, gazetteer: Parameters<typeof createEngine>[1]): DivisionIndex {
+  const built = DERIVED?.divisions;
+  if (built && built.key === divisionsKey(readFileSync(chinaPath, 'utf8'), readFileSync(gazetteerPath, 'utf8'))) return DivisionIndex.fromRows(built.rows);
+  return new DivisionIndex(readJsonFile(chinaPath, ChinaDivisionsSchema), gazetteer);
 }

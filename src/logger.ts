@@ -18,6 +18,8 @@ export interface LoggerOptions {
   token: string | null;
   /** Where lines go (default stdout); tests pass a stream to read them. */
   destination?: DestinationStream;
+  /** File descriptor written when no destination is given (default 1, stdout; the terminal chat uses 2). */
+  fd?: 1 | 2;
 }
 
 /** A pino logger that never writes the bot token, whatever object is logged. */
@@ -29,6 +31,6 @@ export function createLogger(options: LoggerOptions): Logger {
       // Redacting the serialised line catches the token in error messages, stacks and nested payloads alike.
       hooks: { streamWrite: (line) => redact(line, options.token) },
     },
-    options.destination ?? pino.destination(1),
+    options.destination ?? pino.destination(options.fd ?? 1),
   );
 }

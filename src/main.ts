@@ -3,13 +3,13 @@ import { config as loadDotenv } from 'dotenv';
 import { createBot, type HandledUpdate } from './bot/bot.ts';
 import { registerCommands, startPolling, startWebhook, type Running } from './bot/launch.ts';
 import { adminComposer } from './bot/admin.ts';
-import { FloodGuard, StoreFloodGuard } from './bot/flood.ts';
+import { FallbackFloodGuard, FloodGuard, StoreFloodGuard } from './bot/flood.ts';
 import { inlineComposer } from './bot/inline.ts';
 import { startOpsServer, type OpsServer } from './bot/ops-server.ts';
-import { StorePages } from './bot/pages.ts';
+import { FallbackPages, PageCache, StorePages } from './bot/pages.ts';
 import { searchComposer } from './bot/search.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
-import { runConsoleChat } from './console/chat.ts';
+import { CONSOLE_USAGE, runConsoleChat } from './console/chat.ts';
 import { composeDigest, localDateTime } from './core/digest.ts';
 import { renderDigestHtml } from './render/digest.ts';
 import { htmlToPlain } from './render/replies.ts';
@@ -32,6 +32,7 @@ import { telegramSendApi } from './digest/telegram.ts';
 import { createMetrics } from './metrics.ts';
 import { StoreOpenError } from './store/open-file.ts';
 import { openStore, type OpenedStore } from './store/open.ts';
+import { guardStore, StoreOutage, StoreUnavailableError } from './store/outage.ts';
 import { ChatTypeSchema } from './store/types.ts';
 import { explainStartFailure } from './start-errors.ts';
 
@@ -57,8 +58,9 @@ async function main(): Promise<number> {
     throw err;
   }
 
-  // 2. Logger: JSON lines on stdout, never the token.
-  const logger = createLogger({ level: config.logLevel, token: config.token });
+  // 2. Logger: JSON lines on stdout, never the token. Without a token stdout is the terminal chat's conversation
+  //    (or a script's answers), so the log goes to stderr there.
+  const logger = createLogger({ level: config.logLevel, token: config.token, fd: config.token ? 1 : 2 });
 
   // 3. The report in service (src/live/report-source.ts): data/report.json (refuse to start when it is missing or
   //    invalid), then the articles added since (data/raw/, $DATA_DIR/articles/, `npm run add`, admins), all through one
@@ -129,8 +131,11 @@ async function main(): Promise<number> {
       const digest = composeDigest(live.report, { chatId: 0, date, filter: null, history: [] });
       return digest ? htmlToPlain(renderDigestHtml(digest)) : '报道中没有可以做成摘要的内容。';
     };
-    await runConsoleChat({ get engine() { return live.engine; }, get report() { return live.report; }, input: process.stdin, output: process.stdout, digestPreview, lastAddedAt: () => library.current().lastAddedAt, timezone: config.digest.timezone });
+    const answered = await runConsoleChat({ get engine() { return live.engine; }, get report() { return live.report; }, input: process.stdin, output: process.stdout, digestPreview, lastAddedAt: () => library.current().lastAddedAt, timezone: config.digest.timezone });
     stopWatching();
+    // No terminal and nothing read (`npm start </dev/null`, a service started without its token): say how to use it
+    // rather than exit in silence, and fail, since nothing was done.
+    if (answered === 0 && !process.stdin.isTTY) return fail(CONSOLE_USAGE);
     return 0;
   }
 
@@ -143,8 +148,26 @@ async function main(): Promise<number> {
     return fail(err instanceof StoreOpenError ? err.message : (err as Error).message);
   }
 
-  const { store } = opened;
   const shared = opened.kind === 'postgres';
+  // 5a. A PostgreSQL outage: searching goes on from memory, flood control and page buttons use this instance's
+  //     memory, usage counts are dropped, subscription commands say the service is unavailable; a probe every 2 s
+  //     brings the database back (migrating it again if it was recreated empty), no restart needed.
+  const outage = opened.kind === 'postgres'
+    ? new StoreOutage(opened.store, {
+      onChange: (state, err) => {
+        if (state === 'down') logger.error({ err }, 'database unreachable: answering from memory; flood control and page buttons use this instance\'s memory, usage counts are dropped, subscription commands are unavailable until it is back');
+        else logger.info('database reachable again: flood control, page buttons, usage counts and subscriptions use it again');
+      },
+    })
+    : null;
+  const store = outage ? guardStore(opened.store, outage) : opened.store;
+  /** While the database is down, flood control and pages in this instance's memory; the shared store otherwise. */
+  const floodCounter = (name: string, limit?: number) => {
+    const memory = new FloodGuard(limit ? { limit } : {});
+    if (!shared) return memory;
+    const counter = new StoreFloodGuard(store, name, limit ? { limit } : {});
+    return outage ? new FallbackFloodGuard(counter, memory, outage) : counter;
+  };
 
   // 5b. The shared list of added articles: take in what other instances added (and out what they withdrew), then
   //     put on it what this one took in at start; poll it every few seconds from now on.
@@ -156,7 +179,8 @@ async function main(): Promise<number> {
       else logger.warn({ file: c.source, reason: c.reason }, 'article from another instance refused; the report in service is unchanged');
     },
   });
-  const pullShared = (why: string) => articleMirror.pull().catch((err: unknown) => logger.warn({ err, why }, 'could not read the shared list of articles; will try again'));
+  // During an outage the failure is the outage's own log line, not one every 2 s.
+  const pullShared = (why: string) => articleMirror.pull().catch((err: unknown) => logger[err instanceof StoreUnavailableError ? 'debug' : 'warn']({ err, why }, 'could not read the shared list of articles; will try again'));
   await pullShared('start');
   mirror = articleMirror;
   for (const source of retired.splice(0)) await articleMirror.retire(source, systemClock.now()).catch((err: unknown) => logger.warn({ err, file: source }, 'could not take the replaced version off the shared list'));
@@ -175,10 +199,12 @@ async function main(): Promise<number> {
     metrics.update(u);
     const chatType = ChatTypeSchema.safeParse(u.chat?.type);
     if (!u.chat || !chatType.success || u.ignored) return;
+    // Usage counts for /stats: after the answer, never holding it up; a failure costs a count, not a reply, and
+    // during a database outage counts are dropped at once (never queued to be retried).
+    if (outage?.down) return;
     const now = systemClock.now();
-    // Usage counts for /stats: after the answer, never holding it up; a failure costs a count, not a reply.
     store.recordUse({ chatId: u.chat.id, chatType: chatType.data, command: u.command, date: localDateTime(now, config.digest.timezone).date, at: now })
-      .catch((err: unknown) => logger.warn({ err }, 'could not record usage for /stats'));
+      .catch((err: unknown) => logger[err instanceof StoreUnavailableError ? 'debug' : 'warn']({ err }, 'could not record usage for /stats'));
   };
 
   // 7. The bot: shared middleware (errors, gate, flood control), then one composer per feature (inline mode:
@@ -189,14 +215,14 @@ async function main(): Promise<number> {
     apiRoot: config.apiRoot,
     logger,
     onUpdate,
-    flood: shared ? new StoreFloodGuard(store, 'msg') : new FloodGuard(),
-    buttonFlood: shared ? new StoreFloodGuard(store, 'btn') : new FloodGuard(),
-    inlineFlood: shared ? new StoreFloodGuard(store, 'inl', { limit: 12 }) : new FloodGuard({ limit: 12 }),
+    flood: floodCounter('msg'),
+    buttonFlood: floodCounter('btn'),
+    inlineFlood: floodCounter('inl', 12),
     features: [
       adminComposer({ store, admins: config.botAdmins, now: () => systemClock.now(), timezone: config.digest.timezone, logger }),
       livingComposer({ library, admins: config.botAdmins, needsPreview: config.addNeedsPreview, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now(), undoStore: store, withdraw: (id, source) => articleMirror.withdraw(id, source, systemClock.now()) }),
       digestComposer({ store, get report() { return live.report; }, resolveFilter: (q) => live.engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
-      searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages: new StorePages(store), logger }),
+      searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages: outage ? new FallbackPages(new StorePages(store), new PageCache(), outage) : new StorePages(store), logger }),
       inlineComposer({ get engine() { return live.engine; }, get report() { return live.report; }, logger }),
     ],
   });
@@ -213,15 +239,25 @@ async function main(): Promise<number> {
 
   // 10. Updates: a webhook when WEBHOOK_URL is set (with /healthz and /metrics), long polling otherwise (with
   //     /healthz and /metrics on a small server when PORT is set).
-  const health = async () => (live.report.sections.length === 0 ? 'report' : (await store.answers()) ? null : 'store');
+  // During a PostgreSQL outage the bot still answers: /healthz stays 200 (`degraded: database unreachable`) so a
+  // load balancer keeps it; a failed check starts the outage (and its probe) like a failed call.
+  const health = async () => {
+    if (live.report.sections.length === 0) return 'report';
+    if (outage?.down) return null;
+    if (await store.answers()) return null;
+    if (!outage) return 'store';
+    outage.failed(new StoreUnavailableError('the health check could not read the database'));
+    return null;
+  };
+  const degraded = () => (outage?.down ? 'database unreachable' : null);
   // The report's size is read at each scrape: articles added while running count at once.
   const metricsEndpoint = { contentType: metrics.registry.contentType, metrics: () => { reportMetrics(); return metrics.registry.metrics(); } };
   let running: Running;
   let ops: OpsServer | null = null;
   try {
-    if (config.webhook) running = await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host, health, metrics: metricsEndpoint }, logger);
+    if (config.webhook) running = await startWebhook(bot, { ...config.webhook, port: config.port, host: config.host, health, degraded, metrics: metricsEndpoint }, logger);
     else {
-      if (config.opsServer) ops = await startOpsServer({ port: config.port, host: config.host, metrics: metricsEndpoint, health, logger });
+      if (config.opsServer) ops = await startOpsServer({ port: config.port, host: config.host, metrics: metricsEndpoint, health, degraded, logger });
       running = await startPolling(bot, logger);
     }
   } catch (err) {
@@ -281,6 +317,7 @@ async function main(): Promise<number> {
       setTimeout(() => { logger.error({ reason }, 'could not stop within 10 s; exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
       // The digest in flight finishes and is recorded before the store closes.
       alerts?.stop();
+      outage?.stop();
       clearInterval(sharedPoll);
       Promise.all([running.stop(reason), scheduler.stop(), ops?.stop()]).then(
         () => { stopWatching(); return store.close(); },

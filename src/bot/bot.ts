@@ -5,7 +5,9 @@ import { BOT_TEXT } from '../render/replies.ts';
 import { addressed, setAdmit, updateLog } from './context.ts';
 import { FloodGuard, type FloodCounter } from './flood.ts';
 import { gate } from './gate.ts';
+import { StoreUnavailableError } from '../store/outage.ts';
 import { isUnreachable } from './send.ts';
+import { wellFormed } from './update-shape.ts';
 
 export interface BotOptions {
   token: string;
@@ -51,8 +53,9 @@ export function errorBoundary(logger: Logger, onUpdate?: (u: HandledUpdate) => v
     } catch (err) {
       failed = true;
       const unreachable = isUnreachable(err);
-      logger[unreachable ? 'warn' : 'error']({ update_id: ctx.update.update_id, err }, unreachable ? 'chat unreachable' : 'handler failed');
-      if (!unreachable) await tellUserSomethingWentWrong(ctx, logger);
+      const storeDown = err instanceof StoreUnavailableError;
+      logger[unreachable || storeDown ? 'warn' : 'error']({ update_id: ctx.update.update_id, err }, unreachable ? 'chat unreachable' : storeDown ? 'database unavailable; the user was told' : 'handler failed');
+      if (!unreachable) await tellUserSomethingWentWrong(ctx, logger, storeDown ? BOT_TEXT.storeDown : BOT_TEXT.error);
     } finally {
       const log = updateLog(ctx);
       const ms = performance.now() - started;
@@ -77,12 +80,16 @@ export function errorBoundary(logger: Logger, onUpdate?: (u: HandledUpdate) => v
   };
 }
 
-async function tellUserSomethingWentWrong(ctx: Context, logger: Logger): Promise<void> {
+/**
+ * Only a person who asked gets told: a button's tapper (a toast only they see) or the sender of a message the gate
+ * found meant for the bot, in that chat. Member changes, chat migrations and chatter get nothing posted.
+ */
+async function tellUserSomethingWentWrong(ctx: Context, logger: Logger, text: string): Promise<void> {
   try {
-    if (ctx.callbackQuery) await ctx.answerCbQuery(BOT_TEXT.error);
-    else if (ctx.chat) {
+    if (ctx.callbackQuery) await ctx.answerCbQuery(text);
+    else if (ctx.chat && ctx.message && addressed(ctx)) {
       const inGroup = ctx.chat.type !== 'private';
-      await ctx.reply(BOT_TEXT.error, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
+      await ctx.reply(text, ctx.message && inGroup ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {});
     }
   } catch (err) {
     logger.warn({ update_id: ctx.update.update_id, err }, 'could not send the error reply');
@@ -170,6 +177,7 @@ export function createBot(options: BotOptions): Telegraf<Context> {
   sweeper.unref();
 
   bot.use(errorBoundary(options.logger, options.onUpdate));
+  bot.use(wellFormed(options.logger));
   bot.use(gate());
   bot.use(floodControl(flood));
   bot.use(buttonFloodControl(buttonFlood));

@@ -1,4 +1,5 @@
 /** Per-user flood control: a sliding window of recent commands, in this process or in the shared store. */
+import { isUnavailable, withinMs } from '../store/outage.ts';
 import { floodStep, type FloodState } from '../store/shared.ts';
 import type { FloodVerdict, SubscriptionStore } from '../store/types.ts';
 
@@ -71,5 +72,34 @@ export class StoreFloodGuard implements FloodCounter {
 
   hit(userId: number | string): Promise<FloodVerdict> {
     return this.store.floodHit(`${this.name}:${userId}`, this.opts.clock(), this.opts.windowMs, this.opts.limit);
+  }
+}
+
+/**
+ * The shared count while the database answers, this instance's own count while it does not (a PostgreSQL outage
+ * must not silence the bot): a user is then limited per instance, which is what a single instance does anyway.
+ */
+export class FallbackFloodGuard implements FloodCounter {
+  constructor(
+    private readonly shared: FloodCounter,
+    private readonly memory: FloodGuard,
+    private readonly outage: { readonly down: boolean; failed(err: unknown): void },
+    /** Longest wait for the shared count before counting here (default 2 s). */
+    private readonly timeoutMs = 2_000,
+  ) {}
+
+  async hit(userId: number | string): Promise<FloodVerdict> {
+    if (this.outage.down) return this.memory.hit(userId);
+    try {
+      return await withinMs(Promise.resolve(this.shared.hit(userId)), this.timeoutMs);
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+      this.outage.failed(err);
+      return this.memory.hit(userId);
+    }
+  }
+
+  sweep(): void {
+    this.memory.sweep();
   }
 }

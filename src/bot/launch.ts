@@ -72,6 +72,8 @@ export interface WebhookOptions {
   host: string;
   /** What else /healthz checks (report, store): a one-word reason when unhealthy, null when fine. */
   health?: () => string | null | Promise<string | null>;
+  /** What the bot does without while still answering: /healthz says 200 `degraded: …` (see webhook.ts). */
+  degraded?: () => string | null;
   /** Serve `GET /metrics` on the same server. */
   metrics?: MetricsEndpoint;
 }

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.ts';
-import { ListenError, serveMetrics, type MetricsEndpoint } from './webhook.ts';
+import { ListenError, okBody, serveMetrics, type MetricsEndpoint } from './webhook.ts';
 
 export interface OpsServer {
   readonly port: number;
@@ -13,14 +13,14 @@ export interface OpsServer {
 }
 
 /** Listen on `port`/`host`; rejects with ListenError when the address cannot be used. */
-export async function startOpsServer(options: { port: number; host: string; metrics: MetricsEndpoint; health: () => Promise<string | null>; logger: Logger }): Promise<OpsServer> {
+export async function startOpsServer(options: { port: number; host: string; metrics: MetricsEndpoint; health: () => Promise<string | null>; degraded?: () => string | null; logger: Logger }): Promise<OpsServer> {
   const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     (async () => {
       if (await serveMetrics(req, res, path, options.metrics)) return;
       if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
         const reason = await options.health().catch(() => 'error');
-        res.writeHead(reason ? 503 : 200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end(reason ?? 'ok');
+        res.writeHead(reason ? 503 : 200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end(reason ?? okBody(options.degraded?.() ?? null));
         return;
       }
       res.writeHead(404, { connection: 'close' }).end();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isUnavailable, withinMs } from '../store/outage.ts';
 import type { SubscriptionStore } from '../store/types.ts';
 
 /** An answer's pages, and the inline query behind its 转发 button (kept so every page shows it). */
@@ -111,3 +112,41 @@ export class StorePages implements Pages {
 
 /** Marks the stored 转发 query: the unit separator, a control character rendered pages never contain (PostgreSQL text refuses NUL). */
 const SHARE_MARK = '\u001fshare:';
+
+/**
+ * Pages in the shared store while the database answers, in this instance's memory while it does not: a long answer
+ * given during an outage can still be paged (on this instance), and one given before it says it has expired.
+ */
+export class FallbackPages implements Pages {
+  constructor(
+    private readonly shared: Pages,
+    private readonly memory: PageCache,
+    private readonly outage: { readonly down: boolean; failed(err: unknown): void },
+    /** Longest wait for the shared store before using memory (default 2 s). */
+    private readonly timeoutMs = 2_000,
+  ) {}
+
+  async put(pages: string[], share?: string): Promise<string> {
+    if (this.outage.down) return this.memory.put(pages, share);
+    try {
+      return await withinMs(Promise.resolve(this.shared.put(pages, share)), this.timeoutMs);
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+      this.outage.failed(err);
+      return this.memory.put(pages, share);
+    }
+  }
+
+  async entry(key: string): Promise<PageEntry | undefined> {
+    // Keys are random, so one kept here during an outage never names another answer in the store.
+    const kept = this.memory.entry(key);
+    if (kept || this.outage.down) return kept;
+    try {
+      return await withinMs(Promise.resolve(this.shared.entry(key)), this.timeoutMs);
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+      this.outage.failed(err);
+      return undefined;
+    }
+  }
+}

@@ -10,6 +10,11 @@ import { z } from 'zod';
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../logger.ts';
 
+/** A healthy /healthz body: `ok`, or `degraded: <what is missing>` while the bot still answers (so a load balancer keeps it). */
+export function okBody(degraded: string | null): string {
+  return degraded ? `degraded: ${degraded}` : 'ok';
+}
+
 /** Telegram's update bodies are a few kB; anything near this is not Telegram. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,6 +37,8 @@ export interface WebhookServerOptions {
   handleUpdate: (update: Update, res: ServerResponse) => Promise<void>;
   /** Extra health checks for /healthz: a one-word reason when unhealthy, null when fine. */
   health?: () => string | null | Promise<string | null>;
+  /** What the bot does without, while still answering (e.g. `database unreachable`): /healthz then says 200 `degraded: …`. */
+  degraded?: () => string | null;
   /** `GET /metrics` (Prometheus text format) when set. */
   metrics?: MetricsEndpoint;
   /** An update in progress longer than this makes /healthz say `stalled` (default 60 s, twice the handler timeout). */
@@ -141,7 +148,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const path = (req.url ?? '').split('?')[0];
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       const reason = await healthReason();
-      res.writeHead(reason ? 503 : 200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end(reason ?? 'ok');
+      res.writeHead(reason ? 503 : 200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end(reason ?? okBody(options.degraded?.() ?? null));
       return;
     }
     if (await serveMetrics(req, res, path, options.metrics)) return;

@@ -28,6 +28,7 @@ function summary(t: Totals): string[] {
     `section count right      ${pct(t.sectionCountRight)}`,
     `speakers exact           ${pct(t.speakersExact)}`,
     `speaker names            ${pct(t.speakerNames)}`,
+    `silent speaker errors    ${pct(t.silent)} (wrong or missing with no ingest warning on the section)`,
     `people recall            ${pct(t.people)}`,
     `places precision         ${pct(t.placesPrecision)}`,
     `places recall            ${pct(t.placesRecall)}`,

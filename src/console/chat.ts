@@ -33,6 +33,15 @@ export interface ConsoleChatOptions {
 /** What the terminal says to the digest commands that need a Telegram chat. */
 const SUBSCRIBE_ELSEWHERE = '订阅需要在 Telegram 中使用：每日摘要会按时发到订阅的聊天。在终端里可以用 /digest 查看今日摘要。';
 
+/** What `npm start` says when it has no token, no terminal and nothing on stdin. */
+export const CONSOLE_USAGE = [
+  'no TELEGRAM_BOT_TOKEN is set and there was nothing to read on stdin, so there was nothing to do.',
+  '  To run the Telegram bot: set TELEGRAM_BOT_TOKEN (in .env or the environment; see .env.example).',
+  '  To chat in the terminal: run `npm start` in a terminal, or pipe questions in:',
+  "    echo '/district 潼南' | npm start --silent",
+  "  One question from a script: npm run --silent ask -- '/district 潼南'",
+].join('\n');
+
 const QUIT = /^\s*[/／]?(quit|exit|bye|退出)\s*$/i;
 
 /** Run the chat until EOF or `/quit`; resolves with the number of lines answered. */

@@ -39,6 +39,9 @@ export interface Unit {
   chongqing?: string;
 }
 
+/** A unit as plain data, its parent by position in the list: the index built once at build time (src/core/derived.ts). */
+export type UnitRow = Omit<Unit, 'parent'> & { parent: number | null };
+
 export const CHONGQING = '重庆市';
 const CHONGQING_CODE = '50';
 
@@ -52,7 +55,12 @@ export class DivisionIndex {
   private readonly byShort = new Map<string, Unit[]>();
   private readonly byDivision = new Map<string, Unit>();
 
-  constructor(china: ChinaDivisions, chongqing?: Gazetteer) {
+  constructor(china: ChinaDivisions | { units: readonly Unit[] }, chongqing?: Gazetteer) {
+    if ('units' in china) {
+      this.units = china.units;
+      this.indexUnits();
+      return;
+    }
     const rows = china.divisions.filter((r) => r.code !== '0' && r.name !== '国外');
     const codeCount = new Map<string, number>();
     for (const r of rows) codeCount.set(`${r.level}:${r.code}`, (codeCount.get(`${r.level}:${r.code}`) ?? 0) + 1);
@@ -100,7 +108,24 @@ export class DivisionIndex {
       }
     }
     this.units = units;
-    for (const u of units) {
+    this.indexUnits();
+  }
+
+  /** The index again from `toRows()`'s output, without the national rows' parsing and linking. */
+  static fromRows(rows: readonly UnitRow[]): DivisionIndex {
+    const units: Unit[] = rows.map((r) => ({ ...r, parent: null }));
+    rows.forEach((r, i) => { if (r.parent !== null) units[i]!.parent = units[r.parent] ?? null; });
+    return new DivisionIndex({ units });
+  }
+
+  /** The units as plain data (parents by position), for `fromRows`. */
+  toRows(): UnitRow[] {
+    const position = new Map(this.units.map((u, i) => [u, i]));
+    return this.units.map((u) => ({ ...u, parent: u.parent ? position.get(u.parent) ?? null : null }));
+  }
+
+  private indexUnits(): void {
+    for (const u of this.units) {
       push(this.byName, u.name, u);
       if (u.short !== u.name) push(this.byShort, u.short, u);
       if (!this.byDivision.has(u.division)) this.byDivision.set(u.division, u);

@@ -1,7 +1,14 @@
-import * as OpenCC from 'opencc-js';
+import { createRequire } from 'node:module';
+import { DERIVED } from './derived.ts';
 
-// One converter for the whole process: building it reads OpenCC's dictionaries (~20 ms).
+// One converter for the whole process, loaded on first use: loading OpenCC and building it reads its dictionaries
+// (~50 ms), which a compiled start skips altogether (every BMP character's fold is in DERIVED).
 let t2s: ((s: string) => string) | null = null;
+const derivedFold = DERIVED?.fold ?? null;
+function converter(): (s: string) => string {
+  const OpenCC = createRequire(import.meta.url)('opencc-js') as typeof import('opencc-js');
+  return OpenCC.Converter({ from: 't', to: 'cn' });
+}
 const charCache = new Map<string, string>();
 
 /** How one character is folded for matching; injectable (EngineOptions.fold) so Chinese handling is one replaceable piece. */
@@ -13,9 +20,15 @@ export function foldChar(ch: string): string {
   // which matters because highlighting folds every character of every excerpt it shows.
   const code = ch.length === 1 ? ch.charCodeAt(0) : -1;
   if (code >= 0 && identity[code] === SAME) return ch;
+  if (code >= 0 && derivedFold && !(code >= 0xd800 && code <= 0xdfff)) {
+    const folded = derivedFold[ch];
+    if (folded !== undefined) return folded;
+    identity[code] = SAME;
+    return ch;
+  }
   const hit = charCache.get(ch);
   if (hit !== undefined) return hit;
-  const convert = (t2s ??= OpenCC.Converter({ from: 't', to: 'cn' }));
+  const convert = (t2s ??= converter());
   // Character by character, so that every folded character maps back to one original offset.
   let out = convert(ch.normalize('NFKC')).toLowerCase();
   // Control and format characters (and zero-width joiners) never carry meaning in a query.

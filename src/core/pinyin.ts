@@ -1,8 +1,25 @@
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
+import { DERIVED } from './derived.ts';
+
+// pinyin-pro is loaded on first use (~100 ms with its dictionaries): a compiled start finds the names it needs in DERIVED.
+let pinyinPro: typeof import('pinyin-pro') | null = null;
+const derivedSyllables = DERIVED?.syllables ?? null;
+/** When set (scripts/derive.ts, at build time), every text asked and its syllables are noted here. */
+let recorder: Map<string, string[]> | null = null;
+
+/** Note every `syllables` call into `into` from now on (null stops): how the build learns which names a start asks for. */
+export function recordSyllables(into: Map<string, string[]> | null): void {
+  recorder = into;
+}
 
 /** Toneless pinyin of a Chinese name, one syllable per character (`潼南` → `['tong','nan']`); non-Han characters kept. */
 export function syllables(text: string): string[] {
-  return pinyin(text, { toneType: 'none', type: 'array', v: true }).map((s) => s.toLowerCase());
+  const known = derivedSyllables?.[text];
+  if (known) return [...known];
+  pinyinPro ??= createRequire(import.meta.url)('pinyin-pro') as typeof import('pinyin-pro');
+  const out = pinyinPro.pinyin(text, { toneType: 'none', type: 'array', v: true }).map((s) => s.toLowerCase());
+  recorder?.set(text, out);
+  return out;
 }
 
 /** Pinyin keys of a name: full without spaces (`tongnan`) and initials (`tn`). */

@@ -73,6 +73,8 @@ export const SectionSchema = z.object({
   subheadings: z.array(z.string()).optional(),
   /** Photo captions and credits, data sources and layout credits printed with the section (not running text). */
   captions: z.array(z.string()).optional(),
+  /** What ingest had to guess about this section (a speaker it could not place, a name without a post), for an editor. */
+  warnings: z.array(z.string()).optional(),
 });
 export type Section = z.infer<typeof SectionSchema>;
 

@@ -14,7 +14,8 @@ export const TruthSchema = z.object({
     }),
   ),
   people: z.array(TruthPersonSchema),
-  places: z.array(z.object({ name: z.string(), division: z.string().min(1), level: z.string() })),
+  /** One entry per division; an `optional` one (a chain's qualifier, a place inside an institution's name) is neither required nor wrong. */
+  places: z.array(z.object({ name: z.string(), division: z.string().min(1), level: z.string(), optional: z.boolean().default(false) })),
   figures: z.array(z.object({ text: z.string(), value: z.number(), unit: z.string() })),
   questions: z.array(z.object({ ask: z.string().min(1), expect_first_chars: z.string().min(1) })),
 });

@@ -103,11 +103,18 @@ function buildArticle(
   const articleText = seg.sections.flatMap((s) => s.paragraphs).join('\n');
   const sections = seg.sections.map((s, i): Section => {
     const text = s.paragraphs.join('\n');
+    // Captions name people too (`图为某某代表（中）在…`); a speaker is read from the running text alone.
     const found = findPeople(text);
-    const speaker = withOwnDistrict(completeSpeaker(s.speaker, articleText) ?? (s.kind === 'lead' ? soleSubject(found, text) : null), placesBySection[i]!, articleDistrict);
-    const people = found.filter((p) => p.name !== speaker?.name);
-    for (const p of people) if (!p.role) onWarning(`${raw.source}: ${p.name} is named without a role`);
-    if (s.heading && !speaker && s.kind === 'speaker' && /[：:]$/u.test(s.heading)) onWarning(`${raw.source}: heading without a recognised speaker: ${s.heading}`);
+    const inCaptions = findPeople((s.captions ?? []).join('\n')).filter((p) => !found.some((f) => f.name === p.name));
+    const warnings = [...s.warnings];
+    // A lead or a sub-report about one person is theirs: a guess from the text, so the editor hears of it.
+    const subject = !s.speaker && (s.kind === 'lead' || s.subReport) ? soleSubject(found, text) : null;
+    if (subject) warnings.push(`speaker guessed as the one person the section names with a post: ${subject.name}`);
+    const speaker = withOwnDistrict(completeSpeaker(s.speaker, articleText) ?? subject, placesBySection[i]!, articleDistrict);
+    const people = [...found, ...inCaptions].filter((p) => p.name !== speaker?.name);
+    for (const p of people) if (!p.role) warnings.push(`${p.name} is named without a role`);
+    if (s.heading && !speaker && s.kind === 'speaker' && /[：:]$/u.test(s.heading)) warnings.push(`heading without a recognised speaker: ${s.heading}`);
+    for (const w of warnings) onWarning(`${raw.source}: ${w}`);
     const places = placesBySection[i]!;
     const districts = orderDistricts(districtsOf(places), speaker);
     const runningText = s.paragraphs.filter((p) => !s.subheadings.includes(p));
@@ -132,6 +139,7 @@ function buildArticle(
       paragraphs: s.paragraphs,
       figures: [...(headline && headline !== s.heading ? [headline] : []), ...runningText].flatMap(extractFigures),
       ...extras(s),
+      ...(warnings.length ? { warnings } : {}),
     };
   });
   return { article, sections };
@@ -170,13 +178,12 @@ function mostNamed(values: string[]): string | null {
 }
 
 /**
- * A lead that is about one person (`…古镇党委书记某某提前…`, named again later) has that person as its speaker;
- * a lead that names several people, or one in passing, has none.
+ * A lead or sub-report about one person (`…古镇党委书记某某提前…`, named again later) has that person as its speaker:
+ * the one person it names with a post more than once. Several such people, or one named in passing, give none.
  */
 function soleSubject(found: Person[], text: string): Person | null {
-  const [only, ...others] = found;
-  if (!only || others.length > 0 || !only.role) return null;
-  return text.split(only.name).length - 1 >= 2 ? only : null;
+  const [only, ...others] = found.filter((p) => p.role && text.split(p.name).length - 1 >= 2);
+  return only && others.length === 0 ? only : null;
 }
 
 /**

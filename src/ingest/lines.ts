@@ -23,6 +23,7 @@ export type LineKind =
   | { kind: 'heading'; speaker: RawPerson | null; headline: string }
   | { kind: 'prefixed'; prefix: string; name: string; speaker: RawPerson | null; rest: string }
   | { kind: 'question'; rest: string }
+  | { kind: 'answer'; rest: string }
   | { kind: 'short' }
   | { kind: 'body' };
 
@@ -37,14 +38,17 @@ const AUTHOR_NOTE = /^[（(]\s*作者(?:为|系|是)(.+)[）)]$/u;
 const DATELINE = /^(?:本报讯|(?:本报|新华社)[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?电)[\s\u3000]*[（(]\s*(?:本报|首席|特约)?记者\s*([^）)]+)[）)][\s\u3000]*/u;
 /** Photo captions, photo and data credits, layout credits, the editor's note: not running text. */
 const CAPTION = /^图[①-⑳\d一二三四五六七八九十]*[为：:]|^(?:原标题|数据来源|资料来源|来源|本期统筹|版式设计|融媒合作|责任编辑|责编|编辑|审核|校对|监制|制图|设计|策划|统筹)[：:]|^核心阅读$/u;
-/** `王  辰摄（人民视觉）`, `新华社记者  黄晓勇摄`, `某某管委会供图`. */
-const CREDIT = /^[^，。！？]{1,30}(?:摄|供图|制图)(?:[（(][^）)]*[）)])?$/u;
+/** `王  辰摄（人民视觉）`, `新华社记者  黄晓勇摄`, `某某管委会供图`, `资料图片`. */
+const CREDIT = /^[^，。！？]{1,30}(?:摄|供图|制图)(?:[（(][^）)]*[）)])?$|^(?:资料图片|资料照片|视频截图|网络图片)$/u;
+/** A caption printed with its credit after two ideographic spaces (`某某现场。　　本报记者  某某摄`). */
+const CAPTION_WITH_CREDIT = /\u3000{2}[^\u3000，。！？]{1,30}(?:摄|供图)(?:[（(][^）)]*[）)])?$/u;
 const EDITORS_NOTE = /^——\s*编\s*者$/u;
 /** `——某某委员（某某大学教授）`: the signature under a quote. */
 export const SIGNATURE = /^——[\s\u3000]*([\u4e00-\u9fff·]{2,10}?)[\s\u3000]*[（(]([^）)]+)[）)]$/u;
 /** `某某代表（某某公司董事长）`: how a deputy or member is introduced before their words. */
 const DEPUTY_PAREN = /^([\u4e00-\u9fff·]{2,8}?)(?:代表|委员)?[（(]([^）)]+)[）)]$/u;
-const QUESTION = /^(?:记者|问|主持人)$/u;
+/** Who asks in an interview: `记者：`, `问：`, `主持人：`, `网友提问：`, `记者问：`. */
+const QUESTION = /^(?:记者|主持人|问|提问|[\u4e00-\u9fff]{1,6}?(?:提问|问))$/u;
 /** Sentence punctuation never appears in a `机构职务姓名` heading prefix. */
 const NOT_IN_PREFIX = /[，。！？；“”"《》]/u;
 /** A title no longer than this, not ending a sentence, makes `某某：标题` a heading rather than a speaker's words. */
@@ -55,6 +59,7 @@ export function classifyLine(line: string): LineKind {
   if (EDITORS_NOTE.test(line)) return { kind: 'caption', editorsNote: true, credit: false };
   if (CAPTION.test(line)) return { kind: 'caption', editorsNote: false, credit: false };
   if (CREDIT.test(line) && !/[：:]/u.test(line)) return { kind: 'caption', editorsNote: false, credit: true };
+  if (CAPTION_WITH_CREDIT.test(line)) return { kind: 'caption', editorsNote: false, credit: false };
   const fragment = FRAGMENT_MARK.exec(line);
   if (fragment) return { kind: 'fragment', page: fragment[1]!, rest: line.slice(fragment[0].length) };
   const dateline = DATELINE.exec(line);
@@ -67,17 +72,19 @@ export function classifyLine(line: string): LineKind {
   if (/^对话嘉宾[：:]?$/u.test(line)) return { kind: 'guests' };
   if (/^连线$/u.test(line)) return { kind: 'linkMark' };
   if (line.startsWith('——')) {
-    if (SIGNATURE.test(line)) return { kind: 'signature' };
+    if (SIGNATURE.test(line) || signer(line)) return { kind: 'signature' };
     return { kind: 'subtitle', text: line.replace(/^[—－-]+[\s\u3000]*/u, '') };
   }
   // A kicker is a label, never a sentence: `某某高新区——`, not `…之旅开始了——`.
   const kicker = /^([^，。！？；]{2,40}?)——$/u.exec(line);
   if (kicker) return { kind: 'kicker', text: kicker[1]!.trim() };
-  const question = /^(?:记者|问|主持人)[：:]/u.exec(line);
-  if (question) return { kind: 'question', rest: line.slice(question[0].length) };
   const colon = /[：:]/u.exec(line);
   if (colon) {
-    const parsed = speakerLine(line.slice(0, colon.index).trim(), line.slice(colon.index + 1).trim());
+    const prefix = compactName(line.slice(0, colon.index).trim());
+    const rest = line.slice(colon.index + 1).trim();
+    if (QUESTION.test(prefix)) return { kind: 'question', rest };
+    if (prefix === '答') return { kind: 'answer', rest };
+    const parsed = speakerLine(prefix, rest);
     if (parsed) return parsed;
   }
   const person = authorLine(line);
@@ -110,13 +117,46 @@ function speakerLine(prefix: string, rest: string): LineKind | null {
   return null;
 }
 
-/** `某某` or `湖北省某某市委书记  某某代表` alone on a line: a byline naming the author. */
-function authorLine(line: string): RawPerson | null {
+/**
+ * `——全国人大代表、某某养老院院长某某`, `——某某代表`: a signature with the post before the name (no brackets), or null.
+ * Not `——访某某` (an interview's subtitle) and never a sentence.
+ */
+export function signer(line: string): RawPerson | null {
+  const text = line.replace(/^——[\s\u3000]*/u, '');
+  if (text.length > 60 || /[，。！？；：“”]/u.test(text) || /^(?:专访|访谈|访|对话)/u.test(text)) return null;
+  const deputy = /^([\u4e00-\u9fff·]{2,4}?)(?:代表|委员)$/u.exec(text);
+  if (deputy && isName(deputy[1]!)) return { name: deputy[1]!, role: '', org: '' };
+  return splitSpeaker(text);
+}
+
+/** `冯  帆` → `冯帆`: a short name the paper pads with spaces; anything longer is left alone. */
+export function compactName(text: string): string {
+  const compact = text.replace(/[\s\u3000]+/gu, '');
+  return compact.length <= 4 && /^[\u4e00-\u9fff]+$/u.test(compact) ? compact : text;
+}
+
+/**
+ * A line that is a person and nothing else: `某某` or `湖北省某某市委书记  某某代表` (a byline naming the author) or
+ * `某  某  全国政协委员、某某大学教授` (a guest list's line, name first).
+ */
+export function authorLine(line: string): RawPerson | null {
   if (/[，。！？；：“”]/u.test(line)) return null;
   const compact = line.replace(/[\s\u3000]+/gu, '');
   if (isName(compact) && compact.length <= 3) return { name: compact, role: '', org: '' };
   if (!/[\s\u3000]/u.test(line)) return null;
-  return splitSpeaker(line);
+  return splitSpeaker(line) ?? guestLine(line);
+}
+
+/** `某  某  全国政协委员、某某大学教授`, `某某某  本报评论员`: name first, then the post, apart by spaces. */
+function guestLine(line: string): RawPerson | null {
+  const parts = line.split(/[\s\u3000]+/u).filter(Boolean);
+  // The paper pads a two-character name to three (`金  李`): two single characters in a row are one name.
+  const padded = parts[0]?.length === 1 && parts[1]?.length === 1;
+  const name = padded ? parts[0]! + parts[1]! : parts[0] ?? '';
+  const descriptor = parts.slice(padded ? 2 : 1).join('');
+  if (!isName(name) || name.length > 4 || !descriptor) return null;
+  const post = parseDescriptor(descriptor);
+  return post ? { name: name.replace(DEPUTY_SUFFIX, '') || name, ...post } : null;
 }
 
 /** A short line with no sentence punctuation (`■ 产业升级`, `（图片由某某提供）`): a sub-heading or caption. */

@@ -8,7 +8,7 @@ import { isName, parseDescriptor, titleLengthAtEnd } from './roles.ts';
 
 // Surnames (the common few hundred): a name in running text starts with one, so `职工纷纷表示` names nobody.
 // Names read from a heading (`…研究员某某：`) need no such check: the layout says where the name is.
-const SURNAMES = new Set(
+export const SURNAMES = new Set(
   [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由代'],
 );
 /** What may follow a name: a speech verb, how deputies are named, or punctuation. */
@@ -16,9 +16,12 @@ const AFTER_NAME = /^(?:代表|委员|说|表示|介绍|认为|指出|坦言|告
 /** Words that often follow a name but also a name's first two characters: trusted after the text agrees. */
 const AFTER_NAME_WEAK = /^(?:在|等|正|也|就|和|与|同|对|带|的|一|将|还|接|刚|又|已|曾|早|每|先|便|把|给|从|向|频|率|领|亲|更|都|却|才|总|最|不|并|很|特|常|经|作|所|这|那|用|被|让|为|老|收|掏|拿|翻|指|看|点|走|站|坐|带|拍|握|举|讲|写|回|答|打|忙)/u;
 /** Where a descriptor starts: after punctuation, or after `的` or `是` (`一旁的某某厅厅长`, `嘉宾是某某大学教授`). */
-const DESCRIPTOR_START = /[，。；：！？“”‘’《》（）()\s的是]/u;
+const DESCRIPTOR_START = /[，。；：！？“”‘’《》（）()\s的是—]/u;
 /** Words that introduce a person rather than name their body (`记者同某某市委书记`). */
-const LEADING_WORDS = /^(?:记者同|记者与|记者和|同|与|跟|由|据|经|在|是|让|请|当|据悉)/u;
+const LEADING_WORDS = /^(?:记者同|记者与|记者和|记者向|专访|访|同|与|跟|由|据|经|在|是|让|请|当|据悉)/u;
+/** Job titles written after a name and before what reads as its end (`王五主任说`). */
+const TITLE_AFTER_NAME =
+  /([\u4e00-\u9fff]{2,3}?)(书记|主任|主席|市长|县长|区长|镇长|乡长|村长|局长|厅长|部长|处长|科长|院长|校长|所长|站长|总经理|经理|董事长|教授|老师|医生|院士)(?=说|表示|介绍|认为|指出|坦言|告诉|透露|强调|建议|提出|还说|也说|[，。：；！？、])/gu;
 /** Titles written after the name (`张三总书记`). */
 const TITLE_AFTER = /([\u4e00-\u9fff]{2,3})(?=总书记|总理|委员长)/gu;
 /** The first part of a transliterated name whose parts are joined by `·` (`某某·某某某`). */
@@ -33,14 +36,28 @@ export function findPeople(text: string): Person[] {
     if (!seen) people.set(p.name, p);
     else if (!seen.role && p.role) people.set(p.name, p);
   };
+  // Where the last name found ends: a list of people (`某某教授张三、某某书记李四和某某经理王五`) gives each their own post.
+  let lastNameEnd = 0;
   for (let end = 2; end < text.length; end++) {
     const before = text.slice(Math.max(0, end - 12), end);
     const title = titleLengthAtEnd(before);
     if (title === 0) continue;
     const name = nameAt(text, end);
     if (!name) continue;
-    const post = postBefore(text, end);
+    const post = postBefore(text, end, lastNameEnd);
     if (post) add({ name, ...post });
+    lastNameEnd = end + name.length;
+  }
+  // A post in brackets after the name (`张三（某某公司董事长）介绍`).
+  for (const m of text.matchAll(/(?:^|[，。；：！？“”‘’\s])([\u4e00-\u9fff]{2,3}?)(?:代表|委员)?[（(]([^（）()\n]{2,40})[）)]/gu)) {
+    const post = SURNAMES.has(m[1]![0]!) && isName(m[1]!) ? parseDescriptor(m[2]!) : null;
+    if (post) add({ name: m[1]!, ...post });
+  }
+  // A title after the name (`王五主任说`, `李四书记表示`), the way a colleague or a reporter names an official.
+  for (const m of text.matchAll(TITLE_AFTER_NAME)) {
+    const at = m.index;
+    if (at > 0 && !DESCRIPTOR_START.test(text[at - 1]!)) continue;
+    if (SURNAMES.has(m[1]![0]!) && isName(m[1]!) && !people.has(m[1]!)) add({ name: m[1]!, role: m[2]!, org: '' });
   }
   for (const m of text.matchAll(TITLE_AFTER)) {
     const at = m.index;
@@ -85,17 +102,28 @@ export function nameAt(text: string, at: number): string | null {
   return null;
 }
 
-/** The organisation and role written right before position `end` (where a name starts). */
-function postBefore(text: string, end: number): { org: string; role: string } | null {
+/** Verbs that introduce a person (`本期圆桌邀请某某大学教授某某`): the descriptor starts after them. */
+const INTRODUCED_BY = /^.*(?:邀请了?|请来了?|采访了?|专访了?|走访了?|拜访了?|连线了?|对话了?|来到|见到了?|找到了?|遇到了?)/u;
+
+/** The organisation and role written right before position `end` (where a name starts), not reaching back past `floor`. */
+function postBefore(text: string, end: number, floor = 0): { org: string; role: string } | null {
   let start = end;
   // Back to the start of the descriptor; `、` joins posts (`某委副书记、市长`), so it is crossed.
-  while (start > 0 && end - start < 48 && !DESCRIPTOR_START.test(text[start - 1]!)) start--;
-  const descriptor = text.slice(start, end).replace(LEADING_WORDS, '');
+  while (start > floor && end - start < 48 && !DESCRIPTOR_START.test(text[start - 1]!)) start--;
+  const descriptor = text
+    .slice(start, end)
+    .replace(/^[和与及、]/u, '')
+    .replace(INTRODUCED_BY, '')
+    .replace(LEADING_WORDS, '');
   return parseDescriptor(descriptor);
 }
 
 /** The post the text gives `name` (`…厅厅长张三` → 厅 / 厅长), from its first mention with a title. */
 export function describe(name: string, text: string): { org: string; role: string } | null {
+  // Read as findPeople reads the text first, so a list of people gives each their own post.
+  if (described?.text !== text) described = { text, people: findPeople(text) };
+  const known = described.people.find((p) => p.name === name && (p.role || p.org));
+  if (known) return { org: known.org, role: known.role };
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     if (titleLengthAtEnd(text.slice(Math.max(0, at - 12), at)) === 0) continue;
     const post = postBefore(text, at);
@@ -103,6 +131,8 @@ export function describe(name: string, text: string): { org: string; role: strin
   }
   return null;
 }
+// The last text describe() read, with its people: one article's turns ask about the same text many times.
+let described: { text: string; people: Person[] } | null = null;
 
 function countOf(text: string, needle: string): number {
   let n = 0;

@@ -17,15 +17,18 @@ const HEADS = [
   '快递员', '辅导员', '指导员', '调解员', '志愿者', '村民', '居民', '市民', '农民', '牧民', '渔民', '党员', '绣娘', '老师', '医生', '护士',
   '民警', '警官', '法官', '检察官', '执行官', '学生', '博士', '主编', '编审', '总编辑', '编辑', '干部', '成员', '代表', '馆员', '队员',
   '校长', '社员', '店主', '种植户', '养殖户', '村支书', '总工程师', '总经济师', '总会计师', '参事', '巡视员', '调研员', '专员', '特派员',
-  '董事长', '理事长', '秘书长', '检察长', '委员长', '护士长',
+  '董事长', '理事长', '秘书长', '检察长', '委员长', '护士长', '监事长', '总师', '评论员', '观察员', '驾驶员', '飞行员', '检验员',
+  '公务员', '运动员', '演员', '播音员', '乘务员', '安全员', '信息员', '联络员', '宣讲员', '主持人', '管理员', '操作员', '研究生',
+  '司机', '车主', '游客', '艺术家', '新农人', '厨师', '主播', '骑手', '外卖员', '摊主', '店员', '老板', '船长', '机长', '村医', '农户',
+  '果农', '菜农', '茶农', '工匠', '匠人', '手艺人', '企业家', '作家', '画家', '书法家', '导演', '记者',
 ];
 /** `X长`: the head of a body named by X (`厅长`, `局长`, `关长`, `镇长`). */
-const BODY_CHARS = '厅局院所校馆站科处部社行会队组班村镇乡县市区省州关司署园庭团店场室厂台';
+const BODY_CHARS = '厅局院所校馆站科处部社行会队组班村镇乡县市区省州关司署园庭团店场室厂台旗盟';
 /** Words that qualify a head word: `副主任`, `党委书记`, `首席科学家`, `高级技师`, `主任医师`. */
 const MODIFIERS = [
   '常务副', '副', '党组', '党委', '党工委', '党总支', '党支部', '总支', '支部', '纪委', '首席', '特聘', '高级', '正高级', '主任', '主治',
   '资深', '名誉', '原', '执行', '总', '专职', '驻村', '第一', '项目', '研发', '技能', '技术', '一级', '二级', '三级', '常务', '代理', '临时',
-  '客座', '兼职', '分管', '首任', '终身',
+  '客座', '兼职', '分管', '首任', '终身', '创始', '联合', '名誉',
 ];
 /** Bodies named relative to the one before them (`管委会主任`, `省大湾区办主任`): the same chain of posts. */
 const RELATIVE_ORG = /^(?:省|市|区|县|州|镇|乡|村|该|本|管委会|村委会|居委会|党委|党工委|党组|董事会|监事会|理事会|工会|团委|妇联|纪委)/u;
@@ -72,7 +75,9 @@ export function parseDescriptor(descriptor: string): Post | null {
   const items = raw.split(/(、|兼)/u);
   const parts: { text: string; sep: string }[] = [];
   for (let i = 0; i < items.length; i += 2) parts.push({ text: items[i]!, sep: items[i - 1] ?? '' });
-  const posts = parts.filter((p) => p.text && !IDENTITY.test(p.text) && !PARTY_POST.test(p.text));
+  let posts = parts.filter((p) => p.text && !IDENTITY.test(p.text) && !PARTY_POST.test(p.text));
+  // A post in a democratic party is kept when it is all that describes the person (`民盟四川省委会副主委`).
+  if (posts.length === 0) posts = parts.filter((p) => PARTY_POST.test(p.text) && splitItem(p.text)).slice(-1);
   if (posts.length === 0) {
     // Only identities: a deputy is `全国人大` / `代表`, a member `全国政协` / `委员`.
     const only = parts.find((p) => IDENTITY.test(p.text));

@@ -127,6 +127,8 @@ export function elsewhereHtml(command: string): string {
 export const BOT_TEXT = Object.freeze({
   /** A handler failed (message reply or button toast). */
   error: '出错了，请稍后再试',
+  /** The database behind subscriptions is unreachable: searching still works, subscribing does not. */
+  storeDown: '订阅服务暂时不可用，请稍后再试',
   /** A user sent commands too fast; sent once, then silence. */
   flood: '操作太频繁了，请稍等几秒再试。',
   /** Shown above the (empty) inline results of a user typing inline queries too fast; once, then no answer. */

@@ -8,7 +8,7 @@ import type { SubscriptionStore } from './types.ts';
 /** The store, and for PostgreSQL what several senders share (send budget, claimed queue of chats). */
 export type OpenedStore =
   | { kind: 'sqlite'; store: SubscriptionStore; broadcast: null }
-  | { kind: 'postgres'; store: SubscriptionStore; broadcast: PostgresBroadcast };
+  | { kind: 'postgres'; store: PostgresStore; broadcast: PostgresBroadcast };
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`, for messages. */
 export function redactUrl(url: string): string {

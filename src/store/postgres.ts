@@ -82,6 +82,25 @@ function toDelivery(r: Row): Delivery {
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
+/** Create the schema if asked (under a lock: IF NOT EXISTS is not safe against another instance at the same moment) and migrate. */
+async function prepare(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  try {
+    if (schema) {
+      const key = `report-bot schema ${schema}`;
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+      try {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+      }
+    }
+    await migratePg(client);
+  } finally {
+    client.release();
+  }
+}
+
 /** Subscriptions, ledger, leases, pages, flood windows and usage counts in PostgreSQL; open with `PostgresStore.open`. */
 export class PostgresStore implements SubscriptionStore {
   private puts = 0;
@@ -108,27 +127,21 @@ export class PostgresStore implements SubscriptionStore {
     });
     pool.on('error', (err) => options.onError?.(err));
     try {
-      const client = await pool.connect();
-      try {
-        // IF NOT EXISTS is not safe against a second instance creating it at the same moment: take a lock first.
-        if (schema) {
-          const key = `report-bot schema ${schema}`;
-          await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
-          try {
-            await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-          } finally {
-            await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
-          }
-        }
-        await migratePg(client);
-      } finally {
-        client.release();
-      }
+      await prepare(pool, schema);
     } catch (err) {
       await pool.end().catch(() => undefined);
       throw err;
     }
     return new PostgresStore(pool, schema ?? null);
+  }
+
+  /**
+   * After an outage: connect again and migrate, so a database recreated empty gets its tables back (under the
+   * migrations' advisory lock, so instances recovering together migrate once). Rejects while the server is still away.
+   */
+  async recover(): Promise<void> {
+    if (this.closed) throw new Error('the store is closed');
+    await prepare(this.pool, this.schema ?? undefined);
   }
 
   /** Run `fn` in one transaction on one connection. */

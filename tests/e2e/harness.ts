@@ -35,7 +35,7 @@ export interface BotProcess {
 
 // Every variable the bot reads, blank unless the test sets it: a developer's shell or .env must not leak in
 // (dotenv never overrides a variable that is already set, even to '').
-const BLANK_ENV = {
+export const BLANK_ENV = {
   TELEGRAM_BOT_TOKEN: '', TELEGRAM_API_ROOT: '', WEBHOOK_URL: '', WEBHOOK_SECRET: '', PORT: '', HOST: '',
   LOG_LEVEL: 'info', DATA_DIR: '', REPORT_PATH: '',
   DIGEST_TIME: '', DIGEST_TIMEZONE: '', BROADCAST_PER_SECOND: '', BROADCAST_PER_CHAT_PER_SECOND: '', BROADCAST_PER_GROUP_PER_MINUTE: '',

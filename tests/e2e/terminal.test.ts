@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,31 @@ describe('Start-up checks', () => {
       expect(bot.stderr()).toContain('title');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('The terminal chat keeps stdout for the conversation', () => {
+  it('with nothing on stdin and no terminal, says how to use it (on stderr) and exits 1 instead of exiting in silence', async () => {
+    const bot = spawnBot({}, '');
+    expect(await bot.exited).toBe(1);
+    expect(bot.stdout()).toBe('');
+    expect(bot.stderr()).toContain('TELEGRAM_BOT_TOKEN');
+    expect(bot.stderr()).toContain("echo '/district 潼南' | npm start");
+  });
+
+  it('an article taken in at start is logged on stderr, never between the answers on stdout', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'report-bot-terminal-'));
+    try {
+      mkdirSync(join(dataDir, 'articles'));
+      copyFileSync('tests/fixtures/raw/2030-01-15-invented-river-towns.txt', join(dataDir, 'articles', '2030-01-15-invented-river-towns.txt'));
+      const bot = spawnBot({ DATA_DIR: dataDir }, '/about\n');
+      expect(await bot.exited).toBe(0);
+      expect(bot.stderr()).toContain('"msg":"article added"');
+      expect(bot.stdout()).not.toContain('{"level"');
+      expect(bot.stdout().trim()).not.toBe(''); // the /about answer itself
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

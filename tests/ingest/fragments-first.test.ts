@@ -40,7 +40,16 @@ describe('An article whose fragments come first', () => {
     const voices = section((s) => s.headline === '铜梁、大足两地干部群众热议');
     expect(voices.speaker).toBeNull();
     expect(voices.districts).toEqual(['铜梁区', '大足区']);
-    expect(warnings).toEqual([expect.stringContaining('来自基层的声音'), expect.stringContaining('杨九妹 is named without a role')]);
+    expect(voices.warnings).toEqual([expect.stringContaining('来自基层的声音')]);
+    expect(warnings).toHaveLength(3);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('来自基层的声音'),
+        expect.stringContaining('杨九妹 is named without a role'),
+        // The lead's speaker is read from its text, not from a heading: the editor hears of the guess.
+        expect.stringContaining('speaker guessed as the one person the section names with a post: 司马青'),
+      ]),
+    );
   });
 
   it('reads percentage points and 百分之N, and leaves quoted slogans and calendar spans alone', () => {

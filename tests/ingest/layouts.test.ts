@@ -174,7 +174,7 @@ describe('A piece that is one person speaking', () => {
 });
 
 describe('An interview whose guest is introduced in the text', () => {
-  it('reads `某某：` as the guest\'s turn when the article gives them a title', () => {
+  it('reads `某某：` as the guest\'s turn when the article gives them a title; a question stays in the section before', () => {
     const a = article(
       '数字经济怎么看',
       '本期嘉宾是北川大学经济学院教授林一川。',
@@ -184,7 +184,11 @@ describe('An interview whose guest is introduced in the text', () => {
       '林一川：要加快建设全国统一的数据市场。',
     );
     expect(a.sections.map((s) => s.speaker?.name ?? null)).toEqual([null, '林一川', '林一川']);
-    expect(a.sections.map((s) => s.paragraphs[0]!.slice(0, 6))).toEqual(['本期嘉宾是北', '记者：数字经', '记者：下一步']);
+    expect(a.sections.map((s) => s.paragraphs.map((p) => p.slice(0, 6)))).toEqual([
+      ['本期嘉宾是北', '记者：数字经'],
+      ['数据成为新的', '记者：下一步'],
+      ['要加快建设全'],
+    ]);
     expect(a.sections[1]!.speaker).toEqual({ name: '林一川', role: '教授', org: '北川大学经济学院' });
   });
 });

@@ -136,7 +136,7 @@ describe('The seed article, ingested', () => {
       expect(places).toContainEqual({ name: '仙女山街道', district: '武隆区', division: '重庆市武隆区仙女山街道', code: '500156003' });
       expect(places).toContainEqual(expect.objectContaining({ name: '圣灯山镇', district: '巴南区' }));
       expect(places).toContainEqual({ name: '磁器口', district: '沙坪坝区', division: '重庆市沙坪坝区', code: '500106' });
-      expect(places).toContainEqual(expect.objectContaining({ name: '西永', district: '沙坪坝区' }));
+      expect(places).toContainEqual(expect.objectContaining({ name: '西永综合保税区', district: '沙坪坝区' }));
       expect(places).toContainEqual(expect.objectContaining({ name: '九龙滩', district: '九龙坡区' }));
       expect(places).toContainEqual({ name: '永川', district: '永川区', division: '重庆市永川区', code: '500118' });
       expect(places).toContainEqual({ name: '西部（重庆）科学城', district: '重庆市', division: '重庆市', code: '50' });
