@@ -13,6 +13,7 @@ import { composeDigest } from '../src/core/digest.ts';
 import { parseReport, type Report } from '../src/core/report.ts';
 import { loadEngine } from '../src/load-engine.ts';
 import { buildReport } from '../src/ingest/build.ts';
+import { sentencesBy, updatedArticle } from '../src/live/library.ts';
 import { readReferenceData } from '../src/ingest/files.ts';
 
 const json = process.argv.includes('--json');
@@ -126,6 +127,20 @@ const ingestTimes: number[] = [];
   }
 }
 const afterAdd = timeQueries((c, q) => bigEngine?.answer(c, q), 1);
+// 3b'. Telling a correction from a new article (src/live/library.ts): the new article's sentences against every
+//      article's, at 1,000 copies; the first time splits them all, later additions reuse the sets.
+let correctionFirstMs = 0;
+let correctionNextMs = 0;
+{
+  const one = buildReport([{ source: '2030-01-19-bench-correction.txt', text: articleText.replace('120条', '126条') }], refs);
+  const cache = new Map<string, Set<string>>();
+  t0 = performance.now();
+  updatedArticle(big, one.articles[0]!, one.sections, sentencesBy(big, cache));
+  correctionFirstMs = performance.now() - t0;
+  t0 = performance.now();
+  updatedArticle(big, one.articles[0]!, one.sections, sentencesBy(big, cache));
+  correctionNextMs = performance.now() - t0;
+}
 
 // 3c. A broadcast over the 1,000 copies: each digest is composed for its chat (history, filter); a run asks the same
 //     report again and again, so what a digest costs after the first one is what bounds the sender.
@@ -161,6 +176,8 @@ const result = {
   add_article_ms_1000x: ms(Math.max(...addTimes)),
   add_article_ms_1000x_median: ms(percentile([...addTimes].sort((a, b) => a - b), 50)),
   add_article_ingest_ms: ms(Math.max(...ingestTimes)),
+  correction_check_ms_1000x_first: ms(correctionFirstMs),
+  correction_check_ms_1000x: ms(correctionNextMs),
   p99_ms_1000x_after_add: ms(percentile(afterAdd, 99)),
   // One digest composed on the 1,000 copies (half of them filtered by a district), median and p99, after the first.
   digest_ms_1000x: ms(percentile([...digestTimes].sort((a, b) => a - b), 50)),

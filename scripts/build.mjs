@@ -1,5 +1,5 @@
 /**
- * Compiles the commands people run (`npm start`, `npm run ask`, `npm run broadcast`, `npm run add`) into dist/ with
+ * Compiles the commands people run (`npm start`, `npm run ask`, `npm run broadcast`, `npm run add`, `npm run remove`) into dist/ with
  * esbuild: one bundle per command, dependencies left in node_modules. Plain node then starts them without compiling
  * TypeScript at every start (tsx stays for development and tests). Run by `npm install` (prepare) and, when src/ has
  * changed since, by `npm start` itself (scripts/fresh.mjs). Plain JavaScript so it runs before anything is built.
@@ -20,6 +20,7 @@ const ENTRIES = {
   ask: 'src/cli/ask.ts',
   broadcast: 'src/cli/broadcast.ts',
   add: 'src/cli/add.ts',
+  remove: 'src/cli/remove.ts',
   // Not a command: `npm run bench:start` times loading the engine in the compiled code with it.
   'cold-start': 'bench/cold-start.ts',
 };

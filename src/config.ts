@@ -48,6 +48,8 @@ export const EnvSchema = z
     /** Send digests as Telegram's paid broadcasts (`allow_paid_broadcast`), so BROADCAST_PER_SECOND may go up to 1,000. */
     BROADCAST_PAID: optional(z.stringbool({ error: 'must be true or false' })).default(false),
     /** PostgreSQL shared by several instances (`postgres://user:password@host:5432/db`); unset: SQLite in DATA_DIR. */
+    // Admins' /add shows a preview with 发布 / 取消 first; false publishes at once.
+    ADD_NEEDS_PREVIEW: optional(z.stringbool({ error: 'must be true or false' })).default(true),
     DATABASE_URL: optional(z.string().trim().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://bot:secret@127.0.0.1:5432/reportbot')),
     /** Telegram user ids (comma-separated) allowed to add articles through the bot and to use /stats. */
     BOT_ADMINS: optional(
@@ -88,6 +90,8 @@ export interface Config {
   readonly reportPath: string;
   /** Telegram user ids that may add articles and use /stats (BOT_ADMINS); empty: nobody. */
   readonly botAdmins: readonly number[];
+  /** An admin's /add is shown as a preview with 发布 / 取消 before it is published (ADD_NEEDS_PREVIEW). */
+  readonly addNeedsPreview: boolean;
   /** Daily digests: default time (minutes after midnight), time zone, broadcast rate limits. */
   readonly digest: {
     readonly defaultMinutes: number;
@@ -131,6 +135,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     dataDir: e.DATA_DIR,
     reportPath: e.REPORT_PATH,
     botAdmins: Object.freeze([...e.BOT_ADMINS]),
+    addNeedsPreview: e.ADD_NEEDS_PREVIEW,
     digest: Object.freeze({
       defaultMinutes: parseTimeOfDay(e.DIGEST_TIME) ?? 480,
       timezone: e.DIGEST_TIMEZONE,

@@ -14,15 +14,14 @@ import { CONSOLE_USAGE, runConsoleChat } from './console/chat.ts';
 import { composeDigest, localDateTime } from './core/digest.ts';
 import { renderDigestHtml } from './render/digest.ts';
 import { htmlToPlain } from './render/replies.ts';
-import { loadEngine } from './load-engine.ts';
 import { MapAssets } from './load-map.ts';
 import { createLogger, redact } from './logger.ts';
 import { digestComposer } from './bot/digest.ts';
 import { livingComposer } from './bot/living.ts';
-import { readRawArticles, readReferenceData } from './ingest/files.ts';
-import { articlesDir, deleteArticle, FolderSync, watchFolders } from './live/folders.ts';
-import { Library, type Added } from './live/library.ts';
-import { ArticleMirror } from './live/mirror.ts';
+import { deleteArticle } from './live/folders.ts';
+import type { Added } from './live/library.ts';
+import type { ArticleMirror } from './live/mirror.ts';
+import { ReportSource } from './live/report-source.ts';
 import { systemClock } from './digest/clock.ts';
 import { makeCompose } from './digest/compose.ts';
 import { AlertDispatcher } from './digest/alerts.ts';
@@ -65,32 +64,30 @@ async function main(): Promise<number> {
   //    (or a script's answers), so the log goes to stderr there.
   const logger = createLogger({ level: config.logLevel, token: config.token, fd: config.token ? 1 : 2 });
 
-  // 3. Report and search engine: refuse to start on a missing or invalid report.
-  let loaded: ReturnType<typeof loadEngine>;
-  try {
-    const onError = (err: unknown, command: string, query: string) => logger.error({ err, command, query }, 'search engine bug; the user got a generic answer');
-    loaded = loadEngine('data', { onError }, config.reportPath);
-  } catch (err) {
-    return fail((err as Error).message);
-  }
-
-  // 3b. The living report: articles added while running (data/raw/, $DATA_DIR/articles/, `npm run add`, admins)
-  //     go through one library that swaps report and engine whole; those stored since the report was built come in now.
-  let library: Library;
-  let folders: FolderSync;
+  // 3. The report in service (src/live/report-source.ts): data/report.json (refuse to start when it is missing or
+  //    invalid), then the articles added since (data/raw/, $DATA_DIR/articles/, `npm run add`, admins), all through one
+  //    library that swaps report and engine whole; at step 5b, what other instances added (the store's shared list).
   // Set at step 11, once the sender exists: articles taken in at start-up alert nobody (they may be days old).
   let alerts: AlertDispatcher | null = null;
   // Set at step 5b, once the store is open: every article taken in here goes on the store's shared list, so the
   // other instances take it in too; the instance that puts it there first sends its alerts.
   let mirror: ArticleMirror | null = null;
   const unpublished: Added[] = [];
+  // Earlier versions replaced by corrections, to take off the shared list once the store is open.
+  const retired: string[] = [];
   const onAdded = (added: Added) => {
+    // A correction replaced an earlier version: that version's file goes (here), and its entry on the shared list
+    // (by the instance that took the correction in first).
+    const old = added.replaced && added.replaced.source !== added.article.source ? added.replaced.source : null;
+    if (old) deleteArticle(config.dataDir, old);
     if (added.origin === 'shared') return;
+    if (old) retired.push(old);
     if (!mirror) {
       unpublished.push(added);
       return;
     }
     const at = added.article.addedAt ? Date.parse(added.article.addedAt) : systemClock.now();
+    for (const source of retired.splice(0)) mirror.retire(source, at).catch((err: unknown) => logger.warn({ err, file: source }, 'could not take the replaced version off the shared list'));
     mirror.publish(added.article.source, added.text, at).then(
       (first) => {
         if (first) void alerts?.articleAdded(added.article.id);
@@ -103,17 +100,17 @@ async function main(): Promise<number> {
       },
     );
   };
+  let inService: ReportSource;
   try {
-    const rawArticles = readRawArticles('data');
-    const inReport = new Set(loaded.report.articles.map((a) => a.source));
-    library = new Library(loaded, { refs: readReferenceData('data'), onAdded }, rawArticles.filter((a) => inReport.has(a.source)));
-    folders = new FolderSync(library, ['data/raw', articlesDir(config.dataDir)], (source, mtimeMs) => mirror?.isWithdrawn(source, mtimeMs) ?? false);
+    const onError = (err: unknown, command: string, query: string) => logger.error({ err, command, query }, 'search engine bug; the user got a generic answer');
+    inService = ReportSource.open({ reportPath: config.reportPath, stateDir: config.dataDir, engine: { onError }, onAdded, timezone: config.digest.timezone });
   } catch (err) {
     return fail((err as Error).message);
   }
+  const library = inService.library;
   const syncFolders = (why: string) => {
     try {
-      const { added, refused } = folders.sync();
+      const { added, refused } = inService.syncFolders();
       for (const a of added) logger.info({ article: a.article.id, sections: a.sections.length, warnings: a.warnings.length, swap_ms: Math.round(a.swapMs), why }, 'article added');
       for (const r of refused) logger.warn({ file: r.source, reason: r.reason, why }, 'article refused; the report in service is unchanged');
     } catch (err) {
@@ -121,7 +118,7 @@ async function main(): Promise<number> {
     }
   };
   syncFolders('start');
-  const stopWatching = watchFolders(['data/raw', articlesDir(config.dataDir)], () => syncFolders('folder changed'), (dir, err) => logger.warn({ err, dir }, 'not watching this folder for new articles (a restart still picks them up)'));
+  const stopWatching = inService.watch(() => syncFolders('folder changed'), (dir, err) => logger.warn({ err, dir }, 'not watching this folder for new articles (a restart still picks them up)'));
   // Handlers read the report and engine through these getters: each read is the snapshot in service then.
   const live = {
     get report() { return library.current().report; },
@@ -176,9 +173,7 @@ async function main(): Promise<number> {
 
   // 5b. The shared list of added articles: take in what other instances added (and out what they withdrew), then
   //     put on it what this one took in at start; poll it every few seconds from now on.
-  const articleMirror = new ArticleMirror({
-    library,
-    store,
+  const articleMirror = inService.follow(store, {
     forget: (source) => deleteArticle(config.dataDir, source),
     onChange: (c) => {
       if (c.kind === 'added') logger.info({ article: c.added.article.id, sections: c.added.sections.length, swap_ms: Math.round(c.added.swapMs) }, 'article added by another instance');
@@ -190,6 +185,7 @@ async function main(): Promise<number> {
   const pullShared = (why: string) => articleMirror.pull().catch((err: unknown) => logger[err instanceof StoreUnavailableError ? 'debug' : 'warn']({ err, why }, 'could not read the shared list of articles; will try again'));
   await pullShared('start');
   mirror = articleMirror;
+  for (const source of retired.splice(0)) await articleMirror.retire(source, systemClock.now()).catch((err: unknown) => logger.warn({ err, file: source }, 'could not take the replaced version off the shared list'));
   for (const added of unpublished.splice(0)) {
     if (!library.has(added.article.source)) continue;
     await articleMirror.publish(added.article.source, added.text, added.article.addedAt ? Date.parse(added.article.addedAt) : systemClock.now()).catch((err: unknown) => logger.warn({ err, article: added.article.id }, 'could not put the article on the shared list'));
@@ -232,7 +228,7 @@ async function main(): Promise<number> {
     inlineFlood: floodCounter('inl', 12),
     features: [
       adminComposer({ store, admins: config.botAdmins, now: () => systemClock.now(), timezone: config.digest.timezone, logger }),
-      livingComposer({ library, admins: config.botAdmins, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now(), undoStore: store, withdraw: (id, source) => articleMirror.withdraw(id, source, systemClock.now()) }),
+      livingComposer({ library, admins: config.botAdmins, needsPreview: config.addNeedsPreview, dataDir: config.dataDir, timezone: config.digest.timezone, logger, now: () => systemClock.now(), undoStore: store, withdraw: (id, source) => articleMirror.withdraw(id, source, systemClock.now()) }),
       digestComposer({ store, get report() { return live.report; }, resolveFilter: (q) => live.engine.resolveFilter(q), now: () => systemClock.now(), defaultMinutes: config.digest.defaultMinutes, timezone: config.digest.timezone, logger }),
       mapComposer({ get report() { return live.report; }, get engine() { return live.engine; }, districts: map.districts, renderVersion: map.renderVersion, files: store, render: (spec) => map.render(spec), pages, logger, now: () => systemClock.now() }),
       searchComposer({ get engine() { return live.engine; }, get report() { return live.report; }, pages, logger }),

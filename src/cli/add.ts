@@ -6,14 +6,14 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseConfig } from '../config.ts';
 import { localDateTime } from '../core/digest.ts';
-import { readRawArticles, readReferenceData } from '../ingest/files.ts';
-import { articlesDir, FolderSync, saveArticle, stableArticleName } from '../live/folders.ts';
-import { ArticleRefused, checkArticleBytes, Library, MAX_ARTICLE_BYTES } from '../live/library.ts';
-import { loadEngine } from '../load-engine.ts';
-import { addedHtml } from '../render/living.ts';
+import { deleteArticle, saveArticle } from '../live/folders.ts';
+import { arrivalLines, prepareArticle } from '../live/incoming.ts';
+import { ArticleRefused, MAX_ARTICLE_BYTES } from '../live/library.ts';
+import { reportForCommand } from '../live/report-source.ts';
+import { addedHtml, previewHtml, replacedLine } from '../render/living.ts';
 import { htmlToPlain } from '../render/replies.ts';
 
-export const ADD_USAGE = 'usage: npm run add -- path/to/article.txt   (or - to read the article from standard input)';
+export const ADD_USAGE = 'usage: npm run add -- [--preview] path/to/article.{txt,html,md}   (or - to read the article from standard input; --preview shows what would be added and adds nothing)';
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -29,7 +29,8 @@ async function readStdin(): Promise<Buffer> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [path, ...rest] = argv;
+  const preview = argv.includes('--preview');
+  const [path, ...rest] = argv.filter((a) => a !== '--preview');
   if (!path || rest.length > 0 || (path.startsWith('-') && path !== '-')) {
     process.stderr.write(`${ADD_USAGE}\n`);
     return 2;
@@ -39,16 +40,20 @@ async function main(argv: string[]): Promise<number> {
   const bytes = path === '-' ? await readStdin() : readFileSync(path);
   const given = path === '-' ? undefined : basename(path);
   try {
-    const text = checkArticleBytes(given ?? 'stdin', bytes);
-    const name = stableArticleName(text, localDateTime(Date.now(), config.digest.timezone).date, given);
-    // The report as the bot would have it now: report.json, then data/raw/ and the stored articles.
-    const loaded = loadEngine('data', {}, config.reportPath);
-    const inReport = new Set(loaded.report.articles.map((a) => a.source));
-    const library = new Library(loaded, { refs: readReferenceData('data') }, readRawArticles('data').filter((a) => inReport.has(a.source)));
-    new FolderSync(library, ['data/raw', articlesDir(config.dataDir)]).sync();
-    const added = library.add({ source: name, text });
-    const saved = saveArticle(config.dataDir, name, text);
-    process.stdout.write(`${htmlToPlain(addedHtml(added.article, added.sections, added.warnings))}\n\nsaved ${saved}; a running bot takes it in within a second, otherwise the next start does.\n`);
+    const prepared = prepareArticle({ bytes }, given, localDateTime(Date.now(), config.digest.timezone).date);
+    // The report as the bots have it now (report.json, the folders, the shared list): a duplicate of any is refused.
+    const source = await reportForCommand(config, { onListError: (err) => process.stderr.write(`add: could not read the shared list of articles (${(err as Error).message}); checked against report.json and the folders only\n`) });
+    if (preview) {
+      // What ingest understood, built off to the side: nothing is saved, searchable or alerted.
+      const staged = source.library.stage(prepared.incoming);
+      process.stdout.write(`${htmlToPlain(previewHtml(staged, arrivalLines(prepared)))}\n\npreview only: nothing was added. Run the same command without --preview to publish it.\n`);
+      return 0;
+    }
+    const added = source.library.add(prepared.incoming);
+    const saved = saveArticle(config.dataDir, prepared.incoming.source, added.text, prepared.provenance);
+    // The earlier version's file goes, so no restart takes it in again (a running bot also takes it off the shared list).
+    if (added.replaced && added.replaced.source !== added.article.source) deleteArticle(config.dataDir, added.replaced.source);
+    process.stdout.write(`${htmlToPlain(addedHtml(added.article, added.sections, added.warnings, [...arrivalLines(prepared), ...replacedLine(added.replaced)]))}\n\nsaved ${saved}; a running bot takes it in within a second, otherwise the next start does.\n`);
     return 0;
   } catch (err) {
     if (err instanceof ArticleRefused) {

@@ -1,25 +1,29 @@
 // `npm run ask -- '/district 潼南'`: answer commands from the terminal, as plain text or (--json) one JSON line each.
 // Without a command argument, reads one command per line from standard input. `--schema` prints the JSON Schema of an answer.
+import { config as loadDotenv } from 'dotenv';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { AnswerSchema, SearchCommandSchema, type Answer } from '../core/answer.ts';
 import { parseCommandLine } from '../core/command.ts';
 import type { Engine } from '../core/engine.ts';
-import { loadEngine } from '../load-engine.ts';
+import { parseConfig } from '../config.ts';
+import { reportForCommand } from '../live/report-source.ts';
 import { renderPlain } from '../render/plain.ts';
 
 interface AskArgs {
   json: boolean;
   /** Print the JSON Schema of what `--json` prints, and nothing else. */
   schema: boolean;
-  dataDir: string;
+  /** `--data <dir>`: another project data folder (its report.json, raw/ and reference data); null: the configured report. */
+  dataDir: string | null;
   commands: string[];
 }
 
 /** Parse `ask` arguments: `--json`, `--data <dir>`, then command lines. */
 export function parseAskArgs(argv: readonly string[]): AskArgs {
-  const args: AskArgs = { json: false, schema: false, dataDir: 'data', commands: [] };
+  const args: AskArgs = { json: false, schema: false, dataDir: null, commands: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     if (a === '--json') args.json = true;
@@ -64,7 +68,15 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(z.toJSONSchema(AnswerSchema, { io: 'output' }), null, 2)}\n`);
     return;
   }
-  const { engine } = loadEngine(args.dataDir);
+  loadDotenv({ quiet: true });
+  const config = parseConfig(process.env);
+  // The report in service, as the bot answers: report.json plus the articles added since (src/live/report-source.ts).
+  const source = await reportForCommand(config, {
+    ...(args.dataDir !== null ? { dataDir: args.dataDir, reportPath: join(args.dataDir, 'report.json') } : {}),
+    onRefused: (file, reason) => process.stderr.write(`ask: left out ${file}: ${reason}\n`),
+    onListError: (err) => process.stderr.write(`ask: could not read the shared list of articles (${(err as Error).message}); answering from report.json and the folders\n`),
+  });
+  const { engine } = source.current();
   if (args.commands.length > 0) {
     for (const c of args.commands) print(ask(engine, c), args.json);
     return;

@@ -15,7 +15,7 @@ import { BroadcastWorker } from '../digest/worker.ts';
 import type { PostgresBroadcast } from '../store/postgres-broadcast.ts';
 import { DigestSender, type DigestJob, type RunSummary, type SendEvent } from '../digest/sender.ts';
 import { telegramSendApi } from '../digest/telegram.ts';
-import { loadReportFile } from '../load-report.ts';
+import { reportInService } from '../live/report-source.ts';
 import { renderDigestPlain } from '../render/digest.ts';
 import { openStore } from '../store/open.ts';
 import type { SubscriptionStore } from '../store/types.ts';
@@ -157,8 +157,17 @@ async function main(): Promise<void> {
   const args = parseBroadcastArgs(process.argv.slice(2));
   loadDotenv({ quiet: true });
   const config = parseConfig(process.env);
-  const report = loadReportFile(config.reportPath);
   const { store, broadcast: shared } = await openStore(config);
+  // The report in service, as the bots have it: report.json, the articles added since (folders and the shared list).
+  // A list that cannot be read fails the run: digests composed from an older report would spend the day's rows.
+  let report: Report;
+  try {
+    const source = await reportInService({ reportPath: config.reportPath, stateDir: config.dataDir, store, onRefused: (file, reason) => process.stderr.write(`broadcast: left out ${file}: ${reason}\n`) });
+    report = source.current().report;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   let sender: DigestSender | null = null;
   // Graceful stop: the message in flight finishes and is recorded; the rest stay due for the next run.
   const stop = (): void => void sender?.stop();

@@ -89,6 +89,8 @@ export const ArticleSchema = z.object({
   reporters: z.array(z.string().min(1)),
   /** When the running bot took the article in (ISO time); absent for articles built by `npm run ingest`. */
   addedAt: z.string().optional(),
+  /** When a corrected version replaced an earlier one (ISO time); /latest marks it 已更新. */
+  updatedAt: z.string().optional(),
 });
 export type Article = z.infer<typeof ArticleSchema>;
 

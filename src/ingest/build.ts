@@ -23,6 +23,8 @@ export interface ReferenceData {
 export interface RawArticle {
   source: string;
   text: string;
+  /** The article's date when the caller chose it (src/ingest/dates.ts); otherwise the file name's `yyyy-mm-dd` prefix. */
+  date?: string | null;
 }
 
 /**
@@ -75,7 +77,7 @@ function buildArticle(
   const article: Article = {
     id: articleId,
     source: raw.source,
-    date: dateOf(raw.source),
+    date: raw.date !== undefined ? raw.date : dateOf(raw.source),
     title: seg.title,
     subtitle: seg.subtitle,
     reporters: [...new Set(seg.reporters)],

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { ensureDir } from '../store/open-file.ts';
 import { ArticleRefused, checkArticleBytes, MAX_ARTICLE_BYTES, type Added, type Library } from './library.ts';
 
@@ -12,23 +13,44 @@ export function articlesDir(dataDir: string): string {
   return join(dataDir, 'articles');
 }
 
-const DATED_NAME = /^\d{4}-\d{2}-\d{2}-[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.txt$/u;
+const WORDS = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/u;
 
 /**
- * A stable file name for an added article: the given name when it is already `YYYY-MM-DD-words.txt`, otherwise
- * `<date>-<first 10 hex of the text's sha256>.txt`, so the same text added twice gets the same name.
+ * A stable file name for an added article, starting with its date: `<date>-<words>.txt` when the given name is
+ * `yyyy-mm-dd-words.txt` in plain letters, otherwise `<date>-<first 10 hex of the text's sha256>.txt` (a name in Chinese,
+ * with spaces, or none), so the same text added twice gets the same name. The date is the article's, as chosen.
  */
 export function stableArticleName(text: string, date: string, given?: string): string {
-  const base = given?.split(/[\\/]/u).pop() ?? '';
-  if (DATED_NAME.test(base)) return base;
+  const base = (given?.split(/[\\/]/u).pop() ?? '').replace(/\.(txt|md|markdown|html?)$/iu, '');
+  const words = /^\d{4}-\d{2}-\d{2}-(.+)$/u.exec(base)?.[1];
+  if (words !== undefined && WORDS.test(words)) return `${date}-${words}.txt`;
   return `${date}-${createHash('sha256').update(text).digest('hex').slice(0, 10)}.txt`;
 }
 
+/** What an added article was before it became clean text, kept beside it (`<name>.source.json`). */
+export const ArticleProvenanceSchema = z.object({
+  /** The file name it came as (null: pasted or standard input). */
+  file: z.string().nullable(),
+  format: z.string(),
+  encoding: z.string(),
+  url: z.string().nullable(),
+  date: z.string(),
+  dateFrom: z.string(),
+});
+export type ArticleProvenance = z.infer<typeof ArticleProvenanceSchema>;
+
+/** The provenance file beside an article. */
+function provenancePath(dataDir: string, name: string): string {
+  return join(articlesDir(dataDir), `${name.replace(/\.txt$/u, '')}.source.json`);
+}
+
 /** Write an article into `$DATA_DIR/articles/` (temporary file, then rename, so a watcher never reads half of it). */
-export function saveArticle(dataDir: string, name: string, text: string): string {
+export function saveArticle(dataDir: string, name: string, text: string, provenance?: ArticleProvenance): string {
   const dir = articlesDir(dataDir);
   ensureDir(dir);
   const path = join(dir, name);
+  // The source first: a watcher that takes the article in never finds it without its provenance.
+  if (provenance) writeFileSync(provenancePath(dataDir, name), `${JSON.stringify(provenance, null, 2)}\n`);
   const tmp = join(dir, `.${name}.${process.pid}.tmp`);
   writeFileSync(tmp, text);
   renameSync(tmp, path);
@@ -39,6 +61,11 @@ export function saveArticle(dataDir: string, name: string, text: string): string
 export function deleteArticle(dataDir: string, name: string): boolean {
   try {
     unlinkSync(join(articlesDir(dataDir), name));
+    try {
+      unlinkSync(provenancePath(dataDir, name));
+    } catch {
+      // Articles saved without provenance (older ones, files dropped in by hand) have none.
+    }
     return true;
   } catch {
     return false;

@@ -55,6 +55,17 @@ export class ArticleMirror {
     return here || there;
   }
 
+  /**
+   * An earlier version replaced by a correction (the library holds the new one already): off the list, so other
+   * instances and restarts do not take it in again, and its local copy deleted. Rejects when the store cannot be reached.
+   */
+  async retire(source: string, at: number): Promise<void> {
+    this.withdrawn.set(source, at);
+    this.unpublished.delete(source);
+    this.opts.forget?.(source);
+    await this.opts.store.withdrawArticle(source, at);
+  }
+
   /** Whether a file of this name, last changed at `mtimeMs`, is an article withdrawn since (the folders skip it). */
   isWithdrawn(source: string, mtimeMs: number): boolean {
     const at = this.withdrawn.get(source);
@@ -79,7 +90,10 @@ export class ArticleMirror {
       // Still unreachable: kept for the next look; reading the list below says the same, louder.
       else await this.publish(source, text, at).catch(() => undefined);
     }
-    for (const shared of await store.sharedArticles()) {
+    // New versions before withdrawals: a correction is taken in while the version it replaces is still here, so it
+    // keeps that version's ids; the old version's withdrawal then finds nothing left to take out.
+    const list = await store.sharedArticles();
+    for (const shared of [...list.filter((a) => a.withdrawnAt === null), ...list.filter((a) => a.withdrawnAt !== null)]) {
       const here = library.current().report.articles.find((a) => a.source === shared.source);
       if (shared.withdrawnAt !== null) {
         this.withdrawn.set(shared.source, shared.withdrawnAt);

@@ -39,7 +39,8 @@ beforeAll(async () => {
   library = new Library(loaded, { refs: readReferenceData('data') }, readRawArticles('data'));
   bot = createBot({
     token: TOKEN, apiRoot: api.apiRoot, logger,
-    features: [livingComposer({ library, admins: [DM_USER.id], dataDir, timezone: 'Asia/Shanghai', logger, now: () => Date.parse('2030-01-15T02:00:00Z'), download: async (_ctx, id) => files.get(id) ?? new Uint8Array() })],
+    // Published at once (ADD_NEEDS_PREVIEW=false); previews are tested below.
+    features: [livingComposer({ library, admins: [DM_USER.id], dataDir, timezone: 'Asia/Shanghai', logger, now: () => Date.parse('2030-01-15T02:00:00Z'), download: async (_ctx, id) => files.get(id) ?? new Uint8Array(), needsPreview: false })],
   });
   bot.botInfo = { id: 7000000001, is_bot: true, first_name: 'Bot', username: BOT_USERNAME, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false } as typeof bot.botInfo;
 });

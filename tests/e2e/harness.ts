@@ -39,7 +39,7 @@ export const BLANK_ENV = {
   TELEGRAM_BOT_TOKEN: '', TELEGRAM_API_ROOT: '', WEBHOOK_URL: '', WEBHOOK_SECRET: '', PORT: '', HOST: '',
   LOG_LEVEL: 'info', DATA_DIR: '', REPORT_PATH: '',
   DIGEST_TIME: '', DIGEST_TIMEZONE: '', BROADCAST_PER_SECOND: '', BROADCAST_PER_CHAT_PER_SECOND: '', BROADCAST_PER_GROUP_PER_MINUTE: '',
-  BROADCAST_PAID: '', DATABASE_URL: '', BOT_ADMINS: '',
+  BROADCAST_PAID: '', DATABASE_URL: '', BOT_ADMINS: '', ADD_NEEDS_PREVIEW: '',
 };
 
 /** Spawn the bot with only `env` (plus PATH/HOME) set and its state in a fresh temporary DATA_DIR; `stdin` is written and closed when given. */

@@ -63,7 +63,7 @@ describe.runIf(url)('Two instances behind one webhook URL', () => {
     const first = api.sent(77).at(-1)!;
     const next = (first.params['reply_markup'] as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]!.at(-1)!.callback_data;
     const tap = { callback_query: { id: 'cb1', from: user(77), chat_instance: 'ci', data: next, message: { message_id: 1, date: 1, chat: { id: 77, type: 'private', first_name: 'u' }, text: 'x' } } };
-    expect((await post(1, tap)).status).toBe(200);
+    expect((await post(0, tap)).status).toBe(200);
     const edit = api.callsTo('editMessageText').at(-1);
     expect(String(edit?.params['text'])).not.toBe(String(first.params['text'])); // page 2, not page 1 again
     expect(api.callsTo('answerCallbackQuery').at(-1)!.params['text']).toBeUndefined(); // not the "expired" toast
@@ -76,7 +76,7 @@ describe.runIf(url)('Two instances behind one webhook URL', () => {
     expect(api.sentTexts(88).at(-1)).toContain('太频繁');
   });
 
-  it('an article an admin adds on one instance is answered by the other within seconds, alerts once, and is undone on both', async () => {
+  it('an article an admin previews on one instance and publishes on the other is answered by both within seconds, alerts once, and is undone on both', async () => {
     /** Ask `text` on `instance` until the answer matches (or 8 s pass), each time as another reader (flood control); the last answer. */
     let reader = 1000;
     const until = async (instance: number, text: string, ok: (answer: string) => boolean): Promise<string> => {
@@ -96,11 +96,18 @@ describe.runIf(url)('Two instances behind one webhook URL', () => {
     await post(0, message(98, '/subscribe 潼南 即时'));
     expect(await until(1, '/district 綦江', () => true)).not.toMatch(/綦江区：报道中有/u);
 
+    // The admin's article is a preview on one instance (ADD_NEEDS_PREVIEW); 发布 tapped on the other publishes it.
     await post(0, message(ADMIN, `/add\n${ARTICLE}`));
+    const preview = api.sent(ADMIN).at(-1)!;
+    expect(String(preview.params['text'])).toContain('预览：尚未发布');
+    const publish = (preview.params['reply_markup'] as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data;
+    expect(await until(0, '/district 綦江', () => true)).not.toMatch(/綦江区：报道中有/u);
+    const tapPublish = { callback_query: { id: 'cb-pub', from: user(ADMIN), chat_instance: 'ci', data: publish, message: { message_id: 1, date: 1, chat: { id: ADMIN, type: 'private', first_name: 'u' }, text: 'x' } } };
+    expect((await post(1, tapPublish)).status).toBe(200);
     const added = api.sent(ADMIN).at(-1)!;
-    expect(String(added.params['text'])).toContain('收录');
+    expect(String(added.params['text'])).toContain('已收录');
     const started = Date.now();
-    expect(await until(1, '/district 綦江', (a) => a.includes('綦江区：报道中有'))).toMatch(/綦江区：报道中有/u);
+    expect(await until(0, '/district 綦江', (a) => a.includes('綦江区：报道中有'))).toMatch(/綦江区：报道中有/u);
     expect(Date.now() - started).toBeLessThan(5000);
 
     // Both instances now have the article; only the one that took it in first alerts, so the reader gets one alert.
@@ -114,16 +121,17 @@ describe.runIf(url)('Two instances behind one webhook URL', () => {
     // The undo button, tapped on the other instance, takes the article out of both.
     const undo = (added.params['reply_markup'] as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data;
     const tap = { callback_query: { id: 'cb-undo', from: user(ADMIN), chat_instance: 'ci', data: undo, message: { message_id: 1, date: 1, chat: { id: ADMIN, type: 'private', first_name: 'u' }, text: 'x' } } };
-    expect((await post(1, tap)).status).toBe(200);
+    expect((await post(0, tap)).status).toBe(200);
     expect(api.callsTo('answerCallbackQuery').at(-1)!.params['text']).toBe('已撤销，这篇文章不再参与查询。');
-    expect(await until(1, '/district 綦江', () => true)).not.toMatch(/綦江区：报道中有/u);
-    expect(await until(0, '/district 綦江', (a) => !a.includes('綦江区：报道中有'))).not.toMatch(/綦江区：报道中有/u);
+    expect(await until(0, '/district 綦江', () => true)).not.toMatch(/綦江区：报道中有/u);
+    expect(await until(1, '/district 綦江', (a) => !a.includes('綦江区：报道中有'))).not.toMatch(/綦江区：报道中有/u);
   }, 40_000);
 
   it('each instance serves GET /metrics with its own counts', async () => {
     const [a, b] = await Promise.all(bases.map(async (base) => (await fetch(`${base}/metrics`)).text()));
     expect(a).toMatch(/reportbot_updates_total\{type="message",command="search",outcome="answered"\} 1/);
-    expect(b).toMatch(/reportbot_updates_total\{type="callback_query",command="page",outcome="answered"\} 1/);
+    // The 发布 tap went to the second instance only (the first showed the preview).
+    expect(b).toMatch(/reportbot_updates_total\{type="callback_query",command="publish",outcome="answered"\} 1/);
     expect(a).toContain('reportbot_report_sections');
   });
 });

@@ -106,13 +106,73 @@ describe('When an article is added while the bot runs', () => {
     expect(await ask(user(), '/latest')).not.toContain('2031-03-02');
   });
 
-  it('an admin adds by pasting; the same text again is refused as a duplicate', async () => {
+  it('an admin\'s pasted article is a preview: nobody is alerted and nothing answers from it until 发布', async () => {
+    const subscriber = user();
+    expect(await ask(subscriber, '/subscribe 黔江 即时')).toContain('黔江');
+    const text = readFileSync(join(ROOT, 'tests/fixtures/formats/qianjiang.txt'), 'utf8');
+    const admin = user(ADMIN);
+    const preview = await lastReply(admin, `/add\n${text}`);
+    expect(preview.message.text).toContain('预览：尚未发布');
+    const [publish] = preview.message.reply_markup!.inline_keyboard[0]!;
+    expect(publish!.text).toBe('发布');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(unread(subscriber)).toEqual([]);
+    expect(await ask(user(), '/district 黔江')).not.toContain('榨菜');
+
+    await admin.sendCallback(tapOn(admin, preview, publish!.callback_data));
+    expect((await waitForText(admin, /已收录/u)).message.text).toContain('黔江榨菜喜获丰收');
+    expect((await waitForText(subscriber, /新报道/u)).message.text).toContain('黔江榨菜喜获丰收');
+    expect(await ask(user(), '/district 黔江')).toContain('榨菜');
+  });
+
+  it('取消 adds nothing; the same text published is refused as a duplicate the next time', async () => {
     const text = readFileSync(join(ROOT, 'tests/fixtures/fragments-first/raw/2031-03-02-invented-fragments-first.txt'), 'utf8');
     const admin = user(ADMIN);
-    const reply = await ask(admin, `/add\n${text}`);
-    expect(reply).toContain('已收录');
-    expect(reply).toMatch(/\d+ 个部分，\d+ 个数字/);
-    await new Promise((r) => setTimeout(r, 1_100));
-    expect(await ask(admin, `/add\n${text}`)).toContain('没有收录');
+    const preview = await lastReply(admin, `/add\n${text}`);
+    const [, cancel] = preview.message.reply_markup!.inline_keyboard[0]!;
+    expect(cancel!.text).toBe('取消');
+    await admin.sendCallback(tapOn(admin, preview, cancel!.callback_data));
+    expect((await waitForText(admin, /已取消/u)).message.text).toBe(LIVING_TEXT.cancelled);
+    expect(await ask(user(), '/latest')).not.toContain('2031-03-02');
+
+    const again = await lastReply(admin, `/add\n${text}`);
+    await admin.sendCallback(tapOn(admin, again, again.message.reply_markup!.inline_keyboard[0]![0]!.callback_data));
+    expect((await waitForText(admin, /已收录/u)).message.text).toMatch(/\d+ 个部分，\d+ 个数字/u);
+    expect((await lastReply(admin, `/add\n${text}`)).message.text).toContain('没有收录');
   });
 });
+
+/** A tap on a button of `message` (the emulator's callback names no message id; the bot drops updates without one). */
+function tapOn(client: Client, message: BotMessage, data: string) {
+  return client.makeCallbackQuery(data, { message: { message_id: message.messageId } });
+}
+
+/** Bot messages to this client's chat not read yet, marking them read. */
+function unread(client: Client): BotMessage[] {
+  const chat = String((client as unknown as { chatId: number }).chatId);
+  const out = (server.storage.botMessages as unknown as BotMessage[]).filter((m) => String(m.message.chat_id) === chat && !m.isRead);
+  for (const m of out) m.isRead = true;
+  return out;
+}
+
+/** The first unread bot message to this client matching `pattern`, within 8 s. */
+async function waitForText(client: Client, pattern: RegExp): Promise<BotMessage> {
+  const t0 = Date.now();
+  const seen: string[] = [];
+  while (Date.now() - t0 < 8_000) {
+    for (const m of unread(client)) {
+      if (pattern.test(m.message.text)) return m;
+      seen.push(m.message.text);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no message matching ${pattern}; got: ${seen.join(' | ')}`);
+}
+
+/** Send and wait for the bot's first reply, whole (with its buttons). */
+async function lastReply(client: Client, text: string): Promise<BotMessage> {
+  unread(client);
+  if (text.startsWith('/')) await client.sendCommand(client.makeCommand(text));
+  else await client.sendMessage(client.makeMessage(text));
+  return waitForText(client, /./u);
+}
