@@ -127,6 +127,9 @@ export class PostgresStore implements SubscriptionStore {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     pool.on('error', (err) => options.onError?.(err));
+    // A connection cut while its client is checked out (a transaction, a lock) makes the client emit 'error' besides
+    // failing its query; with no listener that would end the process. The query's own rejection is what callers see.
+    pool.on('connect', (client) => client.on('error', (err) => options.onError?.(err)));
     try {
       await prepare(pool, schema);
     } catch (err) {
