@@ -525,6 +525,21 @@ export class TextIndex {
     return { bigrams, singles };
   }
 
+  /**
+   * The bigram ids sentence i holds (folds the sentence: for a shortlist). A term's bigrams all in it is the same test
+   * as the sentence being in `sentencesWith(term)`, without decoding the term's posting list, which for an everyday
+   * word (`发展`) on a large report is most of the report.
+   */
+  sentenceBigrams(i: number): Set<number> {
+    const present = new Set<number>();
+    const units: number[] = [];
+    this.eachBigramKey(i, units, (key) => {
+      const id = this.bigramId(key);
+      if (id !== undefined) present.add(id);
+    });
+    return present;
+  }
+
   /** Sentences containing every bigram of `term` (a cheap, near-exact phrase filter for names). */
   sentencesWith(term: string): number[] {
     const parts = this.termParts(term);

@@ -9,7 +9,7 @@ import type { Section } from '../report.ts';
 import { TextIndex } from '../text-index.ts';
 import { districtsNamed, kindRank, searchedText, sentenceCounts, type EngineContext } from './context.ts';
 import { districtScore, isSubject, type DistrictIndex } from './district.ts';
-import { indexFigures, type FigureIndex } from './figures.ts';
+import { figureValues, indexFigures, mergeFigureValues, type FigureIndex } from './figures.ts';
 import { indexPeople, type PersonIndex } from './person.ts';
 import { topicOrder, type SectionCounts, type TopicIndex } from './topic.ts';
 
@@ -191,5 +191,7 @@ export function extendPeople(ctx: EngineContext, old: PersonIndex, first: number
 /** The figure index after sections `first…` were appended: their figures after the others. */
 export function extendFigures(ctx: EngineContext, old: FigureIndex, first: number): FigureIndex {
   const part = indexFigures(viewOf(ctx, addedRange(ctx, first)));
-  return { ...old, figures: [...old.figures, ...part.figures], units: new Set([...old.units, ...part.units]) };
+  // The part's readings were numbered from 0: number them after the others' and merge the two sorted lists.
+  const values = mergeFigureValues(old.values, figureValues(part.figures, old.figures.length));
+  return { ...old, figures: [...old.figures, ...part.figures], units: new Set([...old.units, ...part.units]), values };
 }

@@ -89,6 +89,14 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
   const queryChars = [...new Set([...keyTerms.join('')])];
   // Whether a sentence holds each whole term: from the index (no sentence re-folded), or for one character
   // (whose sentences may be most of the report) from the shortlisted sentence's text.
+  // A multi-character term is checked against the shortlisted sentence's own bigrams (the same test as its posting
+  // list, which for an everyday word on a large report would be most of the report to decode).
+  const bigramsOf = new Map<number, Set<number>>();
+  const sentenceBigrams = (id: number): Set<number> => {
+    let set = bigramsOf.get(id);
+    if (!set) bigramsOf.set(id, (set = index.sentenceBigrams(id)));
+    return set;
+  };
   const holding = keyTerms.map((t): ((id: number) => boolean) => {
     if ([...t].length === 1) {
       return (id) => {
@@ -96,6 +104,8 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
         return text.includes(t) || fkey(text).includes(t);
       };
     }
+    const bigrams = [...new Set(index.termBigrams(t))];
+    if (bigrams.length > 0) return bigrams.includes(-1) ? () => false : (id) => bigrams.every((b) => sentenceBigrams(id).has(b));
     const list = index.sentencesWith(t);
     return (id) => sortedHas(list, id);
   });
