@@ -201,6 +201,72 @@ function appendInt32(head: Int32Array | undefined, keep: number, rest: readonly 
   return out;
 }
 
+/** Sentences an extension keeps apart before packing them into a segment (about ten long articles; ~30 ms). */
+const SEGMENT_SENTENCES = 4000;
+
+/** Packed postings of a run of added sentences: per bigram id present, its sentences as varint deltas. */
+interface Segment {
+  /** Bigram id → its slot in `offsets` and `dfs`. */
+  local: Map<number, number>;
+  offsets: Int32Array;
+  dfs: Int32Array;
+  postings: Uint8Array;
+}
+
+/** Pack kept-apart postings (ascending sentence ids per bigram) into a segment: two passes, size then fill. */
+function packSegment(tail: ReadonlyMap<number, Int32Array>): Segment {
+  const local = new Map<number, number>();
+  const offsets = new Int32Array(tail.size + 1);
+  const dfs = new Int32Array(tail.size);
+  let k = 0;
+  let bytes = 0;
+  for (const [id, list] of tail) {
+    local.set(id, k);
+    offsets[k] = bytes;
+    dfs[k] = list.length;
+    let prev = -1;
+    for (const s of list) {
+      bytes += varintSize(s - prev);
+      prev = s;
+    }
+    k++;
+  }
+  offsets[k] = bytes;
+  const postings = new Uint8Array(bytes);
+  let at = 0;
+  for (const list of tail.values()) {
+    let prev = -1;
+    for (const s of list) {
+      let v = s - prev;
+      prev = s;
+      while (v >= 0x80) {
+        postings[at++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      postings[at++] = v;
+    }
+  }
+  return { local, offsets, dfs, postings };
+}
+
+/** Decode `count` varint deltas (from -1) at byte `p` into `out` from `at`; returns where the next list goes. */
+function decodeVarints(bytes: Uint8Array, p: number, count: number, out: Int32Array, at: number): number {
+  let s = -1;
+  for (let k = 0; k < count; k++) {
+    let b = bytes[p++] ?? 0;
+    let v = b & 0x7f;
+    let shift = 7;
+    while (b & 0x80) {
+      b = bytes[p++] ?? 0;
+      v |= (b & 0x7f) << shift;
+      shift += 7;
+    }
+    s += v;
+    out[at++] = s;
+  }
+  return at;
+}
+
 /** File bigram `id` (key hi << 16 | lo) under both its characters, once each. */
 function addToChars(byChar: Map<number, number[]>, key: number, id: number): void {
   for (const c of [key >>> 16, key & 0xffff]) {
@@ -216,8 +282,9 @@ function addToChars(byChar: Map<number, number[]>, key: number, id: number): voi
  * Postings are delta- and varint-encoded in one byte array, so that a thousand reports fit in memory.
  *
  * Immutable once built. `extend` returns a new index with more sections appended that shares the packed postings
- * of this one and keeps only the new sentences' postings apart (a tail per bigram), so adding an article costs its
- * own text, not the corpus; it answers exactly as an index built from scratch over the same sections would.
+ * of this one and keeps only the new sentences' postings apart (a tail per bigram, packed into a segment every few
+ * thousand sentences), so adding an article costs its own text, not the corpus; it answers exactly as an index
+ * built from scratch over the same sections would.
  */
 export class TextIndex {
   readonly sentenceCount: number;
@@ -235,10 +302,12 @@ export class TextIndex {
   private readonly postings: Uint8Array;
   /** How many sentences each packed bigram's list in `postings` holds. */
   private readonly packedDf: Int32Array;
-  /** Sentences added by `extend`, ascending per bigram (all after the packed ones). */
+  /** Postings of sentences added by `extend` and packed since, in the order they were added (see `extend`). */
+  private readonly segments: readonly Segment[];
+  /** Sentences added by `extend` and not packed yet, ascending per bigram (all after the packed ones). */
   private readonly tail: Map<number, Int32Array>;
-  /** Sentences in the packed postings; the rest are in `tail`. */
-  private readonly packedSentences: number;
+  /** The first sentence in `tail`: those before it are in the packed postings or a segment. */
+  private readonly tailStart: number;
   private readonly dfs: Int32Array;
   /** folded character → packed bigram ids containing it, for one-character queries */
   private readonly packedByChar: Map<number, number[]>;
@@ -255,11 +324,15 @@ export class TextIndex {
   private readonly scratch: Scratch;
   private readonly groupCache = new Map<string, QueryGroups>();
 
-  /** Index `paragraphs` (one list per section); with `from` (an index over a prefix of them), only the sections after it. */
+  /**
+   * Index `paragraphs` (one list per section); with `from` (an index over a prefix of them), only the sections after
+   * it, packing the sentences kept apart into a segment once there are more than `segmentSize` of them.
+   */
   constructor(
     private readonly paragraphs: readonly (readonly string[])[],
     private readonly fold: FoldChar = foldChar,
     from?: TextIndex,
+    segmentSize = SEGMENT_SENTENCES,
   ) {
     const firstSection = from ? from.paragraphs.length : 0;
     const sentenceBase = from ? from.sentenceCount : 0;
@@ -308,18 +381,27 @@ export class TextIndex {
       this.postings = from.postings;
       this.packedDf = from.packedDf;
       this.packedByChar = from.packedByChar;
-      this.packedSentences = from.packedSentences;
       const extra = this.appendTail(from, sentenceBase);
       this.extraIds = extra.ids;
       this.extraByChar = extra.byChar;
-      this.tail = extra.tail;
       this.dfs = extra.dfs;
+      if (this.sentenceCount - from.tailStart > segmentSize) {
+        // Pack what was kept apart: the cost of a few thousand sentences, never a repack of the corpus.
+        this.segments = [...from.segments, packSegment(extra.tail)];
+        this.tail = new Map();
+        this.tailStart = this.sentenceCount;
+      } else {
+        this.segments = from.segments;
+        this.tail = extra.tail;
+        this.tailStart = from.tailStart;
+      }
     } else {
       this.packedIds = new Map();
       this.extraIds = new Map();
       this.extraByChar = new Map();
       this.tail = new Map();
-      this.packedSentences = this.sentenceCount;
+      this.segments = [];
+      this.tailStart = this.sentenceCount;
       const packed = this.pack();
       this.offsets = packed.offsets;
       this.postings = packed.postings;
@@ -331,15 +413,13 @@ export class TextIndex {
   }
 
   /**
-   * A new index over these sections and `more` after them, sharing this one's packed postings. Once the sentences
-   * kept apart outgrow a quarter of the packed ones (and a few thousand), it packs everything afresh instead.
+   * A new index over these sections and `more` after them, sharing this one's packed postings and segments. The
+   * added sentences' postings are kept apart (plain arrays, cheap to append to) until there are more than
+   * `segmentSize` of them, then packed into a segment of their own: an addition costs the article and now and then
+   * the packing of a few thousand sentences, never a repack of the corpus (seconds at a thousand reports).
    */
-  extend(more: readonly (readonly string[])[]): TextIndex {
-    const all = [...this.paragraphs, ...more];
-    const added = more.reduce((n, ps) => n + ps.length * 2, 0);
-    const apart = this.sentenceCount - this.packedSentences + added;
-    if (apart > Math.max(4000, this.packedSentences / 4)) return new TextIndex(all, this.fold);
-    return new TextIndex(all, this.fold, this);
+  extend(more: readonly (readonly string[])[], segmentSize = SEGMENT_SENTENCES): TextIndex {
+    return new TextIndex([...this.paragraphs, ...more], this.fold, this, segmentSize);
   }
 
   /** Calls `fn` for each distinct bigram key of sentence i (in text order), leaving its folded units in `units`. */
@@ -568,23 +648,13 @@ export class TextIndex {
   /** Decode one bigram's posting list: ascending sentence ids. */
   private postingList(id: number): Int32Array {
     const out = new Int32Array(this.df(id));
-    const packed = this.packedDf[id] ?? 0;
-    let p = this.offsets[id] ?? 0;
-    let s = -1;
-    for (let k = 0; k < packed; k++) {
-      let b = this.postings[p++] ?? 0;
-      let v = b & 0x7f;
-      let shift = 7;
-      while (b & 0x80) {
-        b = this.postings[p++] ?? 0;
-        v |= (b & 0x7f) << shift;
-        shift += 7;
-      }
-      s += v;
-      out[k] = s;
+    let at = decodeVarints(this.postings, this.offsets[id] ?? 0, this.packedDf[id] ?? 0, out, 0);
+    for (const seg of this.segments) {
+      const k = seg.local.get(id);
+      if (k !== undefined) at = decodeVarints(seg.postings, seg.offsets[k] ?? 0, seg.dfs[k] ?? 0, out, at);
     }
     const tail = this.tail.get(id);
-    if (tail) out.set(tail, packed);
+    if (tail) out.set(tail, at);
     return out;
   }
 

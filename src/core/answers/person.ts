@@ -29,23 +29,33 @@ export interface PersonIndex {
 export function indexPeople(ctx: EngineContext): PersonIndex {
   const people: PersonEntry[] = [];
   const personByKey = new Map<string, PersonEntry>();
+  // Own sections and mentions collected apart and joined at the end (own first, each ascending): inserting into one
+  // list would cost a person named in thousands of sections a quadratic time.
+  const lists = new Map<PersonEntry, { own: number[]; other: number[]; last: number }>();
+  const add = (p: Person, own: boolean, i: number): void => {
+    const k = `${p.name}\u0000${p.org}`;
+    let e = personByKey.get(k);
+    if (!e) {
+      const pk = pinyinKeys(p.name);
+      e = { person: p, label: personLabel(p), key: ctx.fkey(p.name), full: pk.full, initials: pk.initials, sections: [], own: 0 };
+      personByKey.set(k, e);
+      people.push(e);
+      lists.set(e, { own: [], other: [], last: -1 });
+    }
+    const l = lists.get(e)!;
+    // Sections come in order, so a section already listed for this person is the current one.
+    if (l.last === i) return;
+    l.last = i;
+    (own ? l.own : l.other).push(i);
+  };
   ctx.sections.forEach((s, i) => {
-    const add = (p: Person, own: boolean): void => {
-      const k = `${p.name}\u0000${p.org}`;
-      let e = personByKey.get(k);
-      if (!e) {
-        const pk = pinyinKeys(p.name);
-        e = { person: p, label: personLabel(p), key: ctx.fkey(p.name), full: pk.full, initials: pk.initials, sections: [], own: 0 };
-        personByKey.set(k, e);
-        people.push(e);
-      }
-      if (e.sections.includes(i)) return;
-      if (own) e.sections.splice(e.own++, 0, i);
-      else e.sections.push(i);
-    };
-    if (s.speaker) add(s.speaker, true);
-    for (const p of s.people) add(p, false);
+    if (s.speaker) add(s.speaker, true, i);
+    for (const p of s.people) add(p, false, i);
   });
+  for (const [e, l] of lists) {
+    e.sections = [...l.own, ...l.other];
+    e.own = l.own.length;
+  }
   const fuse = new Fuse(people, { keys: ['full'], threshold: 0.25, ignoreLocation: true, includeScore: true });
   return { people, fuse };
 }
