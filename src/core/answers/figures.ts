@@ -2,7 +2,7 @@
 import type { Answer, AnswerResult, Resolved } from '../answer.ts';
 import { DEFAULT_FIGURE_UNITS, isRough, matchesWritten, parseFigureQuery, roughLabel, valueDistance, writtenRange, type FigureQuery } from '../figures.ts';
 import type { Figure } from '../report.ts';
-import { makeAnswer, makeResult, sentencesHoldingWords, type EngineContext } from './context.ts';
+import { makeAnswer, makeResult, sectionAt, sentencesHoldingWords, type EngineContext } from './context.ts';
 
 /** One figure of the report, with its text and sentence folded for word matching. */
 interface FigureEntry {
@@ -132,6 +132,11 @@ export function answerFigures(ctx: EngineContext, fx: FigureIndex, q: string): A
     }
     const ids = sentencesWriting(ctx, q, false);
     if (ids.length === 0) return noMatch();
+    // No figure's own sentence names the word (`投资` in 规划投资处): the figures of the sections that do, said so.
+    const withFigures = ids.filter((id) => sectionAt(ctx, ctx.index.sectionOf(id)).figures.length > 0);
+    if (withFigures.length > 0) {
+      return sentenceAnswer(ctx, q, withFigures, words, (n) => `没有直接与“${q}”相关的数字，以下是提到“${q}”的 ${n} 段内容中的数字。`, true);
+    }
     return sentenceAnswer(ctx, q, ids, words, (n) => `报道中没有与“${q}”相关的数字，以下是提到“${q}”的 ${n} 段内容。`);
   }
   const resolved: Resolved = { kind: 'figure', id: String(fq.value), label: q };
@@ -235,13 +240,20 @@ function sentencesWriting(ctx: EngineContext, q: string, isNumber: boolean): num
 }
 
 /** An answer listing the sections of `ids` (most matching sentences first), marking `terms`. */
-function sentenceAnswer(ctx: EngineContext, q: string, ids: number[], terms: string[], message: (sections: number) => string): Answer {
+function sentenceAnswer(ctx: EngineContext, q: string, ids: number[], terms: string[], message: (sections: number) => string, sectionFigures = false): Answer {
   const bySection = new Map<number, number[]>();
   for (const id of ids) {
     const sec = ctx.index.sectionOf(id);
     bySection.set(sec, [...(bySection.get(sec) ?? []), id]);
   }
   const ordered = [...bySection.entries()].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
-  const results = ordered.slice(0, ctx.opts.maxResults).map(([sec, list]) => makeResult(ctx, sec, list.length, list, terms, { mark: 'exact' }));
-  return makeAnswer('figures', q, 'ok', message(bySection.size), { resolved: { kind: 'text', id: ctx.fkey(q), label: q }, results });
+  const results = ordered
+    .slice(0, ctx.opts.maxResults)
+    .map(([sec, list]) => makeResult(ctx, sec, list.length, list, terms, { mark: 'exact', ...(sectionFigures ? { figures: sectionAt(ctx, sec).figures } : {}) }));
+  return makeAnswer('figures', q, 'ok', message(bySection.size), {
+    resolved: { kind: 'text', id: ctx.fkey(q), label: q },
+    results,
+    // Figures near the word, not about it: an answer close to the question, not of it.
+    ...(sectionFigures ? { approximate: true } : {}),
+  });
 }

@@ -89,6 +89,15 @@ export function answerPerson(ctx: EngineContext, px: PersonIndex, q: string): An
     for (const r of px.fuse.search(latin).slice(0, 3)) matches.push({ e: r.item, score: 0.5 * (1 - (r.score ?? 0)) });
   }
   if (matches.length === 0 && key.length >= 2) {
+    // A surname and a title, as officials are referred to (`刘主任`, `向书记`, `欧阳局长`): the people of that
+    // surname whose post holds the title.
+    for (const e of people) {
+      const surname = surnameOf(e.key);
+      if (!surname || !key.startsWith(surname) || key.length <= surname.length) continue;
+      if (fkey(`${e.person.org}${e.person.role}`).includes(key.slice(surname.length))) matches.push({ e, score: 0.8 });
+    }
+  }
+  if (matches.length === 0 && key.length >= 2) {
     // No name matched: look for the words in people's org and role (`校长`, `纪委`).
     for (const e of people) if (fnorm(`${e.person.org}${e.person.role}`).includes(key)) matches.push({ e, score: 0.3 });
   }
@@ -132,4 +141,14 @@ function textAnswer(ctx: EngineContext, q: string, sentences: number[]): Answer 
     .map(([i, ids], k) => makeResult(ctx, i, 100 - k, ids, [q], { mark: 'exact' }));
   const resolved: Resolved = { kind: 'text', id: q, label: q };
   return makeAnswer('person', q, 'ok', `报道没有把“${q}”列为人物，但有 ${bySection.size} 段提到“${q}”。`, { resolved, results });
+}
+
+/** Two-character surnames (复姓) a name may start with; any other name's surname is its first character. */
+const COMPOUND_SURNAMES = new Set(['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '令狐', '长孙', '宇文', '司徒', '夏侯', '轩辕', '端木', '独孤', '南宫', '西门', '百里']);
+
+/** The surname of a Chinese name of two to four characters (`刘红光` → 刘, `欧阳明` → 欧阳); '' for other names. */
+function surnameOf(name: string): string {
+  if (!/^\p{Script=Han}{2,4}$/u.test(name)) return '';
+  const two = name.slice(0, 2);
+  return COMPOUND_SURNAMES.has(two) && name.length >= 3 ? two : name.slice(0, 1);
 }
