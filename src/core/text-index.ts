@@ -18,6 +18,8 @@ export interface UnitHit {
   unit: number;
   /** Share of the query's weighted bigrams the unit contains, 0..1. */
   coverage: number;
+  /** Which of the query's groups the unit holds (bit k for group k), when the query has at most 31; see `termMask`. */
+  groups?: number;
 }
 
 /** How `TextIndex.searchUnits` filters and bounds its work. */
@@ -39,6 +41,8 @@ export interface UnitSearchOptions {
    * query's weight the text holds at all, so a unit holding the whole passage still scores 1.
    */
   maxGroups?: number;
+  /** Report with each hit which of the query's groups it holds (`UnitHit.groups`, queries of up to 31 groups). */
+  groupMasks?: boolean;
 }
 
 /** Hits best first; `capped` when `maxCandidates` stopped collection, so counts are lower bounds. */
@@ -51,7 +55,12 @@ export interface UnitSearchResult {
 interface QueryGroups {
   groups: { ids: number[]; weight: number }[];
   total: number;
+  /** Bigram id → the index of its own group (lone characters' groups not included). */
+  bigramGroup?: Map<number, number>;
 }
+
+/** Most groups whose presence `searchUnits` reports per hit (the bits of an Int32). */
+const MASKED_GROUPS = 31;
 
 /** A scored sentence returned by `TextIndex.search`. */
 export interface SentenceHit {
@@ -152,6 +161,8 @@ class Scratch {
   stamp = new Int32Array(0);
   /** The last query group that counted for each unit, so a group counts once per paragraph or section. */
   groupStamp = new Int32Array(0);
+  /** Which query groups each unit holds, bit by group (queries of up to 31 groups). */
+  mask = new Int32Array(0);
   searchNo = 0;
   groupNo = 0;
 
@@ -171,6 +182,7 @@ class Scratch {
     this.matched = new Int32Array(size);
     this.stamp = new Int32Array(size);
     this.groupStamp = new Int32Array(size);
+    this.mask = new Int32Array(size);
     return this;
   }
 }
@@ -677,6 +689,7 @@ export class TextIndex {
     const { groups, total } = this.queryGroups(query, options.maxGroups);
     if (total === 0) return { hits: [], capped: false };
     const unitOf = unit === 'sentence' ? null : unit === 'paragraph' ? this.paraIdOf : this.secOf;
+    const masked = options.groupMasks === true && groups.length <= MASKED_GROUPS;
     const w = this.scratch.fit(this.sentenceCount);
     const run = ++w.searchNo;
     const touched: number[] = [];
@@ -707,20 +720,44 @@ export class TextIndex {
             w.stamp[u] = run;
             w.acc[u] = 0;
             w.matched[u] = 0;
+            w.mask[u] = 0;
             touched.push(u);
           }
           w.acc[u] = (w.acc[u] ?? 0) + g.weight;
           w.matched[u] = (w.matched[u] ?? 0) + 1;
+          if (masked) w.mask[u] = (w.mask[u] ?? 0) | (1 << gi);
         }
       }
     }
     const hits: UnitHit[] = [];
     for (const u of touched) {
       const coverage = (w.acc[u] ?? 0) / total;
-      if (coverage >= minCoverage && (w.matched[u] ?? 0) >= minMatched) hits.push({ unit: u, coverage });
+      // A unit touched holds no group read before it was (it would have been touched then): its mask is whole.
+      if (coverage >= minCoverage && (w.matched[u] ?? 0) >= minMatched) hits.push(masked ? { unit: u, coverage, groups: w.mask[u] ?? 0 } : { unit: u, coverage });
     }
     hits.sort((a, b) => b.coverage - a.coverage || a.unit - b.unit);
     return { hits: hits.length > limit ? hits.slice(0, limit) : hits, capped };
+  }
+
+  /**
+   * The groups of `query` (as `searchUnits` numbers them in `UnitHit.groups`) made of `term`'s bigrams: a hit whose
+   * groups include all of them holds every bigram of the term, as the sentences of `sentencesWith(term)` do. -1
+   * when no hit can (a bigram the text never holds), null when the hits carry no groups or the term has no bigram.
+   */
+  termMask(query: string, term: string): number | null {
+    const { groups, bigramGroup } = this.queryGroups(query);
+    if (groups.length > MASKED_GROUPS || !bigramGroup) return null;
+    const bigrams = this.termBigrams(term);
+    if (bigrams.length === 0) return null;
+    let mask = 0;
+    for (const id of bigrams) {
+      if (id < 0) return -1;
+      const g = bigramGroup.get(id);
+      // Not one of the query's own bigrams (the term was split differently in the query): no answer from groups.
+      if (g === undefined) return null;
+      mask |= 1 << g;
+    }
+    return mask;
   }
 
   /**
@@ -772,12 +809,12 @@ export class TextIndex {
 
   private makeQueryGroups(query: string, maxGroups?: number): QueryGroups {
     const terms = query.split(/\s+/u).filter(Boolean);
-    const groups: { ids: number[]; weight: number }[] = [];
+    const groups: { ids: number[]; weight: number; lone?: true }[] = [];
     const seen = new Set<number>();
     for (const term of terms) {
       const parts = this.termParts(term);
       // A lone character weighs by how rare it is, like a bigram: in `侧面相撞`, 侧 and 撞 count more than 面.
-      for (const c of parts.singles) groups.push({ ids: this.charBigrams(c), weight: this.rarity(this.charDf[c] ?? 0) });
+      for (const c of parts.singles) groups.push({ ids: this.charBigrams(c), weight: this.rarity(this.charDf[c] ?? 0), lone: true });
       for (const id of parts.bigrams) {
         if (id >= 0 && seen.has(id)) continue;
         if (id >= 0) seen.add(id);
@@ -788,7 +825,13 @@ export class TextIndex {
     const size = (g: { ids: number[] }): number => g.ids.reduce((a, id) => a + this.df(id), 0);
     groups.sort((a, b) => size(a) - size(b));
     const all = groups.reduce((a, g) => a + g.weight, 0);
-    if (maxGroups === undefined) return { groups, total: all };
+    if (maxGroups === undefined) {
+      const bigramGroup = new Map<number, number>();
+      groups.forEach((g, k) => {
+        if (!g.lone && g.ids.length === 1) bigramGroup.set(g.ids[0]!, k);
+      });
+      return { groups, total: all, bigramGroup };
+    }
     // Only the rarest groups the text holds; what it never holds only scales the total (see `maxGroups`).
     const held = groups.filter((g) => g.ids.length > 0);
     const kept = held.slice(0, maxGroups);

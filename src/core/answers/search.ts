@@ -106,8 +106,8 @@ function partialMatch(terms: readonly string[], ranked: readonly Ranked[]): { me
 /** Sections holding sentences that cover `query` by at least `min`, re-ranked: whole terms found verbatim beat scattered bigrams. */
 function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[], min: number, minMatched = 0): Found {
   const { index, fkey } = ctx;
-  const { hits: found, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates });
-  const hits = found.map((h) => ({ sentence: h.unit, coverage: h.coverage }));
+  const { hits: found, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates, groupMasks: true });
+  const hits = found.map((h) => ({ sentence: h.unit, coverage: h.coverage, groups: h.groups }));
   if (hits.length === 0) return { ranked: [], total: 0, capped: false };
   const shortlist = hits.slice(0, 200);
   const keyTerms = terms.map(fkey).filter(Boolean);
@@ -122,6 +122,7 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
     if (!set) bigramsOf.set(id, (set = index.sentenceBigrams(id)));
     return set;
   };
+  const groupsOf = new Map(shortlist.map((h) => [h.sentence, h.groups]));
   const holding = keyTerms.map((t): ((id: number) => boolean) => {
     if ([...t].length === 1) {
       return (id) => {
@@ -129,6 +130,10 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
         return text.includes(t) || fkey(text).includes(t);
       };
     }
+    // Which of the query's bigrams each hit holds came with it: a term is held when all of its bigrams are.
+    const mask = index.termMask(query, t);
+    if (mask === -1) return () => false;
+    if (mask !== null && shortlist.every((h) => h.groups !== undefined)) return (id) => ((groupsOf.get(id) ?? 0) & mask) === mask;
     const bigrams = [...new Set(index.termBigrams(t))];
     if (bigrams.length > 0) return bigrams.includes(-1) ? () => false : (id) => bigrams.every((b) => sentenceBigrams(id).has(b));
     const list = index.sentencesWith(t);
