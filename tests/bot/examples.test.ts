@@ -30,6 +30,9 @@ function readmeExamples(): string[] {
  */
 const NOT_USER_COMMANDS: ReadonlySet<string> = new Set(['cmd', 'newbot', 'setprivacy', 'setjoingroups', 'setcommands', 'setinline', 'setinlinefeedback', 'healthz', 'metrics', 'stats', 'add']);
 
+/** Examples of a mistyped command, and the line the reply must suggest instead (nothing is run). */
+const TYPOS: Readonly<Record<string, string>> = { '/distrct 潼南': '/district 潼南' };
+
 /** Examples that show on purpose what the bot says about a place it has nothing on, with the status it must give. */
 const REFUSALS: Readonly<Record<string, Answer['status']>> = { '/district 城口': 'no_coverage' };
 
@@ -54,6 +57,8 @@ describe('The examples the bot and the README show', () => {
   it.each(examples)('%s: %s gives a non-empty, sensible answer', (_where, line) => {
     const reply = dispatch(line, engine);
     const { command, query } = parseCommandLine(line);
+    const typo = TYPOS[line.trim()];
+    if (typo) return expect(reply).toMatchObject({ kind: 'unknown', suggestion: typo });
     // Commands of other features (/subscribe, /digest) are answered elsewhere: they must at least be known.
     if (reply.kind === 'elsewhere') return expect(findCommand(command)).toBeDefined();
     expect(reply.kind, line).not.toBe('unknown');
