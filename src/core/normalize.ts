@@ -53,10 +53,35 @@ export function foldWithMap(text: string, fold: FoldChar = foldChar): Folded {
 
 /** Fold a string the way the index folds text: NFKC, traditional→simplified, lower-case. */
 export function normalize(text: string, fold: FoldChar = foldChar): string {
+  if (fold === foldChar) return normalizeDefault(text);
   // Joined from parts rather than `+=`, which would leave a rope of one node per character in the heap.
   const parts: string[] = [];
   for (const ch of text) parts.push(fold(ch));
   return parts.join('');
+}
+
+/**
+ * `normalize` with the default fold, which most characters pass unchanged: runs of those are copied as slices and
+ * only the others (full-width punctuation, traditional characters, capitals) are folded one by one. Answers fold
+ * the sentences they show, so this is on every answer's path.
+ */
+function normalizeDefault(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (identity[code] === SAME) continue;
+    // A surrogate pair is one character.
+    const width = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? 2 : 1;
+    const ch = width === 1 ? text[i]! : text.slice(i, i + 2);
+    const folded = foldChar(ch);
+    if (folded !== ch) {
+      out += text.slice(copied, i) + folded;
+      copied = i + width;
+    }
+    i += width - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** Normalise and drop whitespace and punctuation: the key used to compare names (`沙坪 壩` → `沙坪坝`). */
