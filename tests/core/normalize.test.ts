@@ -65,5 +65,8 @@ describe('normalize with the default fold', () => {
       fc.array(fc.constantFrom('就', '業', '，', 'Ａ', 'B', '1', '😀', '\u200d', '\ud800', '開', '县', ' ', '①'), { maxLength: 40 }).map((cs) => cs.join('')),
     );
     fc.assert(fc.property(text, (t) => normalize(t) === normalize(t, oneByOne)), { numRuns: 500 });
+    fc.assert(fc.property(text, (t) => {
+      expect(foldWithMap(t)).toEqual(foldWithMap(t, oneByOne));
+    }), { numRuns: 500 });
   });
 });
