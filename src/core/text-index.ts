@@ -43,6 +43,8 @@ export interface UnitSearchOptions {
   maxGroups?: number;
   /** Report with each hit which of the query's groups it holds (`UnitHit.groups`, queries of up to 31 groups). */
   groupMasks?: boolean;
+  /** Only the first this many hits need be best first (a shortlist); the others follow in no particular order. */
+  sortFirst?: number;
 }
 
 /** Hits best first; `capped` when `maxCandidates` stopped collection, so counts are lower bounds. */
@@ -53,11 +55,15 @@ export interface UnitSearchResult {
 
 /** A query read against the index: groups of alternative bigram ids, each worth its weight, rarest first. */
 interface QueryGroups {
-  groups: { ids: number[]; weight: number }[];
+  /** `char`: the group of a lone character, whose ids are every bigram holding it. */
+  groups: { ids: number[]; weight: number; char?: number }[];
   total: number;
   /** Bigram id → the index of its own group (lone characters' groups not included). */
   bigramGroup?: Map<number, number>;
 }
+
+/** Characters whose merged sentence lists an index keeps (`charPostings`): about a megabyte each at 1,000 reports at most. */
+const CHAR_LISTS = 64;
 
 /** Most groups whose presence `searchUnits` reports per hit (the bits of an Int32). */
 const MASKED_GROUPS = 31;
@@ -279,6 +285,20 @@ function decodeVarints(bytes: Uint8Array, p: number, count: number, out: Int32Ar
   return at;
 }
 
+/** True when the ascending list holds x (binary search). */
+function sortedHasInt(list: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = list[mid]!;
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
 /** File bigram `id` (key hi << 16 | lo) under both its characters, once each. */
 function addToChars(byChar: Map<number, number[]>, key: number, id: number): void {
   for (const c of [key >>> 16, key & 0xffff]) {
@@ -335,6 +355,8 @@ export class TextIndex {
   /** Work arrays of `searchUnits`, shared with the indexes extended from this one. */
   private readonly scratch: Scratch;
   private readonly groupCache = new Map<string, QueryGroups>();
+  /** Sentences holding a character (in a bigram), for characters searched alone; built on first use, a few kept. */
+  private readonly charLists = new Map<number, Int32Array>();
 
   /**
    * Index `paragraphs` (one list per section); with `from` (an index over a prefix of them), only the sections after
@@ -552,6 +574,31 @@ export class TextIndex {
     return { ids, byChar, tail, dfs };
   }
 
+  /**
+   * The sentences holding character `c` in any of `ids` (its bigrams), ascending: one list instead of dozens to read
+   * for a common character (`车` is in 汽车, 车间, 整车…). Kept for the last few characters asked; an index is
+   * immutable, so a kept list never goes stale.
+   */
+  private charPostings(c: number, ids: readonly number[]): Int32Array {
+    const kept = this.charLists.get(c);
+    if (kept) return kept;
+    let size = 0;
+    for (const id of ids) size += this.df(id);
+    const all = new Int32Array(size);
+    let at = 0;
+    for (const id of ids) {
+      all.set(this.postingList(id), at);
+      at += this.df(id);
+    }
+    all.sort();
+    let n = 0;
+    for (let k = 0; k < all.length; k++) if (k === 0 || all[k] !== all[k - 1]) all[n++] = all[k]!;
+    const list = all.slice(0, n);
+    if (this.charLists.size >= CHAR_LISTS) this.charLists.delete(this.charLists.keys().next().value as number);
+    this.charLists.set(c, list);
+    return list;
+  }
+
   /** Dense id of a bigram key, or undefined when no sentence holds it. */
   private bigramId(key: number): number | undefined {
     return this.packedIds.get(key) ?? this.extraIds.get(key);
@@ -702,8 +749,22 @@ export class TextIndex {
       remaining -= g.weight;
       // Within a group a unit counts once, even if it holds several of its alternatives or several sentences hold it.
       const groupRun = ++w.groupNo;
-      lists: for (const id of g.ids) {
-        const list = this.postingList(id);
+      // A lone character's group reads one list, the sentences holding it (merged once, then kept).
+      const lists = g.char !== undefined ? [this.charPostings(g.char, g.ids)] : g.ids;
+      lists: for (const one of lists) {
+        const list = typeof one === 'number' ? this.postingList(one) : one;
+        if (!admit && unitOf === null && touched.length * 24 < list.length) {
+          // No unit can join any more, and far fewer have than the list holds (a common word after rare ones):
+          // look each of them up in the list instead of reading it through.
+          for (const u of touched) {
+            if (w.groupStamp[u] === groupRun || !sortedHasInt(list, u)) continue;
+            w.groupStamp[u] = groupRun;
+            w.acc[u] = (w.acc[u] ?? 0) + g.weight;
+            w.matched[u] = (w.matched[u] ?? 0) + 1;
+            if (masked) w.mask[u] = (w.mask[u] ?? 0) | (1 << gi);
+          }
+          continue;
+        }
         for (let k = 0; k < list.length; k++) {
           const s = list[k] ?? 0;
           const u = unitOf ? (unitOf[s] ?? 0) : s;
@@ -735,7 +796,20 @@ export class TextIndex {
       // A unit touched holds no group read before it was (it would have been touched then): its mask is whole.
       if (coverage >= minCoverage && (w.matched[u] ?? 0) >= minMatched) hits.push(masked ? { unit: u, coverage, groups: w.mask[u] ?? 0 } : { unit: u, coverage });
     }
-    hits.sort((a, b) => b.coverage - a.coverage || a.unit - b.unit);
+    const best = (a: UnitHit, b: UnitHit): number => b.coverage - a.coverage || a.unit - b.unit;
+    const first = Math.min(limit, options.sortFirst ?? Number.MAX_SAFE_INTEGER);
+    if (first * 4 < hits.length) {
+      // Only the best few are read in order (a shortlist): find the coverage they reach with a numeric sort of the
+      // coverages alone, and sort only the hits at or above it; the rest follow in no order.
+      const coverages = Float64Array.from(hits, (h) => h.coverage).sort();
+      const floor = coverages[coverages.length - first]!;
+      const top = hits.filter((h) => h.coverage >= floor).sort(best);
+      const head = top.slice(0, first);
+      if (limit <= first) return { hits: head, capped };
+      const rest = [...top.slice(first), ...hits.filter((h) => h.coverage < floor)];
+      return { hits: [...head, ...rest].slice(0, limit), capped };
+    }
+    hits.sort(best);
     return { hits: hits.length > limit ? hits.slice(0, limit) : hits, capped };
   }
 
@@ -809,12 +883,12 @@ export class TextIndex {
 
   private makeQueryGroups(query: string, maxGroups?: number): QueryGroups {
     const terms = query.split(/\s+/u).filter(Boolean);
-    const groups: { ids: number[]; weight: number; lone?: true }[] = [];
+    const groups: { ids: number[]; weight: number; char?: number }[] = [];
     const seen = new Set<number>();
     for (const term of terms) {
       const parts = this.termParts(term);
       // A lone character weighs by how rare it is, like a bigram: in `侧面相撞`, 侧 and 撞 count more than 面.
-      for (const c of parts.singles) groups.push({ ids: this.charBigrams(c), weight: this.rarity(this.charDf[c] ?? 0), lone: true });
+      for (const c of parts.singles) groups.push({ ids: this.charBigrams(c), weight: this.rarity(this.charDf[c] ?? 0), char: c });
       for (const id of parts.bigrams) {
         if (id >= 0 && seen.has(id)) continue;
         if (id >= 0) seen.add(id);
@@ -828,7 +902,7 @@ export class TextIndex {
     if (maxGroups === undefined) {
       const bigramGroup = new Map<number, number>();
       groups.forEach((g, k) => {
-        if (!g.lone && g.ids.length === 1) bigramGroup.set(g.ids[0]!, k);
+        if (g.char === undefined && g.ids.length === 1) bigramGroup.set(g.ids[0]!, k);
       });
       return { groups, total: all, bigramGroup };
     }

@@ -171,3 +171,17 @@ describe('An index extended article after article', () => {
     expect(answers(older)).toEqual(answers(new TextIndex(all.slice(0, 20))));
   });
 });
+
+describe('A search that needs only a shortlist in order', () => {
+  const many = Array.from({ length: 80 }, (_, n) => [`第${n}段：乡村振兴${n % 3 ? '带动就业' : ''}，${n % 5 ? '产业发展' : '旅游'}。`]);
+  const index = new TextIndex(many);
+
+  it('gives the same best hits first, and the same hits in all, as a full sort', () => {
+    for (const q of ['乡村振兴 就业 发展', '就业 旅游', '振兴']) {
+      const full = index.searchUnits(q, 'sentence', { minCoverage: 0.3 }).hits;
+      const short = index.searchUnits(q, 'sentence', { minCoverage: 0.3, sortFirst: 5 }).hits;
+      expect(short.slice(0, 5)).toEqual(full.slice(0, 5));
+      expect([...short].sort((a, b) => a.unit - b.unit)).toEqual([...full].sort((a, b) => a.unit - b.unit));
+    }
+  });
+});

@@ -6,6 +6,9 @@ import { makeAnswer, makeResult, type EngineContext } from './context.ts';
 /** A pasted passage is placed by this many of its rarest bigrams (the paragraph it came from holds them all). */
 const PASSAGE_BIGRAMS = 32;
 
+/** Sentences of a full-text search re-ranked by their words: the best this many by coverage. */
+const SHORTLIST = 200;
+
 /** Loose matching of a short query by its characters: the idf-weighted share of them a sentence must hold. */
 const LOOSE_CHAR_COVERAGE = 0.55;
 
@@ -106,10 +109,10 @@ function partialMatch(terms: readonly string[], ranked: readonly Ranked[]): { me
 /** Sections holding sentences that cover `query` by at least `min`, re-ranked: whole terms found verbatim beat scattered bigrams. */
 function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[], min: number, minMatched = 0): Found {
   const { index, fkey } = ctx;
-  const { hits: found, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates, groupMasks: true });
+  const { hits: found, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates, groupMasks: true, sortFirst: SHORTLIST });
   const hits = found.map((h) => ({ sentence: h.unit, coverage: h.coverage, groups: h.groups }));
   if (hits.length === 0) return { ranked: [], total: 0, capped: false };
-  const shortlist = hits.slice(0, 200);
+  const shortlist = hits.slice(0, SHORTLIST);
   const keyTerms = terms.map(fkey).filter(Boolean);
   const queryChars = [...new Set([...keyTerms.join('')])];
   // Whether a sentence holds each whole term: from the index (no sentence re-folded), or for one character
