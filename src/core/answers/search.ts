@@ -76,7 +76,7 @@ export function answerSearch(ctx: EngineContext, q: string, command: SearchComma
   const prefix = loose ? `没有完全相符的内容，以下是相近的结果。` : '';
   // Collection stopped early for very common words (`的`): the count is a lower bound, and says so.
   const count = found.capped ? `至少有 ${found.total}` : `有 ${found.total}`;
-  const partial = loose ? null : partialMatch(terms, found.ranked);
+  const partial = loose ? null : partialMatch(terms, found.ranked, count);
   return makeAnswer(command, q, 'ok', partial?.message ?? `${prefix}“${q}”：报道中${count} 段相关内容。`, {
     resolved: { kind: 'text', id: query, label: q },
     results,
@@ -89,7 +89,7 @@ export function answerSearch(ctx: EngineContext, q: string, command: SearchComma
  * them all, which words did match (`只匹配到“潼南”`, and the answer is approximate); else how many hold them all (they
  * are ranked first). Null when every section holds every word, or the query is one word.
  */
-function partialMatch(terms: readonly string[], ranked: readonly Ranked[]): { message: string; none: boolean } | null {
+function partialMatch(terms: readonly string[], ranked: readonly Ranked[], count: string): { message: string; none: boolean } | null {
   // A pasted passage is placed as a whole (no `held`): its line breaks do not make it several words.
   if (terms.length < 2 || terms.length > 30 || ranked.some((r) => r.held === undefined)) return null;
   const all = 2 ** terms.length - 1;
@@ -101,9 +101,9 @@ function partialMatch(terms: readonly string[], ranked: readonly Ranked[]): { me
     const matched = terms.filter((_, k) => union & (2 ** k));
     const missing = terms.filter((_, k) => !(union & (2 ** k)));
     const which = missing.length > 0 ? `只匹配到${quoted(matched)}（没有同时提到${quoted(missing)}的内容）` : `没有同时提到${quoted(terms)}的段落，以下段落各提到其中一部分`;
-    return { message: `${which}：报道中有 ${ranked.length} 段相关内容。`, none: true };
+    return { message: `${which}：报道中${count} 段相关内容。`, none: true };
   }
-  return { message: `“${terms.join(' ')}”：报道中有 ${ranked.length} 段相关内容，其中 ${full} 段同时提到${quoted(terms)}（排在前面），其余只提到部分词语。`, none: false };
+  return { message: `“${terms.join(' ')}”：报道中${count} 段相关内容，其中 ${full} 段同时提到${quoted(terms)}（排在前面），其余只提到部分词语。`, none: false };
 }
 
 /** Sections holding sentences that cover `query` by at least `min`, re-ranked: whole terms found verbatim beat scattered bigrams. */
@@ -115,10 +115,10 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
   const shortlist = hits.slice(0, SHORTLIST);
   const keyTerms = terms.map(fkey).filter(Boolean);
   const queryChars = [...new Set([...keyTerms.join('')])];
-  // Whether a sentence holds each whole term: from the index (no sentence re-folded), or for one character
-  // (whose sentences may be most of the report) from the shortlisted sentence's text.
-  // A multi-character term is checked against the shortlisted sentence's own bigrams (the same test as its posting
-  // list, which for an everyday word on a large report would be most of the report to decode).
+  // Whether a sentence holds each whole term. One character (whose sentences may be most of the report): from the
+  // shortlisted sentence's text. Several: from which of the query's bigrams the hit holds (it came with the hit), or
+  // else the sentence's own bigrams; the same test as the term's posting list, which for an everyday word on a large
+  // report would be most of the report to decode.
   const bigramsOf = new Map<number, Set<number>>();
   const sentenceBigrams = (id: number): Set<number> => {
     let set = bigramsOf.get(id);
