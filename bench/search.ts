@@ -247,7 +247,8 @@ const result = {
   flexsearch_p50_ms_1000x: ms(percentile(flexBigTimes, 50)),
   flexsearch_index_ms_1000x: ms(flexBig.buildMs),
   baseline_p99_ms_1000x: ms(percentile(baseline, 99)),
-  speedup_1000x: Math.round((percentile(baseline, 99) / percentile(ours, 99)) * 10) / 10,
+  // Against answers computed afresh: a cached answer against fuse.js would say nothing.
+  speedup_1000x: Math.round((percentile(baseline, 99) / percentile(oursUncached, 99)) * 10) / 10,
   cold_start_ms: ms(coldStart),
   index_ms_1000x: ms(indexMs),
   // Slowest of the additions, from an ingested article to the first answer from the extended engine (the text
