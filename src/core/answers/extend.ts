@@ -9,7 +9,7 @@ import type { Section } from '../report.ts';
 import { TextIndex } from '../text-index.ts';
 import { districtsNamed, kindRank, searchedText, sentenceCounts, type EngineContext } from './context.ts';
 import { districtScore, isSubject, type DistrictIndex } from './district.ts';
-import { figureValues, indexFigures, mergeFigureValues, type FigureIndex } from './figures.ts';
+import { alikeFigures, figureValues, indexFigures, mergeFigureValues, type FigureIndex } from './figures.ts';
 import { indexPeople, type PersonIndex } from './person.ts';
 import { topicOrder, type SectionCounts, type TopicIndex } from './topic.ts';
 
@@ -206,5 +206,8 @@ export function extendFigures(ctx: EngineContext, old: FigureIndex, first: numbe
   const part = indexFigures(viewOf(ctx, addedRange(ctx, first)));
   // The part's readings were numbered from 0: number them after the others' and merge the two sorted lists.
   const values = mergeFigureValues(old.values, figureValues(part.figures, old.figures.length));
-  return { ...old, figures: [...old.figures, ...part.figures], units: new Set([...old.units, ...part.units]), values };
+  // A list that gains figures is copied first, so the old index's lists stay as they were.
+  const alike = new Map(old.alike);
+  for (const [key, ns] of alikeFigures(new Map(), part.figures, old.figures.length)) alike.set(key, [...(alike.get(key) ?? []), ...ns]);
+  return { ...old, figures: [...old.figures, ...part.figures], units: new Set([...old.units, ...part.units]), values, alike };
 }

@@ -20,6 +20,8 @@ export interface FigureIndex {
   units: Set<string>;
   /** The figures by value, so a number query reads the figures near it rather than every figure of the report. */
   values: FigureValues;
+  /** Figures with the same folded text and sentence, by that pair: a word query reads each pair once. */
+  alike: Map<string, number[]>;
 }
 
 /**
@@ -51,7 +53,18 @@ export function indexFigures(ctx: EngineContext): FigureIndex {
     s.figures.map((f) => ({ section: i, figure: f, text: ctx.fkey(f.text), context: ctx.fnorm(f.context) })),
   );
   const units = new Set([...DEFAULT_FIGURE_UNITS, ...figures.map((f) => f.figure.unit).filter(Boolean)]);
-  return { figures, units, values: figureValues(figures, 0) };
+  return { figures, units, values: figureValues(figures, 0), alike: alikeFigures(new Map(), figures, 0) };
+}
+
+/** `into` with `figures` (numbered from `first`) added under their folded text and sentence. */
+export function alikeFigures(into: Map<string, number[]>, figures: readonly FigureEntry[], first: number): Map<string, number[]> {
+  figures.forEach((f, k) => {
+    const key = `${f.text}\u0000${f.context}`;
+    const list = into.get(key);
+    if (list) list.push(first + k);
+    else into.set(key, [first + k]);
+  });
+  return into;
 }
 
 /** The readings of `figures` (numbered from `first`), sorted. */
@@ -123,10 +136,12 @@ export function answerFigures(ctx: EngineContext, fx: FigureIndex, q: string): A
     const key = ctx.fkey(q);
     const words = ctx.fnorm(q).split(/\s+/u).map(ctx.fkey).filter(Boolean);
     const hits: FigureHit[] = [];
-    figures.forEach((f, n) => {
-      if (key && f.text.includes(key)) hits.push({ n, score: 2 });
-      else if (words.length > 0 && words.every((w) => f.context.includes(w))) hits.push({ n, score: 1 });
-    });
+    // Once per distinct figure text and sentence: the same figure quoted again reads the same.
+    for (const ns of fx.alike.values()) {
+      const f = figures[ns[0]!]!;
+      const score = key && f.text.includes(key) ? 2 : words.length > 0 && words.every((w) => f.context.includes(w)) ? 1 : 0;
+      if (score > 0) for (const n of ns) hits.push({ n, score });
+    }
     if (hits.length > 0) {
       return makeAnswer('figures', q, 'ok', `“${q}”：找到 ${hits.length} 个数字。`, { resolved: { kind: 'text', id: key, label: q }, results: figureResults(ctx, fx, hits, words) });
     }
