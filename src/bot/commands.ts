@@ -39,6 +39,35 @@ export function findCommand(command: string, commands: readonly CommandSpec[] = 
   return commands.find((c) => c.command === command);
 }
 
+/**
+ * The command a mistyped one most likely meant (`distrct`, `distirct`, `topics` → district, district, topic): the
+ * one nearest by edit distance (a swap of two neighbours counts once), when it is near enough for its length and
+ * no other command is as near. Undefined otherwise: a wrong guess is worse than none.
+ */
+export function nearestCommand(command: string, commands: readonly CommandSpec[] = COMMANDS): CommandSpec | undefined {
+  const typed = command.toLowerCase();
+  if (typed.length < 2) return undefined;
+  const scored = commands.map((c) => ({ c, d: editDistance(typed, c.command) })).sort((a, b) => a.d - b.d);
+  const [best, second] = scored;
+  if (!best || best.d === 0) return undefined;
+  const limit = best.c.command.length <= 4 ? 1 : 2;
+  return best.d <= limit && (!second || second.d > best.d) ? best.c : undefined;
+}
+
+/** Edit distance with adjacent transpositions (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
 /** Payloads for `setMyCommands`: the default list and the Chinese one. */
 export function botCommandLists(commands: readonly CommandSpec[] = COMMANDS): { default: Array<{ command: string; description: string }>; zh: Array<{ command: string; description: string }> } {
   return {

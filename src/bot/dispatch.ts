@@ -10,7 +10,7 @@ import type { Report } from '../core/report.ts';
 import { renderHtmlPages } from '../render/html.ts';
 import { renderPlain } from '../render/plain.ts';
 import { aboutHtml, elsewhereHtml, helpHtml, htmlToPlain, startHtml, unknownHtml } from '../render/replies.ts';
-import { COMMANDS, findCommand, type CommandSpec } from './commands.ts';
+import { COMMANDS, findCommand, nearestCommand, type CommandSpec } from './commands.ts';
 import { decodeStartParameter } from './deep-link.ts';
 
 export type Reply =
@@ -18,8 +18,8 @@ export type Reply =
   | { kind: 'help' }
   | { kind: 'about' }
   | { kind: 'answer'; answer: Answer }
-  /** A slash command nobody knows. */
-  | { kind: 'unknown'; command: string }
+  /** A slash command nobody knows; `suggestion` is the line with the command it most likely meant (run only if sent). */
+  | { kind: 'unknown'; command: string; suggestion?: string }
   /** A registered command another feature answers (e.g. /subscribe). */
   | { kind: 'elsewhere'; spec: CommandSpec; query: string };
 
@@ -45,7 +45,11 @@ export function dispatch(text: string, engine: Engine, commands: readonly Comman
     return { kind: 'answer', answer: options.guess ? likelyAnswer(line.query, ask) : searchFirst(line.query, ask) };
   }
   const spec = findCommand(line.command, commands);
-  if (!spec) return { kind: 'unknown', command: line.command };
+  if (!spec) {
+    // A typo (`/distrct 潼南`) is not run as the command it resembles: the user is told which one, to send it.
+    const near = nearestCommand(line.command, commands);
+    return near ? { kind: 'unknown', command: line.command, suggestion: `/${near.command}${line.query ? ` ${line.query}` : ''}` } : { kind: 'unknown', command: line.command };
+  }
   switch (spec.command) {
     case 'start': {
       // A deep link (`t.me/ThisBot?start=district-…`) opens the bot on that answer; any other parameter just greets.
@@ -90,7 +94,15 @@ const MAX_GUESS_CHARS = 16;
  */
 export function likelyAnswer(query: string, engine: Pick<Engine, 'answer'>): Answer {
   const q = query.trim();
-  if (/\s/u.test(q) || [...q].length > MAX_GUESS_CHARS) return engine.answer('search', q);
+  for (const bare of latinCores(q)) {
+    // `Tongnan district`, `Chongqing employment`, `sha ping ba`: the words that name something, as one word.
+    if (bare === q) continue;
+    const answer = likelyAnswer(bare, engine);
+    if (answer.status === 'ok' && answer.results.length > 0 && !answer.approximate && answer.resolved?.kind !== 'text') return { ...answer, query: q };
+  }
+  // A Latin word is longer than the name it spells (`ruralrevitalization`, `shapingba`).
+  const longest = /^\p{Script=Latin}+$/u.test(q) ? MAX_GUESS_CHARS * 2 : MAX_GUESS_CHARS;
+  if (/\s/u.test(q) || [...q].length > longest) return engine.answer('search', q);
   const tries: ReadonlyArray<[SearchCommand, (a: Answer) => boolean]> = [
     ['figures', (a) => a.resolved?.kind === 'figure'],
     ['district', (a) => PLACE_KINDS.has(a.resolved?.kind ?? '')],
@@ -109,6 +121,25 @@ export function likelyAnswer(query: string, engine: Pick<Engine, 'answer'>): Ans
   return text;
 }
 
+/** English words that name no place or topic of their own: `Tongnan district`, `Chongqing employment`. */
+const GENERIC_ENGLISH: ReadonlySet<string> = new Set(['district', 'county', 'city', 'town', 'township', 'municipality', 'chongqing', 'the', 'of', 'in']);
+/** Pinyin for the same (`Tongnan qu`, `Kai xian`), dropped only last: elsewhere they are syllables of names (Xiannüshan). */
+const GENERIC_PINYIN_LAST: ReadonlySet<string> = new Set(['qu', 'xian', 'shi', 'zhen']);
+
+/**
+ * Latin words typed for a Chinese name, without the generic words around it and joined into one: all the words
+ * left (`Kai xian` → `kaixian`, `sha ping ba` → `shapingba`, `Tongnan district` → `tongnan`), then without a
+ * generic syllable at the end (`Tongnan qu` → `tongnan`). Nothing for text that is not only Latin letters and spaces.
+ */
+export function latinCores(text: string): string[] {
+  if (!/^[\p{Script=Latin}\s'’-]+$/u.test(text)) return [];
+  const kept = text.toLowerCase().split(/[\s'’-]+/u).filter((w) => w && !GENERIC_ENGLISH.has(w));
+  const out = kept.length > 0 ? [kept.join('')] : [];
+  while (kept.length > 1 && GENERIC_PINYIN_LAST.has(kept[kept.length - 1]!)) kept.pop();
+  if (kept.length > 0 && kept.join('') !== out[0]) out.push(kept.join(''));
+  return out.filter((w) => [...w].length <= MAX_GUESS_CHARS * 2);
+}
+
 /** A reply as Telegram HTML pages (several only for long answers). */
 export function replyPages(reply: Reply, report: Report, commands: readonly CommandSpec[] = COMMANDS): string[] {
   switch (reply.kind) {
@@ -121,7 +152,7 @@ export function replyPages(reply: Reply, report: Report, commands: readonly Comm
     case 'answer':
       return renderHtmlPages(reply.answer);
     case 'unknown':
-      return [unknownHtml(reply.command)];
+      return [unknownHtml(reply.command, reply.suggestion)];
     case 'elsewhere':
       return [elsewhereHtml(reply.spec.command)];
   }

@@ -147,7 +147,7 @@ export function inlineAnswerer(deps: Pick<InlineDeps, 'engine' | 'report' | 'com
         return { command: 'start', total: results.length, results, nextOffset: '' };
       }
       case 'unknown': {
-        const html = unknownHtml(reply.command);
+        const html = unknownHtml(reply.command, reply.suggestion);
         return { command: 'unknown', total: 0, results: first > 0 ? [] : [noticeResult('unknown', `不认识的命令 /${reply.command}`, '试试 区县、主题、人物或数字', html, '', onInvalid)], nextOffset: '' };
       }
       case 'elsewhere': {

@@ -35,6 +35,14 @@ export interface EngineOptions {
   fold: FoldChar;
   /** Hears about a bug caught while answering (the user gets a sentence instead); adapters log it. */
   onError: (err: unknown, command: SearchCommand, query: string) => void;
+  /**
+   * Answers an engine keeps, most recently asked first (0: none). An engine answers one report snapshot and never
+   * changes, so an answer asked again (page 2 of the same query, inline mode as a user types, a popular word) is
+   * the same answer; an added article makes a new engine with an empty cache.
+   */
+  answerCacheSize: number;
+  /** When set, building excerpts adds its milliseconds here, so a benchmark can say where an answer's time goes. */
+  excerptClock?: { ms: number };
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
@@ -46,6 +54,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   placeAliases: [],
   fold: foldChar,
   onError: () => {},
+  answerCacheSize: 256,
 });
 
 export interface ResolvedFilter {
@@ -155,10 +164,17 @@ function engineOver(state: EngineState): Engine {
     return cut ? { ...answer, message: `（查询太长，只用了前 ${opts.maxQueryLength} 个字。）${answer.message}` } : answer;
   }
 
+  const cache = new AnswerCache(opts.answerCacheSize);
   const engine: Engine = {
     answer(command, query, maxResults) {
       try {
-        return answerUnsafe(command, query, maxResults);
+        // Keyed by the query as answered (cut to the query limit), so a long paste asked again is found too.
+        const key = `${command}\u0000${maxResults ?? ''}\u0000${cleanQuery(String(query), opts.maxQueryLength + 2)}`;
+        const cached = cache.get(key);
+        if (cached) return cached;
+        const answer = answerUnsafe(command, query, maxResults);
+        cache.set(key, answer);
+        return answer;
       } catch (err) {
         // A bug must not take the bot down: the user gets a sentence (tests fail on it), the operator the error.
         opts.onError(err, command, String(query).slice(0, 200));
@@ -186,6 +202,43 @@ function engineOver(state: EngineState): Engine {
   };
   STATES.set(engine, state);
   return engine;
+}
+
+/**
+ * The last `size` answers by command, cap and query as typed, least recently asked dropped first (a Map keeps
+ * insertion order, so a hit moves to the end). Answers are frozen: one object is handed to every caller asking.
+ */
+class AnswerCache {
+  private readonly map = new Map<string, Answer>();
+  constructor(private readonly size: number) {}
+
+  get(key: string): Answer | undefined {
+    const hit = this.map.get(key);
+    if (hit) {
+      this.map.delete(key);
+      this.map.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, answer: Answer): void {
+    if (this.size <= 0) return;
+    if (this.map.size >= this.size) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, freezeAnswer(answer));
+  }
+}
+
+/** Freeze an answer and what it holds, so a caller changing a shared answer fails loudly instead of changing it for the next. */
+function freezeAnswer(answer: Answer): Answer {
+  for (const r of answer.results) {
+    for (const h of r.highlights) Object.freeze(h);
+    Object.freeze(r.highlights);
+    Object.freeze(r);
+  }
+  Object.freeze(answer.results);
+  Object.freeze(answer.suggestions);
+  if (answer.resolved) Object.freeze(answer.resolved);
+  return Object.freeze(answer);
 }
 
 /** What each engine made here answers from, so `extendEngine` can build on it. */

@@ -159,11 +159,16 @@ const WRITTEN = /^(\d+(?:[,，]\d{3})*(?:\.\d+)?)(?:[—–\-~～至到](\d+(?:[
  */
 export function matchesWritten(q: FigureQuery, f: Figure): boolean {
   if (q.unit !== null || q.scaled) return false;
-  const m = WRITTEN.exec(f.text);
-  if (!m) return false;
+  const range = writtenRange(f.text);
+  return range !== null && q.value >= range[0] && q.value <= range[1];
+}
+
+/** The digits a figure's text writes before its magnitude word, as [low, high] (`1—2万人` → [1, 2]); null when none. */
+export function writtenRange(text: string): [number, number] | null {
+  const m = WRITTEN.exec(text);
+  if (!m) return null;
   const low = scaleDecimal(m[1]!, 1);
-  const high = m[2] ? scaleDecimal(m[2], 1) : low;
-  return q.value >= low && q.value <= high;
+  return [low, m[2] ? scaleDecimal(m[2], 1) : low];
 }
 
 /** A rough amount: `数百名`, or one the text hedges (`近200万人次`, `不到30分钟`, `200人左右`). */

@@ -51,6 +51,15 @@ export interface Folded {
 
 /** Fold a whole string (NFKC, traditional→simplified, lower-case) and keep the offset map for highlighting. */
 export function foldWithMap(text: string, fold: FoldChar = foldChar): Folded {
+  if (fold === foldChar) {
+    // Usually every character folds to one of its own length: then the offsets are the identity.
+    const folded = foldDefault(text);
+    if (folded.sameOffsets) {
+      const origin = new Int32Array(text.length + 1);
+      for (let i = 0; i <= text.length; i++) origin[i] = i;
+      return { text: folded.text, origin };
+    }
+  }
   const parts: string[] = [];
   const origin: number[] = [];
   let i = 0;
@@ -66,10 +75,45 @@ export function foldWithMap(text: string, fold: FoldChar = foldChar): Folded {
 
 /** Fold a string the way the index folds text: NFKC, traditional→simplified, lower-case. */
 export function normalize(text: string, fold: FoldChar = foldChar): string {
+  if (fold === foldChar) return normalizeDefault(text);
   // Joined from parts rather than `+=`, which would leave a rope of one node per character in the heap.
   const parts: string[] = [];
   for (const ch of text) parts.push(fold(ch));
   return parts.join('');
+}
+
+/**
+ * `normalize` with the default fold, which most characters pass unchanged: runs of those are copied as slices and
+ * only the others (full-width punctuation, traditional characters, capitals) are folded one by one. Answers fold
+ * the sentences they show, so this is on every answer's path.
+ */
+function normalizeDefault(text: string): string {
+  return foldDefault(text).text;
+}
+
+/** The default fold of `text`, and whether each character folded to one of its own length (offsets unchanged). */
+function foldDefault(text: string): { text: string; sameOffsets: boolean } {
+  let sameOffsets = true;
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Surrogates never pass as themselves: a pair is one character, folded whole (𝐀 → a).
+    const surrogate = code >= 0xd800 && code <= 0xdfff;
+    if (!surrogate && identity[code] === SAME) continue;
+    const width = code <= 0xdbff && surrogate && i + 1 < text.length ? 2 : 1;
+    // Offsets map both units of a pair to where it starts: not the identity.
+    if (width === 2) sameOffsets = false;
+    const ch = width === 1 ? text[i]! : text.slice(i, i + 2);
+    const folded = foldChar(ch);
+    if (folded !== ch) {
+      out += text.slice(copied, i) + folded;
+      copied = i + width;
+      if (folded.length !== width) sameOffsets = false;
+    }
+    i += width - 1;
+  }
+  return { text: copied === 0 ? text : out + text.slice(copied), sameOffsets };
 }
 
 /** Normalise and drop whitespace and punctuation: the key used to compare names (`沙坪 壩` → `沙坪坝`). */

@@ -18,6 +18,8 @@ export interface UnitHit {
   unit: number;
   /** Share of the query's weighted bigrams the unit contains, 0..1. */
   coverage: number;
+  /** Which of the query's groups the unit holds (bit k for group k), when the query has at most 31; see `termMask`. */
+  groups?: number;
 }
 
 /** How `TextIndex.searchUnits` filters and bounds its work. */
@@ -39,6 +41,10 @@ export interface UnitSearchOptions {
    * query's weight the text holds at all, so a unit holding the whole passage still scores 1.
    */
   maxGroups?: number;
+  /** Report with each hit which of the query's groups it holds (`UnitHit.groups`, queries of up to 31 groups). */
+  groupMasks?: boolean;
+  /** Only the first this many hits need be best first (a shortlist); the others follow in no particular order. */
+  sortFirst?: number;
 }
 
 /** Hits best first; `capped` when `maxCandidates` stopped collection, so counts are lower bounds. */
@@ -49,9 +55,18 @@ export interface UnitSearchResult {
 
 /** A query read against the index: groups of alternative bigram ids, each worth its weight, rarest first. */
 interface QueryGroups {
-  groups: { ids: number[]; weight: number }[];
+  /** `char`: the group of a lone character, whose ids are every bigram holding it. */
+  groups: { ids: number[]; weight: number; char?: number }[];
   total: number;
+  /** Bigram id → the index of its own group (lone characters' groups not included). */
+  bigramGroup?: Map<number, number>;
 }
+
+/** Characters whose merged sentence lists an index keeps (`charPostings`): about a megabyte each at 1,000 reports at most. */
+const CHAR_LISTS = 64;
+
+/** Most groups whose presence `searchUnits` reports per hit (the bits of an Int32). */
+const MASKED_GROUPS = 31;
 
 /** A scored sentence returned by `TextIndex.search`. */
 export interface SentenceHit {
@@ -152,6 +167,8 @@ class Scratch {
   stamp = new Int32Array(0);
   /** The last query group that counted for each unit, so a group counts once per paragraph or section. */
   groupStamp = new Int32Array(0);
+  /** Which query groups each unit holds, bit by group (queries of up to 31 groups). */
+  mask = new Int32Array(0);
   searchNo = 0;
   groupNo = 0;
 
@@ -171,6 +188,7 @@ class Scratch {
     this.matched = new Int32Array(size);
     this.stamp = new Int32Array(size);
     this.groupStamp = new Int32Array(size);
+    this.mask = new Int32Array(size);
     return this;
   }
 }
@@ -201,6 +219,86 @@ function appendInt32(head: Int32Array | undefined, keep: number, rest: readonly 
   return out;
 }
 
+/** Sentences an extension keeps apart before packing them into a segment (about ten long articles; ~30 ms). */
+const SEGMENT_SENTENCES = 4000;
+
+/** Packed postings of a run of added sentences: per bigram id present, its sentences as varint deltas. */
+interface Segment {
+  /** Bigram id → its slot in `offsets` and `dfs`. */
+  local: Map<number, number>;
+  offsets: Int32Array;
+  dfs: Int32Array;
+  postings: Uint8Array;
+}
+
+/** Pack kept-apart postings (ascending sentence ids per bigram) into a segment: two passes, size then fill. */
+function packSegment(tail: ReadonlyMap<number, Int32Array>): Segment {
+  const local = new Map<number, number>();
+  const offsets = new Int32Array(tail.size + 1);
+  const dfs = new Int32Array(tail.size);
+  let k = 0;
+  let bytes = 0;
+  for (const [id, list] of tail) {
+    local.set(id, k);
+    offsets[k] = bytes;
+    dfs[k] = list.length;
+    let prev = -1;
+    for (const s of list) {
+      bytes += varintSize(s - prev);
+      prev = s;
+    }
+    k++;
+  }
+  offsets[k] = bytes;
+  const postings = new Uint8Array(bytes);
+  let at = 0;
+  for (const list of tail.values()) {
+    let prev = -1;
+    for (const s of list) {
+      let v = s - prev;
+      prev = s;
+      while (v >= 0x80) {
+        postings[at++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      postings[at++] = v;
+    }
+  }
+  return { local, offsets, dfs, postings };
+}
+
+/** Decode `count` varint deltas (from -1) at byte `p` into `out` from `at`; returns where the next list goes. */
+function decodeVarints(bytes: Uint8Array, p: number, count: number, out: Int32Array, at: number): number {
+  let s = -1;
+  for (let k = 0; k < count; k++) {
+    let b = bytes[p++] ?? 0;
+    let v = b & 0x7f;
+    let shift = 7;
+    while (b & 0x80) {
+      b = bytes[p++] ?? 0;
+      v |= (b & 0x7f) << shift;
+      shift += 7;
+    }
+    s += v;
+    out[at++] = s;
+  }
+  return at;
+}
+
+/** True when the ascending list holds x (binary search). */
+function sortedHasInt(list: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = list[mid]!;
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
 /** File bigram `id` (key hi << 16 | lo) under both its characters, once each. */
 function addToChars(byChar: Map<number, number[]>, key: number, id: number): void {
   for (const c of [key >>> 16, key & 0xffff]) {
@@ -216,8 +314,9 @@ function addToChars(byChar: Map<number, number[]>, key: number, id: number): voi
  * Postings are delta- and varint-encoded in one byte array, so that a thousand reports fit in memory.
  *
  * Immutable once built. `extend` returns a new index with more sections appended that shares the packed postings
- * of this one and keeps only the new sentences' postings apart (a tail per bigram), so adding an article costs its
- * own text, not the corpus; it answers exactly as an index built from scratch over the same sections would.
+ * of this one and keeps only the new sentences' postings apart (a tail per bigram, packed into a segment every few
+ * thousand sentences), so adding an article costs its own text, not the corpus; it answers exactly as an index
+ * built from scratch over the same sections would.
  */
 export class TextIndex {
   readonly sentenceCount: number;
@@ -235,10 +334,12 @@ export class TextIndex {
   private readonly postings: Uint8Array;
   /** How many sentences each packed bigram's list in `postings` holds. */
   private readonly packedDf: Int32Array;
-  /** Sentences added by `extend`, ascending per bigram (all after the packed ones). */
+  /** Postings of sentences added by `extend` and packed since, in the order they were added (see `extend`). */
+  private readonly segments: readonly Segment[];
+  /** Sentences added by `extend` and not packed yet, ascending per bigram (all after the packed ones). */
   private readonly tail: Map<number, Int32Array>;
-  /** Sentences in the packed postings; the rest are in `tail`. */
-  private readonly packedSentences: number;
+  /** The first sentence in `tail`: those before it are in the packed postings or a segment. */
+  private readonly tailStart: number;
   private readonly dfs: Int32Array;
   /** folded character → packed bigram ids containing it, for one-character queries */
   private readonly packedByChar: Map<number, number[]>;
@@ -254,12 +355,18 @@ export class TextIndex {
   /** Work arrays of `searchUnits`, shared with the indexes extended from this one. */
   private readonly scratch: Scratch;
   private readonly groupCache = new Map<string, QueryGroups>();
+  /** Sentences holding a character (in a bigram), for characters searched alone; built on first use, a few kept. */
+  private readonly charLists = new Map<number, Int32Array>();
 
-  /** Index `paragraphs` (one list per section); with `from` (an index over a prefix of them), only the sections after it. */
+  /**
+   * Index `paragraphs` (one list per section); with `from` (an index over a prefix of them), only the sections after
+   * it, packing the sentences kept apart into a segment once there are more than `segmentSize` of them.
+   */
   constructor(
     private readonly paragraphs: readonly (readonly string[])[],
     private readonly fold: FoldChar = foldChar,
     from?: TextIndex,
+    segmentSize = SEGMENT_SENTENCES,
   ) {
     const firstSection = from ? from.paragraphs.length : 0;
     const sentenceBase = from ? from.sentenceCount : 0;
@@ -308,18 +415,27 @@ export class TextIndex {
       this.postings = from.postings;
       this.packedDf = from.packedDf;
       this.packedByChar = from.packedByChar;
-      this.packedSentences = from.packedSentences;
       const extra = this.appendTail(from, sentenceBase);
       this.extraIds = extra.ids;
       this.extraByChar = extra.byChar;
-      this.tail = extra.tail;
       this.dfs = extra.dfs;
+      if (this.sentenceCount - from.tailStart > segmentSize) {
+        // Pack what was kept apart: the cost of a few thousand sentences, never a repack of the corpus.
+        this.segments = [...from.segments, packSegment(extra.tail)];
+        this.tail = new Map();
+        this.tailStart = this.sentenceCount;
+      } else {
+        this.segments = from.segments;
+        this.tail = extra.tail;
+        this.tailStart = from.tailStart;
+      }
     } else {
       this.packedIds = new Map();
       this.extraIds = new Map();
       this.extraByChar = new Map();
       this.tail = new Map();
-      this.packedSentences = this.sentenceCount;
+      this.segments = [];
+      this.tailStart = this.sentenceCount;
       const packed = this.pack();
       this.offsets = packed.offsets;
       this.postings = packed.postings;
@@ -331,15 +447,13 @@ export class TextIndex {
   }
 
   /**
-   * A new index over these sections and `more` after them, sharing this one's packed postings. Once the sentences
-   * kept apart outgrow a quarter of the packed ones (and a few thousand), it packs everything afresh instead.
+   * A new index over these sections and `more` after them, sharing this one's packed postings and segments. The
+   * added sentences' postings are kept apart (plain arrays, cheap to append to) until there are more than
+   * `segmentSize` of them, then packed into a segment of their own: an addition costs the article and now and then
+   * the packing of a few thousand sentences, never a repack of the corpus (seconds at a thousand reports).
    */
-  extend(more: readonly (readonly string[])[]): TextIndex {
-    const all = [...this.paragraphs, ...more];
-    const added = more.reduce((n, ps) => n + ps.length * 2, 0);
-    const apart = this.sentenceCount - this.packedSentences + added;
-    if (apart > Math.max(4000, this.packedSentences / 4)) return new TextIndex(all, this.fold);
-    return new TextIndex(all, this.fold, this);
+  extend(more: readonly (readonly string[])[], segmentSize = SEGMENT_SENTENCES): TextIndex {
+    return new TextIndex([...this.paragraphs, ...more], this.fold, this, segmentSize);
   }
 
   /** Calls `fn` for each distinct bigram key of sentence i (in text order), leaving its folded units in `units`. */
@@ -460,6 +574,31 @@ export class TextIndex {
     return { ids, byChar, tail, dfs };
   }
 
+  /**
+   * The sentences holding character `c` in any of `ids` (its bigrams), ascending: one list instead of dozens to read
+   * for a common character (`车` is in 汽车, 车间, 整车…). Kept for the last few characters asked; an index is
+   * immutable, so a kept list never goes stale.
+   */
+  private charPostings(c: number, ids: readonly number[]): Int32Array {
+    const kept = this.charLists.get(c);
+    if (kept) return kept;
+    let size = 0;
+    for (const id of ids) size += this.df(id);
+    const all = new Int32Array(size);
+    let at = 0;
+    for (const id of ids) {
+      all.set(this.postingList(id), at);
+      at += this.df(id);
+    }
+    all.sort();
+    let n = 0;
+    for (let k = 0; k < all.length; k++) if (k === 0 || all[k] !== all[k - 1]) all[n++] = all[k]!;
+    const list = all.slice(0, n);
+    if (this.charLists.size >= CHAR_LISTS) this.charLists.delete(this.charLists.keys().next().value as number);
+    this.charLists.set(c, list);
+    return list;
+  }
+
   /** Dense id of a bigram key, or undefined when no sentence holds it. */
   private bigramId(key: number): number | undefined {
     return this.packedIds.get(key) ?? this.extraIds.get(key);
@@ -525,6 +664,21 @@ export class TextIndex {
     return { bigrams, singles };
   }
 
+  /**
+   * The bigram ids sentence i holds (folds the sentence: for a shortlist). A term's bigrams all in it is the same test
+   * as the sentence being in `sentencesWith(term)`, without decoding the term's posting list, which for an everyday
+   * word (`发展`) on a large report is most of the report.
+   */
+  sentenceBigrams(i: number): Set<number> {
+    const present = new Set<number>();
+    const units: number[] = [];
+    this.eachBigramKey(i, units, (key) => {
+      const id = this.bigramId(key);
+      if (id !== undefined) present.add(id);
+    });
+    return present;
+  }
+
   /** Sentences containing every bigram of `term` (a cheap, near-exact phrase filter for names). */
   sentencesWith(term: string): number[] {
     const parts = this.termParts(term);
@@ -553,23 +707,13 @@ export class TextIndex {
   /** Decode one bigram's posting list: ascending sentence ids. */
   private postingList(id: number): Int32Array {
     const out = new Int32Array(this.df(id));
-    const packed = this.packedDf[id] ?? 0;
-    let p = this.offsets[id] ?? 0;
-    let s = -1;
-    for (let k = 0; k < packed; k++) {
-      let b = this.postings[p++] ?? 0;
-      let v = b & 0x7f;
-      let shift = 7;
-      while (b & 0x80) {
-        b = this.postings[p++] ?? 0;
-        v |= (b & 0x7f) << shift;
-        shift += 7;
-      }
-      s += v;
-      out[k] = s;
+    let at = decodeVarints(this.postings, this.offsets[id] ?? 0, this.packedDf[id] ?? 0, out, 0);
+    for (const seg of this.segments) {
+      const k = seg.local.get(id);
+      if (k !== undefined) at = decodeVarints(seg.postings, seg.offsets[k] ?? 0, seg.dfs[k] ?? 0, out, at);
     }
     const tail = this.tail.get(id);
-    if (tail) out.set(tail, packed);
+    if (tail) out.set(tail, at);
     return out;
   }
 
@@ -592,6 +736,7 @@ export class TextIndex {
     const { groups, total } = this.queryGroups(query, options.maxGroups);
     if (total === 0) return { hits: [], capped: false };
     const unitOf = unit === 'sentence' ? null : unit === 'paragraph' ? this.paraIdOf : this.secOf;
+    const masked = options.groupMasks === true && groups.length <= MASKED_GROUPS;
     const w = this.scratch.fit(this.sentenceCount);
     const run = ++w.searchNo;
     const touched: number[] = [];
@@ -604,8 +749,22 @@ export class TextIndex {
       remaining -= g.weight;
       // Within a group a unit counts once, even if it holds several of its alternatives or several sentences hold it.
       const groupRun = ++w.groupNo;
-      lists: for (const id of g.ids) {
-        const list = this.postingList(id);
+      // A lone character's group reads one list, the sentences holding it (merged once, then kept).
+      const lists = g.char !== undefined ? [this.charPostings(g.char, g.ids)] : g.ids;
+      lists: for (const one of lists) {
+        const list = typeof one === 'number' ? this.postingList(one) : one;
+        if (!admit && unitOf === null && touched.length * 24 < list.length) {
+          // No unit can join any more, and far fewer have than the list holds (a common word after rare ones):
+          // look each of them up in the list instead of reading it through.
+          for (const u of touched) {
+            if (w.groupStamp[u] === groupRun || !sortedHasInt(list, u)) continue;
+            w.groupStamp[u] = groupRun;
+            w.acc[u] = (w.acc[u] ?? 0) + g.weight;
+            w.matched[u] = (w.matched[u] ?? 0) + 1;
+            if (masked) w.mask[u] = (w.mask[u] ?? 0) | (1 << gi);
+          }
+          continue;
+        }
         for (let k = 0; k < list.length; k++) {
           const s = list[k] ?? 0;
           const u = unitOf ? (unitOf[s] ?? 0) : s;
@@ -622,20 +781,57 @@ export class TextIndex {
             w.stamp[u] = run;
             w.acc[u] = 0;
             w.matched[u] = 0;
+            w.mask[u] = 0;
             touched.push(u);
           }
           w.acc[u] = (w.acc[u] ?? 0) + g.weight;
           w.matched[u] = (w.matched[u] ?? 0) + 1;
+          if (masked) w.mask[u] = (w.mask[u] ?? 0) | (1 << gi);
         }
       }
     }
     const hits: UnitHit[] = [];
     for (const u of touched) {
       const coverage = (w.acc[u] ?? 0) / total;
-      if (coverage >= minCoverage && (w.matched[u] ?? 0) >= minMatched) hits.push({ unit: u, coverage });
+      // A unit touched holds no group read before it was (it would have been touched then): its mask is whole.
+      if (coverage >= minCoverage && (w.matched[u] ?? 0) >= minMatched) hits.push(masked ? { unit: u, coverage, groups: w.mask[u] ?? 0 } : { unit: u, coverage });
     }
-    hits.sort((a, b) => b.coverage - a.coverage || a.unit - b.unit);
+    const best = (a: UnitHit, b: UnitHit): number => b.coverage - a.coverage || a.unit - b.unit;
+    const first = Math.min(limit, options.sortFirst ?? Number.MAX_SAFE_INTEGER);
+    if (first * 4 < hits.length) {
+      // Only the best few are read in order (a shortlist): find the coverage they reach with a numeric sort of the
+      // coverages alone, and sort only the hits at or above it; the rest follow in no order.
+      const coverages = Float64Array.from(hits, (h) => h.coverage).sort();
+      const floor = coverages[coverages.length - first]!;
+      const top = hits.filter((h) => h.coverage >= floor).sort(best);
+      const head = top.slice(0, first);
+      if (limit <= first) return { hits: head, capped };
+      const rest = [...top.slice(first), ...hits.filter((h) => h.coverage < floor)];
+      return { hits: [...head, ...rest].slice(0, limit), capped };
+    }
+    hits.sort(best);
     return { hits: hits.length > limit ? hits.slice(0, limit) : hits, capped };
+  }
+
+  /**
+   * The groups of `query` (as `searchUnits` numbers them in `UnitHit.groups`) made of `term`'s bigrams: a hit whose
+   * groups include all of them holds every bigram of the term, as the sentences of `sentencesWith(term)` do. -1
+   * when no hit can (a bigram the text never holds), null when the hits carry no groups or the term has no bigram.
+   */
+  termMask(query: string, term: string): number | null {
+    const { groups, bigramGroup } = this.queryGroups(query);
+    if (groups.length > MASKED_GROUPS || !bigramGroup) return null;
+    const bigrams = this.termBigrams(term);
+    if (bigrams.length === 0) return null;
+    let mask = 0;
+    for (const id of bigrams) {
+      if (id < 0) return -1;
+      const g = bigramGroup.get(id);
+      // Not one of the query's own bigrams (the term was split differently in the query): no answer from groups.
+      if (g === undefined) return null;
+      mask |= 1 << g;
+    }
+    return mask;
   }
 
   /**
@@ -687,12 +883,12 @@ export class TextIndex {
 
   private makeQueryGroups(query: string, maxGroups?: number): QueryGroups {
     const terms = query.split(/\s+/u).filter(Boolean);
-    const groups: { ids: number[]; weight: number }[] = [];
+    const groups: { ids: number[]; weight: number; char?: number }[] = [];
     const seen = new Set<number>();
     for (const term of terms) {
       const parts = this.termParts(term);
       // A lone character weighs by how rare it is, like a bigram: in `侧面相撞`, 侧 and 撞 count more than 面.
-      for (const c of parts.singles) groups.push({ ids: this.charBigrams(c), weight: this.rarity(this.charDf[c] ?? 0) });
+      for (const c of parts.singles) groups.push({ ids: this.charBigrams(c), weight: this.rarity(this.charDf[c] ?? 0), char: c });
       for (const id of parts.bigrams) {
         if (id >= 0 && seen.has(id)) continue;
         if (id >= 0) seen.add(id);
@@ -703,7 +899,13 @@ export class TextIndex {
     const size = (g: { ids: number[] }): number => g.ids.reduce((a, id) => a + this.df(id), 0);
     groups.sort((a, b) => size(a) - size(b));
     const all = groups.reduce((a, g) => a + g.weight, 0);
-    if (maxGroups === undefined) return { groups, total: all };
+    if (maxGroups === undefined) {
+      const bigramGroup = new Map<number, number>();
+      groups.forEach((g, k) => {
+        if (g.char === undefined && g.ids.length === 1) bigramGroup.set(g.ids[0]!, k);
+      });
+      return { groups, total: all, bigramGroup };
+    }
     // Only the rarest groups the text holds; what it never holds only scales the total (see `maxGroups`).
     const held = groups.filter((g) => g.ids.length > 0);
     const kept = held.slice(0, maxGroups);

@@ -114,8 +114,10 @@ export function aboutHtml(report: Report, timezone = 'Asia/Shanghai'): string {
 }
 
 /** Reply to a slash command nobody knows. */
-export function unknownHtml(command: string): string {
-  return `不认识的命令 ${code(`/${truncate(command, 40)}`)}。发送 /help 查看全部命令。`;
+export function unknownHtml(command: string, suggestion?: string): string {
+  const unknown = `不认识的命令 ${code(`/${truncate(command, 40)}`)}。`;
+  if (suggestion) return `${unknown}是不是要用 ${code(truncate(suggestion, 80))}？（点击复制后发送；发送 /help 查看全部命令。）`;
+  return `${unknown}发送 /help 查看全部命令。`;
 }
 
 /** Reply to a command that only works in Telegram (in the terminal chat). */

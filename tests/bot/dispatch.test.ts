@@ -132,3 +132,38 @@ describe('Plain text in a private chat', () => {
     expect(words.kind === 'answer' && words.answer.command).toBe('search');
   });
 });
+
+describe('Queries people type, tried as a new user would', () => {
+  const { engine } = loadEngine('data');
+  const answerOf = (text: string) => {
+    const reply = dispatch(text, engine);
+    if (reply.kind !== 'answer') throw new Error(`expected an answer to ${text}, got ${reply.kind}`);
+    return reply.answer;
+  };
+  const sections = (text: string) => answerOf(text).results.map((r) => r.sectionId);
+
+  it('English and spaced pinyin, with generic words around them, reach the answers their Chinese does', () => {
+    expect(sections('Tongnan district')).toEqual(engine.answer('district', '潼南').results.map((r) => r.sectionId));
+    expect(sections('Chongqing employment')).toEqual(engine.answer('topic', '就业').results.map((r) => r.sectionId));
+    expect(sections('sha ping ba')).toEqual(engine.answer('district', '沙坪坝').results.map((r) => r.sectionId));
+    expect(sections('Kai xian')).toEqual(engine.answer('district', '开县').results.map((r) => r.sectionId));
+    expect(answerOf('Tongnan district').query).toBe('Tongnan district');
+  });
+
+  it('two words of which only one is in the report say which one matched', () => {
+    const answer = answerOf('潼南 就业');
+    expect(answer.message).toContain('只匹配到“潼南”');
+    expect(answer.approximate).toBe(true);
+    // The words of one section found apart in it count as both matched.
+    expect(answerOf('/search 潼南 柠檬').message).not.toContain('只匹配到');
+  });
+
+  it('a mistyped command is not run, and the reply names the command it resembles with the query', () => {
+    const reply = dispatch('/distrct 潼南', engine);
+    expect(reply).toEqual({ kind: 'unknown', command: 'distrct', suggestion: '/district 潼南' });
+    expect(replyPlain(reply, REPORT)).toContain('/district 潼南');
+    expect(dispatch('/topics 就业', engine)).toMatchObject({ suggestion: '/topic 就业' });
+    // Nothing near enough: no guess.
+    expect(dispatch('/weather 潼南', engine)).toEqual({ kind: 'unknown', command: 'weather' });
+  });
+});

@@ -412,3 +412,38 @@ describe('A bug inside the engine', () => {
     expect((errors[0] as Error).message).toBe('boom');
   });
 });
+
+describe('When the same query is asked again', () => {
+  const { report } = realEngine();
+  const gazetteer = GazetteerSchema.parse(JSON.parse(readFileSync('data/chongqing-divisions.json', 'utf8')));
+
+  it('the engine hands back the answer it gave, equal to one computed afresh', () => {
+    const cached = createEngine(report, gazetteer);
+    const fresh = createEngine(report, gazetteer, { answerCacheSize: 0 });
+    const first = cached.answer('topic', '就业');
+    expect(cached.answer('topic', '就业')).toBe(first);
+    expect(first).toEqual(fresh.answer('topic', '就业'));
+    // Another cap is another answer, not the cached one.
+    expect(cached.answer('topic', '就业', 1).results).toHaveLength(1);
+  });
+
+  it('a shared answer cannot be changed by one caller for the next', () => {
+    const engine = createEngine(report, gazetteer);
+    const answer = engine.answer('district', '潼南');
+    expect(() => (answer.results as unknown[]).push({})).toThrow(TypeError);
+    expect(engine.answer('district', '潼南').results).toHaveLength(answer.results.length);
+  });
+
+  it('a long paste asked twice is found by what was answered, and still says it was cut', () => {
+    const engine = createEngine(report, gazetteer);
+    const paste = '推动产业转型升级'.repeat(60);
+    const first = engine.answer('search', paste);
+    expect(engine.answer('search', `${paste}更多`)).toBe(first);
+    expect(first.message).toMatch(/查询太长/);
+  });
+
+  it('with no room for answers every call computes its own', () => {
+    const engine = createEngine(report, gazetteer, { answerCacheSize: 0 });
+    expect(engine.answer('topic', '就业')).not.toBe(engine.answer('topic', '就业'));
+  });
+});

@@ -77,6 +77,11 @@ const judged: Judged[] = [
   ['topic', 'zhenxing', [刘明农业, 向东海]],
   ['topic', '双城', 刘红光],
   ['topic', '生态环竟', 刘明生态],
+  // A synonym, or a phrase holding one, puts the sections using those very words first.
+  ['topic', '外贸', 金海军],
+  ['topic', '外贸进出口', 金海军],
+  ['topic', '交通安全', 崔淑娟],
+  ['topic', '乡村旅游', 李鹏程],
   // /person: speakers and quoted people, partial names, role words, pinyin, traditional
   ['person', '刘明', [刘明农业, 刘明生态]],
   ['person', '刘明 生态环境局', 刘明生态],
@@ -183,6 +188,17 @@ describe('The judged answers that are not results', () => {
     const answer = engine.answer('district', '城口');
     expect(answer.message).toContain('潼南区');
     expect(answer.suggestions).toContain('潼南');
+  });
+
+  it('finds people by surname and title, as officials are referred to (刘主任, 刘处长)', () => {
+    const director = engine.answer('person', '刘主任');
+    expect(director.status).toBe('ok');
+    expect(new Set(director.results.map((r) => r.speaker?.name))).toEqual(new Set(['刘红光']));
+    const heads = engine.answer('person', '刘处长');
+    expect(heads.results.map((r) => r.speaker?.name)).toEqual(['刘明', '刘明']);
+    expect(heads.message).toMatch(/2 位/);
+    // The surname must be the person's: nobody named 王 here.
+    expect(engine.answer('person', '王主任').results.map((r) => r.speaker?.name)).not.toContain('刘红光');
   });
 
   it('lists both 刘明, told apart by org', () => {

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldWithMap, nameKey, normalize } from '../../src/core/normalize.ts';
+import { foldChar, foldWithMap, nameKey, normalize } from '../../src/core/normalize.ts';
 import { latinKey, pinyinKeys } from '../../src/core/pinyin.ts';
 
 describe('normalize', () => {
@@ -52,5 +53,20 @@ describe('pinyin keys', () => {
     expect(latinKey('Lü Se')).toBe('lvse');
     expect(latinKey('lu:se')).toBe('lvse');
     expect(latinKey('nǚ')).toBe('nv');
+  });
+});
+
+describe('normalize with the default fold', () => {
+  it('gives what folding each character in turn gives, for any text (the fast path copies runs that fold to themselves)', () => {
+    const oneByOne = (ch: string): string => foldChar(ch);
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 60 }),
+      fc.string({ unit: 'binary', maxLength: 60 }),
+      fc.array(fc.constantFrom('就', '業', '，', 'Ａ', 'B', '1', '😀', '\u200d', '\ud800', '開', '县', ' ', '①'), { maxLength: 40 }).map((cs) => cs.join('')),
+    );
+    fc.assert(fc.property(text, (t) => normalize(t) === normalize(t, oneByOne)), { numRuns: 500 });
+    fc.assert(fc.property(text, (t) => {
+      expect(foldWithMap(t)).toEqual(foldWithMap(t, oneByOne));
+    }), { numRuns: 500 });
   });
 });

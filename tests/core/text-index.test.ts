@@ -143,3 +143,45 @@ describe('highlighting', () => {
     expect(marked(text, highlightExact(text, ['九龙滩']))).toEqual(['九龍灘']);
   });
 });
+
+describe('An index extended article after article', () => {
+  // Sections that share words with each other and bring new ones (村名 n), so later ones add bigrams of their own.
+  const section = (n: number): string[] => [`第${n}村发展乡村旅游，游客增加${n * 7}人。`, `村民说：“就业好了，收入${n}万元。”新词汇${String.fromCharCode(0x4e00 + n * 37)}${String.fromCharCode(0x4e00 + n * 53)}出现。`];
+  const all = Array.from({ length: 60 }, (_, n) => section(n));
+  const queries = ['发展', '乡村旅游', '就业 收入', '游', '7', '万元', '第3村', `${String.fromCharCode(0x4e00 + 40 * 37)}${String.fromCharCode(0x4e00 + 40 * 53)}`];
+
+  const answers = (index: TextIndex) =>
+    queries.map((q) => ({
+      with: index.sentencesWith(q),
+      search: index.search(q, 0.3, 1000),
+      paragraphs: index.searchUnits(q, 'paragraph', { minCoverage: 0.5 }).hits,
+    }));
+
+  it('packs what it kept apart into segments and answers as an index built at once', () => {
+    let index = new TextIndex(all.slice(0, 10));
+    // Segments of a few sentences, so fifty additions pack many times over.
+    for (let n = 10; n < all.length; n++) index = index.extend([all[n]!], 5);
+    expect(answers(index)).toEqual(answers(new TextIndex(all)));
+  });
+
+  it('an older index still answers for its own sections after newer ones were built on it', () => {
+    const base = new TextIndex(all.slice(0, 10));
+    const older = base.extend(all.slice(10, 20), 5);
+    older.extend(all.slice(20, 40), 5);
+    expect(answers(older)).toEqual(answers(new TextIndex(all.slice(0, 20))));
+  });
+});
+
+describe('A search that needs only a shortlist in order', () => {
+  const many = Array.from({ length: 80 }, (_, n) => [`第${n}段：乡村振兴${n % 3 ? '带动就业' : ''}，${n % 5 ? '产业发展' : '旅游'}。`]);
+  const index = new TextIndex(many);
+
+  it('gives the same best hits first, and the same hits in all, as a full sort', () => {
+    for (const q of ['乡村振兴 就业 发展', '就业 旅游', '振兴']) {
+      const full = index.searchUnits(q, 'sentence', { minCoverage: 0.3 }).hits;
+      const short = index.searchUnits(q, 'sentence', { minCoverage: 0.3, sortFirst: 5 }).hits;
+      expect(short.slice(0, 5)).toEqual(full.slice(0, 5));
+      expect([...short].sort((a, b) => a.unit - b.unit)).toEqual([...full].sort((a, b) => a.unit - b.unit));
+    }
+  });
+});

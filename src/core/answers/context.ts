@@ -156,6 +156,15 @@ export interface ResultOptions {
 
 /** A result for section i showing the given sentences (best first in, document order out), with `terms` marked. */
 export function makeResult(ctx: EngineContext, i: number, score: number, sentenceIds: number[], terms: readonly string[], o: ResultOptions): AnswerResult {
+  const clock = ctx.opts.excerptClock;
+  if (!clock) return buildResult(ctx, i, score, sentenceIds, terms, o);
+  const t = performance.now();
+  const result = buildResult(ctx, i, score, sentenceIds, terms, o);
+  clock.ms += performance.now() - t;
+  return result;
+}
+
+function buildResult(ctx: EngineContext, i: number, score: number, sentenceIds: number[], terms: readonly string[], o: ResultOptions): AnswerResult {
   const { index } = ctx;
   const shownFigures = o.figures;
   const speaker = o.speaker;

@@ -9,7 +9,7 @@ import type { Section } from '../report.ts';
 import { TextIndex } from '../text-index.ts';
 import { districtsNamed, kindRank, searchedText, sentenceCounts, type EngineContext } from './context.ts';
 import { districtScore, isSubject, type DistrictIndex } from './district.ts';
-import { indexFigures, type FigureIndex } from './figures.ts';
+import { alikeFigures, figureValues, indexFigures, mergeFigureValues, type FigureIndex } from './figures.ts';
 import { indexPeople, type PersonIndex } from './person.ts';
 import { topicOrder, type SectionCounts, type TopicIndex } from './topic.ts';
 
@@ -155,14 +155,27 @@ function asMap(counts: SectionCounts, sections: number): ReadonlyMap<number, num
   return out;
 }
 
-/** Merge two lists sorted by `order` into one (stable: on a tie, `a`'s element first). */
+/**
+ * Merge two lists sorted by `order` into one (stable: on a tie, `a`'s element first). Each of `b`'s few elements
+ * finds its place in `a` by binary search, so merging an article into a list of thousands compares a few dozen
+ * times instead of once per element (the comparators read counts and topic lists: not free).
+ */
 function mergeSorted<T>(a: readonly T[], b: readonly T[], order: (x: T, y: T) => number): T[] {
   const out: T[] = [];
   let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) out.push(order(b[j] as T, a[i] as T) < 0 ? (b[j++] as T) : (a[i++] as T));
+  for (const x of b) {
+    // The first element of a[i…] that x goes before.
+    let lo = i;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order(x, a[mid] as T) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    while (i < lo) out.push(a[i++] as T);
+    out.push(x);
+  }
   while (i < a.length) out.push(a[i++] as T);
-  while (j < b.length) out.push(b[j++] as T);
   return out;
 }
 
@@ -191,5 +204,10 @@ export function extendPeople(ctx: EngineContext, old: PersonIndex, first: number
 /** The figure index after sections `first…` were appended: their figures after the others. */
 export function extendFigures(ctx: EngineContext, old: FigureIndex, first: number): FigureIndex {
   const part = indexFigures(viewOf(ctx, addedRange(ctx, first)));
-  return { ...old, figures: [...old.figures, ...part.figures], units: new Set([...old.units, ...part.units]) };
+  // The part's readings were numbered from 0: number them after the others' and merge the two sorted lists.
+  const values = mergeFigureValues(old.values, figureValues(part.figures, old.figures.length));
+  // A list that gains figures is copied first, so the old index's lists stay as they were.
+  const alike = new Map(old.alike);
+  for (const [key, ns] of alikeFigures(new Map(), part.figures, old.figures.length)) alike.set(key, [...(alike.get(key) ?? []), ...ns]);
+  return { ...old, figures: [...old.figures, ...part.figures], units: new Set([...old.units, ...part.units]), values, alike };
 }

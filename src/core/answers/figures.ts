@@ -1,8 +1,8 @@
 // /figures: figures by value (exact, then as written in the text, then the nearest) or by a word in their sentence.
 import type { Answer, AnswerResult, Resolved } from '../answer.ts';
-import { DEFAULT_FIGURE_UNITS, isRough, matchesWritten, parseFigureQuery, roughLabel, valueDistance } from '../figures.ts';
+import { DEFAULT_FIGURE_UNITS, isRough, matchesWritten, parseFigureQuery, roughLabel, valueDistance, writtenRange, type FigureQuery } from '../figures.ts';
 import type { Figure } from '../report.ts';
-import { makeAnswer, makeResult, sentencesHoldingWords, type EngineContext } from './context.ts';
+import { makeAnswer, makeResult, sectionAt, sentencesHoldingWords, type EngineContext } from './context.ts';
 
 /** One figure of the report, with its text and sentence folded for word matching. */
 interface FigureEntry {
@@ -18,7 +18,25 @@ export interface FigureIndex {
   figures: FigureEntry[];
   /** Units a query may name: the defaults and every unit the report uses. */
   units: Set<string>;
+  /** The figures by value, so a number query reads the figures near it rather than every figure of the report. */
+  values: FigureValues;
+  /** Figures with the same folded text and sentence, by that pair: a word query reads each pair once. */
+  alike: Map<string, number[]>;
 }
+
+/**
+ * Every reading of every figure a number query could match (its value, ×100 and ÷100 for percentages and ratios, its
+ * digits as written before 亿/万), ascending, with the figure each belongs to; figures spanning a range are kept
+ * apart and always read. A superset of what `valueDistance` and `matchesWritten` accept: they still decide.
+ */
+export interface FigureValues {
+  readings: Float64Array;
+  owners: Int32Array;
+  ranged: number[];
+}
+
+/** Nearness `answerFigures` accepts as "close" (`valueDistance` ≤ this); readings outside it are never read. */
+const NEAR = 0.05;
 
 /** A hit: an index into `figures` and how well it matches. */
 interface FigureHit {
@@ -35,7 +53,70 @@ export function indexFigures(ctx: EngineContext): FigureIndex {
     s.figures.map((f) => ({ section: i, figure: f, text: ctx.fkey(f.text), context: ctx.fnorm(f.context) })),
   );
   const units = new Set([...DEFAULT_FIGURE_UNITS, ...figures.map((f) => f.figure.unit).filter(Boolean)]);
-  return { figures, units };
+  return { figures, units, values: figureValues(figures, 0), alike: alikeFigures(new Map(), figures, 0) };
+}
+
+/** `into` with `figures` (numbered from `first`) added under their folded text and sentence. */
+export function alikeFigures(into: Map<string, number[]>, figures: readonly FigureEntry[], first: number): Map<string, number[]> {
+  figures.forEach((f, k) => {
+    const key = `${f.text}\u0000${f.context}`;
+    const list = into.get(key);
+    if (list) list.push(first + k);
+    else into.set(key, [first + k]);
+  });
+  return into;
+}
+
+/** The readings of `figures` (numbered from `first`), sorted. */
+export function figureValues(figures: readonly FigureEntry[], first: number): FigureValues {
+  const pairs: [number, number][] = [];
+  const ranged: number[] = [];
+  figures.forEach((f, k) => {
+    const n = first + k;
+    const written = writtenRange(f.figure.text);
+    if (f.figure.valueMax !== undefined || (written && written[0] !== written[1])) {
+      ranged.push(n);
+      return;
+    }
+    const v = f.figure.value;
+    for (const r of [v, v * 100, v / 100, ...(written ? [written[0]] : [])]) pairs.push([r, n]);
+  });
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { readings: Float64Array.from(pairs, (p) => p[0]), owners: Int32Array.from(pairs, (p) => p[1]), ranged };
+}
+
+/** `a` and `b` (of figures after a's) as one: sorted readings merged in one pass, the ranged lists joined. */
+export function mergeFigureValues(a: FigureValues, b: FigureValues): FigureValues {
+  const size = a.readings.length + b.readings.length;
+  const readings = new Float64Array(size);
+  const owners = new Int32Array(size);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < size; k++) {
+    const takeA = j >= b.readings.length || (i < a.readings.length && a.readings[i]! <= b.readings[j]!);
+    readings[k] = takeA ? a.readings[i]! : b.readings[j]!;
+    owners[k] = takeA ? a.owners[i++]! : b.owners[j++]!;
+  }
+  return { readings, owners, ranged: [...a.ranged, ...b.ranged] };
+}
+
+/** Figures that may be equal or near to the query's value (every ranged one too), ascending. */
+function figuresNear(fx: FigureIndex, fq: FigureQuery): number[] {
+  const { readings, owners } = fx.values;
+  const a = fq.value * (1 - NEAR);
+  const b = fq.value / (1 - NEAR);
+  const lo = Math.min(a, b) - 1e-9 * Math.abs(fq.value) - 1e-12;
+  const hi = Math.max(a, b) + 1e-9 * Math.abs(fq.value) + 1e-12;
+  let left = 0;
+  let right = readings.length;
+  while (left < right) {
+    const mid = (left + right) >>> 1;
+    if (readings[mid]! < lo) left = mid + 1;
+    else right = mid;
+  }
+  const found = new Set(fx.values.ranged);
+  for (let k = left; k < readings.length && readings[k]! <= hi; k++) found.add(owners[k]!);
+  return [...found].sort((x, y) => x - y);
 }
 
 /**
@@ -55,26 +136,34 @@ export function answerFigures(ctx: EngineContext, fx: FigureIndex, q: string): A
     const key = ctx.fkey(q);
     const words = ctx.fnorm(q).split(/\s+/u).map(ctx.fkey).filter(Boolean);
     const hits: FigureHit[] = [];
-    figures.forEach((f, n) => {
-      if (key && f.text.includes(key)) hits.push({ n, score: 2 });
-      else if (words.length > 0 && words.every((w) => f.context.includes(w))) hits.push({ n, score: 1 });
-    });
+    // Once per distinct figure text and sentence: the same figure quoted again reads the same.
+    for (const ns of fx.alike.values()) {
+      const f = figures[ns[0]!]!;
+      const score = key && f.text.includes(key) ? 2 : words.length > 0 && words.every((w) => f.context.includes(w)) ? 1 : 0;
+      if (score > 0) for (const n of ns) hits.push({ n, score });
+    }
     if (hits.length > 0) {
       return makeAnswer('figures', q, 'ok', `“${q}”：找到 ${hits.length} 个数字。`, { resolved: { kind: 'text', id: key, label: q }, results: figureResults(ctx, fx, hits, words) });
     }
     const ids = sentencesWriting(ctx, q, false);
     if (ids.length === 0) return noMatch();
+    // No figure's own sentence names the word (`投资` in 规划投资处): the figures of the sections that do, said so.
+    const withFigures = ids.filter((id) => sectionAt(ctx, ctx.index.sectionOf(id)).figures.length > 0);
+    if (withFigures.length > 0) {
+      return sentenceAnswer(ctx, q, withFigures, words, (n) => `没有直接与“${q}”相关的数字，以下是提到“${q}”的 ${n} 段内容中的数字。`, true);
+    }
     return sentenceAnswer(ctx, q, ids, words, (n) => `报道中没有与“${q}”相关的数字，以下是提到“${q}”的 ${n} 段内容。`);
   }
   const resolved: Resolved = { kind: 'figure', id: String(fq.value), label: q };
   const exact: FigureHit[] = [];
   const near: { n: number; d: number }[] = [];
-  figures.forEach((f, n) => {
+  for (const n of figuresNear(fx, fq)) {
+    const f = figures[n]!;
     const d = valueDistance(fq, f.figure);
     // The unit typed counts most (`30分钟`, not `30条`), then how plainly the figure states the amount.
     if (d === 0 || matchesWritten(fq, f.figure)) exact.push({ n, score: 3 + (fq.unit && f.figure.unit === fq.unit ? 0.5 : 0) + QUALIFIER_BONUS[f.figure.qualifier] });
-    else if (d <= 0.05) near.push({ n, d });
-  });
+    else if (d <= NEAR) near.push({ n, d });
+  }
   if (exact.length > 0) {
     const sameUnit = exact.filter((h) => h.score >= 3.5);
     const inUnit = sameUnit.length > 0 ? sameUnit : exact;
@@ -148,10 +237,17 @@ function sentencesWriting(ctx: EngineContext, q: string, isNumber: boolean): num
     // Folding a sentence is the slow part: only when the text as written fails and might read differently folded
     // (full-width digits, or a literal in Chinese numerals that may be written traditionally).
     const ascii = /^[\x20-\x7e]*$/u.test(literal);
+    // Only full-width digits, points and the literal's own characters fold into what the pattern reads; the full-width
+    // comma and brackets of almost every Chinese sentence do not, and need no folding.
+    const fullWidth = new Set([...'０１２３４５６７８９．', ...[...literal].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))]);
+    const mayFold = (text: string): boolean => {
+      for (const c of text) if (fullWidth.has(c)) return true;
+      return false;
+    };
     return index.sentencesWith(literal).filter((id) => {
       const text = index.sentenceText(id);
       if (whole.test(noThousands(text))) return true;
-      if (ascii && !/[\uff01-\uff5e]/u.test(text)) return false;
+      if (ascii && !mayFold(text)) return false;
       return whole.test(noThousands(ctx.fnorm(text)));
     });
   }
@@ -159,13 +255,20 @@ function sentencesWriting(ctx: EngineContext, q: string, isNumber: boolean): num
 }
 
 /** An answer listing the sections of `ids` (most matching sentences first), marking `terms`. */
-function sentenceAnswer(ctx: EngineContext, q: string, ids: number[], terms: string[], message: (sections: number) => string): Answer {
+function sentenceAnswer(ctx: EngineContext, q: string, ids: number[], terms: string[], message: (sections: number) => string, sectionFigures = false): Answer {
   const bySection = new Map<number, number[]>();
   for (const id of ids) {
     const sec = ctx.index.sectionOf(id);
     bySection.set(sec, [...(bySection.get(sec) ?? []), id]);
   }
   const ordered = [...bySection.entries()].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
-  const results = ordered.slice(0, ctx.opts.maxResults).map(([sec, list]) => makeResult(ctx, sec, list.length, list, terms, { mark: 'exact' }));
-  return makeAnswer('figures', q, 'ok', message(bySection.size), { resolved: { kind: 'text', id: ctx.fkey(q), label: q }, results });
+  const results = ordered
+    .slice(0, ctx.opts.maxResults)
+    .map(([sec, list]) => makeResult(ctx, sec, list.length, list, terms, { mark: 'exact', ...(sectionFigures ? { figures: sectionAt(ctx, sec).figures } : {}) }));
+  return makeAnswer('figures', q, 'ok', message(bySection.size), {
+    resolved: { kind: 'text', id: ctx.fkey(q), label: q },
+    results,
+    // Figures near the word, not about it: an answer close to the question, not of it.
+    ...(sectionFigures ? { approximate: true } : {}),
+  });
 }

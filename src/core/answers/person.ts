@@ -29,23 +29,33 @@ export interface PersonIndex {
 export function indexPeople(ctx: EngineContext): PersonIndex {
   const people: PersonEntry[] = [];
   const personByKey = new Map<string, PersonEntry>();
+  // Own sections and mentions collected apart and joined at the end (own first, each ascending): inserting into one
+  // list would cost a person named in thousands of sections a quadratic time.
+  const lists = new Map<PersonEntry, { own: number[]; other: number[]; last: number }>();
+  const add = (p: Person, own: boolean, i: number): void => {
+    const k = `${p.name}\u0000${p.org}`;
+    let e = personByKey.get(k);
+    if (!e) {
+      const pk = pinyinKeys(p.name);
+      e = { person: p, label: personLabel(p), key: ctx.fkey(p.name), full: pk.full, initials: pk.initials, sections: [], own: 0 };
+      personByKey.set(k, e);
+      people.push(e);
+      lists.set(e, { own: [], other: [], last: -1 });
+    }
+    const l = lists.get(e)!;
+    // Sections come in order, so a section already listed for this person is the current one.
+    if (l.last === i) return;
+    l.last = i;
+    (own ? l.own : l.other).push(i);
+  };
   ctx.sections.forEach((s, i) => {
-    const add = (p: Person, own: boolean): void => {
-      const k = `${p.name}\u0000${p.org}`;
-      let e = personByKey.get(k);
-      if (!e) {
-        const pk = pinyinKeys(p.name);
-        e = { person: p, label: personLabel(p), key: ctx.fkey(p.name), full: pk.full, initials: pk.initials, sections: [], own: 0 };
-        personByKey.set(k, e);
-        people.push(e);
-      }
-      if (e.sections.includes(i)) return;
-      if (own) e.sections.splice(e.own++, 0, i);
-      else e.sections.push(i);
-    };
-    if (s.speaker) add(s.speaker, true);
-    for (const p of s.people) add(p, false);
+    if (s.speaker) add(s.speaker, true, i);
+    for (const p of s.people) add(p, false, i);
   });
+  for (const [e, l] of lists) {
+    e.sections = [...l.own, ...l.other];
+    e.own = l.own.length;
+  }
   const fuse = new Fuse(people, { keys: ['full'], threshold: 0.25, ignoreLocation: true, includeScore: true });
   return { people, fuse };
 }
@@ -77,6 +87,15 @@ export function answerPerson(ctx: EngineContext, px: PersonIndex, q: string): An
   }
   if (matches.length === 0 && latin && latin.length >= 4) {
     for (const r of px.fuse.search(latin).slice(0, 3)) matches.push({ e: r.item, score: 0.5 * (1 - (r.score ?? 0)) });
+  }
+  if (matches.length === 0 && key.length >= 2) {
+    // A surname and a title, as officials are referred to (`刘主任`, `向书记`, `欧阳局长`): the people of that
+    // surname whose post holds the title.
+    for (const e of people) {
+      const surname = surnameOf(e.key);
+      if (!surname || !key.startsWith(surname) || key.length <= surname.length) continue;
+      if (fkey(`${e.person.org}${e.person.role}`).includes(key.slice(surname.length))) matches.push({ e, score: 0.8 });
+    }
   }
   if (matches.length === 0 && key.length >= 2) {
     // No name matched: look for the words in people's org and role (`校长`, `纪委`).
@@ -122,4 +141,14 @@ function textAnswer(ctx: EngineContext, q: string, sentences: number[]): Answer 
     .map(([i, ids], k) => makeResult(ctx, i, 100 - k, ids, [q], { mark: 'exact' }));
   const resolved: Resolved = { kind: 'text', id: q, label: q };
   return makeAnswer('person', q, 'ok', `报道没有把“${q}”列为人物，但有 ${bySection.size} 段提到“${q}”。`, { resolved, results });
+}
+
+/** Two-character surnames (复姓) a name may start with; any other name's surname is its first character. */
+const COMPOUND_SURNAMES = new Set(['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '令狐', '长孙', '宇文', '司徒', '夏侯', '轩辕', '端木', '独孤', '南宫', '西门', '百里']);
+
+/** The surname of a Chinese name of two to four characters (`刘红光` → 刘, `欧阳明` → 欧阳); '' for other names. */
+function surnameOf(name: string): string {
+  if (!/^\p{Script=Han}{2,4}$/u.test(name)) return '';
+  const two = name.slice(0, 2);
+  return COMPOUND_SURNAMES.has(two) && name.length >= 3 ? two : name.slice(0, 1);
 }

@@ -6,6 +6,9 @@ import { makeAnswer, makeResult, type EngineContext } from './context.ts';
 /** A pasted passage is placed by this many of its rarest bigrams (the paragraph it came from holds them all). */
 const PASSAGE_BIGRAMS = 32;
 
+/** Sentences of a full-text search re-ranked by their words: the best this many by coverage. */
+const SHORTLIST = 200;
+
 /** Loose matching of a short query by its characters: the idf-weighted share of them a sentence must hold. */
 const LOOSE_CHAR_COVERAGE = 0.55;
 
@@ -14,6 +17,8 @@ interface Ranked {
   sec: number;
   score: number;
   ids: () => number[];
+  /** For a query of several words, which of them (bit k for word k) the section's matching sentences hold. */
+  held?: number;
 }
 
 /** Ranked sections, how many sections matched, and whether collection stopped early (so `total` is a lower bound). */
@@ -71,24 +76,56 @@ export function answerSearch(ctx: EngineContext, q: string, command: SearchComma
   const prefix = loose ? `没有完全相符的内容，以下是相近的结果。` : '';
   // Collection stopped early for very common words (`的`): the count is a lower bound, and says so.
   const count = found.capped ? `至少有 ${found.total}` : `有 ${found.total}`;
-  return makeAnswer(command, q, 'ok', `${prefix}“${q}”：报道中${count} 段相关内容。`, {
+  const partial = loose ? null : partialMatch(terms, found.ranked, count);
+  return makeAnswer(command, q, 'ok', partial?.message ?? `${prefix}“${q}”：报道中${count} 段相关内容。`, {
     resolved: { kind: 'text', id: query, label: q },
     results,
-    ...(loose ? { approximate: true } : {}),
+    ...(loose || partial?.none ? { approximate: true } : {}),
   });
+}
+
+/**
+ * For a query of several words where some sections hold only some of them: a message that says so. When none holds
+ * them all, which words did match (`只匹配到“潼南”`, and the answer is approximate); else how many hold them all (they
+ * are ranked first). Null when every section holds every word, or the query is one word.
+ */
+function partialMatch(terms: readonly string[], ranked: readonly Ranked[], count: string): { message: string; none: boolean } | null {
+  // A pasted passage is placed as a whole (no `held`): its line breaks do not make it several words.
+  if (terms.length < 2 || terms.length > 30 || ranked.some((r) => r.held === undefined)) return null;
+  const all = 2 ** terms.length - 1;
+  const full = ranked.filter((r) => r.held === all).length;
+  if (full === ranked.length) return null;
+  const quoted = (ts: readonly string[]): string => ts.map((t) => `“${t}”`).join('、');
+  if (full === 0) {
+    const union = ranked.reduce((u, r) => u | (r.held ?? 0), 0);
+    const matched = terms.filter((_, k) => union & (2 ** k));
+    const missing = terms.filter((_, k) => !(union & (2 ** k)));
+    const which = missing.length > 0 ? `只匹配到${quoted(matched)}（没有同时提到${quoted(missing)}的内容）` : `没有同时提到${quoted(terms)}的段落，以下段落各提到其中一部分`;
+    return { message: `${which}：报道中${count} 段相关内容。`, none: true };
+  }
+  return { message: `“${terms.join(' ')}”：报道中${count} 段相关内容，其中 ${full} 段同时提到${quoted(terms)}（排在前面），其余只提到部分词语。`, none: false };
 }
 
 /** Sections holding sentences that cover `query` by at least `min`, re-ranked: whole terms found verbatim beat scattered bigrams. */
 function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[], min: number, minMatched = 0): Found {
   const { index, fkey } = ctx;
-  const { hits: found, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates });
-  const hits = found.map((h) => ({ sentence: h.unit, coverage: h.coverage }));
+  const { hits: found, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates, groupMasks: true, sortFirst: SHORTLIST });
+  const hits = found.map((h) => ({ sentence: h.unit, coverage: h.coverage, groups: h.groups }));
   if (hits.length === 0) return { ranked: [], total: 0, capped: false };
-  const shortlist = hits.slice(0, 200);
+  const shortlist = hits.slice(0, SHORTLIST);
   const keyTerms = terms.map(fkey).filter(Boolean);
   const queryChars = [...new Set([...keyTerms.join('')])];
-  // Whether a sentence holds each whole term: from the index (no sentence re-folded), or for one character
-  // (whose sentences may be most of the report) from the shortlisted sentence's text.
+  // Whether a sentence holds each whole term. One character (whose sentences may be most of the report): from the
+  // shortlisted sentence's text. Several: from which of the query's bigrams the hit holds (it came with the hit), or
+  // else the sentence's own bigrams; the same test as the term's posting list, which for an everyday word on a large
+  // report would be most of the report to decode.
+  const bigramsOf = new Map<number, Set<number>>();
+  const sentenceBigrams = (id: number): Set<number> => {
+    let set = bigramsOf.get(id);
+    if (!set) bigramsOf.set(id, (set = index.sentenceBigrams(id)));
+    return set;
+  };
+  const groupsOf = new Map(shortlist.map((h) => [h.sentence, h.groups]));
   const holding = keyTerms.map((t): ((id: number) => boolean) => {
     if ([...t].length === 1) {
       return (id) => {
@@ -96,12 +133,22 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
         return text.includes(t) || fkey(text).includes(t);
       };
     }
+    // Which of the query's bigrams each hit holds came with it: a term is held when all of its bigrams are.
+    const mask = index.termMask(query, t);
+    if (mask === -1) return () => false;
+    if (mask !== null && shortlist.every((h) => h.groups !== undefined)) return (id) => ((groupsOf.get(id) ?? 0) & mask) === mask;
+    const bigrams = [...new Set(index.termBigrams(t))];
+    if (bigrams.length > 0) return bigrams.includes(-1) ? () => false : (id) => bigrams.every((b) => sentenceBigrams(id).has(b));
     const list = index.sentencesWith(t);
     return (id) => sortedHas(list, id);
   });
-  const perSection = new Map<number, { score: number; ids: { id: number; score: number }[] }>();
+  const perSection = new Map<number, { score: number; held: number; ids: { id: number; score: number }[] }>();
   for (const h of shortlist) {
-    const phrase = holding.filter((holds) => holds(h.sentence)).length / Math.max(1, keyTerms.length);
+    let held = 0;
+    holding.forEach((holds, k) => {
+      if (holds(h.sentence)) held |= 2 ** k;
+    });
+    const phrase = holding.filter((_, k) => held & (2 ** k)).length / Math.max(1, keyTerms.length);
     let chars = 1;
     if (phrase < 1) {
       const text = fkey(index.sentenceText(h.sentence));
@@ -109,18 +156,43 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
     }
     const score = h.coverage + 0.5 * phrase + 0.2 * chars;
     const sec = index.sectionOf(h.sentence);
-    const entry = perSection.get(sec) ?? { score: 0, ids: [] };
+    const entry = perSection.get(sec) ?? { score: 0, held: 0, ids: [] };
     entry.ids.push({ id: h.sentence, score });
     entry.score = Math.max(entry.score, score);
+    entry.held |= held;
     perSection.set(sec, entry);
+  }
+  // Several words: a section holding every one of them (in one sentence or across its sentences) comes first. A
+  // word its matching sentences lack may be elsewhere in it (`潼南` in the sentence before the one about `柠檬`).
+  const all = 2 ** keyTerms.length - 1;
+  const several = keyTerms.length >= 2 && keyTerms.length <= 30;
+  if (several) {
+    keyTerms.forEach((t, k) => {
+      const bit = 2 ** k;
+      const lacking = [...perSection].filter(([, e]) => !(e.held & bit));
+      if (lacking.length === 0) return;
+      const sections = [...t].length > 1 ? new Set(index.sentencesWith(t).map((id) => index.sectionOf(id))) : null;
+      for (const [sec, e] of lacking) if (sections ? sections.has(sec) : sectionHoldsChar(ctx, sec, t)) e.held |= bit;
+    });
   }
   const ranked = [...perSection.entries()]
     .map(([sec, e]) => {
       const ids = e.ids.sort((a, b) => b.score - a.score).map((x) => x.id);
-      return { sec, score: e.score + 0.02 * Math.min(3, e.ids.length - 1), ids: () => ids };
+      const whole = several && e.held === all ? 1 : 0;
+      return { sec, score: e.score + 0.02 * Math.min(3, e.ids.length - 1) + whole, ids: () => ids, held: e.held };
     })
     .sort((a, b) => b.score - a.score || a.sec - b.sec);
   return { ranked, total: new Set(hits.map((h) => index.sectionOf(h.sentence))).size, capped };
+}
+
+/** Whether a sentence of section `sec` holds the one character `c` (as written or folded). */
+function sectionHoldsChar(ctx: EngineContext, sec: number, c: string): boolean {
+  const [from, to] = ctx.index.sentencesOf(sec);
+  for (let id = from; id < to; id++) {
+    const text = ctx.index.sentenceText(id);
+    if (text.includes(c) || ctx.fkey(text).includes(c)) return true;
+  }
+  return false;
 }
 
 /** Sections ranked by their best paragraph's coverage of a pasted passage; a section holding all of it first. */

@@ -156,7 +156,8 @@ export function resolveTopic(ctx: EngineContext, tx: TopicIndex, q: string): Top
   }
   const latin = latinKey(q);
   if (latin) {
-    const exact = topics.find((t) => t.full === latin || t.initials === latin || t.synonymFull.includes(latin));
+    // The pinyin of a name or synonym, or the topic's English id (`employment`, `rural revitalization`).
+    const exact = topics.find((t) => t.full === latin || t.initials === latin || t.synonymFull.includes(latin) || t.id.replace(/-/gu, '') === latin);
     if (exact) return exact;
     // Pinyin for part of a name or synonym: the same rule as for characters (`zhenxing` yes, `fazhan` no).
     const parts = topicPartsByPinyin(tx, latin);
@@ -204,9 +205,28 @@ export function answerTopic(ctx: EngineContext, tx: TopicIndex, q: string): Answ
   if (list.length === 0) {
     return makeAnswer('topic', q, 'no_coverage', `报道没有涉及“${topic.name}”这个话题。`, { resolved, suggestions: topics.filter((t) => tx.sections.has(t.id)).map((t) => t.name) });
   }
-  const results = list.slice(0, ctx.opts.maxResults).map((i, rank) => {
+  const ranked = typedFirst(ctx, topic, q, list);
+  const results = ranked.slice(0, ctx.opts.maxResults).map((i, rank) => {
     const hits = sentencesMentioning(ctx, i, topic.terms);
     return makeResult(ctx, i, list.length - rank, hits, topic.terms, { mark: 'exact' });
   });
   return makeAnswer('topic', q, 'ok', `话题“${topic.name}”：报道中有 ${list.length} 段相关内容。`, { resolved, results });
+}
+
+/**
+ * A topic asked for by one of its synonyms or a phrase holding one (`外贸`, `交通安全`, `外贸进出口` for 对外开放, 交通):
+ * the sections that use the words typed come first, most sentences first, the topic's own order after. Asked by
+ * its name, pinyin or a typo, the topic's order stands.
+ */
+function typedFirst(ctx: EngineContext, topic: TopicEntry, q: string, list: readonly number[]): readonly number[] {
+  const key = ctx.fkey(q);
+  if (!key || key === topic.keys[0]) return list;
+  // The query itself, and the synonyms it is or holds (not the topic's name: every section of the topic has it).
+  const typed = topic.keys.slice(1).filter((k) => k.length >= 2 && (k === key || key.includes(k)));
+  if (typed.length === 0) return list;
+  const counts = sentenceCounts(ctx, [...new Set([key, ...typed])]);
+  const exact = sentenceCounts(ctx, [key]);
+  const n = (i: number): number => (exact.get(i) ?? 0) * 1000 + (counts.get(i) ?? 0);
+  // A stable sort: sections the typed words do not reach keep the topic's order, after those they do.
+  return list.map((i, at) => ({ i, at, n: n(i) })).sort((a, b) => b.n - a.n || a.at - b.at).map((x) => x.i);
 }
