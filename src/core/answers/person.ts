@@ -146,7 +146,7 @@ function textAnswer(ctx: EngineContext, q: string, sentences: number[]): Answer 
 /** Two-character surnames (复姓) a name may start with; any other name's surname is its first character. */
 const COMPOUND_SURNAMES = new Set(['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '令狐', '长孙', '宇文', '司徒', '夏侯', '轩辕', '端木', '独孤', '南宫', '西门', '百里']);
 
-/** The surname of a Chinese name of two to four characters (`刘红光` → 刘, `欧阳明` → 欧阳); '' for other names. */
+/** The surname of a Chinese name of two to four characters (`王建国` → 王, `欧阳明` → 欧阳); '' for other names. */
 function surnameOf(name: string): string {
   if (!/^\p{Script=Han}{2,4}$/u.test(name)) return '';
   const two = name.slice(0, 2);
