@@ -18,15 +18,6 @@ function message(chatId: number, text: string): Record<string, unknown> {
   return { message: { message_id: Math.floor(Math.random() * 1e6), date: 1, chat: { id: chatId, type: 'private', first_name: 'u' }, from: { id: chatId, is_bot: false, first_name: 'u' }, text } };
 }
 
-/** Wait until `predicate` holds (polling the recorded calls of `on`, the shared fake API unless given). */
-async function until(predicate: () => boolean, timeoutMs = 8000, on: FakeBotApi = api): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms; calls: ${on.calls.map((c) => `${c.method}:${c.status}`).join(' ')}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 beforeAll(async () => {
   api = await FakeBotApi.start({ token: TOKEN });
   // Both command menus fail: the bot must start anyway.
@@ -43,7 +34,7 @@ afterAll(async () => {
 describe('With a failing Bot API', () => {
   it('starts and answers even though setMyCommands fails', async () => {
     api.pushUpdate(message(501, '/district 潼南'));
-    await until(() => api.sent(501).length === 1);
+    await api.until(() => api.sent(501).length === 1);
     expect(api.callsTo('setMyCommands')[0]?.status).toBe(500);
     expect(api.sentTexts(501)[0]).toContain('潼南区');
   });
@@ -51,7 +42,7 @@ describe('With a failing Bot API', () => {
   it('waits retry_after on a 429 and then delivers', async () => {
     api.fail({ method: 'sendMessage', chatId: 502, times: 1 }, { kind: 'retry_after', seconds: 1 });
     api.pushUpdate(message(502, '/topic 教育'));
-    await until(() => api.sent(502).length === 1);
+    await api.until(() => api.sent(502).length === 1);
     const [first, second] = api.callsTo('sendMessage', 502);
     expect([first?.status, second?.status]).toEqual([429, 200]);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(900);
@@ -60,7 +51,7 @@ describe('With a failing Bot API', () => {
   it('retries a 500 and then delivers', async () => {
     api.fail({ method: 'sendMessage', chatId: 503, times: 1 }, { kind: 'server_error' });
     api.pushUpdate(message(503, '/about'));
-    await until(() => api.sent(503).length === 1);
+    await api.until(() => api.sent(503).length === 1);
     expect(api.callsTo('sendMessage', 503).map((c) => c.status)).toEqual([500, 200]);
   });
 
@@ -68,7 +59,7 @@ describe('With a failing Bot API', () => {
     api.fail({ method: 'sendMessage', chatId: 504 }, { kind: 'blocked' });
     api.pushUpdate(message(504, '/help'));
     api.pushUpdate(message(505, '/help'));
-    await until(() => api.sent(505).length === 1);
+    await api.until(() => api.sent(505).length === 1);
     await new Promise((r) => setTimeout(r, 200));
     expect(api.callsTo('sendMessage', 504).map((c) => c.status)).toEqual([403]);
   });
@@ -77,7 +68,7 @@ describe('With a failing Bot API', () => {
     api.fail({ method: 'sendMessage', chatId: 506 }, { kind: 'server_error' });
     const updateId = api.pushUpdate(message(506, '/search 发展'));
     // Three tries of the answer, then one try of the error reply.
-    await until(() => api.callsTo('sendMessage', 506).length === 4, 10_000);
+    await api.until(() => api.callsTo('sendMessage', 506).length === 4, 10_000);
     await bot.waitFor(new RegExp(`"update_id":${updateId}.*"msg":"handler failed"`));
     expect(bot.stdout()).not.toContain(TOKEN.split(':')[1]);
     const line = await bot.waitFor(new RegExp(`"update_id":${updateId},.*"msg":"update"`));
@@ -137,7 +128,7 @@ describe('In a forum whose topics subscribe on their own', () => {
       forumApi.pushUpdate(inTopic(78, '/subscribe 00:00'));
       const replies = () => forumApi.sent(FORUM).filter((c) => c.params['reply_parameters']);
       const digests = () => forumApi.sent(FORUM).filter((c) => !c.params['reply_parameters']);
-      await until(() => replies().length === 2, 8000, forumApi);
+      await forumApi.until(() => replies().length === 2, 8000);
       expect(replies().map((c) => c.params['message_thread_id'])).toEqual([77, 78]);
       expect(String(replies()[1]!.params['text'])).toContain('本群另有 1 个话题订阅了每日摘要');
       // The digests are due from the next wake-up (every minute): a restart's first one, on the same data.
@@ -145,7 +136,7 @@ describe('In a forum whose topics subscribe on their own', () => {
       const second = spawnBot(env);
       bots.push(second);
       await second.waitFor(/"msg":"bot started"/, 20_000);
-      await until(() => digests().length === 2, 10_000, forumApi);
+      await forumApi.until(() => digests().length === 2, 10_000);
       await new Promise((r) => setTimeout(r, 300));
       expect(digests()).toHaveLength(2); // one each, none to General
       const byTopic = new Map(digests().map((c) => [c.params['message_thread_id'], String(c.params['text'])]));

@@ -25,19 +25,10 @@ afterAll(async () => {
   await api.close();
 });
 
-/** Wait until `predicate` holds (polling the recorded calls). */
-async function until(predicate: () => boolean, timeoutMs = 8000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms; calls: ${api.calls.map((c) => `${c.method}:${c.status}`).join(' ')}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** A fresh user types `@bot <query>`; resolves with the accepted answer. */
 async function ask(query: string, offset = '', userId = nextUser++): Promise<Record<string, unknown>> {
   const id = api.pushInlineQuery({ from: { id: userId }, query, offset });
-  await until(() => api.callsTo('answerInlineQuery').some((c) => c.params['inline_query_id'] === id));
+  await api.until(() => api.callsTo('answerInlineQuery').some((c) => c.params['inline_query_id'] === id));
   const call = api.callsTo('answerInlineQuery').find((c) => c.params['inline_query_id'] === id)!;
   expect(call.status, JSON.stringify(call.params).slice(0, 300)).toBe(200);
   return call.params;
@@ -96,14 +87,14 @@ describe('Inline mode against the fake Bot API', () => {
     expect(decodeStartParameter(button.start_parameter)).toEqual({ command: 'search', query: 'xyzzy' });
     const user = nextUser++;
     api.pushUpdate(message(user, `/start ${button.start_parameter}`));
-    await until(() => api.sent(user).length === 1);
+    await api.until(() => api.sent(user).length === 1);
     expect(api.sentTexts(user)[0]).toContain('报道中没有找到“xyzzy”');
   });
 
   it('a deep link /start district-… opens the district\'s answer, with a 转发 button that shares it inline', async () => {
     const user = nextUser++;
     api.pushUpdate(message(user, `/start ${encodeStartParameter('district', '潼南')}`));
-    await until(() => api.sent(user).length === 1);
+    await api.until(() => api.sent(user).length === 1);
     const reply = api.sent(user)[0]!;
     expect(String(reply.params['text'])).toContain('潼南区：报道中有');
     const rows = (reply.params['reply_markup'] as { inline_keyboard: Array<Array<Record<string, string>>> }).inline_keyboard;
@@ -113,7 +104,7 @@ describe('Inline mode against the fake Bot API', () => {
   it('holds flood control: 12 queries in 10 s are answered, the 13th gets a personal notice, later ones nothing', async () => {
     const user = nextUser++;
     const ids = Array.from({ length: 16 }, (_, i) => api.pushInlineQuery({ from: { id: user }, query: `潼南${'区'.repeat(i % 2)}` }));
-    await until(() => api.callsTo('answerInlineQuery').filter((c) => ids.includes(String(c.params['inline_query_id']))).length >= 13);
+    await api.until(() => api.callsTo('answerInlineQuery').filter((c) => ids.includes(String(c.params['inline_query_id']))).length >= 13);
     // The dropped queries are never answered: give the bot time to (not) answer them.
     await new Promise((r) => setTimeout(r, 300));
     const answers = api.callsTo('answerInlineQuery').filter((c) => ids.includes(String(c.params['inline_query_id'])));

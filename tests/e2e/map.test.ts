@@ -26,14 +26,6 @@ afterAll(async () => {
   await api.close();
 });
 
-async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms; calls: ${api.calls.map((c) => `${c.method}:${c.status}`).join(' ')}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function message(chatId: number, text: string, chatType: 'private' | 'group' = 'private', from = chatId): Record<string, unknown> {
   const chat = chatType === 'private' ? { id: chatId, type: 'private', first_name: 'u' } : { id: chatId, type: 'group', title: 'g' };
   return { message: { message_id: Math.floor(Math.random() * 1e6), date: 1, chat, from: { id: from, is_bot: false, first_name: 'u' }, text } };
@@ -47,7 +39,7 @@ describe('/map against the fake Bot API', () => {
     const user = nextUser++;
     api.pushUpdate(message(user, '/map'));
     // The renderer loads in the background after start-up (ECharts takes seconds to import on a busy machine).
-    await until(() => photos(user).length === 1, 45_000);
+    await api.until(() => photos(user).length === 1, 45_000);
     const first = photos(user)[0]!;
     const upload = first.params['photo'] as { filename: string; bytes: Buffer };
     expect(upload.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
@@ -63,7 +55,7 @@ describe('/map against the fake Bot API', () => {
 
     const other = nextUser++;
     api.pushUpdate(message(other, '/map'));
-    await until(() => photos(other).length === 1);
+    await api.until(() => photos(other).length === 1, 10_000);
     const again = photos(other)[0]!;
     const [fileId] = [...api.photos.keys()];
     expect(again.params['photo']).toBe(fileId);
@@ -74,7 +66,7 @@ describe('/map against the fake Bot API', () => {
   it('a district button answers /district for it', async () => {
     const user = nextUser++;
     api.pushUpdate({ callback_query: { id: `cb${user}`, from: { id: user, is_bot: false, first_name: 'u' }, chat_instance: '1', data: 'mapd:500152', message: { message_id: 5, date: 1, chat: { id: user, type: 'private', first_name: 'u' } } } });
-    await until(() => api.sent(user).length === 1);
+    await api.until(() => api.sent(user).length === 1, 10_000);
     expect(api.sentTexts(user)[0]).toContain('潼南区');
     expect(api.callsTo('answerCallbackQuery').some((c) => c.params['callback_query_id'] === `cb${user}`)).toBe(true);
   });
@@ -82,7 +74,7 @@ describe('/map against the fake Bot API', () => {
   it('/map 乡村振兴 in a group shades by the topic and replies to the asking message; a word nothing matches gets text and no picture', async () => {
     const group = -4000 - nextUser++;
     api.pushUpdate(message(group, '/map 乡村振兴', 'group', 55));
-    await until(() => photos(group).length === 1 || api.sent(group).length > 0);
+    await api.until(() => photos(group).length === 1 || api.sent(group).length > 0, 10_000);
     expect(api.sentTexts(group)).toEqual([]);
     const photo = photos(group)[0]!;
     expect(String(photo.params['caption'])).toContain('筛选：乡村振兴（');
@@ -91,14 +83,14 @@ describe('/map against the fake Bot API', () => {
     expect(typeof photo.params['photo']).not.toBe('string'); // another picture: uploaded
 
     api.pushUpdate(message(group, '/map 量子纠缠', 'group', 56));
-    await until(() => api.sent(group).length === 1);
+    await api.until(() => api.sent(group).length === 1, 10_000);
     expect(api.sentTexts(group)[0]).toContain('没有找到与“量子纠缠”对应的主题、区县或词语');
     expect(photos(group)).toHaveLength(1);
   });
 
   it('an empty inline query offers the map as a cached photo once it has a file_id', async () => {
     const id = api.pushInlineQuery({ from: { id: nextUser++ }, query: '' });
-    await until(() => api.inlineAnswers(id).length === 1);
+    await api.until(() => api.inlineAnswers(id).length === 1, 10_000);
     const results = api.inlineAnswers(id)[0]!['results'] as Array<Record<string, unknown>>;
     expect(results[0]).toMatchObject({ type: 'photo', photo_file_id: [...api.photos.keys()][0], parse_mode: 'HTML' });
     expect(String(results[0]!['caption'])).toContain('提到最多的区县');

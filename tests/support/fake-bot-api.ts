@@ -239,6 +239,15 @@ export class FakeBotApi {
   }
 
   /** Recorded calls of one method, optionally for one chat. */
+  /** Wait until `predicate` holds, polling the recorded calls; the error lists them when it never does. */
+  async until(predicate: () => boolean, timeoutMs = 8000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms; calls: ${this.calls.map((c) => `${c.method}:${c.status}`).join(' ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   callsTo(method: string, chatId?: number | string): RecordedCall[] {
     const chat = chatId === undefined ? undefined : String(chatId);
     return this.calls.filter((c) => c.method === method && (chat === undefined || c.chatId === chat));
