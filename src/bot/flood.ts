@@ -1,5 +1,5 @@
 /** Per-user flood control: a sliding window of recent commands, in this process or in the shared store. */
-import { isUnavailable, withinMs } from '../store/outage.ts';
+import { sharedOr } from '../store/outage.ts';
 import { floodStep, type FloodState } from '../store/shared.ts';
 import type { FloodVerdict, SubscriptionStore } from '../store/types.ts';
 
@@ -89,14 +89,7 @@ export class FallbackFloodGuard implements FloodCounter {
   ) {}
 
   async hit(userId: number | string): Promise<FloodVerdict> {
-    if (this.outage.down) return this.memory.hit(userId);
-    try {
-      return await withinMs(Promise.resolve(this.shared.hit(userId)), this.timeoutMs);
-    } catch (err) {
-      if (!isUnavailable(err)) throw err;
-      this.outage.failed(err);
-      return this.memory.hit(userId);
-    }
+    return sharedOr(this.outage, this.timeoutMs, () => this.shared.hit(userId), () => this.memory.hit(userId));
   }
 
   sweep(): void {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isUnavailable, withinMs } from '../store/outage.ts';
+import { sharedOr } from '../store/outage.ts';
 import type { SubscriptionStore } from '../store/types.ts';
 
 /** An answer's pages, and the inline query behind its 转发 button (kept so every page shows it). */
@@ -127,26 +127,13 @@ export class FallbackPages implements Pages {
   ) {}
 
   async put(pages: string[], share?: string): Promise<string> {
-    if (this.outage.down) return this.memory.put(pages, share);
-    try {
-      return await withinMs(Promise.resolve(this.shared.put(pages, share)), this.timeoutMs);
-    } catch (err) {
-      if (!isUnavailable(err)) throw err;
-      this.outage.failed(err);
-      return this.memory.put(pages, share);
-    }
+    return sharedOr(this.outage, this.timeoutMs, () => this.shared.put(pages, share), () => this.memory.put(pages, share));
   }
 
   async entry(key: string): Promise<PageEntry | undefined> {
     // Keys are random, so one kept here during an outage never names another answer in the store.
     const kept = this.memory.entry(key);
-    if (kept || this.outage.down) return kept;
-    try {
-      return await withinMs(Promise.resolve(this.shared.entry(key)), this.timeoutMs);
-    } catch (err) {
-      if (!isUnavailable(err)) throw err;
-      this.outage.failed(err);
-      return undefined;
-    }
+    if (kept) return kept;
+    return sharedOr(this.outage, this.timeoutMs, () => this.shared.entry(key), () => undefined);
   }
 }

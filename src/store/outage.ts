@@ -129,3 +129,23 @@ export function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * The shared store's answer while the database answers (within `ms`), else `fallback`'s: an unavailable database is
+ * reported to `outage` once, any other error is thrown. What an instance-memory fallback (flood control, pages) does.
+ */
+export async function sharedOr<T>(
+  outage: { readonly down: boolean; failed(err: unknown): void },
+  ms: number,
+  shared: () => T | Promise<T>,
+  fallback: () => T,
+): Promise<T> {
+  if (outage.down) return fallback();
+  try {
+    return await withinMs(Promise.resolve(shared()), ms);
+  } catch (err) {
+    if (!isUnavailable(err)) throw err;
+    outage.failed(err);
+    return fallback();
+  }
+}
