@@ -67,7 +67,6 @@ function buildArticle(
   onWarning: (message: string) => void,
 ): { article: Article; sections: Section[] } {
   const seg = segmentArticle(raw.text);
-  for (const w of seg.warnings) onWarning(`${raw.source}: ${w}`);
   seg.sections = seg.sections.filter((s) => {
     if (s.paragraphs.length > 0) return true;
     onWarning(`${raw.source}: heading with no text under it, dropped: ${s.heading ?? '(none)'}`);

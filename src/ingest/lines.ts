@@ -130,7 +130,7 @@ export function signer(line: string): RawPerson | null {
 }
 
 /** `冯  帆` → `冯帆`: a short name the paper pads with spaces; anything longer is left alone. */
-export function compactName(text: string): string {
+function compactName(text: string): string {
   const compact = text.replace(/[\s\u3000]+/gu, '');
   return compact.length <= 4 && /^[\u4e00-\u9fff]+$/u.test(compact) ? compact : text;
 }
@@ -139,7 +139,7 @@ export function compactName(text: string): string {
  * A line that is a person and nothing else: `某某` or `湖北省某某市委书记  某某代表` (a byline naming the author) or
  * `某  某  全国政协委员、某某大学教授` (a guest list's line, name first).
  */
-export function authorLine(line: string): RawPerson | null {
+function authorLine(line: string): RawPerson | null {
   if (/[，。！？；：“”]/u.test(line)) return null;
   const compact = line.replace(/[\s\u3000]+/gu, '');
   if (isName(compact) && compact.length <= 3) return { name: compact, role: '', org: '' };

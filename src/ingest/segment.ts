@@ -33,9 +33,8 @@ export interface SegmentedArticle {
   title: string;
   subtitle: string | null;
   reporters: string[];
+  /** Each carries its own warnings (what ingest had to guess about it). */
   sections: RawSection[];
-  /** Lines ingest had to guess about, for a human to check (`a heading whose speaker could not be split`). */
-  warnings: string[];
 }
 
 /** Fewest characters an adjacent piece must repeat of the paragraph it continues before we drop them as a repeat. */
@@ -56,7 +55,7 @@ export function segmentArticle(raw: string): SegmentedArticle {
     .map((l) => l.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim())
     .filter((l) => l.length > 0);
 
-  const article: SegmentedArticle = { title: lines[0] ?? '', subtitle: null, reporters: [], sections: [], warnings: [] };
+  const article: SegmentedArticle = { title: lines[0] ?? '', subtitle: null, reporters: [], sections: [] };
   const kinds = classifyAll(lines);
   // Several closing bylines (`（本报记者…）`) mean a composite page: each block they close is a report of its own.
   const composite = kinds.filter((k) => k.kind === 'closingByline').length >= 2;
