@@ -31,6 +31,18 @@ const ENTRIES = {
  */
 const EXTERNAL = ['better-sqlite3', 'pg-native', 'pino', 'pino-*', 'thread-stream', 'opencc-js', 'pinyin-pro', '@resvg/resvg-js', 'echarts', 'fontkit'];
 
+/**
+ * zod's `z.locales` (error messages in 40-odd languages, 400 KB: a third of what `npm run ask` compiled at start) is
+ * never used here; zod itself only imports its English messages (v4/locales/en.js, kept). So `z.locales` holds `en` alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'zod-english-only' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({ contents: "export { default as en } from 'zod/v4/locales/en.js';", resolveDir: ROOT }));
+  },
+};
+
 /** Newest modification time among the files a build reads (src/, the build script, tsconfig.json, package.json). */
 function newestInput() {
   let newest = 0;
@@ -88,9 +100,13 @@ export async function build() {
     logLevel: 'warning',
     metafile: true,
     // Derived data computed once here instead of at every start (src/core/derived.ts).
-    define: { __REPORT_BOT_DERIVED__: JSON.stringify(derived) },
+    define: { __REPORT_BOT_DERIVED__: JSON.stringify(derived.derived) },
+    plugins: [zodEnglishOnly],
   });
-  const outputs = new Set(Object.keys(result.metafile.outputs).map((p) => join(ROOT, p)));
+  // The national division rows, read by the compiled code only when a query needs them (src/core/derived.ts).
+  const divisionsFile = join(DIST, 'divisions.json');
+  writeFileSync(divisionsFile, derived.divisions);
+  const outputs = new Set([...Object.keys(result.metafile.outputs).map((p) => join(ROOT, p)), divisionsFile]);
   for (const name of readdirSync(DIST)) {
     const path = join(DIST, name);
     if (name !== '.built' && !outputs.has(path)) rmSync(path, { force: true });
@@ -101,12 +117,13 @@ export async function build() {
   await esbuild.stop?.();
 }
 
-/** Run scripts/derive.ts (bundled to a temporary file, then run by node) and return the JSON text it prints. */
+/** Run scripts/derive.ts (bundled to a temporary file, then run by node) and return the two JSON texts it prints (the derived data, the division rows). */
 async function derive(esbuild) {
   const script = join(DIST, '.derive.mjs');
   await esbuild.build({ absWorkingDir: ROOT, entryPoints: ['scripts/derive.ts'], outfile: script, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
   try {
-    return execFileSync(process.execPath, [script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+    const [derived = '{}', divisions = 'null'] = execFileSync(process.execPath, [script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] }).split('\n');
+    return { derived, divisions };
   } finally {
     rmSync(script, { force: true });
   }

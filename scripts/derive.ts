@@ -6,8 +6,11 @@
 import { foldChar } from '../src/core/normalize.ts';
 import { recordSyllables } from '../src/core/pinyin.ts';
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { ChinaDivisionsSchema, DivisionIndex } from '../src/core/divisions.ts';
-import { GazetteerSchema } from '../src/core/gazetteer.ts';
+import { GazetteerSchema, PlaceAliasesSchema } from '../src/core/gazetteer.ts';
+import { ReportSchema } from '../src/core/report.ts';
+import { fileKey } from '../src/read-json.ts';
 import { divisionsKey, loadEngine } from '../src/load-engine.ts';
 import type { Derived } from '../src/core/derived.ts';
 
@@ -22,22 +25,42 @@ for (let code = 0; code < 0x10000; code++) {
 const asked = new Map<string, string[]>();
 recordSyllables(asked);
 try {
-  loadEngine('data');
+  // The national names are folded when a query first looks past Chongqing: one such query records their pinyin too.
+  loadEngine('data').engine.answer('district', '成都');
 } catch (err) {
   process.stderr.write(`report-bot: no pinyin precomputed (data/ does not load: ${(err as Error).message}); starts compute it as before\n`);
 }
 recordSyllables(null);
 
 // The national division index, validated and linked here once; a start uses it while both files are unchanged.
-let divisions: Derived['divisions'];
+// Printed as a second JSON line: scripts/build.mjs compiles it in apart, so a start parses it only when needed.
+let divisionsKeyOf: string | undefined;
+let rows: unknown[] | null = null;
 try {
-  const chinaText = readFileSync('data/china-divisions.json', 'utf8');
-  const gazetteerText = readFileSync('data/chongqing-divisions.json', 'utf8');
-  const index = new DivisionIndex(ChinaDivisionsSchema.parse(JSON.parse(chinaText)), GazetteerSchema.parse(JSON.parse(gazetteerText)));
-  divisions = { key: divisionsKey(chinaText, gazetteerText), rows: index.toRows() };
+  const index = new DivisionIndex(ChinaDivisionsSchema.parse(JSON.parse(readFileSync('data/china-divisions.json', 'utf8'))), GazetteerSchema.parse(JSON.parse(readFileSync('data/chongqing-divisions.json', 'utf8'))));
+  divisionsKeyOf = divisionsKey('data/china-divisions.json', 'data/chongqing-divisions.json');
+  rows = index.toRows();
 } catch {
-  divisions = undefined; // no national file: starts go without, as before
+  divisionsKeyOf = undefined; // no national file: starts go without, as before
 }
 
-const derived: Derived = { fold, syllables: Object.fromEntries(asked), ...(divisions ? { divisions } : {}) };
-process.stdout.write(JSON.stringify(derived));
+// Data files a start reads, validated here once: listed when the schema returns the file's JSON unchanged (no
+// defaults filled in, nothing dropped; key order aside), so a start reading the same file (same fileKey) can skip the schema.
+const validated: NonNullable<Derived['validated']> = {};
+const checks = [
+  ['report', 'data/report.json', ReportSchema],
+  ['gazetteer', 'data/chongqing-divisions.json', GazetteerSchema],
+  ['place-aliases', 'data/place-aliases.json', PlaceAliasesSchema],
+] as const;
+for (const [name, path, schema] of checks) {
+  try {
+    const text = readFileSync(path, 'utf8');
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (parsed.success && isDeepStrictEqual(parsed.data, JSON.parse(text))) validated[name] = fileKey(path);
+  } catch {
+    // Missing or invalid: a start validates it (and says what is wrong) as before.
+  }
+}
+
+const derived: Derived = { fold, syllables: Object.fromEntries(asked), ...(divisionsKeyOf !== undefined ? { divisionsKey: divisionsKeyOf } : {}), validated };
+process.stdout.write(`${JSON.stringify(derived)}\n${JSON.stringify(rows)}\n`);

@@ -1,38 +1,39 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine, type Engine, type EngineOptions } from './core/engine.ts';
-import { DERIVED } from './core/derived.ts';
+import { DERIVED, derivedDivisionRows } from './core/derived.ts';
 import { ChinaDivisionsSchema, DivisionIndex } from './core/divisions.ts';
 import { GazetteerSchema, PlaceAliasesSchema, type PlaceAlias } from './core/gazetteer.ts';
 import type { Report } from './core/report.ts';
 import { loadReportFile } from './load-report.ts';
-import { readJsonFile } from './read-json.ts';
+import { fileKey, readJsonFile } from './read-json.ts';
 
 /** Read data/report.json, the gazetteer and the place aliases (optional), validate them and build the engine once. `reportPath` overrides where the report is read from (the bot's REPORT_PATH). */
 export function loadEngine(dataDir = 'data', options: Partial<EngineOptions> = {}, reportPath = join(dataDir, 'report.json')): { report: Report; engine: Engine } {
   const report = loadReportFile(reportPath);
-  const gazetteer = readJsonFile(join(dataDir, 'chongqing-divisions.json'), GazetteerSchema);
+  const gazetteer = readJsonFile(join(dataDir, 'chongqing-divisions.json'), GazetteerSchema, '', 'gazetteer');
   const aliasPath = join(dataDir, 'place-aliases.json');
   // Aliases only add landmarks; without the file districts and townships still resolve.
-  const placeAliases: PlaceAlias[] = existsSync(aliasPath) ? readJsonFile(aliasPath, PlaceAliasesSchema).aliases : [];
+  const placeAliases: PlaceAlias[] = existsSync(aliasPath) ? readJsonFile(aliasPath, PlaceAliasesSchema, '', 'place-aliases').aliases : [];
   // The national divisions let `/district 成都` answer; without the file places outside Chongqing are only named.
   const chinaPath = join(dataDir, 'china-divisions.json');
   const divisions = existsSync(chinaPath) ? divisionIndex(chinaPath, join(dataDir, 'chongqing-divisions.json'), gazetteer) : undefined;
   return { report, engine: createEngine(report, gazetteer, { placeAliases, ...(divisions ? { divisions } : {}), ...options }) };
 }
 
-/** Which national and Chongqing division files an index was built from: a digest of both texts. */
-export function divisionsKey(chinaText: string, gazetteerText: string): string {
-  return createHash('sha256').update(chinaText).update('\0').update(gazetteerText).digest('base64url');
+/** Which national and Chongqing division files an index was built from (`fileKey` of each: cheap at every start, where hashing both texts was not). */
+export function divisionsKey(chinaPath: string, gazetteerPath: string): string {
+  return `${fileKey(chinaPath)}\n${fileKey(gazetteerPath)}`;
 }
 
 /**
  * The national division index: the one built at build time (src/core/derived.ts) when both files are the ones it was
- * built from, else parsed, validated and built here (edited data, or running from source under tsx).
+ * built from, made when a query first needs it; else parsed, validated and built here, so a bad file stops the start
+ * (edited data, or running from source under tsx).
  */
-function divisionIndex(chinaPath: string, gazetteerPath: string, gazetteer: Parameters<typeof createEngine>[1]): DivisionIndex {
-  const built = DERIVED?.divisions;
-  if (built && built.key === divisionsKey(readFileSync(chinaPath, 'utf8'), readFileSync(gazetteerPath, 'utf8'))) return DivisionIndex.fromRows(built.rows);
+function divisionIndex(chinaPath: string, gazetteerPath: string, gazetteer: Parameters<typeof createEngine>[1]): DivisionIndex | (() => DivisionIndex) {
+  if (DERIVED?.divisionsKey !== undefined && DERIVED.divisionsKey === divisionsKey(chinaPath, gazetteerPath)) {
+    return () => DivisionIndex.fromRows(derivedDivisionRows() ?? []);
+  }
   return new DivisionIndex(readJsonFile(chinaPath, ChinaDivisionsSchema), gazetteer);
 }

@@ -4,18 +4,18 @@
  */
 import { z } from 'zod';
 import { SearchCommandSchema, type SearchCommand } from '../core/answer.ts';
+import { graphemes } from '../core/graphemes.ts';
 
 /** Telegram's limit on a start parameter. */
 export const MAX_START_PARAMETER = 64;
 
-const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The start parameter that opens `command` on `query`, e.g. `district-5r285Y2X` for 潼南; a long query is cut (by grapheme) to fit. */
 export function encodeStartParameter(command: SearchCommand, query: string): string {
   const room = Math.floor(((MAX_START_PARAMETER - command.length - 1) * 3) / 4);
   let kept = '';
-  for (const { segment } of GRAPHEMES.segment(query.trim())) {
+  for (const { segment } of graphemes(query.trim())) {
     if (Buffer.byteLength(kept + segment) > room) break;
     kept += segment;
   }

@@ -101,16 +101,22 @@ export class DistrictResolver {
   private readonly fuse: Fuse<{ name: string; full: string; initials: string }>;
 
   private readonly nameKey: (text: string) => string;
-  /** Divisions outside Chongqing by folded full and short name (`成都市`, `成都`, `湖北`), and provinces/cities by pinyin. */
-  private readonly national = new Map<string, Unit[]>();
-  private readonly nationalLatin = new Map<string, Unit[]>();
+  /** Where the national divisions come from: the index, or a function that makes it when a query first needs it. */
+  private readonly divisions: DivisionIndex | (() => DivisionIndex) | undefined;
+  /**
+   * Divisions outside Chongqing by folded full and short name (`成都市`, `成都`, `湖北`), and provinces/cities by
+   * pinyin. Built on first use: most queries are about Chongqing and resolve before any national name is looked at,
+   * so a start (and a one-shot `npm run ask`) does not fold three thousand names it may never need.
+   */
+  private nationalMaps: { byName: Map<string, Unit[]>; byLatin: Map<string, Unit[]> } | null = null;
 
   /**
    * `divisions` (optional) adds every division of China, so `/district 成都` can say it means 四川省成都市; without it
    * places outside Chongqing are told apart only from a short built-in list.
    */
-  constructor(gazetteer: Gazetteer, aliases: readonly PlaceAlias[] = [], fold: FoldChar = foldChar, divisions?: DivisionIndex) {
+  constructor(gazetteer: Gazetteer, aliases: readonly PlaceAlias[] = [], fold: FoldChar = foldChar, divisions?: DivisionIndex | (() => DivisionIndex)) {
     this.nameKey = (text) => foldKey(text, fold);
+    this.divisions = divisions;
     const nameKey = this.nameKey;
     const byCode = new Map(gazetteer.divisions.map((d) => [d.code, d]));
     const countyRows = gazetteer.divisions.filter((d) => d.level === 'county');
@@ -167,6 +173,13 @@ export class DistrictResolver {
       if (a.name.length >= 3) this.addLatin(pinyinKeys(a.name).full, c);
     }
     this.fuse = new Fuse(fuseRows, { keys: ['full', 'initials'], threshold: 0.25, ignoreLocation: true, includeScore: true });
+  }
+
+  /** The national maps, built the first time a query gets past every exact Chongqing rule. */
+  private national(): { byName: Map<string, Unit[]>; byLatin: Map<string, Unit[]> } {
+    if (this.nationalMaps) return this.nationalMaps;
+    const maps = { byName: new Map<string, Unit[]>(), byLatin: new Map<string, Unit[]>() };
+    const divisions = typeof this.divisions === 'function' ? this.divisions() : this.divisions;
     for (const u of divisions?.units ?? []) {
       if (u.chongqing || u.level === 'township') continue;
       const add = (map: Map<string, Unit[]>, key: string) => {
@@ -175,21 +188,24 @@ export class DistrictResolver {
         if (!list.includes(u)) list.push(u);
         map.set(key, list);
       };
-      add(this.national, nameKey(u.name));
-      add(this.national, nameKey(u.short));
+      add(maps.byName, this.nameKey(u.name));
+      add(maps.byName, this.nameKey(u.short));
       // Pinyin only for provinces and cities: county syllables collide too often (`gulou` is four places).
-      if (u.level !== 'county') add(this.nationalLatin, u.pinyin ?? pinyinKeys(u.short).full);
+      if (u.level !== 'county') add(maps.byLatin, u.pinyin ?? pinyinKeys(u.short).full);
     }
+    this.nationalMaps = maps;
+    return maps;
   }
 
   /** A place outside Chongqing by its name (`成都`, `湖北省`) or a chain of names (`宁波江北`, `江苏省南京市鼓楼区`). */
   private outsideDivision(key: string): Unit[] {
-    const direct = this.national.get(key);
+    const national = this.national().byName;
+    const direct = national.get(key);
     if (direct) return direct;
     if (key.length > 24) return [];
     // A chain: the longest known name at the start, then the rest inside it.
     for (let len = key.length - 1; len >= 2; len--) {
-      const parents = this.national.get(key.slice(0, len));
+      const parents = national.get(key.slice(0, len));
       if (!parents) continue;
       const rest = this.outsideDivision(key.slice(len));
       const inside = rest.filter((u) => parents.some((p) => u.code.startsWith(p.code) && u !== p));
@@ -265,7 +281,8 @@ export class DistrictResolver {
     if (latin) {
       const hit = this.latin.get(latin);
       if (hit) return this.decide(hit, 'pinyin');
-      const national = this.nationalLatin.get(latin) ?? this.nationalLatin.get(latin.replace(/(shi|sheng)$/, ''));
+      const byLatin = this.national().byLatin;
+      const national = byLatin.get(latin) ?? byLatin.get(latin.replace(/(shi|sheng)$/, ''));
       if (national) return this.notChongqing(national.length === 1 ? national[0]!.short : query.trim(), national);
       const outside = this.outsideLatin.get(latin) ?? this.outsideLatin.get(latin.replace(/(shi|sheng)$/, ''));
       if (outside) return { status: 'not_chongqing', name: outside };

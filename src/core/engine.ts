@@ -11,6 +11,7 @@ import type { DivisionIndex } from './divisions.ts';
 import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
 import { foldChar, type FoldChar } from './normalize.ts';
 import type { Report } from './report.ts';
+import { graphemes } from './graphemes.ts';
 
 /** Tunables of the search engine; defaults in DEFAULT_ENGINE_OPTIONS. */
 export interface EngineOptions {
@@ -29,8 +30,11 @@ export interface EngineOptions {
   maxCandidates: number;
   /** Landmark aliases (data/place-aliases.json), mapped to districts. */
   placeAliases: readonly PlaceAlias[];
-  /** Every division of China (data/china-divisions.json), so `/district 成都` answers; without it such places are only named. */
-  divisions?: DivisionIndex;
+  /**
+   * Every division of China (data/china-divisions.json), so `/district 成都` answers; without it such places are only
+   * named. A function is called once, when a query first looks past Chongqing (a start need not build the index).
+   */
+  divisions?: DivisionIndex | (() => DivisionIndex);
   /** How text and queries are folded before matching, one character at a time (default: NFKC, 繁→简, lower-case). */
   fold: FoldChar;
   /** Hears about a bug caught while answering (the user gets a sentence instead); adapters log it. */
@@ -73,7 +77,6 @@ export interface Engine {
   resolveFilter(query: string): ResolvedFilter | null;
 }
 
-const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
 
 /** Characters that are each one grapheme and never noise: printable ASCII, whitespace, Latin, CJK, full-width forms. */
@@ -91,7 +94,7 @@ export function cleanQuery(query: string, max: number): string {
   let out = '';
   let count = 0;
   // Lazily, grapheme by grapheme, so a 20,000-character paste costs only the first `max`.
-  for (const { segment } of GRAPHEMES.segment(query)) {
+  for (const { segment } of graphemes(query)) {
     if (count >= max) break;
     // Joiners and tag characters inside an emoji are part of it (👨‍👩‍👧, 🏴 flags); elsewhere format characters are noise.
     let clean = (EMOJI.test(segment) ? segment : segment.replace(/[\p{Cc}\p{Cf}]+/gu, ' ')).replace(/\s+/gu, ' ');

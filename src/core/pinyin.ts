@@ -12,12 +12,17 @@ export function recordSyllables(into: Map<string, string[]> | null): void {
   recorder = into;
 }
 
+/** pinyin-pro itself, loaded on the first call (ingest's slugs use it too, so a start that builds nothing never loads it). */
+export function pinyinProLib(): typeof import('pinyin-pro') {
+  pinyinPro ??= createRequire(import.meta.url)('pinyin-pro') as typeof import('pinyin-pro');
+  return pinyinPro;
+}
+
 /** Toneless pinyin of a Chinese name, one syllable per character (`潼南` → `['tong','nan']`); non-Han characters kept. */
 export function syllables(text: string): string[] {
   const known = derivedSyllables?.[text];
   if (known) return [...known];
-  pinyinPro ??= createRequire(import.meta.url)('pinyin-pro') as typeof import('pinyin-pro');
-  const out = pinyinPro.pinyin(text, { toneType: 'none', type: 'array', v: true }).map((s) => s.toLowerCase());
+  const out = pinyinProLib().pinyin(text, { toneType: 'none', type: 'array', v: true }).map((s) => s.toLowerCase());
   recorder?.set(text, out);
   return out;
 }

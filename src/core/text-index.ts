@@ -85,6 +85,23 @@ const THOUSANDS_GROUP = /\p{Nd}{3}(?!\p{Nd})/uy;
 /** Marks a break in a run of folded units: no bigram spans it. */
 const BREAK = -1;
 
+/** An Int32Array that grows by doubling: numbers kept without a JavaScript array's boxing. */
+class GrowingInt32 {
+  items: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.items = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.items.length) {
+      const next = new Int32Array(this.items.length * 2);
+      next.set(this.items);
+      this.items = next;
+    }
+    this.items[this.length++] = v;
+  }
+}
+
 // Whether a character is a word character, by UTF-16 code for single units (0 unknown, 1 yes, 2 no): a table
 // lookup instead of a regex or a string-keyed map, since every character of every shown excerpt is asked.
 const wordByCode = new Uint8Array(0x10000);
@@ -319,6 +336,11 @@ function addToChars(byChar: Map<number, number[]>, key: number, id: number): voi
  * built from scratch over the same sections would.
  */
 export class TextIndex {
+  /**
+   * Most bigram ids a fresh index's build keeps between its two passes (4 bytes each; the seed report needs ~30,000),
+   * past which sentences are folded again instead. A static so a test can make it small and see both ways agree.
+   */
+  static packMemoIds = 4_000_000;
   readonly sentenceCount: number;
   private readonly secOf: Int32Array;
   private readonly parOf: Int32Array;
@@ -501,12 +523,20 @@ export class TextIndex {
         }
       });
     };
+    // Each sentence's bigram ids as the first pass finds them, so the second need not fold the text again (folding
+    // is most of a pass: a start's index build takes a third less). Only up to a bound: at a thousand reports the
+    // rest is folded twice, as before, rather than held.
+    const cap = TextIndex.packMemoIds;
+    const seen = new GrowingInt32(Math.min(cap, 1024));
+    const seenEnd = new Int32Array(this.sentenceCount);
     const lastChar = new Int32Array(0x10000).fill(-1);
     for (let i = 0; i < this.sentenceCount; i++) {
       forEachBigram(i, (id, delta) => {
         df[id] = (df[id] ?? 0) + 1;
         bytes[id] = (bytes[id] ?? 0) + varintSize(delta);
+        if (seen.length < cap) seen.push(id);
       });
+      seenEnd[i] = seen.length < cap ? seen.length : -1;
       this.countChars(i, units, lastChar);
     }
     const n = ids.size;
@@ -516,17 +546,31 @@ export class TextIndex {
     const postings = new Uint8Array(offsets[n] ?? 0);
     const fill = Int32Array.from(offsets.subarray(0, n));
     last = new Array<number>(n).fill(-1);
+    const put = (id: number, delta: number): void => {
+      let at = fill[id] ?? 0;
+      let v = delta;
+      while (v >= 0x80) {
+        postings[at++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      postings[at++] = v;
+      fill[id] = at;
+    };
+    const memo = seen.items;
+    let from = 0;
     for (let i = 0; i < this.sentenceCount; i++) {
-      forEachBigram(i, (id, delta) => {
-        let at = fill[id] ?? 0;
-        let v = delta;
-        while (v >= 0x80) {
-          postings[at++] = (v & 0x7f) | 0x80;
-          v >>>= 7;
-        }
-        postings[at++] = v;
-        fill[id] = at;
-      });
+      const to = seenEnd[i]!;
+      if (to < 0) {
+        forEachBigram(i, put);
+        continue;
+      }
+      // The ids the first pass found for sentence i, distinct and in text order, as forEachBigram gives them.
+      for (let k = from; k < to; k++) {
+        const id = memo[k]!;
+        put(id, i - (last[id] ?? -1));
+        last[id] = i;
+      }
+      from = to;
     }
     const byChar = new Map<number, number[]>();
     for (const [key, id] of ids) addToChars(byChar, key, id);

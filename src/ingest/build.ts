@@ -1,5 +1,5 @@
-import { pinyin } from 'pinyin-pro';
 import { parseReport, type Article, type Person, type Place, type Report, type Section, type Topic } from '../core/report.ts';
+import { pinyinProLib } from '../core/pinyin.ts';
 import type { ChinaDivisions } from '../core/divisions.ts';
 import type { Gazetteer, PlaceAlias } from '../core/gazetteer.ts';
 import { extractFigures } from './figures.ts';
@@ -216,7 +216,7 @@ function articleSlug(source: string): string {
 
 /** `王建国` → `wang-jian-guo`. */
 function slug(text: string): string {
-  return pinyin(text, { toneType: 'none', type: 'array', v: true, nonZh: 'consecutive' })
+  return pinyinProLib().pinyin(text, { toneType: 'none', type: 'array', v: true, nonZh: 'consecutive' })
     .join('-')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -1,5 +1,6 @@
 import type { Answer, Highlight } from '../core/answer.ts';
 import type { Figure } from '../core/report.ts';
+import { graphemes } from '../core/graphemes.ts';
 
 // C0/C1 controls (except \n and \t) and lone surrogates: Telegram rejects or mangles them.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
@@ -10,14 +11,13 @@ export function cleanText(text: string): string {
   return text.replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
-const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Cut `text` to at most `max` UTF-16 units (Telegram's measure) on a grapheme boundary, so 👨‍👩‍👧 or 🇨🇳 is never split; adds `…` when cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 0) return '';
   let end = 0;
-  for (const { index, segment } of GRAPHEMES.segment(text)) {
+  for (const { index, segment } of graphemes(text)) {
     if (index + segment.length > max - 1) break;
     end = index + segment.length;
   }

@@ -115,6 +115,20 @@ describe('Every one of the 38 district/county units', () => {
   );
 });
 
+describe('National divisions given as a function (a start need not build them)', () => {
+  const divisions = new DivisionIndex(ChinaDivisionsSchema.parse(JSON.parse(readFileSync('data/china-divisions.json', 'utf8'))), gazetteer);
+
+  it('are made when a query first gets past the exact Chongqing names, once, and answer as the index itself', () => {
+    let made = 0;
+    const lazy = new DistrictResolver(gazetteer, aliases, undefined, () => { made++; return divisions; });
+    for (const q of ['潼南', '潼南区', '大足县', '满月镇']) expect(lazy.resolve(q).status).toBe('found');
+    expect(made).toBe(0);
+    const eager = new DistrictResolver(gazetteer, aliases, undefined, divisions);
+    for (const q of ['成都', 'chengdu', '宁波江北', '鼓楼', '北京']) expect(lazy.resolve(q)).toEqual(eager.resolve(q));
+    expect(made).toBe(1);
+  });
+});
+
 describe('When the national divisions are loaded, a place outside Chongqing', () => {
   const divisions = new DivisionIndex(ChinaDivisionsSchema.parse(JSON.parse(readFileSync('data/china-divisions.json', 'utf8'))), gazetteer);
   const national = new DistrictResolver(gazetteer, aliases, undefined, divisions);

@@ -185,3 +185,24 @@ describe('A search that needs only a shortlist in order', () => {
     }
   });
 });
+
+describe('Building a fresh index', () => {
+  // Sentences sharing bigrams at varying distances, so posting deltas of one and several bytes both occur.
+  const paragraphs = Array.from({ length: 300 }, (_, i) => [`第${i}天，潼南的柠檬${i % 7 === 0 ? '熟了' : '还青'}。${i % 150 === 0 ? '双江航电枢纽开工。' : ''}`]);
+  const queries = ['柠檬熟了', '潼南', '双江航电', '第1', '天', '还青'];
+  const answers = (index: TextIndex) => queries.map((q) => [index.sentencesWith(q), index.search(q, 0.5, 1000)]);
+
+  it('finds the same whether it keeps the first pass bigrams or folds the text twice (past a memory bound)', () => {
+    const kept = answers(new TextIndex(paragraphs));
+    const bound = TextIndex.packMemoIds;
+    try {
+      for (const cap of [0, 1, 50, 1000]) {
+        TextIndex.packMemoIds = cap;
+        expect(answers(new TextIndex(paragraphs))).toEqual(kept);
+      }
+    } finally {
+      TextIndex.packMemoIds = bound;
+    }
+    expect(kept[0]![0]).toHaveLength(43);
+  });
+});
