@@ -1,7 +1,7 @@
 /** Which store the configuration asks for: PostgreSQL with DATABASE_URL (several instances), SQLite in DATA_DIR otherwise. */
 import { StoreOpenError } from './open-file.ts';
 import type { PostgresBroadcast } from './postgres-broadcast.ts';
-import { PostgresStore } from './postgres.ts';
+import type { PostgresStore } from './postgres.ts';
 import { SqliteSubscriptionStore } from './sqlite.ts';
 import type { SubscriptionStore } from './types.ts';
 
@@ -32,6 +32,8 @@ export async function openStore(config: { databaseUrl: string | null; dataDir: s
     }
   }
   try {
+    // Loaded only here: with SQLite (the default) a start never loads pg, which takes ~80 ms with what it pulls in.
+    const { PostgresStore } = await import('./postgres.ts');
     const store = await PostgresStore.open({ connectionString: config.databaseUrl, ...(onError ? { onError } : {}) });
     return { store, kind: 'postgres', broadcast: store.broadcast };
   } catch (err) {
