@@ -130,12 +130,13 @@ describe('npm run ask runs the compiled command', () => {
   }, 40_000);
 
   it('answers exactly as the TypeScript sources do, with the folding, pinyin and division index computed at build time', () => {
-    // Traditional characters, full-width forms, pinyin, typos, places outside Chongqing (national index), people, figures.
+    // Traditional characters, full-width forms, pinyin, typos, places outside Chongqing (national index, read on first
+    // need), people, figures, emoji (the grapheme segmenter, made on first need).
     const queries = [
       '/district 潼南', '/district tongnan', '/district Tong Nan', '/district 潼楠', '/district 開州', '/district 沙坪壩', '/district 开县',
       '/district 满月镇', '/district 仙女山', '/district 成都', '/district 鼓楼', '/district 宁波江北', '/district 湖北省', '/district beijing',
       '/topic 就業', '/topic jiuye', '/person liuhongguang', '/person 刘红光主任', '/person 楊浪浪', '/figures 26000亿', '/figures ４２％',
-      '/search 侧面碰撞', '/search ＡＢＣ 乡村振兴', '潼南', 'jiuye',
+      '/search 侧面碰撞', '/search ＡＢＣ 乡村振兴', '/search 👨‍👩‍👧 柠檬', '/district 江苏省南京市鼓楼区', '潼南', 'jiuye',
     ].join('\n');
     const compiled = execFileSync('npm', ['run', '--silent', 'ask', '--', '--json'], { cwd: ROOT, encoding: 'utf8', input: queries, timeout: 30_000 });
     const source = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', '--json'], { cwd: ROOT, encoding: 'utf8', input: queries, timeout: 30_000 });
