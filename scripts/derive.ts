@@ -33,7 +33,7 @@ try {
 recordSyllables(null);
 
 // The national division index, validated and linked here once; a start uses it while both files are unchanged.
-// Printed as a second JSON line: scripts/build.mjs compiles it in apart, so a start parses it only when needed.
+// Printed as a second JSON line: scripts/build.mjs writes it to dist/divisions.json, which a start reads only when needed.
 let divisionsKeyOf: string | undefined;
 let rows: unknown[] | null = null;
 try {

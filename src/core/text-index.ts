@@ -94,7 +94,7 @@ class GrowingInt32 {
   }
   push(v: number): void {
     if (this.length === this.items.length) {
-      const next = new Int32Array(this.items.length * 2);
+      const next = new Int32Array(Math.max(16, this.items.length * 2));
       next.set(this.items);
       this.items = next;
     }
