@@ -37,7 +37,8 @@ const TYPOS: Readonly<Record<string, string>> = { '/distrct 潼南': '/district 
 
 /** Examples that show on purpose what the bot says about a place it has nothing on, with the status it must give. */
 // `/district 黔江` is the README's example of an article added with `npm run add`: the shipped report alone has nothing on it.
-const REFUSALS: Readonly<Record<string, Answer['status']>> = { '/district 城口': 'no_coverage', '/district 黔江': 'no_coverage' };
+// `/district 成都` is the README's example of a place outside Chongqing: it must be told so, naming the division.
+const REFUSALS: Readonly<Record<string, Answer['status']>> = { '/district 城口': 'no_coverage', '/district 黔江': 'no_coverage', '/district 成都': 'not_chongqing' };
 
 const examples: [string, string][] = [
   ...codes(startHtml(report)).map((e): [string, string] => ['/start', e]),
