@@ -33,7 +33,15 @@ export function divisionsKey(chinaPath: string, gazetteerPath: string): string {
  */
 function divisionIndex(chinaPath: string, gazetteerPath: string, gazetteer: Parameters<typeof createEngine>[1]): DivisionIndex | (() => DivisionIndex) {
   if (DERIVED?.divisionsKey !== undefined && DERIVED.divisionsKey === divisionsKey(chinaPath, gazetteerPath)) {
-    return () => DivisionIndex.fromRows(derivedDivisionRows() ?? []);
+    return () => {
+      try {
+        const rows = derivedDivisionRows();
+        if (rows) return DivisionIndex.fromRows(rows);
+      } catch {
+        // dist/divisions.json gone or damaged since the build: the files themselves are the ones checked then.
+      }
+      return new DivisionIndex(readJsonFile(chinaPath, ChinaDivisionsSchema), gazetteer);
+    };
   }
   return new DivisionIndex(readJsonFile(chinaPath, ChinaDivisionsSchema), gazetteer);
 }
