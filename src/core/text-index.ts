@@ -617,6 +617,11 @@ export class TextIndex {
     return { section: this.secOf[i] ?? 0, paragraph: this.parOf[i] ?? 0, start: this.startOf[i] ?? 0, end: this.endOf[i] ?? 0 };
   }
 
+  /** Index into its section's paragraphs of the paragraph sentence i is in. */
+  paragraphIndex(i: number): number {
+    return this.parOf[i] ?? 0;
+  }
+
   /** The original (unfolded) text of sentence i. */
   sentenceText(i: number): string {
     const p = this.paragraphs[this.secOf[i] ?? 0]?.[this.parOf[i] ?? 0] ?? '';
@@ -916,11 +921,58 @@ export class TextIndex {
   }
 }
 
-/**
- * Character ranges of `text` covered by the query terms: runs where each adjacent pair of folded letters/digits is
- * one of the terms' bigrams (or, for a one-character term, that character). Offsets are into the original text.
- */
-export function highlightTerms(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
+/** Per fold function, each UTF-16 unit's fold as one unit (UNKNOWN until asked; MANY when it is not one plain unit). */
+const foldTables = new WeakMap<FoldChar, Int32Array>();
+const UNKNOWN = -1;
+const MANY = -2;
+
+/** The table of `foldCode` for `fold`, made on first use (256 KB per fold function; an engine has one). */
+function foldTable(fold: FoldChar): Int32Array {
+  let table = foldTables.get(fold);
+  if (!table) foldTables.set(fold, (table = new Int32Array(0x10000).fill(UNKNOWN)));
+  return table;
+}
+
+/** The one UTF-16 unit `code` folds to, or MANY (a surrogate, or a fold to nothing or to several units): a table lookup after the first time. */
+function foldCode(table: Int32Array, fold: FoldChar, code: number): number {
+  const known = table[code]!;
+  if (known !== UNKNOWN) return known;
+  let f = MANY;
+  if (code < 0xd800 || code > 0xdfff) {
+    const folded = fold(String.fromCharCode(code));
+    const c = folded.length === 1 ? folded.charCodeAt(0) : -1;
+    if (c >= 0 && (c < 0xd800 || c > 0xdfff)) f = c;
+  }
+  table[code] = f;
+  return f;
+}
+
+/** Whether the UTF-16 unit `code` (not a surrogate) is a word character / a decimal digit, by table. */
+function isWordCode(code: number): boolean {
+  const known = wordByCode[code]!;
+  return known !== 0 ? known === 1 : isWord(String.fromCharCode(code));
+}
+const digitByCode = new Uint8Array(0x10000);
+function isDigitCode(code: number): boolean {
+  let known = digitByCode[code]!;
+  if (known === 0) digitByCode[code] = known = DIGIT_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
+  return known === 1;
+}
+
+/** What `highlightTerms` marks for a list of terms: bigrams and lone characters, as strings and (one unit each) as codes. */
+interface TermMarks {
+  pairs: Set<string>;
+  singles: Set<string>;
+  pairCodes: Set<number>;
+  singleCodes: Set<number>;
+}
+
+/** The terms of the last answer, compiled: an answer marks the same terms in every sentence it shows. */
+let lastMarks: { fold: FoldChar; key: string; marks: TermMarks } | null = null;
+
+function termMarks(terms: readonly string[], fold: FoldChar): TermMarks {
+  const key = terms.join('\u0000');
+  if (lastMarks && lastMarks.fold === fold && lastMarks.key === key) return lastMarks.marks;
   const pairs = new Set<string>();
   const singles = new Set<string>();
   for (const term of terms) {
@@ -935,7 +987,75 @@ export function highlightTerms(text: string, terms: readonly string[], fold: Fol
     });
     if (alone) singles.add(prev);
   }
-  if (pairs.size === 0 && singles.size === 0) return [];
+  // A text folded to single units only can only match the pairs and characters that are single units themselves.
+  const pairCodes = new Set<number>();
+  for (const p of pairs) if (p.length === 2) pairCodes.add((p.charCodeAt(0) << 16) | p.charCodeAt(1));
+  const singleCodes = new Set<number>();
+  for (const c of singles) if (c.length === 1) singleCodes.add(c.charCodeAt(0));
+  const marks = { pairs, singles, pairCodes, singleCodes };
+  lastMarks = { fold, key, marks };
+  return marks;
+}
+
+/**
+ * Character ranges of `text` covered by the query terms: runs where each adjacent pair of folded letters/digits is
+ * one of the terms' bigrams (or, for a one-character term, that character). Offsets are into the original text.
+ */
+export function highlightTerms(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
+  const marks = termMarks(terms, fold);
+  if (marks.pairs.size === 0 && marks.singles.size === 0) return [];
+  return markUnits(text, marks, fold) ?? markCharacters(text, marks, fold);
+}
+
+/**
+ * `highlightTerms` for a text whose every unit folds to one unit (nearly all text): a pass over its UTF-16 codes with
+ * the fold, word and digit tests read from tables, so marking a shown sentence allocates nothing but the ranges.
+ * Null when some unit does not fold to one (a surrogate pair, `Ⅱ` → `ii`): `markCharacters` handles those.
+ */
+function markUnits(text: string, marks: TermMarks, fold: FoldChar): [number, number][] | null {
+  const table = foldTable(fold);
+  const { pairCodes, singleCodes } = marks;
+  const ranges: [number, number][] = [];
+  // Ranges are made in order of their starts (a pair's before its last character's), so merging needs no sort.
+  const add = (a: number, b: number): void => {
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] >= a) last[1] = Math.max(last[1], b);
+    else ranges.push([a, b]);
+  };
+  let prev = -1;
+  let prevStart = 0;
+  let gapLength = 0;
+  let gapCode = 0;
+  for (let at = 0; at < text.length; at++) {
+    const c = foldCode(table, fold, text.charCodeAt(at));
+    if (c < 0) return null;
+    if (!isWordCode(c)) {
+      if (prev >= 0) {
+        gapLength++;
+        gapCode = c;
+      }
+      continue;
+    }
+    const joined =
+      prev >= 0 &&
+      (gapLength === 0 || (gapLength === 1 && isDigitCode(prev) && isDigitCode(c) && inNumber(String.fromCharCode(gapCode), text, at)));
+    if (joined && pairCodes.has((prev << 16) | c)) add(prevStart, at + 1);
+    if (singleCodes.has(c)) add(at, at + 1);
+    prev = c;
+    prevStart = at;
+    gapLength = 0;
+  }
+  return ranges;
+}
+
+/** `highlightTerms` folding character by character, for any text: the reference the tests hold the fast path to. */
+export function highlightTermsByCharacter(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
+  return markCharacters(text, termMarks(terms, fold), fold);
+}
+
+/** `highlightTerms` character by character, folding each (any text). */
+function markCharacters(text: string, marks: TermMarks, fold: FoldChar): [number, number][] {
+  const { pairs, singles } = marks;
   // One pass over the text, folding as it goes (the rules of `wordRuns`), marking in original offsets; a matched pair
   // also covers what was skipped between its characters (`2.6` in `2.6万`).
   const ranges: [number, number][] = [];
@@ -974,16 +1094,40 @@ export function mergeRanges(ranges: [number, number][]): [number, number][] {
   return out;
 }
 
+/** The folded terms of the last `highlightExact` call: an answer marks the same names in every sentence it shows. */
+let lastExact: { fold: FoldChar; key: string; folded: string[] } | null = null;
+
+/** `text` folded unit by unit when every unit folds to one (so offsets stay as they are); else null. */
+function foldSameOffsets(text: string, fold: FoldChar): string | null {
+  const table = foldTable(fold);
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const c = foldCode(table, fold, code);
+    if (c < 0) return null;
+    if (c === code) continue;
+    out += text.slice(copied, i) + String.fromCharCode(c);
+    copied = i + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
 /** Character ranges of `text` where one of `terms` occurs verbatim after folding (names, synonyms, figure texts). */
 export function highlightExact(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
-  const folded = foldWithMap(text, fold);
+  const key = terms.join('\u0000');
+  if (!lastExact || lastExact.fold !== fold || lastExact.key !== key) lastExact = { fold, key, folded: terms.map((t) => foldWithMap(t, fold).text) };
+  const termTexts = lastExact.folded;
+  const same = foldSameOffsets(text, fold);
+  const folded = same === null ? foldWithMap(text, fold) : null;
+  const haystack = same ?? folded!.text;
+  const origin = (k: number): number => (folded ? (folded.origin[k] ?? text.length) : k);
   const ranges: [number, number][] = [];
-  for (const term of terms) {
-    const t = foldWithMap(term, fold).text;
+  for (const t of termTexts) {
     if (!t) continue;
-    for (let at = folded.text.indexOf(t); at >= 0; at = folded.text.indexOf(t, at + t.length)) {
-      ranges.push([folded.origin[at] ?? 0, folded.origin[at + t.length] ?? text.length]);
+    for (let at = haystack.indexOf(t); at >= 0; at = haystack.indexOf(t, at + t.length)) {
+      ranges.push([origin(at), origin(at + t.length)]);
     }
   }
-  return mergeRanges(ranges);
+  return ranges.length > 1 ? mergeRanges(ranges) : ranges;
 }

@@ -127,8 +127,7 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
 
 /** Sentence `id` is from a heading, headline or caption (indexed after the section's running text), not a paragraph. */
 export function isAround(ctx: EngineContext, id: number): boolean {
-  const { section, paragraph } = ctx.index.location(id);
-  return paragraph >= (ctx.sections[section]?.paragraphs.length ?? 0);
+  return ctx.index.paragraphIndex(id) >= (ctx.sections[ctx.index.sectionOf(id)]?.paragraphs.length ?? 0);
 }
 
 /** Sentences holding every word of `q` verbatim (after folding; punctuation ignored): the fallback when no entity matches. */
