@@ -921,29 +921,43 @@ export class TextIndex {
   }
 }
 
-/** Per fold function, each UTF-16 unit's fold as one unit (UNKNOWN until asked; MANY when it is not one plain unit). */
-const foldTables = new WeakMap<FoldChar, Int32Array>();
+/**
+ * Per fold function, each UTF-16 unit's fold: `codes[u]` is the one unit it folds to, UNKNOWN until asked, or MANY
+ * when it folds to nothing or to several units (`…` → `...`), which `many` then holds (null: a surrogate, or a fold
+ * with one, which only folding character by character gets right).
+ */
+interface FoldTable {
+  codes: Int32Array;
+  many: Map<number, string | null>;
+}
+const foldTables = new WeakMap<FoldChar, FoldTable>();
 const UNKNOWN = -1;
 const MANY = -2;
 
-/** The table of `foldCode` for `fold`, made on first use (256 KB per fold function; an engine has one). */
-function foldTable(fold: FoldChar): Int32Array {
+/** The fold table of `fold`, made on first use (256 KB per fold function; an engine has one). */
+function foldTable(fold: FoldChar): FoldTable {
   let table = foldTables.get(fold);
-  if (!table) foldTables.set(fold, (table = new Int32Array(0x10000).fill(UNKNOWN)));
+  if (!table) foldTables.set(fold, (table = { codes: new Int32Array(0x10000).fill(UNKNOWN), many: new Map() }));
   return table;
 }
 
-/** The one UTF-16 unit `code` folds to, or MANY (a surrogate, or a fold to nothing or to several units): a table lookup after the first time. */
-function foldCode(table: Int32Array, fold: FoldChar, code: number): number {
-  const known = table[code]!;
+const isSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdfff;
+
+/** The one UTF-16 unit `code` folds to, or MANY (see FoldTable): a table lookup after the first time. */
+function foldCode(table: FoldTable, fold: FoldChar, code: number): number {
+  const known = table.codes[code]!;
   if (known !== UNKNOWN) return known;
   let f = MANY;
-  if (code < 0xd800 || code > 0xdfff) {
+  if (isSurrogate(code)) {
+    table.many.set(code, null);
+  } else {
     const folded = fold(String.fromCharCode(code));
-    const c = folded.length === 1 ? folded.charCodeAt(0) : -1;
-    if (c >= 0 && (c < 0xd800 || c > 0xdfff)) f = c;
+    let plain = true;
+    for (let k = 0; k < folded.length; k++) if (isSurrogate(folded.charCodeAt(k))) plain = false;
+    if (folded.length === 1 && plain) f = folded.charCodeAt(0);
+    else table.many.set(code, plain ? folded : null);
   }
-  table[code] = f;
+  table.codes[code] = f;
   return f;
 }
 
@@ -1016,36 +1030,48 @@ function markUnits(text: string, marks: TermMarks, fold: FoldChar): [number, num
   const table = foldTable(fold);
   const { pairCodes, singleCodes } = marks;
   const ranges: [number, number][] = [];
-  // Ranges are made in order of their starts (a pair's before its last character's), so merging needs no sort.
-  const add = (a: number, b: number): void => {
-    const last = ranges[ranges.length - 1];
-    if (last && last[1] >= a) last[1] = Math.max(last[1], b);
-    else ranges.push([a, b]);
-  };
   let prev = -1;
   let prevStart = 0;
   let gapLength = 0;
   let gapCode = 0;
   for (let at = 0; at < text.length; at++) {
-    const c = foldCode(table, fold, text.charCodeAt(at));
-    if (c < 0) return null;
-    if (!isWordCode(c)) {
-      if (prev >= 0) {
-        gapLength++;
-        gapCode = c;
-      }
-      continue;
+    const code = text.charCodeAt(at);
+    let c = foldCode(table, fold, code);
+    // A unit folding to several (`…` → `...`) is read unit by unit, each at the offset of the one it came from.
+    let units: string | null = null;
+    if (c === MANY) {
+      units = table.many.get(code) ?? null;
+      if (units === null) return null;
     }
-    const joined =
-      prev >= 0 &&
-      (gapLength === 0 || (gapLength === 1 && isDigitCode(prev) && isDigitCode(c) && inNumber(String.fromCharCode(gapCode), text, at)));
-    if (joined && pairCodes.has((prev << 16) | c)) add(prevStart, at + 1);
-    if (singleCodes.has(c)) add(at, at + 1);
-    prev = c;
-    prevStart = at;
-    gapLength = 0;
+    const n = units === null ? 1 : units.length;
+    for (let k = 0; k < n; k++) {
+      if (units !== null) c = units.charCodeAt(k);
+      if (!isWordCode(c)) {
+        if (prev >= 0) {
+          gapLength++;
+          gapCode = c;
+        }
+        continue;
+      }
+      const joined =
+        prev >= 0 &&
+        (gapLength === 0 || (gapLength === 1 && isDigitCode(prev) && isDigitCode(c) && inNumber(String.fromCharCode(gapCode), text, at)));
+      // Ranges are made in order of their starts (a pair's before its last character's), so merging needs no sort.
+      if (joined && pairCodes.has((prev << 16) | c)) pushMerged(ranges, prevStart, at + 1);
+      if (singleCodes.has(c)) pushMerged(ranges, at, at + 1);
+      prev = c;
+      prevStart = at;
+      gapLength = 0;
+    }
   }
   return ranges;
+}
+
+/** Append [a, b) to ranges sorted by start, merging it with the last when they overlap or touch. */
+function pushMerged(ranges: [number, number][], a: number, b: number): void {
+  const last = ranges[ranges.length - 1];
+  if (last && last[1] >= a) last[1] = Math.max(last[1], b);
+  else ranges.push([a, b]);
 }
 
 /** `highlightTerms` folding character by character, for any text: the reference the tests hold the fast path to. */
