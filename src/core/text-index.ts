@@ -806,7 +806,9 @@ export class TextIndex {
     if (first * 4 < hits.length) {
       // Only the best few are read in order (a shortlist): find the coverage they reach with a numeric sort of the
       // coverages alone, and sort only the hits at or above it; the rest follow in no order.
-      const coverages = Float64Array.from(hits, (h) => h.coverage).sort();
+      const coverages = new Float64Array(hits.length);
+      for (let k = 0; k < hits.length; k++) coverages[k] = hits[k]!.coverage;
+      coverages.sort();
       const floor = coverages[coverages.length - first]!;
       const top = hits.filter((h) => h.coverage >= floor).sort(best);
       const head = top.slice(0, first);

@@ -109,10 +109,9 @@ function partialMatch(terms: readonly string[], ranked: readonly Ranked[], count
 /** Sections holding sentences that cover `query` by at least `min`, re-ranked: whole terms found verbatim beat scattered bigrams. */
 function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[], min: number, minMatched = 0): Found {
   const { index, fkey } = ctx;
-  const { hits: found, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates, groupMasks: true, sortFirst: SHORTLIST });
-  const hits = found.map((h) => ({ sentence: h.unit, coverage: h.coverage, groups: h.groups }));
+  const { hits, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates, groupMasks: true, sortFirst: SHORTLIST });
   if (hits.length === 0) return { ranked: [], total: 0, capped: false };
-  const shortlist = hits.slice(0, SHORTLIST);
+  const shortlist = hits.slice(0, SHORTLIST).map((h) => ({ sentence: h.unit, coverage: h.coverage, groups: h.groups }));
   const keyTerms = terms.map(fkey).filter(Boolean);
   const queryChars = [...new Set([...keyTerms.join('')])];
   // Whether a sentence holds each whole term. One character (whose sentences may be most of the report): from the
@@ -151,7 +150,8 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
     const phrase = holding.filter((_, k) => held & (2 ** k)).length / Math.max(1, keyTerms.length);
     let chars = 1;
     if (phrase < 1) {
-      const text = fkey(index.sentenceText(h.sentence));
+      // Folded, not stripped to a name key: the query's characters are letters and digits, which stripping keeps.
+      const text = ctx.fnorm(index.sentenceText(h.sentence));
       chars = queryChars.filter((c) => text.includes(c)).length / Math.max(1, queryChars.length);
     }
     const score = h.coverage + 0.5 * phrase + 0.2 * chars;
@@ -182,7 +182,21 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
       return { sec, score: e.score + 0.02 * Math.min(3, e.ids.length - 1) + whole, ids: () => ids, held: e.held };
     })
     .sort((a, b) => b.score - a.score || a.sec - b.sec);
-  return { ranked, total: new Set(hits.map((h) => index.sectionOf(h.sentence))).size, capped };
+  return { ranked, total: sectionCount(ctx, hits), capped };
+}
+
+/** How many sections the hit sentences are in. */
+function sectionCount(ctx: EngineContext, hits: readonly { unit: number }[]): number {
+  const seen = new Uint8Array(ctx.sections.length);
+  let n = 0;
+  for (const h of hits) {
+    const sec = ctx.index.sectionOf(h.unit);
+    if (seen[sec] === 0) {
+      seen[sec] = 1;
+      n++;
+    }
+  }
+  return n;
 }
 
 /** Whether a sentence of section `sec` holds the one character `c` (as written or folded). */
