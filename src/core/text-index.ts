@@ -705,6 +705,13 @@ export class TextIndex {
     return Array.from(current);
   }
 
+  /** How many postings `sentencesWith(term)` decodes: the sum of its bigrams' list lengths (what it costs). */
+  termPostings(term: string): number {
+    let n = 0;
+    for (const id of this.termParts(term).bigrams) n += id >= 0 ? this.df(id) : 0;
+    return n;
+  }
+
   private df(id: number): number {
     return this.dfs[id] ?? 0;
   }

@@ -132,18 +132,41 @@ export function isAround(ctx: EngineContext, id: number): boolean {
 
 /** Sentences holding every word of `q` verbatim (after folding; punctuation ignored): the fallback when no entity matches. */
 export function sentencesHoldingWords(ctx: EngineContext, q: string): number[] {
+  const { words, candidates, holds } = wordsTest(ctx, q);
+  return words.length === 0 ? [] : candidates.filter(holds);
+}
+
+/** How many sections hold `sentencesHoldingWords(ctx, q)`: the sentences of a section already counted are not read. */
+export function sectionsHoldingWords(ctx: EngineContext, q: string): number {
+  const { words, candidates, holds } = wordsTest(ctx, q);
+  if (words.length === 0) return 0;
+  let count = 0;
+  let last = -1;
+  // Candidates ascend, so a section's sentences come together.
+  for (const id of candidates) {
+    const sec = ctx.index.sectionOf(id);
+    if (sec !== last && holds(id)) {
+      count++;
+      last = sec;
+    }
+  }
+  return count;
+}
+
+/** The folded words of `q`, the sentences holding the first one's bigrams, and the test that a sentence holds them all. */
+function wordsTest(ctx: EngineContext, q: string): { words: string[]; candidates: number[]; holds: (id: number) => boolean } {
   const { index, fkey } = ctx;
   const words = ctx.fnorm(q).split(/\s+/u).map(fkey).filter(Boolean);
   const [first] = words;
-  if (!first) return [];
-  return index.sentencesWith(first).filter((id) => {
+  const holds = (id: number): boolean => {
     // The text as written first; folding (the slow part) only when that fails.
     const text = index.sentenceText(id);
     const lower = text.toLowerCase();
     if (words.every((w) => lower.includes(w))) return true;
     const t = fkey(text);
     return words.every((w) => t.includes(w));
-  });
+  };
+  return { words, candidates: first ? index.sentencesWith(first) : [], holds };
 }
 
 export interface ResultOptions {

@@ -10,7 +10,7 @@ import { TextIndex } from '../text-index.ts';
 import { districtsNamed, kindRank, searchedText, sentenceCounts, type EngineContext } from './context.ts';
 import { districtScore, isSubject, type DistrictIndex } from './district.ts';
 import { alikeFigures, figureValues, indexFigures, mergeFigureValues, type FigureIndex } from './figures.ts';
-import { indexPeople, type PersonIndex } from './person.ts';
+import { indexPeople, personTypos, type PersonIndex } from './person.ts';
 import { topicOrder, type SectionCounts, type TopicIndex } from './topic.ts';
 
 /** `ctx` seeing only the sections at `at`. */
@@ -196,9 +196,7 @@ export function extendPeople(ctx: EngineContext, old: PersonIndex, first: number
     ...old.people.map((e) => renewed.get(personKey(e.person)) ?? e),
     ...part.people.filter((e) => !known.has(personKey(e.person))),
   ];
-  // The part's matcher, with its options, over everyone.
-  part.fuse.setCollection(people);
-  return { ...part, people, fuse: part.fuse };
+  return { ...part, people, fuse: personTypos(people) };
 }
 
 /** The figure index after sections `first…` were appended: their figures after the others. */

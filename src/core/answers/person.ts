@@ -1,8 +1,8 @@
 // /person: speakers and other named people, by name, pinyin, a homophone, part of a name, or words of their org and role.
-import Fuse from 'fuse.js';
 import type { Answer, AnswerResult, Resolved } from '../answer.ts';
 import { latinKey, pinyinKeys, syllables } from '../pinyin.ts';
 import { personLabel, type Person } from '../report.ts';
+import { TypoSearch } from '../typo-search.ts';
 import { makeAnswer, makeResult, sectionAt, sentencesHoldingWords, sentencesMentioning, type EngineContext } from './context.ts';
 
 interface PersonEntry {
@@ -22,7 +22,7 @@ export interface PersonIndex {
   /** One entry per (name, org), in report order. */
   people: PersonEntry[];
   /** Over the full pinyin, for typos in typed pinyin. */
-  fuse: Fuse<PersonEntry>;
+  fuse: TypoSearch<PersonEntry>;
 }
 
 /** Index speakers and other named people once, one entry per (name, org). */
@@ -56,8 +56,12 @@ export function indexPeople(ctx: EngineContext): PersonIndex {
     e.sections = [...l.own, ...l.other];
     e.own = l.own.length;
   }
-  const fuse = new Fuse(people, { keys: ['full'], threshold: 0.25, ignoreLocation: true, includeScore: true });
-  return { people, fuse };
+  return { people, fuse: personTypos(people) };
+}
+
+/** Typos in the pinyin of a name (`liuhongguan`), over these people. */
+export function personTypos(people: readonly PersonEntry[]): TypoSearch<PersonEntry> {
+  return new TypoSearch(people, { keys: ['full'], threshold: 0.25, includeScore: true });
 }
 
 /** Answer /person: everyone the query could name, best match first; namesakes are told apart by org. */

@@ -137,7 +137,10 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
     if (mask === -1) return () => false;
     if (mask !== null && shortlist.every((h) => h.groups !== undefined)) return (id) => ((groupsOf.get(id) ?? 0) & mask) === mask;
     const bigrams = [...new Set(index.termBigrams(t))];
-    if (bigrams.length > 0) return bigrams.includes(-1) ? () => false : (id) => bigrams.every((b) => sentenceBigrams(id).has(b));
+    if (bigrams.includes(-1)) return () => false;
+    // A rare term's sentences are cheaper to list than the shortlist's sentences are to fold (`整车进口` read by its
+    // characters); an everyday word's are not.
+    if (bigrams.length > 0 && index.termPostings(t) > 16 * shortlist.length) return (id) => bigrams.every((b) => sentenceBigrams(id).has(b));
     const list = index.sentencesWith(t);
     return (id) => sortedHas(list, id);
   });
