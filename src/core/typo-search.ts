@@ -14,13 +14,15 @@ export interface TypoOptions {
 /**
  * `search(pattern)` answers as `new Fuse(rows, { ...options, ignoreLocation: true, includeScore: true }).search(pattern)`,
  * but runs Fuse only over the rows that can match. Fuse's bitap accepts a match with at most `threshold × length`
- * errors, and every error leaves at most one character of the pattern unmatched, so a row whose fields hold fewer of
- * the pattern's characters than that cannot match: most rows share none with a typed word. A row's score does not
+ * errors, and every error leaves at most one character of the pattern unmatched, so a row none of whose field values
+ * holds enough of the pattern's characters (counted with repeats) cannot match: most rows fall short by far, even in
+ * pinyin, where every name shares letters with every other. A row's score does not
  * depend on the others (no collection statistics), so scoring it alone gives the score Fuse gives it among all.
  * Nothing is built until the first search (an engine starts without it).
  */
 export class TypoSearch<T extends object> {
-  private chars: Set<string>[] | null = null;
+  /** Per row, per field value, how often each UTF-16 unit occurs in it (lower-cased, as Fuse reads it). */
+  private counts: Map<string, number>[][] | null = null;
   private readonly single = new Map<number, Fuse<T>>();
   private whole: Fuse<T> | null = null;
 
@@ -36,15 +38,15 @@ export class TypoSearch<T extends object> {
     if (text.length > 32) return (this.whole ??= new Fuse(this.rows, this.fuseOptions())).search(pattern);
     // A blank pattern is every row, unscored, as in Fuse.
     if (!pattern.trim()) return this.rows.map((item, refIndex) => ({ item, refIndex }));
-    // By UTF-16 unit, as bitap reads the pattern.
-    const chars = (this.chars ??= this.rows.map((row) => new Set(this.fields(row).join('').toLowerCase().split(''))));
-    // One unit of slack on Fuse's own bound, so rounding never drops a match.
+    const counts = (this.counts ??= this.rows.map((row) => this.fields(row).map((v) => unitCounts(v.toLowerCase()))));
+    const wanted = unitCounts(text);
+    // A match is within one field value, and its matched pattern units are distinct units of that value: at least
+    // this many of the pattern's units, counted with repeats, must be in one value. One unit of slack on Fuse's own
+    // bound, so rounding never drops a match.
     const need = text.length - Math.floor(this.options.threshold * text.length) - 1;
     const results: FuseResult<T>[] = [];
-    chars.forEach((held, i) => {
-      let n = 0;
-      for (let k = 0; k < text.length; k++) if (held.has(text[k]!)) n++;
-      if (n < need) return;
+    counts.forEach((values, i) => {
+      if (!values.some((held) => shared(wanted, held) >= need)) return;
       let one = this.single.get(i);
       if (!one) this.single.set(i, (one = new Fuse<T>([this.rows[i]!], this.fuseOptions())));
       for (const r of one.search(pattern)) results.push({ ...r, refIndex: i });
@@ -65,4 +67,18 @@ export class TypoSearch<T extends object> {
       return typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     });
   }
+}
+
+/** How often each UTF-16 unit occurs in `text`. */
+function unitCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let k = 0; k < text.length; k++) counts.set(text[k]!, (counts.get(text[k]!) ?? 0) + 1);
+  return counts;
+}
+
+/** How many units of `wanted` (with repeats) `held` has: the size of the two multisets' intersection. */
+function shared(wanted: ReadonlyMap<string, number>, held: ReadonlyMap<string, number>): number {
+  let n = 0;
+  for (const [unit, times] of wanted) n += Math.min(times, held.get(unit) ?? 0);
+  return n;
 }

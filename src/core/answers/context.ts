@@ -114,15 +114,56 @@ export function sentenceCounts(ctx: EngineContext, terms: Iterable<string>): Map
 export function sentencesMentioning(ctx: EngineContext, i: number, terms: readonly string[]): number[] {
   const [from, to] = ctx.index.sentencesOf(i);
   const scored: { id: number; n: number }[] = [];
-  for (let id = from; id < to; id++) {
+  const score = (id: number): void => {
     const t = ctx.fnorm(ctx.index.sentenceText(id));
     let n = 0;
     for (const term of terms) if (term && t.includes(term)) n++;
     if (n > 0) scored.push({ id, n });
+  };
+  const lists = mentionLists(ctx, terms);
+  if (lists) {
+    // Only the sentences that hold a term's bigrams can hold the term: read those of this section, once each.
+    const ids = new Set<number>();
+    for (const list of lists) for (let k = lowerBound(list, from); k < list.length && list[k]! < to; k++) ids.add(list[k]!);
+    for (const id of ids) score(id);
+  } else {
+    for (let id = from; id < to; id++) score(id);
   }
   // The running text first: a heading or caption is already shown with the result.
   scored.sort((a, b) => Number(isAround(ctx, a.id)) - Number(isAround(ctx, b.id)) || b.n - a.n || a.id - b.id);
   return scored.map((x) => x.id);
+}
+
+/** A term's sentence list is read instead of its results' sections while it holds at most this many postings. */
+const MENTION_LIST_POSTINGS = 4000;
+
+/** The lists of the last terms asked: an answer asks the same terms of each of its results. */
+let lastMentions: { index: TextIndex; key: string; lists: number[][] | null } | null = null;
+
+/**
+ * Per term, the sentences holding all its bigrams (`sentencesWith`), a superset of those whose folded text holds it,
+ * when every term is two or more letters already folded (no digit or separator rule can join what the text does
+ * not) and none is common enough that listing it costs more than reading a few sections; else null.
+ */
+function mentionLists(ctx: EngineContext, terms: readonly string[]): number[][] | null {
+  const key = terms.join('\u0000');
+  if (lastMentions && lastMentions.index === ctx.index && lastMentions.key === key) return lastMentions.lists;
+  const listable = terms.every((t) => t === '' || (/^\p{L}{2,}$/u.test(t) && ctx.fnorm(t) === t && ctx.index.termPostings(t) <= MENTION_LIST_POSTINGS));
+  const lists = listable ? terms.filter(Boolean).map((t) => ctx.index.sentencesWith(t)) : null;
+  lastMentions = { index: ctx.index, key, lists };
+  return lists;
+}
+
+/** The first position in the ascending list holding a value ≥ x. */
+function lowerBound(list: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Sentence `id` is from a heading, headline or caption (indexed after the section's running text), not a paragraph. */
