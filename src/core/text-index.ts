@@ -991,11 +991,17 @@ interface TermMarks {
 }
 
 /** The terms of the last answer, compiled: an answer marks the same terms in every sentence it shows. */
-let lastMarks: { fold: FoldChar; key: string; marks: TermMarks } | null = null;
+let lastMarks: { fold: FoldChar; terms: readonly string[]; marks: TermMarks } | null = null;
+
+/** Two lists of the same strings (the same string objects, within one answer, compare at once). */
+export function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
 
 function termMarks(terms: readonly string[], fold: FoldChar): TermMarks {
-  const key = terms.join('\u0000');
-  if (lastMarks && lastMarks.fold === fold && lastMarks.key === key) return lastMarks.marks;
+  if (lastMarks && lastMarks.fold === fold && sameStrings(lastMarks.terms, terms)) return lastMarks.marks;
   const pairs = new Set<string>();
   const singles = new Set<string>();
   for (const term of terms) {
@@ -1016,7 +1022,7 @@ function termMarks(terms: readonly string[], fold: FoldChar): TermMarks {
   const singleCodes = new Set<number>();
   for (const c of singles) if (c.length === 1) singleCodes.add(c.charCodeAt(0));
   const marks = { pairs, singles, pairCodes, singleCodes };
-  lastMarks = { fold, key, marks };
+  lastMarks = { fold, terms: [...terms], marks };
   return marks;
 }
 
@@ -1130,7 +1136,7 @@ export function mergeRanges(ranges: [number, number][]): [number, number][] {
 }
 
 /** The folded terms of the last `highlightExact` call: an answer marks the same names in every sentence it shows. */
-let lastExact: { fold: FoldChar; key: string; folded: string[] } | null = null;
+let lastExact: { fold: FoldChar; terms: readonly string[]; folded: string[] } | null = null;
 
 /** `text` folded unit by unit when every unit folds to one (so offsets stay as they are); else null. */
 function foldSameOffsets(text: string, fold: FoldChar): string | null {
@@ -1150,8 +1156,9 @@ function foldSameOffsets(text: string, fold: FoldChar): string | null {
 
 /** Character ranges of `text` where one of `terms` occurs verbatim after folding (names, synonyms, figure texts). */
 export function highlightExact(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
-  const key = terms.join('\u0000');
-  if (!lastExact || lastExact.fold !== fold || lastExact.key !== key) lastExact = { fold, key, folded: terms.map((t) => foldWithMap(t, fold).text) };
+  if (!lastExact || lastExact.fold !== fold || !sameStrings(lastExact.terms, terms)) {
+    lastExact = { fold, terms: [...terms], folded: terms.map((t) => foldWithMap(t, fold).text) };
+  }
   const termTexts = lastExact.folded;
   const same = foldSameOffsets(text, fold);
   const folded = same === null ? foldWithMap(text, fold) : null;

@@ -7,7 +7,7 @@ import type { Gazetteer } from '../gazetteer.ts';
 import { nameKey, normalize, type FoldChar } from '../normalize.ts';
 import type { Figure, Person, Report, Section } from '../report.ts';
 import { sectionTitle } from '../section-title.ts';
-import { highlightExact, highlightTerms, TextIndex } from '../text-index.ts';
+import { highlightExact, highlightTerms, sameStrings, TextIndex } from '../text-index.ts';
 
 /** The per-report state every command answers from; read-only once built. */
 export interface EngineContext {
@@ -138,7 +138,7 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
 const MENTION_LIST_POSTINGS = 4000;
 
 /** The lists of the last terms asked: an answer asks the same terms of each of its results. */
-let lastMentions: { index: TextIndex; key: string; lists: number[][] | null } | null = null;
+let lastMentions: { index: TextIndex; terms: readonly string[]; lists: number[][] | null } | null = null;
 
 /**
  * Per term, the sentences holding all its bigrams (`sentencesWith`), a superset of those whose folded text holds it,
@@ -146,11 +146,10 @@ let lastMentions: { index: TextIndex; key: string; lists: number[][] | null } | 
  * not) and none is common enough that listing it costs more than reading a few sections; else null.
  */
 function mentionLists(ctx: EngineContext, terms: readonly string[]): number[][] | null {
-  const key = terms.join('\u0000');
-  if (lastMentions && lastMentions.index === ctx.index && lastMentions.key === key) return lastMentions.lists;
+  if (lastMentions && lastMentions.index === ctx.index && sameStrings(lastMentions.terms, terms)) return lastMentions.lists;
   const listable = terms.every((t) => t === '' || (/^\p{L}{2,}$/u.test(t) && ctx.fnorm(t) === t && ctx.index.termPostings(t) <= MENTION_LIST_POSTINGS));
   const lists = listable ? terms.filter(Boolean).map((t) => ctx.index.sentencesWith(t)) : null;
-  lastMentions = { index: ctx.index, key, lists };
+  lastMentions = { index: ctx.index, terms: [...terms], lists };
   return lists;
 }
 
