@@ -145,12 +145,70 @@ export const splitSentences = sentenceRanges;
 /** The folded word characters of a text as UTF-16 codes (one code per folded unit), with BREAK where a bigram may not span. */
 function foldedUnits(text: string, out: number[], fold: FoldChar): void {
   out.length = 0;
+  if (foldedUnitsByTable(text, out, fold)) return;
+  out.length = 0;
+  foldedUnitsByCharacter(text, out, fold);
+}
+
+/** `foldedUnits` folding character by character and joining the text first (any text); the reference for the tests. */
+export function foldedUnitsByCharacter(text: string, out: number[], fold: FoldChar = foldChar): number[] {
+  out.length = 0;
   const folded: string[] = [];
   for (const ch of text) folded.push(fold(ch));
   wordRuns(folded.join(''), (u, joined) => {
     if (!joined && out.length > 0) out.push(BREAK);
     for (let k = 0; k < u.length; k++) out.push(u.charCodeAt(k));
   });
+  return out;
+}
+
+/** The folded units of a text as the index reads them (see `foldedUnits`); exported for the tests. */
+export function foldedUnitsOf(text: string, fold: FoldChar = foldChar): number[] {
+  const out: number[] = [];
+  foldedUnits(text, out, fold);
+  return out;
+}
+
+/**
+ * `foldedUnits` unit by unit through the fold table, with no string built (every sentence is read so when an index
+ * is built, and every shortlisted one when answering). False, leaving `out` to be redone, for what only the joined
+ * text answers: a surrogate, or a comma between digits (a thousands separator only if three digits follow).
+ */
+function foldedUnitsByTable(text: string, out: number[], fold: FoldChar): boolean {
+  const table = foldTable(fold);
+  let prev = -1;
+  let gapLength = 0;
+  let gapCode = 0;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    let c = foldCode(table, fold, code);
+    let units: string | null = null;
+    if (c === MANY) {
+      units = table.many.get(code) ?? null;
+      if (units === null) return false;
+    }
+    const n = units === null ? 1 : units.length;
+    for (let k = 0; k < n; k++) {
+      if (units !== null) c = units.charCodeAt(k);
+      if (!isWordCode(c)) {
+        if (prev >= 0) {
+          gapLength++;
+          gapCode = c;
+        }
+        continue;
+      }
+      let joined = prev >= 0 && gapLength === 0;
+      if (prev >= 0 && gapLength === 1 && isDigitCode(prev) && isDigitCode(c)) {
+        if (gapCode === 0x2c) return false;
+        joined = gapCode === 0x2e;
+      }
+      if (!joined && out.length > 0) out.push(BREAK);
+      out.push(c);
+      prev = c;
+      gapLength = 0;
+    }
+  }
+  return true;
 }
 
 /**
@@ -217,6 +275,13 @@ function appendInt32(head: Int32Array | undefined, keep: number, rest: readonly 
   out.set(rest, keep);
   claimed.set(out.buffer, length);
   return out;
+}
+
+let lastChars: Int32Array | null = null;
+
+/** The per-character "last sentence counted" array of `countChars`, reset: one for the process (indexing is synchronous). */
+function lastCharScratch(): Int32Array {
+  return (lastChars ??= new Int32Array(0x10000)).fill(-1);
 }
 
 /** Sentences an extension keeps apart before packing them into a segment (about ten long articles; ~30 ms). */
@@ -501,7 +566,7 @@ export class TextIndex {
         }
       });
     };
-    const lastChar = new Int32Array(0x10000).fill(-1);
+    const lastChar = lastCharScratch();
     for (let i = 0; i < this.sentenceCount; i++) {
       forEachBigram(i, (id, delta) => {
         df[id] = (df[id] ?? 0) + 1;
@@ -541,7 +606,7 @@ export class TextIndex {
     let count = from.dfs.length;
     const added = new Map<number, number[]>();
     const units: number[] = [];
-    const lastChar = new Int32Array(0x10000).fill(-1);
+    const lastChar = lastCharScratch();
     for (let i = first; i < this.sentenceCount; i++) {
       this.eachBigramKey(i, units, (key) => {
         let id = this.packedIds.get(key) ?? ids.get(key);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldWithMap } from '../../src/core/normalize.ts';
-import { highlightExact, highlightTerms, highlightTermsByCharacter, mergeRanges, splitSentences, TextIndex } from '../../src/core/text-index.ts';
+import { foldedUnitsByCharacter, foldedUnitsOf, highlightExact, highlightTerms, highlightTermsByCharacter, mergeRanges, splitSentences, TextIndex } from '../../src/core/text-index.ts';
 
 const marked = (text: string, ranges: [number, number][]): string[] => ranges.map(([a, b]) => text.slice(a, b));
 
@@ -197,6 +197,12 @@ describe('highlighting by table (the fast path) against folding character by cha
     fc.array(fc.constantFrom(...numbers), { maxLength: 20 }).map((cs) => cs.join('')),
   );
   const terms = fc.array(text, { minLength: 1, maxLength: 3 });
+
+  it('reads the same folded units and breaks as folding the whole text first, for any text', () => {
+    fc.assert(fc.property(text, (t) => {
+      expect(foldedUnitsOf(t)).toEqual(foldedUnitsByCharacter(t, []));
+    }), { numRuns: 2000 });
+  });
 
   it('marks the same ranges for any text and terms', () => {
     fc.assert(fc.property(text, terms, (t, ts) => {
