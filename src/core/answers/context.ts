@@ -241,19 +241,15 @@ function buildResult(ctx: EngineContext, i: number, score: number, sentenceIds: 
   let excerpt = '';
   const highlights: Highlight[] = [];
   let prev = -2;
-  for (const id of ids) {
+  const texts = ids.map((id) => index.sentenceText(id));
+  ids.forEach((id, k) => {
     if (excerpt) excerpt += id === prev + 1 ? '' : ' … ';
-    const text = index.sentenceText(id);
+    const text = texts[k]!;
     for (const [a, b] of highlight(text, terms, ctx.fold)) highlights.push([excerpt.length + a, excerpt.length + b]);
     excerpt += text;
     prev = id;
-  }
-  const figs =
-    shownFigures ??
-    s.figures.filter((f) => ids.some((id) => {
-      const t = index.sentenceText(id);
-      return t.includes(f.context) || f.context.includes(t);
-    }));
+  });
+  const figs = shownFigures ?? s.figures.filter((f) => texts.some((t) => t.includes(f.context) || f.context.includes(t)));
   const title = sectionTitle(s, ctx.report.topics);
   return {
     sectionId: s.id,
