@@ -1203,20 +1203,42 @@ export function mergeRanges(ranges: [number, number][]): [number, number][] {
 /** The folded terms of the last `highlightExact` call: an answer marks the same names in every sentence it shows. */
 let lastExact: { fold: FoldChar; terms: readonly string[]; folded: string[] } | null = null;
 
-/** `text` folded unit by unit when every unit folds to one (so offsets stay as they are); else null. */
-function foldSameOffsets(text: string, fold: FoldChar): string | null {
+/**
+ * `text` folded unit by unit through the fold table, with `origin` (as `foldWithMap` gives it) only when some unit
+ * folds to several (`…` → `...`); null for a surrogate, which only `foldWithMap` reads right.
+ */
+function foldByTable(text: string, fold: FoldChar): { text: string; origin: Int32Array | null } | null {
   const table = foldTable(fold);
   let out = '';
   let copied = 0;
+  let origin: number[] | null = null;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     const c = foldCode(table, fold, code);
-    if (c < 0) return null;
     if (c === code) continue;
-    out += text.slice(copied, i) + String.fromCharCode(c);
+    let units: string;
+    if (c >= 0) units = String.fromCharCode(c);
+    else {
+      const many = table.many.get(code);
+      if (many === null || many === undefined) return null;
+      units = many;
+      // From here on folded offsets and original ones differ: what was folded so far went one unit for one.
+      if (!origin) {
+        origin = [];
+        for (let k = 0; k < copied; k++) origin.push(k);
+      }
+    }
+    if (origin) {
+      for (let k = copied; k < i; k++) origin.push(k);
+      for (let k = 0; k < units.length; k++) origin.push(i);
+    }
+    out += text.slice(copied, i) + units;
     copied = i + 1;
   }
-  return copied === 0 ? text : out + text.slice(copied);
+  if (!origin) return { text: copied === 0 ? text : out + text.slice(copied), origin: null };
+  for (let k = copied; k < text.length; k++) origin.push(k);
+  origin.push(text.length);
+  return { text: out + text.slice(copied), origin: Int32Array.from(origin) };
 }
 
 /** Character ranges of `text` where one of `terms` occurs verbatim after folding (names, synonyms, figure texts). */
@@ -1225,10 +1247,10 @@ export function highlightExact(text: string, terms: readonly string[], fold: Fol
     lastExact = { fold, terms: [...terms], folded: terms.map((t) => foldWithMap(t, fold).text) };
   }
   const termTexts = lastExact.folded;
-  const same = foldSameOffsets(text, fold);
-  const folded = same === null ? foldWithMap(text, fold) : null;
-  const haystack = same ?? folded!.text;
-  const origin = (k: number): number => (folded ? (folded.origin[k] ?? text.length) : k);
+  const folded = foldByTable(text, fold) ?? foldWithMap(text, fold);
+  const haystack = folded.text;
+  const map = folded.origin;
+  const origin = (k: number): number => (map ? (map[k] ?? text.length) : k);
   const ranges: [number, number][] = [];
   for (const t of termTexts) {
     if (!t) continue;

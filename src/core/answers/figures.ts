@@ -259,7 +259,8 @@ function sentencesWriting(ctx: EngineContext, q: string, isNumber: boolean): num
     const plain = (t: string): string => (THOUSANDS_SEPARATOR.test(t) ? noThousands(t) : t);
     return index.sentencesWith(literal).filter((id) => {
       const text = index.sentenceText(id);
-      if (whole.test(plain(text))) return true;
+      // Without a separator to drop, the literal must be in the text as it is (`42` is in 42.1%, `42%` is not).
+      if ((text.includes(literal) || THOUSANDS_SEPARATOR.test(text)) && whole.test(plain(text))) return true;
       if (ascii && !mayFold.test(text)) return false;
       return whole.test(plain(ctx.fnorm(text)));
     });
