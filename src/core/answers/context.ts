@@ -122,10 +122,22 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
   };
   const lists = mentionLists(ctx, terms);
   if (lists) {
-    // Only the sentences that hold a term's bigrams can hold the term: read those of this section, once each.
-    const ids = new Set<number>();
-    for (const list of lists) for (let k = lowerBound(list, from); k < list.length && list[k]! < to; k++) ids.add(list[k]!);
-    for (const id of ids) score(id);
+    // Only the sentences that hold a term's bigrams can hold the term. For a term of two letters that is the same
+    // thing (its one bigram is two letters side by side in the folded text); a longer one is checked in the text.
+    const counts = new Map<number, number>();
+    const folded = new Map<number, string>();
+    lists.forEach(({ term, ids }) => {
+      for (let k = lowerBound(ids, from); k < ids.length && ids[k]! < to; k++) {
+        const id = ids[k]!;
+        if (term.length > 2) {
+          let t = folded.get(id);
+          if (t === undefined) folded.set(id, (t = ctx.fnorm(ctx.index.sentenceText(id))));
+          if (!t.includes(term)) continue;
+        }
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    });
+    for (const [id, n] of counts) scored.push({ id, n });
   } else {
     for (let id = from; id < to; id++) score(id);
   }
@@ -138,17 +150,18 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
 const MENTION_LIST_POSTINGS = 4000;
 
 /** The lists of the last terms asked: an answer asks the same terms of each of its results. */
-let lastMentions: { index: TextIndex; terms: readonly string[]; lists: number[][] | null } | null = null;
+let lastMentions: { index: TextIndex; terms: readonly string[]; lists: { term: string; ids: number[] }[] | null } | null = null;
 
 /**
  * Per term, the sentences holding all its bigrams (`sentencesWith`), a superset of those whose folded text holds it,
  * when every term is two or more letters already folded (no digit or separator rule can join what the text does
  * not) and none is common enough that listing it costs more than reading a few sections; else null.
  */
-function mentionLists(ctx: EngineContext, terms: readonly string[]): number[][] | null {
+function mentionLists(ctx: EngineContext, terms: readonly string[]): { term: string; ids: number[] }[] | null {
   if (lastMentions && lastMentions.index === ctx.index && sameStrings(lastMentions.terms, terms)) return lastMentions.lists;
   const listable = terms.every((t) => t === '' || (/^\p{L}{2,}$/u.test(t) && ctx.fnorm(t) === t && ctx.index.termPostings(t) <= MENTION_LIST_POSTINGS));
-  const lists = listable ? terms.filter(Boolean).map((t) => ctx.index.sentencesWith(t)) : null;
+  // Each distinct term once, as the scan counts it (a term listed twice counts twice there, and does here).
+  const lists = listable ? terms.filter(Boolean).map((term) => ({ term, ids: ctx.index.sentencesWith(term) })) : null;
   lastMentions = { index: ctx.index, terms: [...terms], lists };
   return lists;
 }
