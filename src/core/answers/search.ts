@@ -1,6 +1,7 @@
 // /search: full text over sentences, a pasted passage by paragraph, and looser matches when nothing is close enough.
 import type { Answer, SearchCommand } from '../answer.ts';
 import { sentenceRanges } from '../sentences.ts';
+import type { UnitHit } from '../text-index.ts';
 import { makeAnswer, makeResult, type EngineContext } from './context.ts';
 
 /** A pasted passage is placed by this many of its rarest bigrams (the paragraph it came from holds them all). */
@@ -111,7 +112,7 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
   const { index, fkey } = ctx;
   const { hits, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates, groupMasks: true, sortFirst: SHORTLIST });
   if (hits.length === 0) return { ranked: [], total: 0, capped: false };
-  const shortlist = hits.slice(0, SHORTLIST).map((h) => ({ sentence: h.unit, coverage: h.coverage, groups: h.groups }));
+  const shortlist = hits.length > SHORTLIST ? hits.slice(0, SHORTLIST) : hits;
   const keyTerms = terms.map(fkey).filter(Boolean);
   const queryChars = [...new Set([...keyTerms.join('')])];
   // Whether a sentence holds each whole term. One character (whose sentences may be most of the report): from the
@@ -124,10 +125,9 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
     if (!set) bigramsOf.set(id, (set = index.sentenceBigrams(id)));
     return set;
   };
-  const groupsOf = new Map(shortlist.map((h) => [h.sentence, h.groups]));
-  const holding = keyTerms.map((t): ((id: number) => boolean) => {
+  const holding = keyTerms.map((t): ((h: UnitHit) => boolean) => {
     if ([...t].length === 1) {
-      return (id) => {
+      return ({ unit: id }) => {
         const text = index.sentenceText(id);
         return text.includes(t) || fkey(text).includes(t);
       };
@@ -135,32 +135,32 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
     // Which of the query's bigrams each hit holds came with it: a term is held when all of its bigrams are.
     const mask = index.termMask(query, t);
     if (mask === -1) return () => false;
-    if (mask !== null && shortlist.every((h) => h.groups !== undefined)) return (id) => ((groupsOf.get(id) ?? 0) & mask) === mask;
+    if (mask !== null && shortlist.every((h) => h.groups !== undefined)) return (h) => ((h.groups ?? 0) & mask) === mask;
     const bigrams = [...new Set(index.termBigrams(t))];
     if (bigrams.includes(-1)) return () => false;
     // A rare term's sentences are cheaper to list than the shortlist's sentences are to fold (`整车进口` read by its
     // characters); an everyday word's are not.
-    if (bigrams.length > 0 && index.termPostings(t) > 16 * shortlist.length) return (id) => bigrams.every((b) => sentenceBigrams(id).has(b));
+    if (bigrams.length > 0 && index.termPostings(t) > 16 * shortlist.length) return ({ unit: id }) => bigrams.every((b) => sentenceBigrams(id).has(b));
     const list = index.sentencesWith(t);
-    return (id) => sortedHas(list, id);
+    return ({ unit: id }) => sortedHas(list, id);
   });
   const perSection = new Map<number, { score: number; held: number; ids: { id: number; score: number }[] }>();
   for (const h of shortlist) {
     let held = 0;
     holding.forEach((holds, k) => {
-      if (holds(h.sentence)) held |= 2 ** k;
+      if (holds(h)) held |= 2 ** k;
     });
     const phrase = holding.filter((_, k) => held & (2 ** k)).length / Math.max(1, keyTerms.length);
     let chars = 1;
     if (phrase < 1) {
       // Folded, not stripped to a name key: the query's characters are letters and digits, which stripping keeps.
-      const text = ctx.fnorm(index.sentenceText(h.sentence));
+      const text = ctx.fnorm(index.sentenceText(h.unit));
       chars = queryChars.filter((c) => text.includes(c)).length / Math.max(1, queryChars.length);
     }
     const score = h.coverage + 0.5 * phrase + 0.2 * chars;
-    const sec = index.sectionOf(h.sentence);
+    const sec = index.sectionOf(h.unit);
     const entry = perSection.get(sec) ?? { score: 0, held: 0, ids: [] };
-    entry.ids.push({ id: h.sentence, score });
+    entry.ids.push({ id: h.unit, score });
     entry.score = Math.max(entry.score, score);
     entry.held |= held;
     perSection.set(sec, entry);
