@@ -1209,7 +1209,8 @@ let lastExact: { fold: FoldChar; terms: readonly string[]; folded: string[] } | 
  */
 function foldByTable(text: string, fold: FoldChar): { text: string; origin: Int32Array | null } | null {
   const table = foldTable(fold);
-  let out = '';
+  // Pieces joined at the end: `+=` would leave a rope for every `indexOf` in the text to flatten first.
+  const parts: string[] = [];
   let copied = 0;
   let origin: number[] | null = null;
   for (let i = 0; i < text.length; i++) {
@@ -1232,13 +1233,15 @@ function foldByTable(text: string, fold: FoldChar): { text: string; origin: Int3
       for (let k = copied; k < i; k++) origin.push(k);
       for (let k = 0; k < units.length; k++) origin.push(i);
     }
-    out += text.slice(copied, i) + units;
+    parts.push(text.slice(copied, i), units);
     copied = i + 1;
   }
-  if (!origin) return { text: copied === 0 ? text : out + text.slice(copied), origin: null };
+  if (copied === 0) return { text, origin: null };
+  parts.push(text.slice(copied));
+  if (!origin) return { text: parts.join(''), origin: null };
   for (let k = copied; k < text.length; k++) origin.push(k);
   origin.push(text.length);
-  return { text: out + text.slice(copied), origin: Int32Array.from(origin) };
+  return { text: parts.join(''), origin: Int32Array.from(origin) };
 }
 
 /** Character ranges of `text` where one of `terms` occurs verbatim after folding (names, synonyms, figure texts). */
