@@ -2,7 +2,7 @@
 import type { Answer, SearchCommand } from './answer.ts';
 import { createContext, makeAnswer, type EngineContext } from './answers/context.ts';
 import { answerDistrict, indexDistricts, type DistrictIndex } from './answers/district.ts';
-import { extendDistricts, extendFigures, extendPeople, extendTopics } from './answers/extend.ts';
+import { addedSectionsIndex, extendDistricts, extendFigures, extendPeople, extendTopics } from './answers/extend.ts';
 import { answerFigures, indexFigures, type FigureIndex } from './answers/figures.ts';
 import { answerPerson, indexPeople, type PersonIndex } from './answers/person.ts';
 import { answerSearch } from './answers/search.ts';
@@ -259,11 +259,12 @@ export function extendEngine(engine: Engine, next: Report): Engine {
   if (!appends(ctx.report, next)) return createEngine(next, state.gazetteer, ctx.opts);
   const first = ctx.sections.length;
   const nextCtx = createContext(next, state.gazetteer, ctx.opts, ctx);
+  const added = addedSectionsIndex(nextCtx, first);
   return engineOver({
     gazetteer: state.gazetteer,
     ctx: nextCtx,
-    districts: extendDistricts(nextCtx, districts, first),
-    topics: extendTopics(nextCtx, topics, first),
+    districts: extendDistricts(nextCtx, districts, first, added),
+    topics: extendTopics(nextCtx, topics, first, added),
     people: extendPeople(nextCtx, people, first),
     figures: extendFigures(nextCtx, figures, first),
   });

@@ -158,8 +158,12 @@ const WRITTEN = /^(\d+(?:[,，]\d{3})*(?:\.\d+)?)(?:[—–\-~～至到](\d+(?:[
  * `1.5` is within 1—2万人. A query with a unit or a magnitude (`3369万`) must match the value instead.
  */
 export function matchesWritten(q: FigureQuery, f: Figure): boolean {
+  return matchesWrittenRange(q, writtenRange(f.text));
+}
+
+/** `matchesWritten` for a figure whose `writtenRange` was read before (an index keeps it). */
+export function matchesWrittenRange(q: FigureQuery, range: readonly [number, number] | null): boolean {
   if (q.unit !== null || q.scaled) return false;
-  const range = writtenRange(f.text);
   return range !== null && q.value >= range[0] && q.value <= range[1];
 }
 
@@ -188,11 +192,13 @@ export function roughLabel(f: Figure): string {
 export function valueDistance(q: FigureQuery, f: Figure): number {
   if (q.unit === '%' && f.unit !== '%' && f.unit !== '') return 1;
   // A percentage asked of a plain ratio (`33%` of 三分之一) is the ratio × 100.
-  const candidates = q.unit === '%' && f.unit === '' ? [f.value * 100] : [f.value];
-  // Percentages may be stored as 42.1 or as 0.421, and asked for either way; compare every reading.
-  if (f.unit === '%') candidates.push(f.value * 100, f.value / 100);
+  const first = q.unit === '%' && f.unit === '' ? f.value * 100 : f.value;
+  // Percentages may be stored as 42.1 or as 0.421, and asked for either way; compare every reading. (Read in turn,
+  // without an array: a number query reads this for every figure near its value.)
+  const readings = f.unit === '%' ? 3 : 1;
   let best = 1;
-  for (const v of candidates) {
+  for (let k = 0; k < readings; k++) {
+    const v = k === 0 ? first : k === 1 ? f.value * 100 : f.value / 100;
     const max = f.valueMax !== undefined ? f.valueMax * (v / (f.value || 1)) : v;
     if (q.value >= v && q.value <= max) return 0;
     const d = Math.min(Math.abs(q.value - v), Math.abs(q.value - max)) / Math.max(Math.abs(q.value), Math.abs(v), 1e-12);

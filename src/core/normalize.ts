@@ -94,7 +94,8 @@ function normalizeDefault(text: string): string {
 /** The default fold of `text`, and whether each character folded to one of its own length (offsets unchanged). */
 function foldDefault(text: string): { text: string; sameOffsets: boolean } {
   let sameOffsets = true;
-  let out = '';
+  // Pieces joined at the end: `+=` would leave a rope that every later search in the text must flatten first.
+  const parts: string[] = [];
   let copied = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -107,13 +108,15 @@ function foldDefault(text: string): { text: string; sameOffsets: boolean } {
     const ch = width === 1 ? text[i]! : text.slice(i, i + 2);
     const folded = foldChar(ch);
     if (folded !== ch) {
-      out += text.slice(copied, i) + folded;
+      parts.push(text.slice(copied, i), folded);
       copied = i + width;
       if (folded.length !== width) sameOffsets = false;
     }
     i += width - 1;
   }
-  return { text: copied === 0 ? text : out + text.slice(copied), sameOffsets };
+  if (copied === 0) return { text, sameOffsets };
+  parts.push(text.slice(copied));
+  return { text: parts.join(''), sameOffsets };
 }
 
 /** Normalise and drop whitespace and punctuation: the key used to compare names (`沙坪 壩` → `沙坪坝`). */

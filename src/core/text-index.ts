@@ -162,12 +162,70 @@ export const splitSentences = sentenceRanges;
 /** The folded word characters of a text as UTF-16 codes (one code per folded unit), with BREAK where a bigram may not span. */
 function foldedUnits(text: string, out: number[], fold: FoldChar): void {
   out.length = 0;
+  if (foldedUnitsByTable(text, out, fold)) return;
+  out.length = 0;
+  foldedUnitsByCharacter(text, out, fold);
+}
+
+/** `foldedUnits` folding character by character and joining the text first (any text); the reference for the tests. */
+export function foldedUnitsByCharacter(text: string, out: number[], fold: FoldChar = foldChar): number[] {
+  out.length = 0;
   const folded: string[] = [];
   for (const ch of text) folded.push(fold(ch));
   wordRuns(folded.join(''), (u, joined) => {
     if (!joined && out.length > 0) out.push(BREAK);
     for (let k = 0; k < u.length; k++) out.push(u.charCodeAt(k));
   });
+  return out;
+}
+
+/** The folded units of a text as the index reads them (see `foldedUnits`); exported for the tests. */
+export function foldedUnitsOf(text: string, fold: FoldChar = foldChar): number[] {
+  const out: number[] = [];
+  foldedUnits(text, out, fold);
+  return out;
+}
+
+/**
+ * `foldedUnits` unit by unit through the fold table, with no string built (every sentence is read so when an index
+ * is built, and every shortlisted one when answering). False, leaving `out` to be redone, for what only the joined
+ * text answers: a surrogate, or a comma between digits (a thousands separator only if three digits follow).
+ */
+function foldedUnitsByTable(text: string, out: number[], fold: FoldChar): boolean {
+  const table = foldTable(fold);
+  let prev = -1;
+  let gapLength = 0;
+  let gapCode = 0;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    let c = foldCode(table, fold, code);
+    let units: string | null = null;
+    if (c === MANY) {
+      units = table.many.get(code) ?? null;
+      if (units === null) return false;
+    }
+    const n = units === null ? 1 : units.length;
+    for (let k = 0; k < n; k++) {
+      if (units !== null) c = units.charCodeAt(k);
+      if (!isWordCode(c)) {
+        if (prev >= 0) {
+          gapLength++;
+          gapCode = c;
+        }
+        continue;
+      }
+      let joined = prev >= 0 && gapLength === 0;
+      if (prev >= 0 && gapLength === 1 && isDigitCode(prev) && isDigitCode(c)) {
+        if (gapCode === 0x2c) return false;
+        joined = gapCode === 0x2e;
+      }
+      if (!joined && out.length > 0) out.push(BREAK);
+      out.push(c);
+      prev = c;
+      gapLength = 0;
+    }
+  }
+  return true;
 }
 
 /**
@@ -234,6 +292,13 @@ function appendInt32(head: Int32Array | undefined, keep: number, rest: readonly 
   out.set(rest, keep);
   claimed.set(out.buffer, length);
   return out;
+}
+
+let lastChars: Int32Array | null = null;
+
+/** The per-character "last sentence counted" array of `countChars`, reset: one for the process (indexing is synchronous). */
+function lastCharScratch(): Int32Array {
+  return (lastChars ??= new Int32Array(0x10000)).fill(-1);
 }
 
 /** Sentences an extension keeps apart before packing them into a segment (about ten long articles; ~30 ms). */
@@ -529,7 +594,7 @@ export class TextIndex {
     const cap = TextIndex.packMemoIds;
     const seen = new GrowingInt32(Math.min(cap, 1024));
     const seenEnd = new Int32Array(this.sentenceCount);
-    const lastChar = new Int32Array(0x10000).fill(-1);
+    const lastChar = lastCharScratch();
     for (let i = 0; i < this.sentenceCount; i++) {
       forEachBigram(i, (id, delta) => {
         df[id] = (df[id] ?? 0) + 1;
@@ -585,7 +650,7 @@ export class TextIndex {
     let count = from.dfs.length;
     const added = new Map<number, number[]>();
     const units: number[] = [];
-    const lastChar = new Int32Array(0x10000).fill(-1);
+    const lastChar = lastCharScratch();
     for (let i = first; i < this.sentenceCount; i++) {
       this.eachBigramKey(i, units, (key) => {
         let id = this.packedIds.get(key) ?? ids.get(key);
@@ -659,6 +724,11 @@ export class TextIndex {
   /** Where sentence i sits. */
   location(i: number): SentenceLocation {
     return { section: this.secOf[i] ?? 0, paragraph: this.parOf[i] ?? 0, start: this.startOf[i] ?? 0, end: this.endOf[i] ?? 0 };
+  }
+
+  /** Index into its section's paragraphs of the paragraph sentence i is in. */
+  paragraphIndex(i: number): number {
+    return this.parOf[i] ?? 0;
   }
 
   /** The original (unfolded) text of sentence i. */
@@ -742,6 +812,13 @@ export class TextIndex {
       current = Int32Array.from(next);
     }
     return Array.from(current);
+  }
+
+  /** How many postings `sentencesWith(term)` decodes: the sum of its bigrams' list lengths (what it costs). */
+  termPostings(term: string): number {
+    let n = 0;
+    for (const id of this.termParts(term).bigrams) n += id >= 0 ? this.df(id) : 0;
+    return n;
   }
 
   private df(id: number): number {
@@ -845,7 +922,9 @@ export class TextIndex {
     if (first * 4 < hits.length) {
       // Only the best few are read in order (a shortlist): find the coverage they reach with a numeric sort of the
       // coverages alone, and sort only the hits at or above it; the rest follow in no order.
-      const coverages = Float64Array.from(hits, (h) => h.coverage).sort();
+      const coverages = new Float64Array(hits.length);
+      for (let k = 0; k < hits.length; k++) coverages[k] = hits[k]!.coverage;
+      coverages.sort();
       const floor = coverages[coverages.length - first]!;
       const top = hits.filter((h) => h.coverage >= floor).sort(best);
       const head = top.slice(0, first);
@@ -961,10 +1040,77 @@ export class TextIndex {
 }
 
 /**
- * Character ranges of `text` covered by the query terms: runs where each adjacent pair of folded letters/digits is
- * one of the terms' bigrams (or, for a one-character term, that character). Offsets are into the original text.
+ * Per fold function, each UTF-16 unit's fold: `codes[u]` is the one unit it folds to, UNKNOWN until asked, or MANY
+ * when it folds to nothing or to several units (`…` → `...`), which `many` then holds (null: a surrogate, or a fold
+ * with one, which only folding character by character gets right).
  */
-export function highlightTerms(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
+interface FoldTable {
+  codes: Int32Array;
+  many: Map<number, string | null>;
+}
+const foldTables = new WeakMap<FoldChar, FoldTable>();
+const UNKNOWN = -1;
+const MANY = -2;
+
+/** The fold table of `fold`, made on first use (256 KB per fold function; an engine has one). */
+function foldTable(fold: FoldChar): FoldTable {
+  let table = foldTables.get(fold);
+  if (!table) foldTables.set(fold, (table = { codes: new Int32Array(0x10000).fill(UNKNOWN), many: new Map() }));
+  return table;
+}
+
+const isSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdfff;
+
+/** The one UTF-16 unit `code` folds to, or MANY (see FoldTable): a table lookup after the first time. */
+function foldCode(table: FoldTable, fold: FoldChar, code: number): number {
+  const known = table.codes[code]!;
+  if (known !== UNKNOWN) return known;
+  let f = MANY;
+  if (isSurrogate(code)) {
+    table.many.set(code, null);
+  } else {
+    const folded = fold(String.fromCharCode(code));
+    let plain = true;
+    for (let k = 0; k < folded.length; k++) if (isSurrogate(folded.charCodeAt(k))) plain = false;
+    if (folded.length === 1 && plain) f = folded.charCodeAt(0);
+    else table.many.set(code, plain ? folded : null);
+  }
+  table.codes[code] = f;
+  return f;
+}
+
+/** Whether the UTF-16 unit `code` (not a surrogate) is a word character / a decimal digit, by table. */
+function isWordCode(code: number): boolean {
+  const known = wordByCode[code]!;
+  return known !== 0 ? known === 1 : isWord(String.fromCharCode(code));
+}
+const digitByCode = new Uint8Array(0x10000);
+function isDigitCode(code: number): boolean {
+  let known = digitByCode[code]!;
+  if (known === 0) digitByCode[code] = known = DIGIT_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
+  return known === 1;
+}
+
+/** What `highlightTerms` marks for a list of terms: bigrams and lone characters, as strings and (one unit each) as codes. */
+interface TermMarks {
+  pairs: Set<string>;
+  singles: Set<string>;
+  pairCodes: Set<number>;
+  singleCodes: Set<number>;
+}
+
+/** The terms of the last answer, compiled: an answer marks the same terms in every sentence it shows. */
+let lastMarks: { fold: FoldChar; terms: readonly string[]; marks: TermMarks } | null = null;
+
+/** Two lists of the same strings (the same string objects, within one answer, compare at once). */
+export function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+function termMarks(terms: readonly string[], fold: FoldChar): TermMarks {
+  if (lastMarks && lastMarks.fold === fold && sameStrings(lastMarks.terms, terms)) return lastMarks.marks;
   const pairs = new Set<string>();
   const singles = new Set<string>();
   for (const term of terms) {
@@ -979,7 +1125,87 @@ export function highlightTerms(text: string, terms: readonly string[], fold: Fol
     });
     if (alone) singles.add(prev);
   }
-  if (pairs.size === 0 && singles.size === 0) return [];
+  // A text folded to single units only can only match the pairs and characters that are single units themselves.
+  const pairCodes = new Set<number>();
+  for (const p of pairs) if (p.length === 2) pairCodes.add((p.charCodeAt(0) << 16) | p.charCodeAt(1));
+  const singleCodes = new Set<number>();
+  for (const c of singles) if (c.length === 1) singleCodes.add(c.charCodeAt(0));
+  const marks = { pairs, singles, pairCodes, singleCodes };
+  lastMarks = { fold, terms: [...terms], marks };
+  return marks;
+}
+
+/**
+ * Character ranges of `text` covered by the query terms: runs where each adjacent pair of folded letters/digits is
+ * one of the terms' bigrams (or, for a one-character term, that character). Offsets are into the original text.
+ */
+export function highlightTerms(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
+  const marks = termMarks(terms, fold);
+  if (marks.pairs.size === 0 && marks.singles.size === 0) return [];
+  return markUnits(text, marks, fold) ?? markCharacters(text, marks, fold);
+}
+
+/**
+ * `highlightTerms` for a text whose every unit folds to one unit (nearly all text): a pass over its UTF-16 codes with
+ * the fold, word and digit tests read from tables, so marking a shown sentence allocates nothing but the ranges.
+ * Null when some unit does not fold to one (a surrogate pair, `Ⅱ` → `ii`): `markCharacters` handles those.
+ */
+function markUnits(text: string, marks: TermMarks, fold: FoldChar): [number, number][] | null {
+  const table = foldTable(fold);
+  const { pairCodes, singleCodes } = marks;
+  const ranges: [number, number][] = [];
+  let prev = -1;
+  let prevStart = 0;
+  let gapLength = 0;
+  let gapCode = 0;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    let c = foldCode(table, fold, code);
+    // A unit folding to several (`…` → `...`) is read unit by unit, each at the offset of the one it came from.
+    let units: string | null = null;
+    if (c === MANY) {
+      units = table.many.get(code) ?? null;
+      if (units === null) return null;
+    }
+    const n = units === null ? 1 : units.length;
+    for (let k = 0; k < n; k++) {
+      if (units !== null) c = units.charCodeAt(k);
+      if (!isWordCode(c)) {
+        if (prev >= 0) {
+          gapLength++;
+          gapCode = c;
+        }
+        continue;
+      }
+      const joined =
+        prev >= 0 &&
+        (gapLength === 0 || (gapLength === 1 && isDigitCode(prev) && isDigitCode(c) && inNumber(String.fromCharCode(gapCode), text, at)));
+      // Ranges are made in order of their starts (a pair's before its last character's), so merging needs no sort.
+      if (joined && pairCodes.has((prev << 16) | c)) pushMerged(ranges, prevStart, at + 1);
+      if (singleCodes.has(c)) pushMerged(ranges, at, at + 1);
+      prev = c;
+      prevStart = at;
+      gapLength = 0;
+    }
+  }
+  return ranges;
+}
+
+/** Append [a, b) to ranges sorted by start, merging it with the last when they overlap or touch. */
+function pushMerged(ranges: [number, number][], a: number, b: number): void {
+  const last = ranges[ranges.length - 1];
+  if (last && last[1] >= a) last[1] = Math.max(last[1], b);
+  else ranges.push([a, b]);
+}
+
+/** `highlightTerms` folding character by character, for any text: the reference the tests hold the fast path to. */
+export function highlightTermsByCharacter(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
+  return markCharacters(text, termMarks(terms, fold), fold);
+}
+
+/** `highlightTerms` character by character, folding each (any text). */
+function markCharacters(text: string, marks: TermMarks, fold: FoldChar): [number, number][] {
+  const { pairs, singles } = marks;
   // One pass over the text, folding as it goes (the rules of `wordRuns`), marking in original offsets; a matched pair
   // also covers what was skipped between its characters (`2.6` in `2.6万`).
   const ranges: [number, number][] = [];
@@ -1018,16 +1244,66 @@ export function mergeRanges(ranges: [number, number][]): [number, number][] {
   return out;
 }
 
+/** The folded terms of the last `highlightExact` call: an answer marks the same names in every sentence it shows. */
+let lastExact: { fold: FoldChar; terms: readonly string[]; folded: string[] } | null = null;
+
+/**
+ * `text` folded unit by unit through the fold table, with `origin` (as `foldWithMap` gives it) only when some unit
+ * folds to several (`…` → `...`); null for a surrogate, which only `foldWithMap` reads right.
+ */
+function foldByTable(text: string, fold: FoldChar): { text: string; origin: Int32Array | null } | null {
+  const table = foldTable(fold);
+  // Pieces joined at the end: `+=` would leave a rope for every `indexOf` in the text to flatten first.
+  const parts: string[] = [];
+  let copied = 0;
+  let origin: number[] | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const c = foldCode(table, fold, code);
+    if (c === code) continue;
+    let units: string;
+    if (c >= 0) units = String.fromCharCode(c);
+    else {
+      const many = table.many.get(code);
+      if (many === null || many === undefined) return null;
+      units = many;
+      // From here on folded offsets and original ones differ: what was folded so far went one unit for one.
+      if (!origin) {
+        origin = [];
+        for (let k = 0; k < copied; k++) origin.push(k);
+      }
+    }
+    if (origin) {
+      for (let k = copied; k < i; k++) origin.push(k);
+      for (let k = 0; k < units.length; k++) origin.push(i);
+    }
+    parts.push(text.slice(copied, i), units);
+    copied = i + 1;
+  }
+  if (copied === 0) return { text, origin: null };
+  parts.push(text.slice(copied));
+  if (!origin) return { text: parts.join(''), origin: null };
+  for (let k = copied; k < text.length; k++) origin.push(k);
+  origin.push(text.length);
+  return { text: parts.join(''), origin: Int32Array.from(origin) };
+}
+
 /** Character ranges of `text` where one of `terms` occurs verbatim after folding (names, synonyms, figure texts). */
 export function highlightExact(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
-  const folded = foldWithMap(text, fold);
+  if (!lastExact || lastExact.fold !== fold || !sameStrings(lastExact.terms, terms)) {
+    lastExact = { fold, terms: [...terms], folded: terms.map((t) => foldWithMap(t, fold).text) };
+  }
+  const termTexts = lastExact.folded;
+  const folded = foldByTable(text, fold) ?? foldWithMap(text, fold);
+  const haystack = folded.text;
+  const map = folded.origin;
+  const origin = (k: number): number => (map ? (map[k] ?? text.length) : k);
   const ranges: [number, number][] = [];
-  for (const term of terms) {
-    const t = foldWithMap(term, fold).text;
+  for (const t of termTexts) {
     if (!t) continue;
-    for (let at = folded.text.indexOf(t); at >= 0; at = folded.text.indexOf(t, at + t.length)) {
-      ranges.push([folded.origin[at] ?? 0, folded.origin[at + t.length] ?? text.length]);
+    for (let at = haystack.indexOf(t); at >= 0; at = haystack.indexOf(t, at + t.length)) {
+      ranges.push([origin(at), origin(at + t.length)]);
     }
   }
-  return mergeRanges(ranges);
+  return ranges.length > 1 ? mergeRanges(ranges) : ranges;
 }

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { highlightExact, highlightTerms, splitSentences, TextIndex } from '../../src/core/text-index.ts';
+import { foldWithMap } from '../../src/core/normalize.ts';
+import { foldedUnitsByCharacter, foldedUnitsOf, highlightExact, highlightTerms, highlightTermsByCharacter, mergeRanges, splitSentences, TextIndex } from '../../src/core/text-index.ts';
 
 const marked = (text: string, ranges: [number, number][]): string[] => ranges.map(([a, b]) => text.slice(a, b));
 
@@ -204,5 +206,39 @@ describe('Building a fresh index', () => {
       TextIndex.packMemoIds = bound;
     }
     expect(kept[0]![0]).toHaveLength(43);
+  });
+});
+
+describe('highlighting by table (the fast path) against folding character by character', () => {
+  const pieces = ['就', '業', '，', 'Ａ', 'B', '1', '2', '.', ',', '3', '😀', '\u200d', '開', '县', ' ', '①', 'Ⅱ', 'i', '…', '㎡', 'm', '万', '亿', '%', '潼', '南', '区'];
+  const numbers = ['1', '2', '.', ',', '，', '万'];
+  const text = fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((cs) => cs.join('')),
+    fc.array(fc.constantFrom(...numbers), { maxLength: 20 }).map((cs) => cs.join('')),
+  );
+  const terms = fc.array(text, { minLength: 1, maxLength: 3 });
+
+  it('reads the same folded units and breaks as folding the whole text first, for any text', () => {
+    fc.assert(fc.property(text, (t) => {
+      expect(foldedUnitsOf(t)).toEqual(foldedUnitsByCharacter(t, []));
+    }), { numRuns: 2000 });
+  });
+
+  it('marks the same ranges for any text and terms', () => {
+    fc.assert(fc.property(text, terms, (t, ts) => {
+      expect(highlightTerms(t, ts)).toEqual(highlightTermsByCharacter(t, ts));
+    }), { numRuns: 1000 });
+  });
+
+  it('marks the same verbatim ranges as folding the whole text with its offset map', () => {
+    fc.assert(fc.property(text, terms, (t, ts) => {
+      const folded = foldWithMap(t);
+      const expected: [number, number][] = [];
+      for (const term of ts.map((x) => foldWithMap(x).text).filter(Boolean)) {
+        for (let at = folded.text.indexOf(term); at >= 0; at = folded.text.indexOf(term, at + term.length)) expected.push([folded.origin[at] ?? 0, folded.origin[at + term.length] ?? t.length]);
+      }
+      expect(highlightExact(t, ts)).toEqual(mergeRanges(expected));
+    }), { numRuns: 1000 });
   });
 });

@@ -7,7 +7,7 @@ import type { Gazetteer } from '../gazetteer.ts';
 import { nameKey, normalize, type FoldChar } from '../normalize.ts';
 import type { Figure, Person, Report, Section } from '../report.ts';
 import { sectionTitle } from '../section-title.ts';
-import { highlightExact, highlightTerms, TextIndex } from '../text-index.ts';
+import { highlightExact, highlightTerms, sameStrings, TextIndex } from '../text-index.ts';
 
 /** The per-report state every command answers from; read-only once built. */
 export interface EngineContext {
@@ -114,37 +114,112 @@ export function sentenceCounts(ctx: EngineContext, terms: Iterable<string>): Map
 export function sentencesMentioning(ctx: EngineContext, i: number, terms: readonly string[]): number[] {
   const [from, to] = ctx.index.sentencesOf(i);
   const scored: { id: number; n: number }[] = [];
-  for (let id = from; id < to; id++) {
+  const score = (id: number): void => {
     const t = ctx.fnorm(ctx.index.sentenceText(id));
     let n = 0;
     for (const term of terms) if (term && t.includes(term)) n++;
     if (n > 0) scored.push({ id, n });
+  };
+  const lists = mentionLists(ctx, terms);
+  if (lists) {
+    // Only the sentences that hold a term's bigrams can hold the term. For a term of two letters that is the same
+    // thing (its one bigram is two letters side by side in the folded text); a longer one is checked in the text.
+    const counts = new Map<number, number>();
+    const folded = new Map<number, string>();
+    lists.forEach(({ term, ids }) => {
+      for (let k = lowerBound(ids, from); k < ids.length && ids[k]! < to; k++) {
+        const id = ids[k]!;
+        if (term.length > 2) {
+          let t = folded.get(id);
+          if (t === undefined) folded.set(id, (t = ctx.fnorm(ctx.index.sentenceText(id))));
+          if (!t.includes(term)) continue;
+        }
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    });
+    for (const [id, n] of counts) scored.push({ id, n });
+  } else {
+    for (let id = from; id < to; id++) score(id);
   }
   // The running text first: a heading or caption is already shown with the result.
   scored.sort((a, b) => Number(isAround(ctx, a.id)) - Number(isAround(ctx, b.id)) || b.n - a.n || a.id - b.id);
   return scored.map((x) => x.id);
 }
 
+/** A term's sentence list is read instead of its results' sections while it holds at most this many postings. */
+const MENTION_LIST_POSTINGS = 4000;
+
+/** The lists of the last terms asked: an answer asks the same terms of each of its results. */
+let lastMentions: { index: TextIndex; terms: readonly string[]; lists: { term: string; ids: number[] }[] | null } | null = null;
+
+/**
+ * Per term, the sentences holding all its bigrams (`sentencesWith`), a superset of those whose folded text holds it,
+ * when every term is two or more letters already folded (no digit or separator rule can join what the text does
+ * not) and none is common enough that listing it costs more than reading a few sections; else null.
+ */
+function mentionLists(ctx: EngineContext, terms: readonly string[]): { term: string; ids: number[] }[] | null {
+  if (lastMentions && lastMentions.index === ctx.index && sameStrings(lastMentions.terms, terms)) return lastMentions.lists;
+  const listable = terms.every((t) => t === '' || (/^\p{L}{2,}$/u.test(t) && ctx.fnorm(t) === t && ctx.index.termPostings(t) <= MENTION_LIST_POSTINGS));
+  // Each distinct term once, as the scan counts it (a term listed twice counts twice there, and does here).
+  const lists = listable ? terms.filter(Boolean).map((term) => ({ term, ids: ctx.index.sentencesWith(term) })) : null;
+  lastMentions = { index: ctx.index, terms: [...terms], lists };
+  return lists;
+}
+
+/** The first position in the ascending list holding a value ≥ x. */
+function lowerBound(list: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Sentence `id` is from a heading, headline or caption (indexed after the section's running text), not a paragraph. */
 export function isAround(ctx: EngineContext, id: number): boolean {
-  const { section, paragraph } = ctx.index.location(id);
-  return paragraph >= (ctx.sections[section]?.paragraphs.length ?? 0);
+  return ctx.index.paragraphIndex(id) >= (ctx.sections[ctx.index.sectionOf(id)]?.paragraphs.length ?? 0);
 }
 
 /** Sentences holding every word of `q` verbatim (after folding; punctuation ignored): the fallback when no entity matches. */
 export function sentencesHoldingWords(ctx: EngineContext, q: string): number[] {
+  const { words, candidates, holds } = wordsTest(ctx, q);
+  return words.length === 0 ? [] : candidates.filter(holds);
+}
+
+/** How many sections hold `sentencesHoldingWords(ctx, q)`: the sentences of a section already counted are not read. */
+export function sectionsHoldingWords(ctx: EngineContext, q: string): number {
+  const { words, candidates, holds } = wordsTest(ctx, q);
+  if (words.length === 0) return 0;
+  let count = 0;
+  let last = -1;
+  // Candidates ascend, so a section's sentences come together.
+  for (const id of candidates) {
+    const sec = ctx.index.sectionOf(id);
+    if (sec !== last && holds(id)) {
+      count++;
+      last = sec;
+    }
+  }
+  return count;
+}
+
+/** The folded words of `q`, the sentences holding the first one's bigrams, and the test that a sentence holds them all. */
+function wordsTest(ctx: EngineContext, q: string): { words: string[]; candidates: number[]; holds: (id: number) => boolean } {
   const { index, fkey } = ctx;
   const words = ctx.fnorm(q).split(/\s+/u).map(fkey).filter(Boolean);
   const [first] = words;
-  if (!first) return [];
-  return index.sentencesWith(first).filter((id) => {
+  const holds = (id: number): boolean => {
     // The text as written first; folding (the slow part) only when that fails.
     const text = index.sentenceText(id);
     const lower = text.toLowerCase();
     if (words.every((w) => lower.includes(w))) return true;
     const t = fkey(text);
     return words.every((w) => t.includes(w));
-  });
+  };
+  return { words, candidates: first ? index.sentencesWith(first) : [], holds };
 }
 
 export interface ResultOptions {
@@ -179,19 +254,15 @@ function buildResult(ctx: EngineContext, i: number, score: number, sentenceIds: 
   let excerpt = '';
   const highlights: Highlight[] = [];
   let prev = -2;
-  for (const id of ids) {
+  const texts = ids.map((id) => index.sentenceText(id));
+  ids.forEach((id, k) => {
     if (excerpt) excerpt += id === prev + 1 ? '' : ' … ';
-    const text = index.sentenceText(id);
+    const text = texts[k]!;
     for (const [a, b] of highlight(text, terms, ctx.fold)) highlights.push([excerpt.length + a, excerpt.length + b]);
     excerpt += text;
     prev = id;
-  }
-  const figs =
-    shownFigures ??
-    s.figures.filter((f) => ids.some((id) => {
-      const t = index.sentenceText(id);
-      return t.includes(f.context) || f.context.includes(t);
-    }));
+  });
+  const figs = shownFigures ?? s.figures.filter((f) => texts.some((t) => t.includes(f.context) || f.context.includes(t)));
   const title = sectionTitle(s, ctx.report.topics);
   return {
     sectionId: s.id,

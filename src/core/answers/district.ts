@@ -2,7 +2,7 @@
 import type { Answer, Resolved } from '../answer.ts';
 import type { Section } from '../report.ts';
 import { isInDivision, type DivisionCandidate, type PlaceCandidate } from '../district-resolver.ts';
-import { districtsNamed, kindRank, makeAnswer, makeResult, sentenceCounts, sentencesHoldingWords, sentencesMentioning, type EngineContext } from './context.ts';
+import { districtsNamed, kindRank, makeAnswer, makeResult, sectionsHoldingWords, sentenceCounts, sentencesMentioning, type EngineContext } from './context.ts';
 
 interface DistrictEntry {
   section: number;
@@ -75,7 +75,7 @@ export function answerDistrict(ctx: EngineContext, dx: DistrictIndex, q: string)
     if (outside) return outside;
     const which = m.divisions?.length === 1 ? `（${m.divisions[0]!.division}）` : '';
     // The report names no such place, but may use the words otherwise (a village of that name): point to full text.
-    const sections = new Set(sentencesHoldingWords(ctx, q).map((id) => index.sectionOf(id))).size;
+    const sections = sectionsHoldingWords(ctx, q);
     if (sections > 0) {
       const search = `/search ${q}`;
       return makeAnswer('district', q, 'no_match', `没有找到叫“${q}”的重庆区县、镇街或地标${which ? `（${which.slice(1, -1)}不在报道中）` : ''}，但报道中有 ${sections} 段提到“${q}”。可以试试 ${search}。`, {
@@ -91,7 +91,7 @@ export function answerDistrict(ctx: EngineContext, dx: DistrictIndex, q: string)
   }
   if (m.status === 'unknown') {
     // No place by that name, but the report uses the words (`甘泉`, `滩子村`, `两江`): point to full text.
-    const sections = new Set(sentencesHoldingWords(ctx, q).map((id) => index.sectionOf(id))).size;
+    const sections = sectionsHoldingWords(ctx, q);
     if (sections > 0) {
       const search = `/search ${q}`;
       return makeAnswer('district', q, 'no_match', `没有找到叫“${q}”的重庆区县、镇街或地标，但报道中有 ${sections} 段提到“${q}”。可以试试 ${search}。`, {

@@ -10,7 +10,7 @@ import { TextIndex } from '../text-index.ts';
 import { districtsNamed, kindRank, searchedText, sentenceCounts, type EngineContext } from './context.ts';
 import { districtScore, isSubject, type DistrictIndex } from './district.ts';
 import { alikeFigures, figureValues, indexFigures, mergeFigureValues, type FigureIndex } from './figures.ts';
-import { indexPeople, type PersonIndex } from './person.ts';
+import { indexPeople, personTypos, type PersonIndex } from './person.ts';
 import { topicOrder, type SectionCounts, type TopicIndex } from './topic.ts';
 
 /** `ctx` seeing only the sections at `at`. */
@@ -23,6 +23,15 @@ function viewOf(ctx: EngineContext, at: Iterable<number>): EngineContext {
 /** Section numbers from `first` to the end of the report. */
 function addedRange(ctx: EngineContext, first: number): number[] {
   return Array.from({ length: ctx.sections.length - first }, (_, k) => first + k);
+}
+
+/**
+ * A text index of the sections from `first` on alone, built on first use and then kept: districts and topics count
+ * their terms in it (extendEngine hands both the same one).
+ */
+export function addedSectionsIndex(ctx: EngineContext, first: number): () => TextIndex {
+  let index: TextIndex | null = null;
+  return () => (index ??= new TextIndex(addedRange(ctx, first).map((i) => searchedText(ctx.sections[i] as Section)), ctx.fold));
 }
 
 /** Per section of `at`, how many of its sentences hold any of `terms` (sentenceCounts over an index of those sections alone). */
@@ -39,12 +48,11 @@ type DistrictEntry = NonNullable<ReturnType<DistrictIndex['sections']['get']>>[n
  * (short name, places named in the district, landmarks) and the score (subject 100, 5 per sentence naming it up to
  * 10, 1 per sentence naming any of its terms up to 20). Old entries are scored again only where a new term occurs.
  */
-export function extendDistricts(ctx: EngineContext, old: DistrictIndex, first: number): DistrictIndex {
+export function extendDistricts(ctx: EngineContext, old: DistrictIndex, first: number, addedIndex = addedSectionsIndex(ctx, first)): DistrictIndex {
   const { sections, resolver, fnorm } = ctx;
   const added = addedRange(ctx, first);
   const affected = [...new Set(added.flatMap((i) => districtsNamed(sections[i] as Section)))];
   if (affected.length === 0) return old;
-  const addedIndex = new TextIndex(added.map((i) => searchedText(sections[i] as Section)), ctx.fold);
   const next = new Map(old.sections);
   const nextTerms = new Map(old.terms);
   for (const d of affected) {
@@ -59,7 +67,7 @@ export function extendDistricts(ctx: EngineContext, old: DistrictIndex, first: n
       const mentions = countsIn(ctx, at, terms, index);
       return (i: number, subject: boolean) => districtScore(subject, named.get(i) ?? 0, mentions.get(i) ?? 0);
     };
-    const scoreAdded = score(added, addedIndex);
+    const scoreAdded = score(added, addedIndex());
     const fresh: DistrictEntry[] = mine.map((i) => {
       const s = sections[i] as Section;
       const subject = isSubject(s, d, short);
@@ -81,16 +89,15 @@ export function extendDistricts(ctx: EngineContext, old: DistrictIndex, first: n
 }
 
 /** The topic index after sections `first…` were appended: new sections are counted apart, then each topic they carry is ranked again. */
-export function extendTopics(ctx: EngineContext, old: TopicIndex, first: number): TopicIndex {
+export function extendTopics(ctx: EngineContext, old: TopicIndex, first: number, addedIndex = addedSectionsIndex(ctx, first)): TopicIndex {
   const added = addedRange(ctx, first);
   const affected = [...new Set(added.flatMap((i) => (ctx.sections[i] as Section).topics))];
   if (affected.length === 0) return old;
-  const addedIndex = new TextIndex(added.map((i) => searchedText(ctx.sections[i] as Section)), ctx.fold);
   const sections = new Map(old.sections);
   const strength = new Map(old.strength);
   for (const t of affected) {
     const entry = old.topics.find((e) => e.id === t);
-    const counts = layered(old.strength.get(t), countsIn(ctx, added, entry?.terms ?? [], addedIndex), first);
+    const counts = layered(old.strength.get(t), countsIn(ctx, added, entry?.terms ?? [], addedIndex()), first);
     const fresh = added.filter((i) => (ctx.sections[i] as Section).topics.includes(t));
     const order = topicOrder(ctx.sections, t, counts);
     // The old list is ranked already: merge the new sections into it.
@@ -196,9 +203,7 @@ export function extendPeople(ctx: EngineContext, old: PersonIndex, first: number
     ...old.people.map((e) => renewed.get(personKey(e.person)) ?? e),
     ...part.people.filter((e) => !known.has(personKey(e.person))),
   ];
-  // The part's matcher, with its options, over everyone.
-  part.fuse.setCollection(people);
-  return { ...part, people, fuse: part.fuse };
+  return { ...part, people, fuse: personTypos(people) };
 }
 
 /** The figure index after sections `first…` were appended: their figures after the others. */

@@ -1,6 +1,6 @@
 // /figures: figures by value (exact, then as written in the text, then the nearest) or by a word in their sentence.
 import type { Answer, AnswerResult, Resolved } from '../answer.ts';
-import { DEFAULT_FIGURE_UNITS, isRough, matchesWritten, parseFigureQuery, roughLabel, valueDistance, writtenRange, type FigureQuery } from '../figures.ts';
+import { DEFAULT_FIGURE_UNITS, isRough, matchesWrittenRange, parseFigureQuery, roughLabel, valueDistance, writtenRange, type FigureQuery } from '../figures.ts';
 import type { Figure } from '../report.ts';
 import { makeAnswer, makeResult, sectionAt, sentencesHoldingWords, type EngineContext } from './context.ts';
 
@@ -10,6 +10,8 @@ interface FigureEntry {
   figure: Figure;
   text: string;
   context: string;
+  /** The digits its text writes before the magnitude word (`writtenRange`), read once. */
+  written: [number, number] | null;
 }
 
 /** What /figures looks up, built once per report. */
@@ -50,7 +52,7 @@ const QUALIFIER_BONUS: Readonly<Record<Figure['qualifier'], number>> = Object.fr
 /** List the report's figures once, flat, with folded text and context. */
 export function indexFigures(ctx: EngineContext): FigureIndex {
   const figures = ctx.sections.flatMap((s, i) =>
-    s.figures.map((f) => ({ section: i, figure: f, text: ctx.fkey(f.text), context: ctx.fnorm(f.context) })),
+    s.figures.map((f) => ({ section: i, figure: f, text: ctx.fkey(f.text), context: ctx.fnorm(f.context), written: writtenRange(f.text) })),
   );
   const units = new Set([...DEFAULT_FIGURE_UNITS, ...figures.map((f) => f.figure.unit).filter(Boolean)]);
   return { figures, units, values: figureValues(figures, 0), alike: alikeFigures(new Map(), figures, 0) };
@@ -73,7 +75,7 @@ export function figureValues(figures: readonly FigureEntry[], first: number): Fi
   const ranged: number[] = [];
   figures.forEach((f, k) => {
     const n = first + k;
-    const written = writtenRange(f.figure.text);
+    const written = f.written;
     if (f.figure.valueMax !== undefined || (written && written[0] !== written[1])) {
       ranged.push(n);
       return;
@@ -114,9 +116,16 @@ function figuresNear(fx: FigureIndex, fq: FigureQuery): number[] {
     if (readings[mid]! < lo) left = mid + 1;
     else right = mid;
   }
-  const found = new Set(fx.values.ranged);
-  for (let k = left; k < readings.length && readings[k]! <= hi; k++) found.add(owners[k]!);
-  return [...found].sort((x, y) => x - y);
+  let end = left;
+  while (end < readings.length && readings[end]! <= hi) end++;
+  // Ascending and once each, by a numeric sort of the ids (a figure may have several readings in range).
+  const found = new Int32Array(fx.values.ranged.length + end - left);
+  found.set(fx.values.ranged);
+  found.set(owners.subarray(left, end), fx.values.ranged.length);
+  found.sort();
+  const out: number[] = [];
+  for (let k = 0; k < found.length; k++) if (k === 0 || found[k] !== found[k - 1]) out.push(found[k]!);
+  return out;
 }
 
 /**
@@ -161,7 +170,7 @@ export function answerFigures(ctx: EngineContext, fx: FigureIndex, q: string): A
     const f = figures[n]!;
     const d = valueDistance(fq, f.figure);
     // The unit typed counts most (`30分钟`, not `30条`), then how plainly the figure states the amount.
-    if (d === 0 || matchesWritten(fq, f.figure)) exact.push({ n, score: 3 + (fq.unit && f.figure.unit === fq.unit ? 0.5 : 0) + QUALIFIER_BONUS[f.figure.qualifier] });
+    if (d === 0 || matchesWrittenRange(fq, f.written)) exact.push({ n, score: 3 + (fq.unit && f.figure.unit === fq.unit ? 0.5 : 0) + QUALIFIER_BONUS[f.figure.qualifier] });
     else if (d <= NEAR) near.push({ n, d });
   }
   if (exact.length > 0) {
@@ -222,13 +231,17 @@ function figureResults(ctx: EngineContext, fx: FigureIndex, hits: FigureHit[], t
   });
 }
 
+/** A comma between a digit and three more: a thousands separator (`7,316`), dropped before reading a number. */
+const THOUSANDS_SEPARATORS = /(?<=\d)[,，](?=\d{3})/gu;
+const THOUSANDS_SEPARATOR = /(?<=\d)[,，](?=\d{3})/u;
+
 /**
  * Sentences where the query is written out, for a number no figure has (`2021` in 2021年) or a word no figure's
  * sentence holds (`5A`). A number must stand whole: `42` is not in 42.1 or 420.
  */
 function sentencesWriting(ctx: EngineContext, q: string, isNumber: boolean): number[] {
   const { index } = ctx;
-  const noThousands = (t: string): string => t.replace(/(?<=\d)[,，](?=\d{3})/gu, '');
+  const noThousands = (t: string): string => t.replace(THOUSANDS_SEPARATORS, '');
   if (isNumber) {
     const literal = noThousands(ctx.fnorm(q).replace(/\s+/gu, ''));
     if (!literal) return [];
@@ -239,16 +252,17 @@ function sentencesWriting(ctx: EngineContext, q: string, isNumber: boolean): num
     const ascii = /^[\x20-\x7e]*$/u.test(literal);
     // Only full-width digits, points and the literal's own characters fold into what the pattern reads; the full-width
     // comma and brackets of almost every Chinese sentence do not, and need no folding.
+    // One character class, tested natively, rather than a walk through every character of every sentence.
     const fullWidth = new Set([...'０１２３４５６７８９．', ...[...literal].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))]);
-    const mayFold = (text: string): boolean => {
-      for (const c of text) if (fullWidth.has(c)) return true;
-      return false;
-    };
+    const mayFold = new RegExp(`[${[...fullWidth].map((c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).join('')}]`, 'u');
+    // Most sentences have no thousands separator to drop: test for one before copying the text without them.
+    const plain = (t: string): string => (THOUSANDS_SEPARATOR.test(t) ? noThousands(t) : t);
     return index.sentencesWith(literal).filter((id) => {
       const text = index.sentenceText(id);
-      if (whole.test(noThousands(text))) return true;
-      if (ascii && !mayFold(text)) return false;
-      return whole.test(noThousands(ctx.fnorm(text)));
+      // Without a separator to drop, the literal must be in the text as it is (`42` is in 42.1%, `42%` is not).
+      if ((text.includes(literal) || THOUSANDS_SEPARATOR.test(text)) && whole.test(plain(text))) return true;
+      if (ascii && !mayFold.test(text)) return false;
+      return whole.test(plain(ctx.fnorm(text)));
     });
   }
   return sentencesHoldingWords(ctx, q);

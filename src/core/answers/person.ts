@@ -1,8 +1,8 @@
 // /person: speakers and other named people, by name, pinyin, a homophone, part of a name, or words of their org and role.
-import Fuse from 'fuse.js';
 import type { Answer, AnswerResult, Resolved } from '../answer.ts';
 import { latinKey, pinyinKeys, syllables } from '../pinyin.ts';
 import { personLabel, type Person } from '../report.ts';
+import { TypoSearch } from '../typo-search.ts';
 import { makeAnswer, makeResult, sectionAt, sentencesHoldingWords, sentencesMentioning, type EngineContext } from './context.ts';
 
 interface PersonEntry {
@@ -15,6 +15,17 @@ interface PersonEntry {
   sections: number[];
   /** How many of `sections` are their own. */
   own: number;
+  /** Their org and role folded (`norm`) and as a name key (`key`), made when a query first reads them. */
+  about?: { norm: string; key: string };
+}
+
+/** A person's org and role, folded and as a name key; read once per entry (a query may read every person's). */
+function aboutOf(ctx: EngineContext, e: PersonEntry): { norm: string; key: string } {
+  if (!e.about) {
+    const text = `${e.person.org}${e.person.role}`;
+    e.about = { norm: ctx.fnorm(text), key: ctx.fkey(text) };
+  }
+  return e.about;
 }
 
 /** What /person looks up, built once per report. */
@@ -22,7 +33,7 @@ export interface PersonIndex {
   /** One entry per (name, org), in report order. */
   people: PersonEntry[];
   /** Over the full pinyin, for typos in typed pinyin. */
-  fuse: Fuse<PersonEntry>;
+  fuse: TypoSearch<PersonEntry>;
 }
 
 /** Index speakers and other named people once, one entry per (name, org). */
@@ -56,8 +67,12 @@ export function indexPeople(ctx: EngineContext): PersonIndex {
     e.sections = [...l.own, ...l.other];
     e.own = l.own.length;
   }
-  const fuse = new Fuse(people, { keys: ['full'], threshold: 0.25, ignoreLocation: true, includeScore: true });
-  return { people, fuse };
+  return { people, fuse: personTypos(people) };
+}
+
+/** Typos in the pinyin of a name (`liuhongguan`), over these people. */
+export function personTypos(people: readonly PersonEntry[]): TypoSearch<PersonEntry> {
+  return new TypoSearch(people, { keys: ['full'], threshold: 0.25, includeScore: true });
 }
 
 /** Answer /person: everyone the query could name, best match first; namesakes are told apart by org. */
@@ -74,7 +89,7 @@ export function answerPerson(ctx: EngineContext, px: PersonIndex, q: string): An
     else if (key.includes(e.key)) {
       // Extra words (`张三主任`, `张三 生态环境局`): more if they describe this person's org or role.
       const rest = key.replace(e.key, '');
-      const about = fkey(`${e.person.org}${e.person.role}`);
+      const about = aboutOf(ctx, e).key;
       let shared = 0;
       for (let k = 0; k + 1 < rest.length; k++) if (about.includes(rest.slice(k, k + 2))) shared++;
       score = 0.9 + 0.09 * (rest.length > 1 ? shared / (rest.length - 1) : 0);
@@ -92,14 +107,16 @@ export function answerPerson(ctx: EngineContext, px: PersonIndex, q: string): An
     // A surname and a title, as officials are referred to (`刘主任`, `向书记`, `欧阳局长`): the people of that
     // surname whose post holds the title.
     for (const e of people) {
+      // A surname is the name's first character or two: a query not starting with that character names no one here.
+      if (e.key.charCodeAt(0) !== key.charCodeAt(0)) continue;
       const surname = surnameOf(e.key);
       if (!surname || !key.startsWith(surname) || key.length <= surname.length) continue;
-      if (fkey(`${e.person.org}${e.person.role}`).includes(key.slice(surname.length))) matches.push({ e, score: 0.8 });
+      if (aboutOf(ctx, e).key.includes(key.slice(surname.length))) matches.push({ e, score: 0.8 });
     }
   }
   if (matches.length === 0 && key.length >= 2) {
     // No name matched: look for the words in people's org and role (`校长`, `纪委`).
-    for (const e of people) if (fnorm(`${e.person.org}${e.person.role}`).includes(key)) matches.push({ e, score: 0.3 });
+    for (const e of people) if (aboutOf(ctx, e).norm.includes(key)) matches.push({ e, score: 0.3 });
   }
   if (matches.length === 0) {
     const names = [...new Set(people.map((p) => p.person.name))];

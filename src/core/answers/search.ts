@@ -1,6 +1,7 @@
 // /search: full text over sentences, a pasted passage by paragraph, and looser matches when nothing is close enough.
 import type { Answer, SearchCommand } from '../answer.ts';
 import { sentenceRanges } from '../sentences.ts';
+import type { UnitHit } from '../text-index.ts';
 import { makeAnswer, makeResult, type EngineContext } from './context.ts';
 
 /** A pasted passage is placed by this many of its rarest bigrams (the paragraph it came from holds them all). */
@@ -109,10 +110,9 @@ function partialMatch(terms: readonly string[], ranked: readonly Ranked[], count
 /** Sections holding sentences that cover `query` by at least `min`, re-ranked: whole terms found verbatim beat scattered bigrams. */
 function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[], min: number, minMatched = 0): Found {
   const { index, fkey } = ctx;
-  const { hits: found, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates, groupMasks: true, sortFirst: SHORTLIST });
-  const hits = found.map((h) => ({ sentence: h.unit, coverage: h.coverage, groups: h.groups }));
+  const { hits, capped } = index.searchUnits(query, 'sentence', { minCoverage: min, minMatched, maxCandidates: ctx.opts.maxCandidates, groupMasks: true, sortFirst: SHORTLIST });
   if (hits.length === 0) return { ranked: [], total: 0, capped: false };
-  const shortlist = hits.slice(0, SHORTLIST);
+  const shortlist = hits.length > SHORTLIST ? hits.slice(0, SHORTLIST) : hits;
   const keyTerms = terms.map(fkey).filter(Boolean);
   const queryChars = [...new Set([...keyTerms.join('')])];
   // Whether a sentence holds each whole term. One character (whose sentences may be most of the report): from the
@@ -125,10 +125,9 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
     if (!set) bigramsOf.set(id, (set = index.sentenceBigrams(id)));
     return set;
   };
-  const groupsOf = new Map(shortlist.map((h) => [h.sentence, h.groups]));
-  const holding = keyTerms.map((t): ((id: number) => boolean) => {
+  const holding = keyTerms.map((t): ((h: UnitHit) => boolean) => {
     if ([...t].length === 1) {
-      return (id) => {
+      return ({ unit: id }) => {
         const text = index.sentenceText(id);
         return text.includes(t) || fkey(text).includes(t);
       };
@@ -136,28 +135,32 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
     // Which of the query's bigrams each hit holds came with it: a term is held when all of its bigrams are.
     const mask = index.termMask(query, t);
     if (mask === -1) return () => false;
-    if (mask !== null && shortlist.every((h) => h.groups !== undefined)) return (id) => ((groupsOf.get(id) ?? 0) & mask) === mask;
+    if (mask !== null && shortlist.every((h) => h.groups !== undefined)) return (h) => ((h.groups ?? 0) & mask) === mask;
     const bigrams = [...new Set(index.termBigrams(t))];
-    if (bigrams.length > 0) return bigrams.includes(-1) ? () => false : (id) => bigrams.every((b) => sentenceBigrams(id).has(b));
+    if (bigrams.includes(-1)) return () => false;
+    // A rare term's sentences are cheaper to list than the shortlist's sentences are to fold (`整车进口` read by its
+    // characters); an everyday word's are not.
+    if (bigrams.length > 0 && index.termPostings(t) > 16 * shortlist.length) return ({ unit: id }) => bigrams.every((b) => sentenceBigrams(id).has(b));
     const list = index.sentencesWith(t);
-    return (id) => sortedHas(list, id);
+    return ({ unit: id }) => sortedHas(list, id);
   });
   const perSection = new Map<number, { score: number; held: number; ids: { id: number; score: number }[] }>();
   for (const h of shortlist) {
     let held = 0;
     holding.forEach((holds, k) => {
-      if (holds(h.sentence)) held |= 2 ** k;
+      if (holds(h)) held |= 2 ** k;
     });
     const phrase = holding.filter((_, k) => held & (2 ** k)).length / Math.max(1, keyTerms.length);
     let chars = 1;
     if (phrase < 1) {
-      const text = fkey(index.sentenceText(h.sentence));
+      // Folded, not stripped to a name key: the query's characters are letters and digits, which stripping keeps.
+      const text = ctx.fnorm(index.sentenceText(h.unit));
       chars = queryChars.filter((c) => text.includes(c)).length / Math.max(1, queryChars.length);
     }
     const score = h.coverage + 0.5 * phrase + 0.2 * chars;
-    const sec = index.sectionOf(h.sentence);
+    const sec = index.sectionOf(h.unit);
     const entry = perSection.get(sec) ?? { score: 0, held: 0, ids: [] };
-    entry.ids.push({ id: h.sentence, score });
+    entry.ids.push({ id: h.unit, score });
     entry.score = Math.max(entry.score, score);
     entry.held |= held;
     perSection.set(sec, entry);
@@ -182,7 +185,21 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
       return { sec, score: e.score + 0.02 * Math.min(3, e.ids.length - 1) + whole, ids: () => ids, held: e.held };
     })
     .sort((a, b) => b.score - a.score || a.sec - b.sec);
-  return { ranked, total: new Set(hits.map((h) => index.sectionOf(h.sentence))).size, capped };
+  return { ranked, total: sectionCount(ctx, hits), capped };
+}
+
+/** How many sections the hit sentences are in. */
+function sectionCount(ctx: EngineContext, hits: readonly { unit: number }[]): number {
+  const seen = new Uint8Array(ctx.sections.length);
+  let n = 0;
+  for (const h of hits) {
+    const sec = ctx.index.sectionOf(h.unit);
+    if (seen[sec] === 0) {
+      seen[sec] = 1;
+      n++;
+    }
+  }
+  return n;
 }
 
 /** Whether a sentence of section `sec` holds the one character `c` (as written or folded). */

@@ -1,7 +1,7 @@
 // /topic: the report's topic taxonomy by name, synonym, traditional form, pinyin, homophone or typo; other words fall back to full text.
-import Fuse from 'fuse.js';
 import type { Answer, Resolved } from '../answer.ts';
 import { latinKey, pinyinKeys, syllables } from '../pinyin.ts';
+import { TypoSearch } from '../typo-search.ts';
 import type { Section } from '../report.ts';
 import { kindRank, makeAnswer, makeResult, sentenceCounts, sentencesMentioning, type EngineContext } from './context.ts';
 import { answerSearch } from './search.ts';
@@ -31,9 +31,9 @@ export interface TopicIndex {
   /** Per topic id, per section, how many of its sentences name the topic or a synonym (the ranking's first key). */
   strength: Map<string, SectionCounts>;
   /** Chinese names and synonyms of three or more characters, for one-character typos. */
-  keyFuse: Fuse<{ id: string; key: string }>;
+  keyFuse: TypoSearch<{ id: string; key: string }>;
   /** Over the pinyin of names and synonyms, for typos in typed pinyin. */
-  pinyinFuse: Fuse<{ id: string; name: string; full: string; synonyms: string[] }>;
+  pinyinFuse: TypoSearch<{ id: string; name: string; full: string; synonyms: string[] }>;
   /** Han-only names and synonyms syllable by syllable, so pinyin typed for part of one (`zhenxing`) maps back to characters. */
   termSyllables: { chars: string[]; syl: string[] }[];
 }
@@ -64,13 +64,13 @@ export function indexTopics(ctx: EngineContext): TopicIndex {
   // How strongly a section is about a topic: sentences naming the topic or a synonym (phrase lookups in the index).
   const topicStrength = new Map<string, SectionCounts>(topics.map((t) => [t.id, sentenceCounts(ctx, t.terms)]));
   for (const [id, list] of topicSections) rankTopicSections(sections, id, list, topicStrength.get(id));
-  const keyFuse = new Fuse(
+  const keyFuse = new TypoSearch(
     topics.flatMap((t) => t.keys.filter((k) => [...k].length >= 3).map((k) => ({ id: t.id, key: k }))),
-    { keys: ['key'], threshold: 0.3, ignoreLocation: true, includeScore: true },
+    { keys: ['key'], threshold: 0.3, includeScore: true },
   );
-  const pinyinFuse = new Fuse(
+  const pinyinFuse = new TypoSearch(
     topics.map((t) => ({ id: t.id, name: t.name, full: t.full, synonyms: t.synonymFull })),
-    { keys: ['full', 'synonyms'], threshold: 0.3, ignoreLocation: true, includeMatches: true },
+    { keys: ['full', 'synonyms'], threshold: 0.3, includeMatches: true },
   );
   // Han-only terms, where characters and syllables pair one to one (`5A` would not).
   const termSyllables = topics.flatMap((t) =>

@@ -1,0 +1,84 @@
+// Fuse's fuzzy search over short keys (names, synonyms, pinyin), reading only the rows a typo could reach.
+import Fuse, { type FuseResult, type IFuseOptions } from 'fuse.js';
+
+/** The options this matcher keeps to: Fuse's with case folded, location ignored and a threshold. */
+export interface TypoOptions {
+  /** Fields of a row matched (string or string-array values), as Fuse's `keys`. */
+  keys: string[];
+  /** Fuse's threshold: the most errors per pattern character a match may have. */
+  threshold: number;
+  includeScore?: boolean;
+  includeMatches?: boolean;
+}
+
+/**
+ * `search(pattern)` answers as `new Fuse(rows, { ...options, ignoreLocation: true, includeScore: true }).search(pattern)`,
+ * but runs Fuse only over the rows that can match. Fuse's bitap accepts a match with at most `threshold × length`
+ * errors, and every error leaves at most one character of the pattern unmatched, so a row none of whose field values
+ * holds enough of the pattern's characters (counted with repeats) cannot match: most rows fall short by far, even in
+ * pinyin, where every name shares letters with every other. A row's score does not
+ * depend on the others (no collection statistics), so scoring it alone gives the score Fuse gives it among all.
+ * Nothing is built until the first search (an engine starts without it).
+ */
+export class TypoSearch<T extends object> {
+  /** Per row, per field value, how often each UTF-16 unit occurs in it (lower-cased, as Fuse reads it). */
+  private counts: Map<string, number>[][] | null = null;
+  private readonly single = new Map<number, Fuse<T>>();
+  private whole: Fuse<T> | null = null;
+
+  constructor(
+    private readonly rows: readonly T[],
+    private readonly options: TypoOptions,
+  ) {}
+
+  /** The rows close to `pattern`, best first (ties in row order), as Fuse returns them. */
+  search(pattern: string): FuseResult<T>[] {
+    const text = pattern.toLowerCase();
+    // Fuse splits longer patterns into chunks scored apart; those are rare enough to leave to Fuse whole.
+    if (text.length > 32) return (this.whole ??= new Fuse(this.rows, this.fuseOptions())).search(pattern);
+    // A blank pattern is every row, unscored, as in Fuse.
+    if (!pattern.trim()) return this.rows.map((item, refIndex) => ({ item, refIndex }));
+    const counts = (this.counts ??= this.rows.map((row) => this.fields(row).map((v) => unitCounts(v.toLowerCase()))));
+    const wanted = unitCounts(text);
+    // A match is within one field value, and its matched pattern units are distinct units of that value: at least
+    // this many of the pattern's units, counted with repeats, must be in one value. One unit of slack on Fuse's own
+    // bound, so rounding never drops a match.
+    const need = text.length - Math.floor(this.options.threshold * text.length) - 1;
+    const results: FuseResult<T>[] = [];
+    counts.forEach((values, i) => {
+      if (!values.some((held) => shared(wanted, held) >= need)) return;
+      let one = this.single.get(i);
+      if (!one) this.single.set(i, (one = new Fuse<T>([this.rows[i]!], this.fuseOptions())));
+      for (const r of one.search(pattern)) results.push({ ...r, refIndex: i });
+    });
+    // Fuse's own order: score, then the row's place.
+    return results.sort((a, b) => (a.score ?? 0) - (b.score ?? 0) || a.refIndex - b.refIndex);
+  }
+
+  private fuseOptions(): IFuseOptions<T> {
+    // Scores are always kept: they order the results, as they do inside Fuse.
+    return { ...this.options, includeScore: true, ignoreLocation: true };
+  }
+
+  /** The values of a row's matched fields. */
+  private fields(row: T): string[] {
+    return this.options.keys.flatMap((key) => {
+      const v = (row as Record<string, unknown>)[key];
+      return typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    });
+  }
+}
+
+/** How often each UTF-16 unit occurs in `text`. */
+function unitCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let k = 0; k < text.length; k++) counts.set(text[k]!, (counts.get(text[k]!) ?? 0) + 1);
+  return counts;
+}
+
+/** How many units of `wanted` (with repeats) `held` has: the size of the two multisets' intersection. */
+function shared(wanted: ReadonlyMap<string, number>, held: ReadonlyMap<string, number>): number {
+  let n = 0;
+  for (const [unit, times] of wanted) n += Math.min(times, held.get(unit) ?? 0);
+  return n;
+}
