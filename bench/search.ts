@@ -2,6 +2,7 @@
 // 1,000 copies of it, against FlexSearch 0.8 (CJK) over the same paragraphs in the same run, and plain fuse.js, then
 // the /map picture (bench/map.ts). `--corpus DIR` measures on real text instead: the articles of DIR/articles/
 // ingested, then copied up to the size of the 1,000-copy report. A benchmark, not a test: it prints, CI does not time it.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -115,6 +116,19 @@ const rssMb = (): number => {
 };
 // What the runtime (node, the tsx loader, zod, fuse.js, OpenCC and pinyin dictionaries) holds before any data.
 const rssStart = rssMb();
+
+/** dist/cold-start.js (built by `npm install`/`npm run build`) run 5 times in fresh processes: loadEngine's median ms; NaN without dist/. */
+function compiledColdStart(): number {
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    try {
+      runs.push(Number(execFileSync(process.execPath, ['dist/cold-start.js'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } }).trim().split(/\s+/)[0]));
+    } catch {
+      return NaN;
+    }
+  }
+  return ms([...runs].sort((a, b) => a - b)[2]!);
+}
 
 // 1. Cold start: load + validate + index the real report (fresh dictionaries included: first use in this process).
 let t0 = performance.now();
@@ -270,7 +284,10 @@ const result = {
   baseline_p99_ms_1000x: ms(percentile(baseline, 99)),
   // Against answers computed afresh: a cached answer against fuse.js would say nothing.
   speedup_1000x: Math.round((percentile(baseline, 99) / percentile(oursUncached, 99)) * 10) / 10,
-  cold_start_ms: ms(coldStart),
+  // What a start of the compiled bot pays (dist/cold-start.js in a fresh process, median of 5, as `npm run bench:start`
+  // measures it), and the same in this process under tsx, which derives at start what the build derives once.
+  cold_start_ms: compiledColdStart(),
+  cold_start_ms_tsx: ms(coldStart),
   index_ms_1000x: ms(indexMs),
   // Slowest of the additions, from an ingested article to the first answer from the extended engine (the text
   // index's packing of added sentences included); the median; the article's own ingest; query p99 after them.
@@ -297,10 +314,11 @@ const result = {
 
 const targets: Record<string, [string, boolean]> = {
   p99_ms: ['≤ 0.5', result.p99_ms <= 0.5],
+  p99_ms_uncached: ['≤ 0.5', result.p99_ms_uncached <= 0.5],
   p99_ms_1000x: ['≤ flex', result.p99_ms_1000x <= result.flexsearch_p99_ms_1000x],
   p99_ms_1000x_uncached: ['≤ flex', result.p99_ms_1000x_uncached <= result.flexsearch_p99_ms_1000x],
   speedup_1000x: ['≥ 50', result.speedup_1000x >= 50],
-  cold_start_ms: ['≤ 200', result.cold_start_ms <= 200],
+  cold_start_ms: ['≤ 100', result.cold_start_ms <= 100],
   rss_mb_1000x: ['≤ 150', result.rss_mb_1000x <= 150],
   add_article_ms_1000x: ['≤ 200', result.add_article_ms_1000x <= 200],
   map_first_render_ms: ['≤ 500', result.map_first_render_ms <= 500],
