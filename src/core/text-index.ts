@@ -1,5 +1,6 @@
 import { foldChar, foldWithMap, type FoldChar } from './normalize.ts';
 import { sentenceRanges } from './sentences.ts';
+import { sortedHas } from './sorted.ts';
 
 /** A sentence of the report: where it sits, so its text is sliced from the paragraph only when shown. */
 export interface SentenceLocation {
@@ -367,19 +368,6 @@ function decodeVarints(bytes: Uint8Array, p: number, count: number, out: Int32Ar
   return at;
 }
 
-/** True when the ascending list holds x (binary search). */
-function sortedHasInt(list: Int32Array, x: number): boolean {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = list[mid]!;
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
 
 /** File bigram `id` (key hi << 16 | lo) under both its characters, once each. */
 function addToChars(byChar: Map<number, number[]>, key: number, id: number): void {
@@ -878,7 +866,7 @@ export class TextIndex {
           // No unit can join any more, and far fewer have than the list holds (a common word after rare ones):
           // look each of them up in the list instead of reading it through.
           for (const u of touched) {
-            if (w.groupStamp[u] === groupRun || !sortedHasInt(list, u)) continue;
+            if (w.groupStamp[u] === groupRun || !sortedHas(list, u)) continue;
             w.groupStamp[u] = groupRun;
             w.acc[u] = (w.acc[u] ?? 0) + g.weight;
             w.matched[u] = (w.matched[u] ?? 0) + 1;

@@ -8,6 +8,7 @@ import { nameKey, normalize, type FoldChar } from '../normalize.ts';
 import type { Figure, Person, Report, Section } from '../report.ts';
 import { sectionTitle } from '../section-title.ts';
 import { highlightExact, highlightTerms, sameStrings, TextIndex } from '../text-index.ts';
+import { lowerBound } from '../sorted.ts';
 
 /** The per-report state every command answers from; read-only once built. */
 export interface EngineContext {
@@ -166,17 +167,6 @@ function mentionLists(ctx: EngineContext, terms: readonly string[]): { term: str
   return lists;
 }
 
-/** The first position in the ascending list holding a value ≥ x. */
-function lowerBound(list: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Sentence `id` is from a heading, headline or caption (indexed after the section's running text), not a paragraph. */
 export function isAround(ctx: EngineContext, id: number): boolean {

@@ -3,6 +3,7 @@ import type { Answer, AnswerResult, Resolved } from '../answer.ts';
 import { DEFAULT_FIGURE_UNITS, isRough, matchesWrittenRange, parseFigureQuery, roughLabel, valueDistance, writtenRange, type FigureQuery } from '../figures.ts';
 import type { Figure } from '../report.ts';
 import { makeAnswer, makeResult, sectionAt, sentencesHoldingWords, type EngineContext } from './context.ts';
+import { lowerBound } from '../sorted.ts';
 
 /** One figure of the report, with its text and sentence folded for word matching. */
 interface FigureEntry {
@@ -109,13 +110,7 @@ function figuresNear(fx: FigureIndex, fq: FigureQuery): number[] {
   const b = fq.value / (1 - NEAR);
   const lo = Math.min(a, b) - 1e-9 * Math.abs(fq.value) - 1e-12;
   const hi = Math.max(a, b) + 1e-9 * Math.abs(fq.value) + 1e-12;
-  let left = 0;
-  let right = readings.length;
-  while (left < right) {
-    const mid = (left + right) >>> 1;
-    if (readings[mid]! < lo) left = mid + 1;
-    else right = mid;
-  }
+  const left = lowerBound(readings, lo);
   let end = left;
   while (end < readings.length && readings[end]! <= hi) end++;
   // Ascending and once each, by a numeric sort of the ids (a figure may have several readings in range).

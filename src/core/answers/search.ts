@@ -3,6 +3,7 @@ import type { Answer, SearchCommand } from '../answer.ts';
 import { sentenceRanges } from '../sentences.ts';
 import type { UnitHit } from '../text-index.ts';
 import { makeAnswer, makeResult, type EngineContext } from './context.ts';
+import { sortedHas } from '../sorted.ts';
 
 /** A pasted passage is placed by this many of its rarest bigrams (the paragraph it came from holds them all). */
 const PASSAGE_BIGRAMS = 32;
@@ -29,19 +30,6 @@ interface Found {
   capped: boolean;
 }
 
-/** True when the ascending list holds x (binary search). */
-function sortedHas(list: readonly number[], x: number): boolean {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = list[mid] ?? 0;
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
 
 /** Answer a full-text query; `command` names the answer when another command falls back to full text. */
 export function answerSearch(ctx: EngineContext, q: string, command: SearchCommand = 'search'): Answer {
