@@ -418,6 +418,8 @@ export class TextIndex {
   private readonly dfs: Int32Array;
   /** folded character → packed bigram ids containing it, for one-character queries */
   private readonly packedByChar: Map<number, number[]>;
+  /** Per sentence, once asked: 1 when its words are as written (see `wordsAsWritten`), 2 when not. */
+  private asWritten: Uint8Array | null = null;
   /** folded character → bigram ids in `extraIds` containing it */
   private readonly extraByChar: Map<number, number[]>;
   private readonly firstSentence: Int32Array;
@@ -723,6 +725,15 @@ export class TextIndex {
   sentenceText(i: number): string {
     const p = this.paragraphs[this.secOf[i] ?? 0]?.[this.parOf[i] ?? 0] ?? '';
     return p.slice(this.startOf[i] ?? 0, this.endOf[i] ?? 0);
+  }
+
+  /** `wordsAsWritten` of sentence i, worked out once per sentence (answers show the same sentences again and again). */
+  wordsAsWritten(i: number): boolean {
+    const known = (this.asWritten ??= new Uint8Array(this.sentenceCount))[i];
+    if (known !== 0) return known === 1;
+    const as = wordsAsWritten(this.sentenceText(i), this.fold);
+    this.asWritten[i] = as ? 1 : 2;
+    return as;
   }
 
   /** Sentence ids [from, to) of section s. */
@@ -1035,6 +1046,8 @@ export class TextIndex {
 interface FoldTable {
   codes: Int32Array;
   many: Map<number, string | null>;
+  /** Per unit: 0 unknown, AS_WRITTEN when folding it leaves a text's words as they are (see keepsWords), else 2. */
+  keeps: Uint8Array;
 }
 const foldTables = new WeakMap<FoldChar, FoldTable>();
 const UNKNOWN = -1;
@@ -1043,7 +1056,7 @@ const MANY = -2;
 /** The fold table of `fold`, made on first use (256 KB per fold function; an engine has one). */
 function foldTable(fold: FoldChar): FoldTable {
   let table = foldTables.get(fold);
-  if (!table) foldTables.set(fold, (table = { codes: new Int32Array(0x10000).fill(UNKNOWN), many: new Map() }));
+  if (!table) foldTables.set(fold, (table = { codes: new Int32Array(0x10000).fill(UNKNOWN), many: new Map(), keeps: new Uint8Array(0x10000) }));
   return table;
 }
 
@@ -1067,6 +1080,66 @@ function foldCode(table: FoldTable, fold: FoldChar, code: number): number {
   return f;
 }
 
+const AS_WRITTEN = 1;
+
+/**
+ * Whether folding the unit `code` leaves the words of a text as they are: it folds to itself, or it is no word
+ * character and folds to one or more units that are none either (full-width `，` → `,`). Never for a surrogate, a
+ * unit folded away (a zero-width joiner would join two words), or a letter or digit that folds to another.
+ */
+function keepsWords(table: FoldTable, fold: FoldChar, code: number): boolean {
+  const known = table.keeps[code]!;
+  if (known !== 0) return known === AS_WRITTEN;
+  let keeps = false;
+  if (!isSurrogate(code)) {
+    const c = foldCode(table, fold, code);
+    if (c === code) keeps = true;
+    else if (!isWordCode(code)) {
+      const units = c >= 0 ? String.fromCharCode(c) : (table.many.get(code) ?? '');
+      keeps = units.length > 0;
+      for (let k = 0; k < units.length; k++) if (isWordCode(units.charCodeAt(k))) keeps = false;
+    }
+  }
+  table.keeps[code] = keeps ? AS_WRITTEN : 2;
+  return keeps;
+}
+
+/** The terms of the last `termsAsWritten` call, and the answer. */
+let lastPlain: { fold: FoldChar; terms: readonly string[]; plain: boolean } | null = null;
+
+/**
+ * Whether each of `terms` (already folded) is word characters that fold to themselves. Such a term occurs in a text
+ * whose words are as written (`wordsAsWritten`) exactly where it occurs in that text folded, so finding it there
+ * needs no folded copy of the text.
+ */
+export function termsAsWritten(terms: readonly string[], fold: FoldChar = foldChar): boolean {
+  if (lastPlain && lastPlain.fold === fold && sameStrings(lastPlain.terms, terms)) return lastPlain.plain;
+  const table = foldTable(fold);
+  let plain = true;
+  for (const term of terms) {
+    for (let k = 0; k < term.length && plain; k++) {
+      const code = term.charCodeAt(k);
+      plain = !isSurrogate(code) && isWordCode(code) && foldCode(table, fold, code) === code;
+    }
+  }
+  lastPlain = { fold, terms: [...terms], plain };
+  return plain;
+}
+
+/**
+ * Whether folding `text` changes, joins and drops none of its word characters: only punctuation changes (`，` → `,`).
+ * Most report sentences pass: they differ from their folds only in full-width punctuation.
+ */
+export function wordsAsWritten(text: string, fold: FoldChar = foldChar): boolean {
+  const table = foldTable(fold);
+  const keeps = table.keeps;
+  for (let k = 0; k < text.length; k++) {
+    const code = text.charCodeAt(k);
+    if (keeps[code] !== AS_WRITTEN && !keepsWords(table, fold, code)) return false;
+  }
+  return true;
+}
+
 /** Whether the UTF-16 unit `code` (not a surrogate) is a word character / a decimal digit, by table. */
 function isWordCode(code: number): boolean {
   const known = wordByCode[code]!;
@@ -1085,6 +1158,8 @@ interface TermMarks {
   singles: Set<string>;
   pairCodes: Set<number>;
   singleCodes: Set<number>;
+  /** Bit u set when the unit u is in one of `pairCodes` or `singleCodes`: other units are passed by a bit test. */
+  inTerms: Uint32Array;
 }
 
 /** The terms of the last answer, compiled: an answer marks the same terms in every sentence it shows. */
@@ -1118,7 +1193,11 @@ function termMarks(terms: readonly string[], fold: FoldChar): TermMarks {
   for (const p of pairs) if (p.length === 2) pairCodes.add((p.charCodeAt(0) << 16) | p.charCodeAt(1));
   const singleCodes = new Set<number>();
   for (const c of singles) if (c.length === 1) singleCodes.add(c.charCodeAt(0));
-  const marks = { pairs, singles, pairCodes, singleCodes };
+  const inTerms = new Uint32Array(0x10000 >>> 5);
+  const mark = (u: number): void => void (inTerms[u >>> 5]! |= 1 << (u & 31));
+  for (const p of pairCodes) mark(p >>> 16), mark(p & 0xffff);
+  for (const c of singleCodes) mark(c);
+  const marks = { pairs, singles, pairCodes, singleCodes, inTerms };
   lastMarks = { fold, terms: [...terms], marks };
   return marks;
 }
@@ -1140,7 +1219,7 @@ export function highlightTerms(text: string, terms: readonly string[], fold: Fol
  */
 function markUnits(text: string, marks: TermMarks, fold: FoldChar): [number, number][] | null {
   const table = foldTable(fold);
-  const { pairCodes, singleCodes } = marks;
+  const { pairCodes, singleCodes, inTerms } = marks;
   const ranges: [number, number][] = [];
   let prev = -1;
   let prevStart = 0;
@@ -1165,12 +1244,15 @@ function markUnits(text: string, marks: TermMarks, fold: FoldChar): [number, num
         }
         continue;
       }
-      const joined =
-        prev >= 0 &&
-        (gapLength === 0 || (gapLength === 1 && isDigitCode(prev) && isDigitCode(c) && inNumber(String.fromCharCode(gapCode), text, at)));
-      // Ranges are made in order of their starts (a pair's before its last character's), so merging needs no sort.
-      if (joined && pairCodes.has((prev << 16) | c)) pushMerged(ranges, prevStart, at + 1);
-      if (singleCodes.has(c)) pushMerged(ranges, at, at + 1);
+      // A unit in no term can neither be marked alone nor end a marked pair.
+      if ((inTerms[c >>> 5]! & (1 << (c & 31))) !== 0) {
+        const joined =
+          prev >= 0 &&
+          (gapLength === 0 || (gapLength === 1 && isDigitCode(prev) && isDigitCode(c) && inNumber(String.fromCharCode(gapCode), text, at)));
+        // Ranges are made in order of their starts (a pair's before its last character's), so merging needs no sort.
+        if (joined && pairCodes.has((prev << 16) | c)) pushMerged(ranges, prevStart, at + 1);
+        if (singleCodes.has(c)) pushMerged(ranges, at, at + 1);
+      }
       prev = c;
       prevStart = at;
       gapLength = 0;
@@ -1276,22 +1358,27 @@ function foldByTable(text: string, fold: FoldChar): { text: string; origin: Int3
   return { text: parts.join(''), origin: Int32Array.from(origin) };
 }
 
-/** Character ranges of `text` where one of `terms` occurs verbatim after folding (names, synonyms, figure texts). */
-export function highlightExact(text: string, terms: readonly string[], fold: FoldChar = foldChar): [number, number][] {
+/**
+ * Character ranges of `text` where one of `terms` occurs verbatim after folding (names, synonyms, figure texts).
+ * `asWritten` is `wordsAsWritten(text, fold)` when the caller knows it already.
+ */
+export function highlightExact(text: string, terms: readonly string[], fold: FoldChar = foldChar, asWritten?: boolean): [number, number][] {
   if (!lastExact || lastExact.fold !== fold || !sameStrings(lastExact.terms, terms)) {
     lastExact = { fold, terms: [...terms], folded: terms.map((t) => foldWithMap(t, fold).text) };
   }
   const termTexts = lastExact.folded;
+  if (termsAsWritten(termTexts, fold) && (asWritten ?? wordsAsWritten(text, fold))) return occurrences(text, termTexts, null);
   const folded = foldByTable(text, fold) ?? foldWithMap(text, fold);
-  const haystack = folded.text;
-  const map = folded.origin;
-  const origin = (k: number): number => (map ? (map[k] ?? text.length) : k);
+  return occurrences(folded.text, termTexts, folded.origin, text.length);
+}
+
+/** Merged ranges where `terms` occur in `haystack`, in the offsets `origin` maps them to (null: the same offsets). */
+function occurrences(haystack: string, terms: readonly string[], origin: Int32Array | null, length = haystack.length): [number, number][] {
+  const at = (k: number): number => (origin ? (origin[k] ?? length) : k);
   const ranges: [number, number][] = [];
-  for (const t of termTexts) {
+  for (const t of terms) {
     if (!t) continue;
-    for (let at = haystack.indexOf(t); at >= 0; at = haystack.indexOf(t, at + t.length)) {
-      ranges.push([origin(at), origin(at + t.length)]);
-    }
+    for (let k = haystack.indexOf(t); k >= 0; k = haystack.indexOf(t, k + t.length)) ranges.push([at(k), at(k + t.length)]);
   }
   return ranges.length > 1 ? mergeRanges(ranges) : ranges;
 }

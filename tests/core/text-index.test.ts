@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldWithMap } from '../../src/core/normalize.ts';
-import { foldedUnitsByCharacter, foldedUnitsOf, highlightExact, highlightTerms, highlightTermsByCharacter, mergeRanges, splitSentences, TextIndex } from '../../src/core/text-index.ts';
+import { foldedUnitsByCharacter, foldedUnitsOf, highlightExact, highlightTerms, highlightTermsByCharacter, mergeRanges, splitSentences, termsAsWritten, TextIndex, wordsAsWritten } from '../../src/core/text-index.ts';
 
 const marked = (text: string, ranges: [number, number][]): string[] => ranges.map(([a, b]) => text.slice(a, b));
 
@@ -240,5 +240,45 @@ describe('highlighting by table (the fast path) against folding character by cha
       }
       expect(highlightExact(t, ts)).toEqual(mergeRanges(expected));
     }), { numRuns: 1000 });
+  });
+
+  it('searches a text as written only when that finds each term exactly where its fold does', () => {
+    // Mostly text that can be searched as written, with now and then a piece that cannot.
+    const plain = ['潼', '南', '区', '就', '业', '柠', '檬', '，', '。', '（', '）', '：', 'a', '1', ' '];
+    const other = ['業', 'Ａ', 'B', '\u200d', '①', '%', '％', '…', '😀', '.'];
+    const written = fc.array(fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...plain) }, { weight: 1, arbitrary: fc.constantFrom(...other) }), { maxLength: 30 }).map((cs) => cs.join(''));
+    const wanted = fc.array(written.map((w) => w.slice(0, 4)), { minLength: 1, maxLength: 3 });
+    let asWritten = 0;
+    fc.assert(fc.property(fc.oneof(text, written), fc.oneof(terms, wanted), (t, ts) => {
+      const folded = ts.map((x) => foldWithMap(x).text);
+      if (!(termsAsWritten(folded) && wordsAsWritten(t))) return;
+      asWritten++;
+      const whole = foldWithMap(t);
+      for (const term of folded.filter(Boolean)) {
+        const found: number[] = [];
+        for (let at = t.indexOf(term); at >= 0; at = t.indexOf(term, at + 1)) found.push(at);
+        const viaFold: number[] = [];
+        for (let at = whole.text.indexOf(term); at >= 0; at = whole.text.indexOf(term, at + 1)) viaFold.push(whole.origin[at] ?? -1);
+        expect(found).toEqual(viaFold);
+      }
+    }), { numRuns: 2000 });
+    // The property is not vacuous: a good share of the generated texts take the shortcut.
+    expect(asWritten).toBeGreaterThan(100);
+  });
+
+  it('takes the shortcut for report text with full-width punctuation, and not where folding changes or joins words', () => {
+    expect(termsAsWritten(['柠檬', '就业'])).toBe(true);
+    expect(wordsAsWritten('潼南区的柠檬（一）：就业、增收！')).toBe(true);
+    // A traditional character folds to the term's simplified one; a zero-width joiner is folded away between words.
+    expect(wordsAsWritten('促進就業')).toBe(false);
+    expect(wordsAsWritten('就\u200d业')).toBe(false);
+    // Full-width letters fold to a term's; a term with a sign that a full-width one folds to is only found folded.
+    expect(wordsAsWritten('ＡＢ级')).toBe(false);
+    expect(termsAsWritten(['42%'])).toBe(false);
+  });
+
+  it('remembers per sentence of an index whether its words are as written', () => {
+    const index = new TextIndex([['促進就業。潼南区的柠檬，好！']]);
+    expect([index.wordsAsWritten(0), index.wordsAsWritten(1)]).toEqual([false, true]);
   });
 });

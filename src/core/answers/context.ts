@@ -7,7 +7,7 @@ import type { Gazetteer } from '../gazetteer.ts';
 import { nameKey, normalize, type FoldChar } from '../normalize.ts';
 import type { Figure, Person, Report, Section } from '../report.ts';
 import { sectionTitle } from '../section-title.ts';
-import { highlightExact, highlightTerms, sameStrings, TextIndex } from '../text-index.ts';
+import { highlightExact, highlightTerms, sameStrings, termsAsWritten, TextIndex } from '../text-index.ts';
 import { lowerBound } from '../sorted.ts';
 
 /** The per-report state every command answers from; read-only once built. */
@@ -116,7 +116,7 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
   const [from, to] = ctx.index.sentencesOf(i);
   const scored: { id: number; n: number }[] = [];
   const score = (id: number): void => {
-    const t = ctx.fnorm(ctx.index.sentenceText(id));
+    const t = matchedText(ctx, id, terms);
     let n = 0;
     for (const term of terms) if (term && t.includes(term)) n++;
     if (n > 0) scored.push({ id, n });
@@ -132,7 +132,7 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
         const id = ids[k]!;
         if (term.length > 2) {
           let t = folded.get(id);
-          if (t === undefined) folded.set(id, (t = ctx.fnorm(ctx.index.sentenceText(id))));
+          if (t === undefined) folded.set(id, (t = matchedText(ctx, id, terms)));
           if (!t.includes(term)) continue;
         }
         counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -145,6 +145,12 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
   // The running text first: a heading or caption is already shown with the result.
   scored.sort((a, b) => Number(isAround(ctx, a.id)) - Number(isAround(ctx, b.id)) || b.n - a.n || a.id - b.id);
   return scored.map((x) => x.id);
+}
+
+/** What folded `terms` are looked for in, in sentence `id`: its text where that finds them where its fold would, else its fold. */
+function matchedText(ctx: EngineContext, id: number, terms: readonly string[]): string {
+  const text = ctx.index.sentenceText(id);
+  return termsAsWritten(terms, ctx.fold) && ctx.index.wordsAsWritten(id) ? text : ctx.fnorm(text);
 }
 
 /** A term's sentence list is read instead of its results' sections while it holds at most this many postings. */
@@ -233,7 +239,7 @@ function buildResult(ctx: EngineContext, i: number, score: number, sentenceIds: 
   const { index } = ctx;
   const shownFigures = o.figures;
   const speaker = o.speaker;
-  const highlight = o.mark === 'exact' ? highlightExact : highlightTerms;
+
   const s = sectionAt(ctx, i);
   const [from] = index.sentencesOf(i);
   let ids = [...new Set(sentenceIds)];
@@ -248,7 +254,8 @@ function buildResult(ctx: EngineContext, i: number, score: number, sentenceIds: 
   ids.forEach((id, k) => {
     if (excerpt) excerpt += id === prev + 1 ? '' : ' … ';
     const text = texts[k]!;
-    for (const [a, b] of highlight(text, terms, ctx.fold)) highlights.push([excerpt.length + a, excerpt.length + b]);
+    const marks = o.mark === 'exact' ? highlightExact(text, terms, ctx.fold, index.wordsAsWritten(id)) : highlightTerms(text, terms, ctx.fold);
+    for (const [a, b] of marks) highlights.push([excerpt.length + a, excerpt.length + b]);
     excerpt += text;
     prev = id;
   });
