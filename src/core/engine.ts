@@ -168,21 +168,29 @@ function engineOver(state: EngineState): Engine {
   }
 
   const cache = new AnswerCache(opts.answerCacheSize);
+  const answerFresh = (command: SearchCommand, query: string, maxResults?: number): Answer => {
+    try {
+      return answerUnsafe(command, query, maxResults);
+    } catch (err) {
+      // A bug must not take the bot down: the user gets a sentence (tests fail on it), the operator the error.
+      opts.onError(err, command, String(query).slice(0, 200));
+      return makeAnswer(command, cleanQuery(String(query), opts.maxQueryLength), 'no_match', '内部错误，请换个说法再试。');
+    }
+  };
   const engine: Engine = {
     answer(command, query, maxResults) {
+      let key: string;
       try {
         // Keyed by the query as answered (cut to the query limit), so a long paste asked again is found too.
-        const key = `${command}\u0000${maxResults ?? ''}\u0000${cleanQuery(String(query), opts.maxQueryLength + 2)}`;
-        const cached = cache.get(key);
-        if (cached) return cached;
-        const answer = answerUnsafe(command, query, maxResults);
-        cache.set(key, answer);
-        return answer;
-      } catch (err) {
-        // A bug must not take the bot down: the user gets a sentence (tests fail on it), the operator the error.
-        opts.onError(err, command, String(query).slice(0, 200));
-        return makeAnswer(command, cleanQuery(String(query), opts.maxQueryLength), 'no_match', '内部错误，请换个说法再试。');
+        key = `${command}\u0000${maxResults ?? ''}\u0000${cleanQuery(String(query), opts.maxQueryLength + 2)}`;
+      } catch {
+        return answerFresh(command, query, maxResults);
       }
+      const cached = cache.get(key);
+      if (cached) return cached;
+      const answer = answerFresh(command, query, maxResults);
+      cache.set(key, answer);
+      return answer;
     },
     resolveFilter(query) {
       const q = cleanQuery(query, opts.maxQueryLength);
@@ -204,7 +212,21 @@ function engineOver(state: EngineState): Engine {
     },
   };
   STATES.set(engine, state);
+  FRESH.set(engine, answerFresh);
   return engine;
+}
+
+/** Each engine's answering without its answer cache. */
+const FRESH = new WeakMap<Engine, (command: SearchCommand, query: string) => Answer>();
+
+/**
+ * `engine.answer` without the answer cache, neither read nor filled: for warming the code up (core/warm-up.ts), where
+ * answers kept would push out those users asked for.
+ */
+export function answerUncached(engine: Engine): (command: SearchCommand, query: string) => Answer {
+  const fresh = FRESH.get(engine);
+  if (!fresh) throw new Error('answerUncached: the engine was not made by createEngine');
+  return fresh;
 }
 
 /**
