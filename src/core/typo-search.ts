@@ -21,8 +21,8 @@ export interface TypoOptions {
  * Nothing is built until the first search (an engine starts without it).
  */
 export class TypoSearch<T extends object> {
-  /** Per row, per field value, how often each UTF-16 unit occurs in it (lower-cased, as Fuse reads it). */
-  private counts: Map<string, number>[][] | null = null;
+  /** Per UTF-16 unit, the field values holding it and how often (lower-cased, as Fuse reads them); built on first search. */
+  private units: UnitPostings | null = null;
   private readonly single = new Map<number, Fuse<T>>();
   private whole: Fuse<T> | null = null;
 
@@ -38,21 +38,40 @@ export class TypoSearch<T extends object> {
     if (text.length > 32) return (this.whole ??= new Fuse(this.rows, this.fuseOptions())).search(pattern);
     // A blank pattern is every row, unscored, as in Fuse.
     if (!pattern.trim()) return this.rows.map((item, refIndex) => ({ item, refIndex }));
-    const counts = (this.counts ??= this.rows.map((row) => this.fields(row).map((v) => unitCounts(v.toLowerCase()))));
-    const wanted = unitCounts(text);
     // A match is within one field value, and its matched pattern units are distinct units of that value: at least
     // this many of the pattern's units, counted with repeats, must be in one value. One unit of slack on Fuse's own
     // bound, so rounding never drops a match.
     const need = text.length - Math.floor(this.options.threshold * text.length) - 1;
     const results: FuseResult<T>[] = [];
-    counts.forEach((values, i) => {
-      if (!values.some((held) => shared(wanted, held) >= need)) return;
+    for (const i of this.reachable(text, need)) {
       let one = this.single.get(i);
       if (!one) this.single.set(i, (one = new Fuse<T>([this.rows[i]!], this.fuseOptions())));
       for (const r of one.search(pattern)) results.push({ ...r, refIndex: i });
-    });
+    }
     // Fuse's own order: score, then the row's place.
     return results.sort((a, b) => (a.score ?? 0) - (b.score ?? 0) || a.refIndex - b.refIndex);
+  }
+
+  /**
+   * The rows, in order, with a field value holding at least `need` of `text`'s units (counted with repeats): the size
+   * of the two multisets' intersection, added up unit by unit over the values holding each unit of the text.
+   */
+  private reachable(text: string, need: number): number[] {
+    const u = (this.units ??= unitPostings(this.rows.map((row) => this.fields(row).map((v) => v.toLowerCase()))));
+    if (need <= 0) return this.rows.map((_, i) => i);
+    const acc = u.acc.fill(0);
+    for (const [unit, times] of unitCounts(text)) {
+      const id = u.alphabet.get(unit);
+      if (id === undefined) continue;
+      const { values, counts } = u.postings[id]!;
+      for (let k = 0; k < values.length; k++) acc[values[k]!]! += Math.min(times, counts[k]!);
+    }
+    const rows: number[] = [];
+    for (let v = 0; v < acc.length; v++) {
+      const row = u.rowOf[v]!;
+      if (acc[v]! >= need && rows.at(-1) !== row) rows.push(row);
+    }
+    return rows;
   }
 
   private fuseOptions(): IFuseOptions<T> {
@@ -76,9 +95,31 @@ function unitCounts(text: string): Map<string, number> {
   return counts;
 }
 
-/** How many units of `wanted` (with repeats) `held` has: the size of the two multisets' intersection. */
-function shared(wanted: ReadonlyMap<string, number>, held: ReadonlyMap<string, number>): number {
-  let n = 0;
-  for (const [unit, times] of wanted) n += Math.min(times, held.get(unit) ?? 0);
-  return n;
+/** Field values (numbered in row order) by the UTF-16 units they hold, with how often each holds it. */
+interface UnitPostings {
+  alphabet: Map<string, number>;
+  postings: { values: Int32Array; counts: Uint16Array }[];
+  /** The row of each value. */
+  rowOf: Int32Array;
+  /** Per value, a running count while searching (one per index, reused). */
+  acc: Int32Array;
+}
+
+function unitPostings(valuesByRow: readonly string[][]): UnitPostings {
+  const alphabet = new Map<string, number>();
+  const lists: { values: number[]; counts: number[] }[] = [];
+  const rowOf: number[] = [];
+  valuesByRow.forEach((values, row) => {
+    for (const value of values) {
+      const v = rowOf.push(row) - 1;
+      for (const [unit, times] of unitCounts(value)) {
+        let id = alphabet.get(unit);
+        if (id === undefined) alphabet.set(unit, (id = lists.push({ values: [], counts: [] }) - 1));
+        lists[id]!.values.push(v);
+        lists[id]!.counts.push(Math.min(times, 0xffff));
+      }
+    }
+  });
+  const postings = lists.map((l) => ({ values: Int32Array.from(l.values), counts: Uint16Array.from(l.counts) }));
+  return { alphabet, postings, rowOf: Int32Array.from(rowOf), acc: new Int32Array(rowOf.length) };
 }
