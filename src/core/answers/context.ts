@@ -156,21 +156,38 @@ function matchedText(ctx: EngineContext, id: number, terms: readonly string[]): 
 /** A term's sentence list is read instead of its results' sections while it holds at most this many postings. */
 const MENTION_LIST_POSTINGS = 4000;
 
+type MentionLists = { term: string; ids: number[] }[] | null;
+
 /** The lists of the last terms asked: an answer asks the same terms of each of its results. */
-let lastMentions: { index: TextIndex; terms: readonly string[]; lists: { term: string; ids: number[] }[] | null } | null = null;
+let lastMentions: { index: TextIndex; terms: readonly string[]; lists: MentionLists } | null = null;
+
+/**
+ * Per index, the lists of term lists that live as long as it (a topic's terms): decoded once, not at every /topic.
+ * Keyed by the list itself, so lists made for one answer (a person's name) are never kept.
+ */
+const keptMentions = new WeakMap<TextIndex, WeakMap<readonly string[], MentionLists>>();
 
 /**
  * Per term, the sentences holding all its bigrams (`sentencesWith`), a superset of those whose folded text holds it,
  * when every term is two or more letters already folded (no digit or separator rule can join what the text does
  * not) and none is common enough that listing it costs more than reading a few sections; else null.
  */
-function mentionLists(ctx: EngineContext, terms: readonly string[]): { term: string; ids: number[] }[] | null {
+function mentionLists(ctx: EngineContext, terms: readonly string[]): MentionLists {
   if (lastMentions && lastMentions.index === ctx.index && sameStrings(lastMentions.terms, terms)) return lastMentions.lists;
+  const kept = keptMentions.get(ctx.index)?.get(terms);
+  if (kept !== undefined) return (lastMentions = { index: ctx.index, terms: [...terms], lists: kept }).lists;
   const listable = terms.every((t) => t === '' || (/^\p{L}{2,}$/u.test(t) && ctx.fnorm(t) === t && ctx.index.termPostings(t) <= MENTION_LIST_POSTINGS));
   // Each distinct term once, as the scan counts it (a term listed twice counts twice there, and does here).
   const lists = listable ? terms.filter(Boolean).map((term) => ({ term, ids: ctx.index.sentencesWith(term) })) : null;
   lastMentions = { index: ctx.index, terms: [...terms], lists };
   return lists;
+}
+
+/** Keep the sentence lists of `terms` (a list that lives as long as the index, such as a topic's) for later answers. */
+export function keepMentionLists(ctx: EngineContext, terms: readonly string[]): void {
+  let byTerms = keptMentions.get(ctx.index);
+  if (!byTerms) keptMentions.set(ctx.index, (byTerms = new WeakMap()));
+  if (!byTerms.has(terms)) byTerms.set(terms, mentionLists(ctx, terms));
 }
 
 
@@ -242,10 +259,19 @@ function buildResult(ctx: EngineContext, i: number, score: number, sentenceIds: 
 
   const s = sectionAt(ctx, i);
   const [from] = index.sentencesOf(i);
-  let ids = [...new Set(sentenceIds)];
-  // A heading or caption only when nothing in the running text matched: otherwise it would be shown twice.
-  if (ids.some((id) => !isAround(ctx, id))) ids = ids.filter((id) => !isAround(ctx, id));
-  ids = ids.slice(0, ctx.opts.maxExcerptSentences).sort((a, b) => a - b);
+  // The first few sentences given, each once. A heading or caption only when nothing in the running text matched:
+  // otherwise it would be shown twice. Read only as far as needed: a common word's section gives dozens.
+  const max = ctx.opts.maxExcerptSentences;
+  let ids: number[] = [];
+  const around: number[] = [];
+  for (const id of sentenceIds) {
+    if (ids.length >= max) break;
+    if (!isAround(ctx, id)) {
+      if (!ids.includes(id)) ids.push(id);
+    } else if (around.length < max && !around.includes(id)) around.push(id);
+  }
+  if (ids.length === 0) ids = around;
+  ids.sort((a, b) => a - b);
   if (ids.length === 0) ids = [from];
   let excerpt = '';
   const highlights: Highlight[] = [];

@@ -3,7 +3,7 @@ import type { Answer, Resolved } from '../answer.ts';
 import { latinKey, pinyinKeys, syllables } from '../pinyin.ts';
 import { TypoSearch } from '../typo-search.ts';
 import type { Section } from '../report.ts';
-import { kindRank, makeAnswer, makeResult, sentenceCounts, sentencesMentioning, type EngineContext } from './context.ts';
+import { keepMentionLists, kindRank, makeAnswer, makeResult, sentenceCounts, sentencesMentioning, type EngineContext } from './context.ts';
 import { answerSearch } from './search.ts';
 
 interface TopicEntry {
@@ -206,6 +206,8 @@ export function answerTopic(ctx: EngineContext, tx: TopicIndex, q: string): Answ
     return makeAnswer('topic', q, 'no_coverage', `报道没有涉及“${topic.name}”这个话题。`, { resolved, suggestions: topics.filter((t) => tx.sections.has(t.id)).map((t) => t.name) });
   }
   const ranked = typedFirst(ctx, topic, q, list);
+  // A topic's terms are asked of its sections at every /topic: their sentence lists are decoded once per index.
+  keepMentionLists(ctx, topic.terms);
   const results = ranked.slice(0, ctx.opts.maxResults).map((i, rank) => {
     const hits = sentencesMentioning(ctx, i, topic.terms);
     return makeResult(ctx, i, list.length - rank, hits, topic.terms, { mark: 'exact' });
