@@ -920,15 +920,25 @@ export class TextIndex {
     const first = Math.min(limit, options.sortFirst ?? Number.MAX_SAFE_INTEGER);
     if (first * 4 < hits.length) {
       // Only the best few are read in order (a shortlist): find the coverage they reach with a numeric sort of the
-      // coverages alone, and sort only the hits at or above it; the rest follow in no order.
+      // coverages alone, and sort only the hits above it. Those at it (often most: every sentence holding a common
+      // character covers a one-character query alike) go by unit, so the lowest units among them are found with a
+      // numeric sort of their units alone. The rest follow in no order.
       const coverages = new Float64Array(hits.length);
       for (let k = 0; k < hits.length; k++) coverages[k] = hits[k]!.coverage;
       coverages.sort();
       const floor = coverages[coverages.length - first]!;
-      const top = hits.filter((h) => h.coverage >= floor).sort(best);
-      const head = top.slice(0, first);
+      const above = hits.filter((h) => h.coverage > floor).sort(best);
+      const atFloor = hits.filter((h) => h.coverage === floor);
+      const wanted = first - above.length;
+      let lastUnit = Infinity;
+      if (atFloor.length > wanted) {
+        const units = new Int32Array(atFloor.length);
+        for (let k = 0; k < atFloor.length; k++) units[k] = atFloor[k]!.unit;
+        lastUnit = units.sort()[wanted - 1] ?? -1;
+      }
+      const head = [...above, ...atFloor.filter((h) => h.unit <= lastUnit).sort(best)];
       if (limit <= first) return { hits: head, capped };
-      const rest = [...top.slice(first), ...hits.filter((h) => h.coverage < floor)];
+      const rest = [...atFloor.filter((h) => h.unit > lastUnit), ...hits.filter((h) => h.coverage < floor)];
       return { hits: [...head, ...rest].slice(0, limit), capped };
     }
     hits.sort(best);
