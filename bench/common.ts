@@ -1,11 +1,17 @@
 // What bench/search.ts and bench/first-answers.ts share: the fixed queries, how they are timed, the text measured.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { SearchCommand } from '../src/core/answer.ts';
 import { GazetteerSchema, PlaceAliasesSchema, type Gazetteer } from '../src/core/gazetteer.ts';
 import type { Report } from '../src/core/report.ts';
 import { buildReport } from '../src/ingest/build.ts';
 import { readReferenceData } from '../src/ingest/files.ts';
+
+setFlagsFromString('--expose-gc');
+/** A full garbage collection now (before reading RSS, or timing answers after the set-up's garbage). */
+export const gc = runInNewContext('gc') as () => void;
 
 /** `--corpus DIR` or `--corpus=DIR`: real articles (kept outside the repository; read, never copied in). */
 export const corpusDir: string | undefined = ((): string | undefined => {
