@@ -235,6 +235,27 @@ function wordsTest(ctx: EngineContext, q: string): { words: string[]; candidates
   return { words, candidates: first ? index.sentencesWith(first) : [], holds };
 }
 
+/** Per index, per sentence shown, the figures of its section it shows (worked out once: a section may hold dozens). */
+const figuresBySentence = new WeakMap<TextIndex, Map<number, readonly Figure[]>>();
+const NO_FIGURES: readonly Figure[] = Object.freeze([]);
+
+/** The figures of section `s` that sentences `ids` (with `texts`) show: a figure's sentence is one of them, or holds one. */
+function figuresShown(ctx: EngineContext, s: Section, ids: readonly number[], texts: readonly string[]): Figure[] {
+  if (s.figures.length === 0) return [];
+  let known = figuresBySentence.get(ctx.index);
+  if (!known) figuresBySentence.set(ctx.index, (known = new Map()));
+  const lists = ids.map((id, k) => {
+    let figs = known.get(id);
+    if (!figs) {
+      const t = texts[k]!;
+      const shown = s.figures.filter((f) => t.includes(f.context) || f.context.includes(t));
+      known.set(id, (figs = shown.length > 0 ? shown : NO_FIGURES));
+    }
+    return figs;
+  });
+  return s.figures.filter((f) => lists.some((l) => l.includes(f)));
+}
+
 export interface ResultOptions {
   /** `exact`: mark verbatim occurrences (names, synonyms, figures); `bigram`: mark any run of query bigrams. */
   mark: 'exact' | 'bigram';
@@ -285,7 +306,7 @@ function buildResult(ctx: EngineContext, i: number, score: number, sentenceIds: 
     excerpt += text;
     prev = id;
   });
-  const figs = shownFigures ?? s.figures.filter((f) => texts.some((t) => t.includes(f.context) || f.context.includes(t)));
+  const figs = shownFigures ?? figuresShown(ctx, s, ids, texts);
   const title = sectionTitle(s, ctx.report.topics);
   return {
     sectionId: s.id,
