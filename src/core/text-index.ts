@@ -911,11 +911,18 @@ export class TextIndex {
       }
     }
     const hits: UnitHit[] = [];
+    // Whether the hits are already in their order: all alike (one list read: `的`, `发展`), in ascending units.
+    let inOrder = true;
     for (const u of touched) {
       const coverage = (w.acc[u] ?? 0) / total;
       // A unit touched holds no group read before it was (it would have been touched then): its mask is whole.
-      if (coverage >= minCoverage && (w.matched[u] ?? 0) >= minMatched) hits.push(masked ? { unit: u, coverage, groups: w.mask[u] ?? 0 } : { unit: u, coverage });
+      if (coverage >= minCoverage && (w.matched[u] ?? 0) >= minMatched) {
+        const last = hits.at(-1);
+        if (last && (last.coverage !== coverage || last.unit > u)) inOrder = false;
+        hits.push(masked ? { unit: u, coverage, groups: w.mask[u] ?? 0 } : { unit: u, coverage });
+      }
     }
+    if (inOrder) return { hits: hits.length > limit ? hits.slice(0, limit) : hits, capped };
     const best = (a: UnitHit, b: UnitHit): number => b.coverage - a.coverage || a.unit - b.unit;
     const first = Math.min(limit, options.sortFirst ?? Number.MAX_SAFE_INTEGER);
     if (first * 4 < hits.length) {
@@ -938,8 +945,10 @@ export class TextIndex {
       }
       const head = [...above, ...atFloor.filter((h) => h.unit <= lastUnit).sort(best)];
       if (limit <= first) return { hits: head, capped };
-      const rest = [...atFloor.filter((h) => h.unit > lastUnit), ...hits.filter((h) => h.coverage < floor)];
-      return { hits: [...head, ...rest].slice(0, limit), capped };
+      for (const h of atFloor) if (h.unit > lastUnit) head.push(h);
+      for (const h of hits) if (h.coverage < floor) head.push(h);
+      if (head.length > limit) head.length = limit;
+      return { hits: head, capped };
     }
     hits.sort(best);
     return { hits: hits.length > limit ? hits.slice(0, limit) : hits, capped };
