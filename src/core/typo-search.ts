@@ -22,7 +22,9 @@ export interface TypoOptions {
  */
 export class TypoSearch<T extends object> {
   /** Per UTF-16 unit, the field values holding it and how often (lower-cased, as Fuse reads them); built on first search. */
-  private units: UnitPostings | null = null;
+  private units: GramPostings | null = null;
+  /** The same per pair of adjacent units. */
+  private pairs: GramPostings | null = null;
   private readonly single = new Map<number, Fuse<T>>();
   private whole: Fuse<T> | null = null;
 
@@ -41,9 +43,13 @@ export class TypoSearch<T extends object> {
     // A match is within one field value, and its matched pattern units are distinct units of that value: at least
     // this many of the pattern's units, counted with repeats, must be in one value. One unit of slack on Fuse's own
     // bound, so rounding never drops a match.
-    const need = text.length - Math.floor(this.options.threshold * text.length) - 1;
+    const errors = Math.floor(this.options.threshold * text.length);
+    const need = text.length - errors - 1;
+    // And each error spoils at most two of the pattern's pairs of adjacent units (the q-gram lemma, q = 2): at least
+    // this many of its pairs must be in the value too, again with one of slack.
+    const needPairs = text.length - 1 - 2 * errors - 1;
     const results: FuseResult<T>[] = [];
-    for (const i of this.reachable(text, need)) {
+    for (const i of this.reachable(text, need, needPairs)) {
       let one = this.single.get(i);
       if (!one) this.single.set(i, (one = new Fuse<T>([this.rows[i]!], this.fuseOptions())));
       for (const r of one.search(pattern)) results.push({ ...r, refIndex: i });
@@ -53,23 +59,20 @@ export class TypoSearch<T extends object> {
   }
 
   /**
-   * The rows, in order, with a field value holding at least `need` of `text`'s units (counted with repeats): the size
-   * of the two multisets' intersection, added up unit by unit over the values holding each unit of the text.
+   * The rows, in order, with a field value holding at least `need` of `text`'s units and `needPairs` of its pairs of
+   * adjacent units (counted with repeats): the sizes of the multisets' intersections, added up gram by gram over the
+   * values holding each gram of the text.
    */
-  private reachable(text: string, need: number): number[] {
-    const u = (this.units ??= unitPostings(this.rows.map((row) => this.fields(row).map((v) => v.toLowerCase()))));
+  private reachable(text: string, need: number, needPairs: number): number[] {
+    const values = (): string[][] => this.rows.map((row) => this.fields(row).map((v) => v.toLowerCase()));
+    const units = (this.units ??= gramPostings(values(), 1));
     if (need <= 0) return this.rows.map((_, i) => i);
-    const acc = u.acc.fill(0);
-    for (const [unit, times] of unitCounts(text)) {
-      const id = u.alphabet.get(unit);
-      if (id === undefined) continue;
-      const { values, counts } = u.postings[id]!;
-      for (let k = 0; k < values.length; k++) acc[values[k]!]! += Math.min(times, counts[k]!);
-    }
+    const held = shared(units, text, 1);
+    const pairs = needPairs > 0 ? shared((this.pairs ??= gramPostings(values(), 2)), text, 2) : null;
     const rows: number[] = [];
-    for (let v = 0; v < acc.length; v++) {
-      const row = u.rowOf[v]!;
-      if (acc[v]! >= need && rows.at(-1) !== row) rows.push(row);
+    for (let v = 0; v < held.length; v++) {
+      const row = units.rowOf[v]!;
+      if (held[v]! >= need && (!pairs || pairs[v]! >= needPairs) && rows.at(-1) !== row) rows.push(row);
     }
     return rows;
   }
@@ -88,15 +91,18 @@ export class TypoSearch<T extends object> {
   }
 }
 
-/** How often each UTF-16 unit occurs in `text`. */
-function unitCounts(text: string): Map<string, number> {
+/** How often each run of `q` UTF-16 units occurs in `text`. */
+function gramCounts(text: string, q: number): Map<string, number> {
   const counts = new Map<string, number>();
-  for (let k = 0; k < text.length; k++) counts.set(text[k]!, (counts.get(text[k]!) ?? 0) + 1);
+  for (let k = 0; k + q <= text.length; k++) {
+    const gram = text.slice(k, k + q);
+    counts.set(gram, (counts.get(gram) ?? 0) + 1);
+  }
   return counts;
 }
 
-/** Field values (numbered in row order) by the UTF-16 units they hold, with how often each holds it. */
-interface UnitPostings {
+/** Field values (numbered in row order) by the runs of q units (grams) they hold, with how often each holds it. */
+interface GramPostings {
   alphabet: Map<string, number>;
   postings: { values: Int32Array; counts: Uint16Array }[];
   /** The row of each value. */
@@ -105,14 +111,26 @@ interface UnitPostings {
   acc: Int32Array;
 }
 
-function unitPostings(valuesByRow: readonly string[][]): UnitPostings {
+/** Per value, how many of `text`'s grams (with repeats) it holds: the size of the two multisets' intersection. */
+function shared(p: GramPostings, text: string, q: number): Int32Array {
+  const acc = p.acc.fill(0);
+  for (const [gram, times] of gramCounts(text, q)) {
+    const id = p.alphabet.get(gram);
+    if (id === undefined) continue;
+    const { values, counts } = p.postings[id]!;
+    for (let k = 0; k < values.length; k++) acc[values[k]!]! += Math.min(times, counts[k]!);
+  }
+  return acc;
+}
+
+function gramPostings(valuesByRow: readonly string[][], q: number): GramPostings {
   const alphabet = new Map<string, number>();
   const lists: { values: number[]; counts: number[] }[] = [];
   const rowOf: number[] = [];
   valuesByRow.forEach((values, row) => {
     for (const value of values) {
       const v = rowOf.push(row) - 1;
-      for (const [unit, times] of unitCounts(value)) {
+      for (const [unit, times] of gramCounts(value, q)) {
         let id = alphabet.get(unit);
         if (id === undefined) alphabet.set(unit, (id = lists.push({ values: [], counts: [] }) - 1));
         lists[id]!.values.push(v);

@@ -48,4 +48,17 @@ describe('TypoSearch, reading only the rows a typo could reach', () => {
       expect(typos.search(q)).toEqual(fuse.search(q));
     }), { numRuns: 2000 });
   });
+
+  it('does the same over many long pinyin names, where pairs of letters rule out most rows', () => {
+    // Names of two and three syllables, as people's are: long patterns whose letters every name shares.
+    const syllables = ['liu', 'hong', 'guang', 'wang', 'jian', 'guo', 'zhang', 'xiao', 'ming', 'chen', 'li', 'hua', 'zhou', 'ying', 'huang', 'qiang', 'yang', 'long'];
+    const names = Array.from({ length: 80 }, (_, i) => syllables[i % 18]! + syllables[(i * 7 + 3) % 18]! + (i % 3 ? syllables[(i * 5 + 1) % 18]! : ''));
+    const people = names.map((full) => ({ full }));
+    const options = { keys: ['full'], threshold: 0.25 };
+    const fuse = new Fuse(people, { ...options, ignoreLocation: true, includeScore: true });
+    const typos = new TypoSearch(people, options);
+    fc.assert(fc.property(typed(names, [...'aeghilnouz']), (q) => {
+      expect(typos.search(q)).toEqual(fuse.search(q));
+    }), { numRuns: 3000 });
+  });
 });
