@@ -114,12 +114,13 @@ export function sentenceCounts(ctx: EngineContext, terms: Iterable<string>): Map
 /** Sentences of section i containing any of `terms`, most terms first. */
 export function sentencesMentioning(ctx: EngineContext, i: number, terms: readonly string[]): number[] {
   const [from, to] = ctx.index.sentencesOf(i);
-  const scored: { id: number; n: number }[] = [];
+  // `around`: 1 for a heading or caption, asked once per sentence rather than at every comparison of the sort.
+  const scored: { id: number; n: number; around: number }[] = [];
   const score = (id: number): void => {
     const t = matchedText(ctx, id, terms);
     let n = 0;
     for (const term of terms) if (term && t.includes(term)) n++;
-    if (n > 0) scored.push({ id, n });
+    if (n > 0) scored.push({ id, n, around: Number(isAround(ctx, id)) });
   };
   const lists = mentionLists(ctx, terms);
   if (lists) {
@@ -138,12 +139,12 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
     });
-    for (const [id, n] of counts) scored.push({ id, n });
+    for (const [id, n] of counts) scored.push({ id, n, around: Number(isAround(ctx, id)) });
   } else {
     for (let id = from; id < to; id++) score(id);
   }
   // The running text first: a heading or caption is already shown with the result.
-  scored.sort((a, b) => Number(isAround(ctx, a.id)) - Number(isAround(ctx, b.id)) || b.n - a.n || a.id - b.id);
+  scored.sort((a, b) => a.around - b.around || b.n - a.n || a.id - b.id);
   return scored.map((x) => x.id);
 }
 
