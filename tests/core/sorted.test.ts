@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lowerBound, sortedHas } from '../../src/core/sorted.ts';
+import { lowerBound, sortedHas, sortShort } from '../../src/core/sorted.ts';
 
 describe('binary search over an ascending list', () => {
   const list = [2, 3, 3, 7, 11];
@@ -15,5 +16,16 @@ describe('binary search over an ascending list', () => {
     expect([2, 3, 7, 11].every((x) => sortedHas(list, x))).toBe(true);
     expect([0, 4, 12].some((x) => sortedHas(list, x))).toBe(false);
     expect(sortedHas(new Int32Array(0), 0)).toBe(false);
+  });
+});
+
+describe('sorting a short list', () => {
+  it('orders as Array#sort does, stable, short or long', () => {
+    // Pairs compared by their first item only, so equal keys show whether their order was kept.
+    const pairs = fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.nat()), { maxLength: 40 });
+    fc.assert(fc.property(pairs, (xs) => {
+      const order = (a: [number, number], b: [number, number]) => a[0] - b[0];
+      expect(sortShort([...xs], order)).toEqual([...xs].sort(order));
+    }), { numRuns: 1000 });
   });
 });

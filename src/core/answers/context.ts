@@ -8,7 +8,7 @@ import { nameKey, normalize, type FoldChar } from '../normalize.ts';
 import type { Figure, Person, Report, Section } from '../report.ts';
 import { sectionTitle } from '../section-title.ts';
 import { highlightExact, highlightTerms, sameStrings, termsAsWritten, TextIndex } from '../text-index.ts';
-import { lowerBound } from '../sorted.ts';
+import { lowerBound, sortShort } from '../sorted.ts';
 
 /** The per-report state every command answers from; read-only once built. */
 export interface EngineContext {
@@ -144,7 +144,7 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
     for (let id = from; id < to; id++) score(id);
   }
   // The running text first: a heading or caption is already shown with the result.
-  scored.sort((a, b) => a.around - b.around || b.n - a.n || a.id - b.id);
+  sortShort(scored, (a, b) => a.around - b.around || b.n - a.n || a.id - b.id);
   return scored.map((x) => x.id);
 }
 
@@ -293,7 +293,7 @@ function buildResult(ctx: EngineContext, i: number, score: number, sentenceIds: 
     } else if (around.length < max && !around.includes(id)) around.push(id);
   }
   if (ids.length === 0) ids = around;
-  ids.sort((a, b) => a - b);
+  sortShort(ids, (a, b) => a - b);
   if (ids.length === 0) ids = [from];
   let excerpt = '';
   const highlights: Highlight[] = [];

@@ -3,7 +3,7 @@ import type { Answer, SearchCommand } from '../answer.ts';
 import { sentenceRanges } from '../sentences.ts';
 import type { UnitHit } from '../text-index.ts';
 import { makeAnswer, makeResult, type EngineContext } from './context.ts';
-import { sortedHas } from '../sorted.ts';
+import { sortedHas, sortShort } from '../sorted.ts';
 
 /** A pasted passage is placed by this many of its rarest bigrams (the paragraph it came from holds them all). */
 const PASSAGE_BIGRAMS = 32;
@@ -168,7 +168,7 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
   }
   const ranked = [...perSection.entries()]
     .map(([sec, e]) => {
-      const ids = e.ids.sort((a, b) => b.score - a.score).map((x) => x.id);
+      const ids = sortShort(e.ids, (a, b) => b.score - a.score).map((x) => x.id);
       const whole = several && e.held === all ? 1 : 0;
       return { sec, score: e.score + 0.02 * Math.min(3, e.ids.length - 1) + whole, ids: () => ids, held: e.held };
     })
