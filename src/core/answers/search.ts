@@ -135,10 +135,13 @@ function sentenceHits(ctx: EngineContext, query: string, terms: readonly string[
   const perSection = new Map<number, { score: number; held: number; ids: { id: number; score: number }[] }>();
   for (const h of shortlist) {
     let held = 0;
-    holding.forEach((holds, k) => {
-      if (holds(h)) held |= 2 ** k;
-    });
-    const phrase = holding.filter((_, k) => held & (2 ** k)).length / Math.max(1, keyTerms.length);
+    let holds = 0;
+    for (let k = 0; k < holding.length; k++) {
+      if (!holding[k]!(h)) continue;
+      held |= 2 ** k;
+      holds++;
+    }
+    const phrase = holds / Math.max(1, keyTerms.length);
     let chars = 1;
     if (phrase < 1) {
       // Folded, not stripped to a name key: the query's characters are letters and digits, which stripping keeps.
