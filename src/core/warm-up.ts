@@ -1,7 +1,8 @@
 // Warming the answering code up after start. V8 compiles a function to fast machine code only once it has run many
 // times: a fresh process answers its first few thousand queries in milliseconds, not the tenths of one it takes once
-// compiled. Answering queries like users' (drawn from the report itself, never the benchmark's) once the bot is up
-// and idle gets that done before users ask. The queries cover each command's paths: names as written, shortened, in
+// compiled. Answering queries like users' once the bot is up and idle gets that done before users ask. They are made
+// by rule from what the report names (its districts, topics, speakers, figures, words), not kept as a list, so an
+// article added or another report gets its own. The queries cover each command's paths: names as written, shortened, in
 // pinyin, spaced or in capitals, with a typo, full-width digits, a word that is no topic, a pasted passage, a miss.
 import type { SearchCommand } from './answer.ts';
 import type { Report } from './report.ts';

@@ -278,7 +278,6 @@ function buildResult(ctx: EngineContext, i: number, score: number, sentenceIds: 
   const { index } = ctx;
   const shownFigures = o.figures;
   const speaker = o.speaker;
-
   const s = sectionAt(ctx, i);
   const [from] = index.sentencesOf(i);
   // The first few sentences given, each once. A heading or caption only when nothing in the running text matched:
