@@ -27,7 +27,8 @@ export function warmUpQueries(report: Report): WarmUpQuery[] {
   const districts = distinct(sections.flatMap((s) => s.districts).filter((d) => d !== '重庆市'));
   const places = distinct(sections.flatMap((s) => s.places.map((p) => p.name)).filter((p) => !districts.includes(p)));
   const topics = report.topics.filter((t) => sections.some((s) => s.topics.includes(t.id))).slice(0, PER_KIND);
-  const speakers = distinct(sections.flatMap((s) => (s.speaker ? [s.speaker] : [])).map((p) => JSON.stringify([p.name, p.role]))).map((j) => JSON.parse(j) as [string, string]);
+  // One per name and post: two people of one name (the seed's two 刘明) are both asked.
+  const speakers = [...new Map(sections.flatMap((s) => (s.speaker ? [[`${s.speaker.name}\u0000${s.speaker.role}`, s.speaker] as const] : []))).values()].slice(0, PER_KIND);
   const figures = distinct(sections.flatMap((s) => s.figures.map((f) => f.text)));
   const paragraphs = sections.flatMap((s) => s.paragraphs).filter((p) => p.length >= 20);
   const words = distinct(paragraphs.map((p, k) => p.slice(k % 7, (k % 7) + 2 + (k % 3))));
@@ -45,9 +46,9 @@ export function warmUpQueries(report: Report): WarmUpQuery[] {
   for (const t of topics) {
     add('topic', t.name, ...t.synonyms.slice(0, 2), syllables(t.name).join(''), t.id.replace(/-/gu, ' '), typo(t.name, t.synonyms.join('')));
   }
-  for (const [name, role] of speakers) {
+  for (const { name, role } of speakers) {
     const spoken = syllables(name);
-    add('person', name, name.slice(1), `${name[0] ?? ''}${role.slice(-2)}`, spoken.join(''), spoken.join(' '), typo(name, speakers.map(([n]) => n).join('')));
+    add('person', name, name.slice(1), `${name[0] ?? ''}${role.slice(-2)}`, spoken.join(''), spoken.join(' '), typo(name, speakers.map((p) => p.name).join('')));
   }
   for (const f of figures) add('figures', f, fullWidthDigits(f), f.replace(/[^\d.]/gu, ''));
   add('figures', ...words.slice(0, 2));
