@@ -1,7 +1,7 @@
 import Fuse from 'fuse.js';
 import type { DivisionIndex, Unit, UnitLevel } from './divisions.ts';
 import type { Gazetteer, PlaceAlias } from './gazetteer.ts';
-import { foldChar, nameKey as foldKey, type FoldChar } from './normalize.ts';
+import { foldChar, foldersOf, type FoldChar } from './normalize.ts';
 import { latinKey, pinyinKeys, syllables } from './pinyin.ts';
 
 /** A place the query named: a district/county unit, a township in one, or a landmark in one. */
@@ -115,7 +115,7 @@ export class DistrictResolver {
    * places outside Chongqing are told apart only from a short built-in list.
    */
   constructor(gazetteer: Gazetteer, aliases: readonly PlaceAlias[] = [], fold: FoldChar = foldChar, divisions?: DivisionIndex | (() => DivisionIndex)) {
-    this.nameKey = (text) => foldKey(text, fold);
+    this.nameKey = foldersOf(fold).key;
     this.divisions = divisions;
     const nameKey = this.nameKey;
     const byCode = new Map(gazetteer.divisions.map((d) => [d.code, d]));

@@ -124,3 +124,21 @@ export function nameKey(text: string, fold: FoldChar = foldChar): string {
   return normalize(text, fold).replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
+
+/** `normalize` and `nameKey` bound to one fold. */
+export interface Folders {
+  norm: (text: string) => string;
+  key: (text: string) => string;
+}
+const folders = new WeakMap<FoldChar, Folders>();
+
+/**
+ * `normalize` and `nameKey` bound to `fold`, the same two functions for every caller with that fold. Compiled code
+ * that calls a function kept in an object is specialised to that very function: a new pair per engine (each added
+ * article makes one) would throw that code away and leave the next thousand answers slow while it is compiled again.
+ */
+export function foldersOf(fold: FoldChar): Folders {
+  let made = folders.get(fold);
+  if (!made) folders.set(fold, (made = { norm: (text) => normalize(text, fold), key: (text) => nameKey(text, fold) }));
+  return made;
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldChar, foldWithMap, nameKey, normalize } from '../../src/core/normalize.ts';
+import { foldChar, foldersOf, foldWithMap, nameKey, normalize } from '../../src/core/normalize.ts';
 import { latinKey, pinyinKeys } from '../../src/core/pinyin.ts';
 
 describe('normalize', () => {
@@ -68,5 +68,17 @@ describe('normalize with the default fold', () => {
     fc.assert(fc.property(text, (t) => {
       expect(foldWithMap(t)).toEqual(foldWithMap(t, oneByOne));
     }), { numRuns: 500 });
+  });
+});
+
+describe('foldersOf', () => {
+  it('binds normalize and nameKey to a fold, the same two functions for every caller of that fold', () => {
+    const { norm, key } = foldersOf(foldChar);
+    expect(norm('沙坪 壩、ＡＢ')).toBe(normalize('沙坪 壩、ＡＢ'));
+    expect(key(' 沙坪 壩、')).toBe(nameKey(' 沙坪 壩、'));
+    expect(foldersOf(foldChar).norm).toBe(norm);
+    const upper = (ch: string): string => ch.toUpperCase();
+    expect(foldersOf(upper).norm('ab c')).toBe('AB C');
+    expect(foldersOf(upper).key).not.toBe(key);
   });
 });

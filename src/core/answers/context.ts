@@ -4,7 +4,7 @@ import type { Answer, AnswerResult, AnswerStatus, Highlight, SearchCommand } fro
 import { DistrictResolver } from '../district-resolver.ts';
 import type { EngineOptions } from '../engine.ts';
 import type { Gazetteer } from '../gazetteer.ts';
-import { nameKey, normalize, type FoldChar } from '../normalize.ts';
+import { foldersOf, type FoldChar } from '../normalize.ts';
 import type { Figure, Person, Report, Section } from '../report.ts';
 import { sectionTitle } from '../section-title.ts';
 import { highlightExact, highlightTerms, sameStrings, termsAsWritten, TextIndex } from '../text-index.ts';
@@ -38,8 +38,7 @@ export interface EngineContext {
  */
 export function createContext(report: Report, gazetteer: Gazetteer, opts: EngineOptions, from?: EngineContext): EngineContext {
   const fold = opts.fold;
-  const fnorm = (text: string): string => normalize(text, fold);
-  const fkey = (text: string): string => nameKey(text, fold);
+  const { norm: fnorm, key: fkey } = foldersOf(fold);
   const sections = report.sections;
   const resolver = from?.resolver ?? new DistrictResolver(gazetteer, opts.placeAliases, fold, opts.divisions);
   const added = from ? sections.slice(from.sections.length) : sections;
