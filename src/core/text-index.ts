@@ -1,6 +1,6 @@
 import { foldChar, foldWithMap, type FoldChar } from './normalize.ts';
 import { sentenceRanges } from './sentences.ts';
-import { sortedHas } from './sorted.ts';
+import { sortedHas, sortShort } from './sorted.ts';
 
 /** A sentence of the report: where it sits, so its text is sliced from the paragraph only when shown. */
 export interface SentenceLocation {
@@ -62,6 +62,9 @@ interface QueryGroups {
   /** Bigram id → the index of its own group (lone characters' groups not included). */
   bigramGroup?: Map<number, number>;
 }
+
+/** Queries whose groups an index remembers: one answer asks for at most two (a passage's bounded groups and all). */
+const GROUP_SLOTS = 4;
 
 /** Characters whose merged sentence lists an index keeps (`charPostings`): about a megabyte each at 1,000 reports at most. */
 const CHAR_LISTS = 64;
@@ -431,7 +434,14 @@ export class TextIndex {
   private readonly charDf: Int32Array;
   /** Work arrays of `searchUnits`, shared with the indexes extended from this one. */
   private readonly scratch: Scratch;
-  private readonly groupCache = new Map<string, QueryGroups>();
+  /**
+   * The last few queries' groups, in slots overwritten in turn. Not a Map cleared when full: a cleared Map's old table
+   * stays in the old generation until a full collection and keeps what it held alive through every young collection
+   * meanwhile, so each answer's groups were copied twice and promoted (most of what a young collection kept).
+   */
+  private readonly groupKeys: (string | undefined)[] = new Array<string | undefined>(GROUP_SLOTS).fill(undefined);
+  private readonly groupValues: (QueryGroups | undefined)[] = new Array<QueryGroups | undefined>(GROUP_SLOTS).fill(undefined);
+  private groupNext = 0;
   /** Sentences holding a character (in a bigram), for characters searched alone; built on first use, a few kept. */
   private readonly charLists = new Map<number, Int32Array>();
 
@@ -1014,11 +1024,12 @@ export class TextIndex {
   private queryGroups(query: string, maxGroups?: number): QueryGroups {
     // One answer reads the same query many times (search, then `overlap` per shown sentence): remember the last few.
     const key = `${maxGroups ?? ''}\u0000${query}`;
-    const hit = this.groupCache.get(key);
-    if (hit) return hit;
-    if (this.groupCache.size >= 8) this.groupCache.clear();
+    for (let k = 0; k < GROUP_SLOTS; k++) if (this.groupKeys[k] === key) return this.groupValues[k]!;
     const made = this.makeQueryGroups(query, maxGroups);
-    this.groupCache.set(key, made);
+    const slot = this.groupNext;
+    this.groupKeys[slot] = key;
+    this.groupValues[slot] = made;
+    this.groupNext = (slot + 1) % GROUP_SLOTS;
     return made;
   }
 
@@ -1318,20 +1329,32 @@ function markCharacters(text: string, marks: TermMarks, fold: FoldChar): [number
     }
     at = end;
   }
-  return mergeRanges(ranges);
+  return mergeOwnRanges(ranges);
 }
 
-/** Sort and merge overlapping or touching ranges. */
-export function mergeRanges(ranges: [number, number][]): [number, number][] {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const out: [number, number][] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && last[1] >= r[0]) last[1] = Math.max(last[1], r[1]);
-    else out.push([r[0], r[1]]);
-  }
-  return out;
+/** Sort and merge overlapping or touching ranges (`ranges` is left as it is). */
+export function mergeRanges(ranges: readonly (readonly [number, number])[]): [number, number][] {
+  return mergeOwnRanges(ranges.map((r) => [r[0], r[1]]));
 }
+
+/** `mergeRanges` for a list made for it: sorted and merged in place, its pairs reused (no copies: on every excerpt's path). */
+function mergeOwnRanges(ranges: [number, number][]): [number, number][] {
+  if (ranges.length < 2) return ranges;
+  // Usually in order already (one term's occurrences, a scan's marks): sorting then only costs a pass.
+  let ordered = true;
+  for (let k = 1; k < ranges.length && ordered; k++) ordered = byStartThenEnd(ranges[k - 1]!, ranges[k]!) <= 0;
+  if (!ordered) sortShort(ranges, byStartThenEnd);
+  let n = 0;
+  for (const r of ranges) {
+    const last = n > 0 ? ranges[n - 1]! : null;
+    if (last && last[1] >= r[0]) last[1] = Math.max(last[1], r[1]);
+    else ranges[n++] = r;
+  }
+  ranges.length = n;
+  return ranges;
+}
+
+const byStartThenEnd = (a: readonly [number, number], b: readonly [number, number]): number => a[0] - b[0] || a[1] - b[1];
 
 /** The folded terms of the last `highlightExact` call: an answer marks the same names in every sentence it shows. */
 let lastExact: { fold: FoldChar; terms: readonly string[]; folded: string[] } | null = null;
@@ -1399,5 +1422,5 @@ function occurrences(haystack: string, terms: readonly string[], origin: Int32Ar
     if (!t) continue;
     for (let k = haystack.indexOf(t); k >= 0; k = haystack.indexOf(t, k + t.length)) ranges.push([at(k), at(k + t.length)]);
   }
-  return ranges.length > 1 ? mergeRanges(ranges) : ranges;
+  return mergeOwnRanges(ranges);
 }
