@@ -144,6 +144,17 @@ describe('highlighting', () => {
     const text = '九龍坡區九龍灘廣場';
     expect(marked(text, highlightExact(text, ['九龙滩']))).toEqual(['九龍灘']);
   });
+
+  it('marks a name said twice in a row as one run, and names that overlap as one', () => {
+    expect(highlightExact('哈哈，笑了', ['哈'])).toEqual([[0, 2]]);
+    expect(marked('渝中区解放碑', highlightExact('渝中区解放碑', ['解放碑', '渝中区', '区解']))).toEqual(['渝中区解放碑']);
+  });
+
+  it('merges ranges in order, and leaves the list given as it is', () => {
+    const given: [number, number][] = [[5, 7], [0, 2], [1, 3], [3, 4]];
+    expect(mergeRanges(given)).toEqual([[0, 4], [5, 7]]);
+    expect(given).toEqual([[5, 7], [0, 2], [1, 3], [3, 4]]);
+  });
 });
 
 describe('An index extended article after article', () => {
