@@ -70,6 +70,19 @@ export function indexPeople(ctx: EngineContext): PersonIndex {
   return { people, fuse: personTypos(people) };
 }
 
+/** How many people a miss suggests. */
+const SUGGESTED_PEOPLE = 30;
+
+/** The first `n` distinct names of `people`, in report order. */
+function firstNames(people: readonly PersonEntry[], n: number): string[] {
+  const names = new Set<string>();
+  for (const e of people) {
+    if (names.size >= n) break;
+    names.add(e.person.name);
+  }
+  return [...names];
+}
+
 /** Typos in the pinyin of a name (`liuhongguan`), over these people. */
 export function personTypos(people: readonly PersonEntry[]): TypoSearch<PersonEntry> {
   return new TypoSearch(people, { keys: ['full'], threshold: 0.25, includeScore: true });
@@ -82,8 +95,10 @@ export function answerPerson(ctx: EngineContext, px: PersonIndex, q: string): An
   const key = fkey(q);
   const latin = latinKey(q);
   const qSyl = latin ? null : syllables(key).join('');
-  const matches: { e: PersonEntry; score: number }[] = [];
-  for (const e of people) {
+  // `at`: the person's place in the report, which orders matches of one score (found once, not in every comparison).
+  const matches: { e: PersonEntry; score: number; at: number }[] = [];
+  for (let at = 0; at < people.length; at++) {
+    const e = people[at]!;
     let score = 0;
     if (e.key === key) score = 1;
     else if (key.includes(e.key)) {
@@ -98,35 +113,36 @@ export function answerPerson(ctx: EngineContext, px: PersonIndex, q: string): An
     else if (qSyl && qSyl === e.full && key.length === e.key.length) score = 0.85; // homophone name
     else if (e.key.includes(key) && key.length >= 1) score = key.length >= 2 ? 0.7 : 0.5;
     else if (latin && latin.length >= 2 && e.full.startsWith(latin)) score = 0.6;
-    if (score > 0) matches.push({ e, score });
+    if (score > 0) matches.push({ e, score, at });
   }
   if (matches.length === 0 && latin && latin.length >= 4) {
-    for (const r of px.fuse.search(latin).slice(0, 3)) matches.push({ e: r.item, score: 0.5 * (1 - (r.score ?? 0)) });
+    for (const r of px.fuse.search(latin).slice(0, 3)) matches.push({ e: r.item, score: 0.5 * (1 - (r.score ?? 0)), at: people.indexOf(r.item) });
   }
   if (matches.length === 0 && key.length >= 2) {
     // A surname and a title, as officials are referred to (`刘主任`, `向书记`, `欧阳局长`): the people of that
     // surname whose post holds the title.
-    for (const e of people) {
+    for (let at = 0; at < people.length; at++) {
+      const e = people[at]!;
       // A surname is the name's first character or two: a query not starting with that character names no one here.
       if (e.key.charCodeAt(0) !== key.charCodeAt(0)) continue;
       const surname = surnameOf(e.key);
       if (!surname || !key.startsWith(surname) || key.length <= surname.length) continue;
-      if (aboutOf(ctx, e).key.includes(key.slice(surname.length))) matches.push({ e, score: 0.8 });
+      if (aboutOf(ctx, e).key.includes(key.slice(surname.length))) matches.push({ e, score: 0.8, at });
     }
   }
   if (matches.length === 0 && key.length >= 2) {
     // No name matched: look for the words in people's org and role (`校长`, `纪委`).
-    for (const e of people) if (aboutOf(ctx, e).norm.includes(key)) matches.push({ e, score: 0.3 });
+    for (let at = 0; at < people.length; at++) if (aboutOf(ctx, people[at]!).norm.includes(key)) matches.push({ e: people[at]!, score: 0.3, at });
   }
   if (matches.length === 0) {
-    const names = [...new Set(people.map((p) => p.person.name))];
     // Nobody of that name was recognised as a person, but the text may still name them: say where.
     const named = key.length >= 2 ? sentencesHoldingWords(ctx, q) : [];
     if (named.length > 0) return textAnswer(ctx, q, named);
-    return makeAnswer('person', q, 'no_match', `报道中没有找到“${q}”。报道中的人物有：${names.slice(0, 30).join('、')}。`, { suggestions: names.slice(0, 30) });
+    const names = firstNames(people, SUGGESTED_PEOPLE);
+    return makeAnswer('person', q, 'no_match', `报道中没有找到“${q}”。报道中的人物有：${names.join('、')}。`, { suggestions: names });
   }
-  matches.sort((a, b) => b.score - a.score || people.indexOf(a.e) - people.indexOf(b.e));
-  const top = matches[0] as { e: PersonEntry; score: number };
+  matches.sort((a, b) => b.score - a.score || a.at - b.at);
+  const top = matches[0]!;
   const sameName = matches.filter((m) => m.score === top.score);
   const results: AnswerResult[] = [];
   for (const { e, score } of matches) {
