@@ -125,20 +125,27 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
   if (lists) {
     // Only the sentences that hold a term's bigrams can hold the term. For a term of two letters that is the same
     // thing (its one bigram is two letters side by side in the folded text); a longer one is checked in the text.
-    const counts = new Map<number, number>();
-    const folded = new Map<number, string>();
-    lists.forEach(({ term, ids }) => {
+    // Per sentence of the section (at id - from): how many terms it holds, and its text as matched once read.
+    const span = to - from;
+    if (mentionCounts.length < span) mentionCounts = new Int32Array(Math.max(span, 2 * mentionCounts.length));
+    if (mentionTexts.length < span) mentionTexts.length = span;
+    for (const { term, ids } of lists) {
       for (let k = lowerBound(ids, from); k < ids.length && ids[k]! < to; k++) {
         const id = ids[k]!;
         if (term.length > 2) {
-          let t = folded.get(id);
-          if (t === undefined) folded.set(id, (t = matchedText(ctx, id, terms)));
+          let t = mentionTexts[id - from];
+          if (t === undefined) mentionTexts[id - from] = t = matchedText(ctx, id, terms);
           if (!t.includes(term)) continue;
         }
-        counts.set(id, (counts.get(id) ?? 0) + 1);
+        mentionCounts[id - from]!++;
       }
-    });
-    for (const [id, n] of counts) scored.push({ id, n, around: Number(isAround(ctx, id)) });
+    }
+    for (let k = 0; k < span; k++) {
+      const n = mentionCounts[k]!;
+      if (n > 0) scored.push({ id: from + k, n, around: Number(isAround(ctx, from + k)) });
+      mentionCounts[k] = 0;
+      mentionTexts[k] = undefined;
+    }
   } else {
     for (let id = from; id < to; id++) score(id);
   }
@@ -146,6 +153,13 @@ export function sentencesMentioning(ctx: EngineContext, i: number, terms: readon
   sortShort(scored, (a, b) => a.around - b.around || b.n - a.n || a.id - b.id);
   return scored.map((x) => x.id);
 }
+
+/**
+ * Work arrays of `sentencesMentioning`, kept between calls and left cleared: a section's count and text per sentence
+ * without two Maps made per section shown (a topic answer shows a dozen sections).
+ */
+let mentionCounts = new Int32Array(256);
+const mentionTexts: (string | undefined)[] = [];
 
 /** What folded `terms` are looked for in, in sentence `id`: its text where that finds them where its fold would, else its fold. */
 function matchedText(ctx: EngineContext, id: number, terms: readonly string[]): string {
@@ -293,29 +307,50 @@ function buildResult(ctx: EngineContext, i: number, score: number, sentenceIds: 
   if (ids.length === 0) ids = around;
   sortShort(ids, (a, b) => a - b);
   if (ids.length === 0) ids = [from];
-  let excerpt = '';
   const highlights: Highlight[] = [];
-  let prev = -2;
-  const texts = ids.map((id) => index.sentenceText(id));
-  ids.forEach((id, k) => {
-    if (excerpt) excerpt += id === prev + 1 ? '' : ' … ';
-    const text = texts[k]!;
+  const texts: string[] = [];
+  // The excerpt's pieces joined once at the end: `+=` would leave a rope that rendering must flatten.
+  const pieces: string[] = [];
+  let length = 0;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    const text = index.sentenceText(id);
+    texts.push(text);
+    if (k > 0 && id !== ids[k - 1]! + 1) {
+      pieces.push(' … ');
+      length += 3;
+    }
     const marks = o.mark === 'exact' ? highlightExact(text, terms, ctx.fold, index.wordsAsWritten(id)) : highlightTerms(text, terms, ctx.fold);
-    for (const [a, b] of marks) highlights.push([excerpt.length + a, excerpt.length + b]);
-    excerpt += text;
-    prev = id;
-  });
-  const figs = shownFigures ?? figuresShown(ctx, s, ids, texts);
-  const title = sectionTitle(s, ctx.report.topics);
-  return {
+    for (const m of marks) {
+      m[0] += length;
+      m[1] += length;
+      highlights.push(m);
+    }
+    pieces.push(text);
+    length += text.length;
+  }
+  const result: AnswerResult = {
     sectionId: s.id,
     score,
     speaker: speaker === undefined ? s.speaker : speaker,
     headline: s.headline,
-    ...(title ? { title } : {}),
-    ...(ctx.articleLabels.has(s.articleId) ? { article: ctx.articleLabels.get(s.articleId)! } : {}),
-    excerpt,
+    excerpt: pieces.length === 1 ? pieces[0]! : pieces.join(''),
     highlights,
-    figures: figs,
+    figures: shownFigures ?? figuresShown(ctx, s, ids, texts),
   };
+  const title = titleOf(ctx, s);
+  if (title) result.title = title;
+  const article = ctx.articleLabels.get(s.articleId);
+  if (article !== undefined) result.article = article;
+  return result;
 }
+
+/** A section's title (sectionTitle), worked out once per section and report. */
+function titleOf(ctx: EngineContext, s: Section): string | null {
+  let titles = titlesByReport.get(ctx.report);
+  if (!titles) titlesByReport.set(ctx.report, (titles = new WeakMap()));
+  let title = titles.get(s);
+  if (title === undefined) titles.set(s, (title = sectionTitle(s, ctx.report.topics)));
+  return title;
+}
+const titlesByReport = new WeakMap<Report, WeakMap<Section, string | null>>();
