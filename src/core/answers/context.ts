@@ -258,17 +258,35 @@ function figuresShown(ctx: EngineContext, s: Section, ids: readonly number[], te
   if (s.figures.length === 0) return [];
   let known = figuresBySentence.get(ctx.index);
   if (!known) figuresBySentence.set(ctx.index, (known = new Map()));
-  const lists = ids.map((id, k) => {
-    let figs = known.get(id);
+  // Each shown sentence's figures (worked out once per sentence), then the section's figures any of them shows, in
+  // the section's order: loops, not a list of lists and a closure per figure, on every result's path.
+  let any = false;
+  for (let k = 0; k < ids.length; k++) {
+    let figs = known.get(ids[k]!);
     if (!figs) {
       const t = texts[k]!;
       const shown = s.figures.filter((f) => t.includes(f.context) || f.context.includes(t));
-      known.set(id, (figs = shown.length > 0 ? shown : NO_FIGURES));
+      known.set(ids[k]!, (figs = shown.length > 0 ? shown : NO_FIGURES));
     }
-    return figs;
-  });
-  return s.figures.filter((f) => lists.some((l) => l.includes(f)));
+    shownLists[k] = figs;
+    any ||= figs.length > 0;
+  }
+  const out: Figure[] = [];
+  if (any) {
+    for (const f of s.figures) {
+      for (let k = 0; k < ids.length; k++) {
+        if (shownLists[k]!.includes(f)) {
+          out.push(f);
+          break;
+        }
+      }
+    }
+  }
+  shownLists.length = 0;
+  return out;
 }
+/** Work list of `figuresShown` (each shown sentence's figures), emptied after each call. */
+const shownLists: (readonly Figure[])[] = [];
 
 export interface ResultOptions {
   /** `exact`: mark verbatim occurrences (names, synonyms, figures); `bigram`: mark any run of query bigrams. */
