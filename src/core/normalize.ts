@@ -124,7 +124,6 @@ export function nameKey(text: string, fold: FoldChar = foldChar): string {
   return normalize(text, fold).replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
-
 /** `normalize` and `nameKey` bound to one fold. */
 export interface Folders {
   norm: (text: string) => string;

@@ -63,7 +63,7 @@ interface QueryGroups {
   bigramGroup?: Map<number, number>;
 }
 
-/** Queries whose groups an index remembers: one answer asks for at most two (a passage's bounded groups and all). */
+/** Queries whose groups an index remembers: the one or two an answer reads again and again (a passage's bounded groups and all). */
 const GROUP_SLOTS = 4;
 
 /** Characters whose merged sentence lists an index keeps (`charPostings`): about a megabyte each at 1,000 reports at most. */

@@ -97,7 +97,10 @@ function typo(text: string, pool: string): string {
   return chars.length >= 2 && other ? chars.slice(0, -1).join('') + other : '';
 }
 
-/** One place of each kind the report names apart from `districts`: a township, a landmark, somewhere outside Chongqing. */
+/**
+ * Places the report names apart from `districts`: two of each kind first (a township, a landmark, somewhere outside
+ * Chongqing), then others, up to twice PER_KIND.
+ */
 function placesOfEachKind(places: readonly Place[], districts: readonly string[]): string[] {
   const others = places.filter((p) => !districts.includes(p.name));
   const kinds = [
