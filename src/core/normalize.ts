@@ -133,8 +133,8 @@ const folders = new WeakMap<FoldChar, Folders>();
 
 /**
  * `normalize` and `nameKey` bound to `fold`, the same two functions for every caller with that fold. Compiled code
- * that calls a function kept in an object is specialised to that very function: a new pair per engine (each added
- * article makes one) would throw that code away and leave the next thousand answers slow while it is compiled again.
+ * that calls a function kept in an object is specialised to that very function: with a new pair per engine (each added
+ * article makes one), the first answers of every new engine threw the compiled answering code away.
  */
 export function foldersOf(fold: FoldChar): Folders {
   let made = folders.get(fold);
