@@ -108,8 +108,7 @@ function placesOfEachKind(places: readonly Place[], districts: readonly string[]
     (p: Place) => p.district !== undefined && !p.division.endsWith(p.name),
     (p: Place) => p.district === undefined,
   ];
-  const picked = kinds.flatMap((isKind) => others.filter(isKind).slice(0, 2).map((p) => p.name));
-  return [...new Set([...picked, ...others.map((p) => p.name)])].slice(0, 2 * PER_KIND);
+  return eachKindFirst(others, kinds, 2, (p) => p.name);
 }
 
 /**
@@ -124,8 +123,13 @@ function figuresOfEachShape(figures: readonly Figure[]): string[] {
     (f: Figure) => !/\d/u.test(f.text),
     (f: Figure) => /\d\.\d/u.test(f.text),
   ];
-  const picked = shapes.flatMap((isShape) => figures.filter(isShape).slice(0, 1).map((f) => f.text));
-  return [...new Set([...picked, ...figures.map((f) => f.text)])].slice(0, 2 * PER_KIND);
+  return eachKindFirst(figures, shapes, 1, (f) => f.text);
+}
+
+/** Up to twice PER_KIND distinct names of `items`: `per` of each kind first, in the order of `kinds`, then the rest. */
+function eachKindFirst<T>(items: readonly T[], kinds: readonly ((x: T) => boolean)[], per: number, name: (x: T) => string): string[] {
+  const picked = kinds.flatMap((isKind) => items.filter(isKind).slice(0, per).map(name));
+  return [...new Set([...picked, ...items.map(name)])].slice(0, 2 * PER_KIND);
 }
 
 /** Per toneless syllable, the Han characters of `paragraphs` that sound so (for typing a name by its sound). */
